@@ -1,0 +1,107 @@
+// nrt_experimental.h calls that are not about models or tensors: legacy implicit-async hooks,
+// pool-engine microcode, traces, single-process barrier / all-gather, raw device copies.
+#include <cstring>
+
+#include "nrt/nrt_experimental.h"
+#include "runtime/api/handles.h"
+
+using namespace nrtb;
+
+namespace {
+
+// Collectives across ranks come with the collectives machinery (runtime/collectives/); a world of
+// one rank is complete on its own.
+void RequireSingleRank(const char* api, uint32_t g_device_id, uint32_t g_device_count) {
+  if (g_device_count == 0 || g_device_id >= g_device_count) {
+    ThrowInvalid("g_device_id %u must be below g_device_count %u", g_device_id, g_device_count);
+  }
+  if (g_device_count > 1) {
+    ThrowStatus(NRT_FAILURE, "%s across %u ranks is not available yet in nrt-bridge (only single-rank worlds)", api, g_device_count);
+  }
+}
+
+}  // namespace
+
+NRTB_EXPORT NRT_STATUS nrt_register_async_exec_callback(NRT_ASYNC_EXEC_STATUS_CALLBACK callback, void* params) {
+  return Guarded("nrt_register_async_exec_callback", [&] {
+    // As SDK 2.31+: accepted, never called, because nrt_execute is synchronous. The shim calls it.
+    NRTB_INFO("async exec callback registered; without the implicit-async shim nrt_execute is synchronous and it is never called");
+    return NRT_SUCCESS;
+  });
+}
+
+NRTB_EXPORT NRT_STATUS nrt_async_drain_queued_execs(int32_t vnc) {
+  return Guarded("nrt_async_drain_queued_execs", [&] {
+    RequireLnc(RequireDevice(), vnc, "vnc");
+    return NRT_SUCCESS;  // nothing is ever queued implicitly
+  });
+}
+
+NRTB_EXPORT NRT_STATUS nrt_set_pool_eng_ucode(const nrt_ucode_info* ucode_info) {
+  return Guarded("nrt_set_pool_eng_ucode", [&] {
+    RequireNonNull(ucode_info, "ucode_info");
+    ThrowStatus(NRT_FAILURE, "the simulated device has no pool engine to load microcode into");
+    return NRT_FAILURE;
+  });
+}
+
+NRTB_EXPORT NRT_STATUS nrt_trace_start(bool trace_mem) {
+  return Guarded("nrt_trace_start", [&] {
+    RequireDevice();
+    ThrowStatus(NRT_FAILURE, "the device-side system trace does not exist on the simulated device; set NRT_SIM_TRACE=<file> "
+                             "before nrt_init for a Perfetto trace of every request");
+    return NRT_FAILURE;
+  });
+}
+
+NRTB_EXPORT NRT_STATUS nrt_trace_stop(const char* filename) {
+  return Guarded("nrt_trace_stop", [&] {
+    RequireDevice();
+    ThrowStatus(NRT_FAILURE, "no device-side system trace is running (see NRT_SIM_TRACE)");
+    return NRT_FAILURE;
+  });
+}
+
+NRTB_EXPORT void* nrt_get_libnccl_net(int* err, char* err_msg, size_t err_msg_size) {
+  static const char kMessage[] = "the simulated device has no libnccl-net (EFA) plugin";
+  NRTB_ERROR("nrt_get_libnccl_net: %s", kMessage);
+  if (err != nullptr) *err = 1;
+  if (err_msg != nullptr && err_msg_size != 0) std::snprintf(err_msg, err_msg_size, "%s", kMessage);
+  return nullptr;
+}
+
+NRTB_EXPORT NRT_STATUS nrt_barrier(int32_t vnc, uint32_t g_device_id, uint32_t g_device_count) {
+  return Guarded("nrt_barrier", [&] {
+    RequireLnc(RequireDevice(), vnc, "vnc");
+    RequireSingleRank("nrt_barrier", g_device_id, g_device_count);
+    return NRT_SUCCESS;
+  });
+}
+
+NRTB_EXPORT NRT_STATUS nrt_all_gather(int32_t vnc, uint32_t g_device_id, uint32_t g_device_count, uint32_t rank_input_size,
+                                      void* input, void* output) {
+  return Guarded("nrt_all_gather", [&] {
+    RequireLnc(RequireDevice(), vnc, "vnc");
+    RequireNonNull(input, "input");
+    RequireNonNull(output, "output");
+    RequireSingleRank("nrt_all_gather", g_device_id, g_device_count);
+    std::memmove(output, input, rank_input_size);
+    return NRT_SUCCESS;
+  });
+}
+
+NRTB_EXPORT NRT_STATUS nrt_memcpy_to_device(void* dest, const void* src, size_t size) {
+  return Guarded("nrt_memcpy_to_device", [&] {
+    RequireDevice();
+    RequireNonNull(dest, "dest");
+    RequireNonNull(src, "src");
+    // dest must lie inside one live device tensor: a stray pointer is refused, not written through.
+    auto* d = static_cast<uint8_t*>(dest);
+    TensorRef t = Tensors().Find([&](const nrt_tensor& x) {
+      return x.on_device() && x.storage && d >= x.data() && size <= x.size && d - x.data() <= static_cast<ptrdiff_t>(x.size - size);
+    });
+    if (!t) ThrowInvalid("dest %p .. +%zu is not inside a device tensor", dest, size);
+    std::memcpy(dest, src, size);
+    return NRT_SUCCESS;
+  });
+}

@@ -1,0 +1,112 @@
+// Lifecycle, core counts, instance info, version and status names (nrt.h, nrt_version.h, nrt_status.h).
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+
+#include "nrt/nrt_version.h"
+#include "runtime/api/handles.h"
+#include "runtime/core/config.h"
+#include "runtime/core/status_names.h"
+
+using namespace nrtb;
+
+namespace {
+
+std::mutex g_init_mu;
+
+NRT_STATUS CountFromEnv(uint32_t* out, bool visible) {
+  return Guarded(visible ? "nrt_get_visible_vnc_count" : "nrt_get_total_vnc_count", [&] {
+    RequireNonNull(out, "vnc_count");
+    if (CurrentState() == State::kChild) ThrowStatus(NRT_FAILURE, "the Neuron runtime cannot be used in a forked child process");
+    // Callable before nrt_init: answer from the same configuration nrt_init would use.
+    Device* d = CurrentState() == State::kInit ? Device::Current() : nullptr;
+    RuntimeConfig c = d != nullptr ? d->config() : LoadConfigFromEnv();
+    *out = visible ? c.visible_cores : c.device_cores;
+    return NRT_SUCCESS;
+  });
+}
+
+void WarnImplicitAsyncOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    NRTB_WARN(
+        "NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS is set, but implicit async execution was removed in Neuron SDK 2.31: "
+        "nrt_execute runs synchronously. To keep implicit-mode behaviour without rebuilding, run under the shim "
+        "(nrt-implicit-async / LD_PRELOAD=libnrt-implicit-async.so); to port the source, run nrt-migrate to move to nrta_*.");
+  });
+}
+
+}  // namespace
+
+NRTB_EXPORT NRT_STATUS nrt_init(nrt_framework_type_t framework, const char* fw_version, const char* fal_version) {
+  return Guarded("nrt_init", [&] {
+    std::lock_guard<std::mutex> lock(g_init_mu);
+    switch (CurrentState()) {
+      case State::kInit: return NRT_SUCCESS;
+      case State::kClosed: ThrowStatus(NRT_CLOSED, "nrt_init after nrt_close: the runtime cannot be re-initialised in this process");
+      case State::kChild: ThrowStatus(NRT_FAILURE, "the Neuron runtime cannot be used in a forked child process");
+      case State::kStart: break;
+    }
+    ReloadLogLevelFromEnv();
+    if (framework < NRT_FRAMEWORK_TYPE_NO_FW || framework > NRT_FRAMEWORK_TYPE_PRECHECK) {
+      ThrowInvalid("invalid framework type %d", static_cast<int>(framework));
+    }
+    RuntimeConfig config = LoadConfigFromEnv();
+    auto* device = new Device(config);  // lives for the rest of the process (see device.h)
+    Device::SetCurrent(device);
+    SetState(State::kInit);
+    if (config.implicit_async_requested) WarnImplicitAsyncOnce();
+    NRTB_INFO("nrt-bridge %s: simulated trn2-class device, %u logical core(s) visible (device cores %u-%u), LNC size %u, "
+              "queue depth %u, framework %d %s %s",
+              NRTB_RT_VERSION, config.visible_cores, config.first_visible_core,
+              config.first_visible_core + config.visible_cores - 1, config.lnc_size, config.queue_depth,
+              static_cast<int>(framework), fw_version ? fw_version : "", fal_version ? fal_version : "");
+    return NRT_SUCCESS;
+  });
+}
+
+NRTB_EXPORT void nrt_close(void) {
+  std::lock_guard<std::mutex> lock(g_init_mu);
+  if (CurrentState() != State::kInit) return;
+  // Closed first, so calls racing with close fail cleanly instead of queueing more work.
+  SetState(State::kClosed);
+  Device::Current()->Shutdown();
+}
+
+NRTB_EXPORT NRT_STATUS nrt_get_instance_info(nrt_instance_info_t* info, size_t instance_info_len) {
+  return Guarded("nrt_get_instance_info", [&] {
+    RequireDevice();
+    RequireNonNull(info, "info");
+    nrt_instance_info_t ours{};
+    ours.family = NRT_INSTANCE_TRN2;
+    ours.size = NRT_INSTANCE_SIZE_3XL;
+    std::snprintf(ours.arch_name, sizeof ours.arch_name, "trn2");
+    std::snprintf(ours.device_revision, sizeof ours.device_revision, "sim");
+    std::memcpy(info, &ours, std::min(instance_info_len, sizeof ours));
+    return NRT_SUCCESS;
+  });
+}
+
+NRTB_EXPORT NRT_STATUS nrt_get_total_nc_count(uint32_t* vnc_count) { return CountFromEnv(vnc_count, false); }
+NRTB_EXPORT NRT_STATUS nrt_get_total_vnc_count(uint32_t* vnc_count) { return CountFromEnv(vnc_count, false); }
+NRTB_EXPORT NRT_STATUS nrt_get_visible_nc_count(uint32_t* vnc_count) { return CountFromEnv(vnc_count, true); }
+NRTB_EXPORT NRT_STATUS nrt_get_visible_vnc_count(uint32_t* vnc_count) { return CountFromEnv(vnc_count, true); }
+
+NRTB_EXPORT NRT_STATUS nrt_get_version(nrt_version_t* ver, size_t size) {
+  return Guarded("nrt_get_version", [&] {
+    RequireNonNull(ver, "ver");
+    nrt_version_t v{};
+    unsigned long long parts[4] = {0, 0, 0, 0};
+    std::sscanf(NRTB_RT_VERSION, "%llu.%llu.%llu.%llu", &parts[0], &parts[1], &parts[2], &parts[3]);
+    v.rt_major = parts[0];
+    v.rt_minor = parts[1];
+    v.rt_patch = parts[2];
+    v.rt_maintenance = parts[3];
+    std::snprintf(v.rt_detail, sizeof v.rt_detail, "nrt-bridge %s (simulated device)", NRTB_PROJECT_VERSION);
+    std::snprintf(v.git_hash, sizeof v.git_hash, "%s", NRTB_GIT_HASH);
+    std::memcpy(ver, &v, std::min(size, sizeof v));
+    return NRT_SUCCESS;
+  });
+}
+
+NRTB_EXPORT const char* nrt_get_status_as_str(NRT_STATUS status) { return StatusName(status); }

@@ -1,0 +1,83 @@
+#include "runtime/device/completion_events.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "runtime/core/log.h"
+
+namespace nrtb {
+
+CompletionEvents::~CompletionEvents() { CloseOwned(); }
+
+void CompletionEvents::Signal(int fd) {
+  uint64_t one = 1;
+  ssize_t r;
+  do {
+    r = write(fd, &one, sizeof one);
+  } while (r < 0 && errno == EINTR);
+  // EAGAIN means the eventfd counter is saturated: the reader is already due a wake-up.
+  if (r < 0 && errno != EAGAIN) {
+    NRTB_WARN("cannot signal completion fd %d: %s (was it closed without deregistering?)", fd, std::strerror(errno));
+  }
+}
+
+void CompletionEvents::RegisterSeq(uint64_t n, int fd, bool owned, const std::atomic<uint64_t>& completed) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (fd < 0) {
+    auto range = by_seq_.equal_range(n);
+    for (auto it = range.first; it != range.second; ++it) {
+      if (it->second.owned) close(it->second.fd);
+      active_.fetch_sub(1, std::memory_order_seq_cst);
+    }
+    by_seq_.erase(range.first, range.second);
+    return;
+  }
+  auto range = by_seq_.equal_range(n);
+  for (auto it = range.first; it != range.second; ++it) {
+    if (it->second.fd == fd) return;  // already registered: still one signal
+  }
+  auto it = by_seq_.emplace(n, Registration{fd, owned});
+  active_.fetch_add(1, std::memory_order_seq_cst);
+  if (completed.load(std::memory_order_seq_cst) >= n) {
+    Signal(fd);
+    if (owned) close(fd);
+    by_seq_.erase(it);
+    active_.fetch_sub(1, std::memory_order_seq_cst);
+  }
+}
+
+void CompletionEvents::SetUnitFd(int fd) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (unit_fd_ >= 0) active_.fetch_sub(1, std::memory_order_seq_cst);
+  unit_fd_ = fd < 0 ? -1 : fd;
+  if (unit_fd_ >= 0) active_.fetch_add(1, std::memory_order_seq_cst);
+}
+
+void CompletionEvents::SignalUpTo(uint64_t n) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (unit_fd_ >= 0) Signal(unit_fd_);
+  auto end = by_seq_.upper_bound(n);
+  for (auto it = by_seq_.begin(); it != end; ++it) {
+    Signal(it->second.fd);
+    if (it->second.owned) close(it->second.fd);
+    active_.fetch_sub(1, std::memory_order_seq_cst);
+  }
+  by_seq_.erase(by_seq_.begin(), end);
+}
+
+void CompletionEvents::CloseOwned() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto it = by_seq_.begin(); it != by_seq_.end();) {
+    if (it->second.owned) {
+      close(it->second.fd);
+      active_.fetch_sub(1, std::memory_order_seq_cst);
+      it = by_seq_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+}  // namespace nrtb

@@ -1,0 +1,47 @@
+// eventfd notification for one execution unit: per-sequence registrations (signalled once when that
+// request completes, at once if it already has) and one unit-wide fd (signalled on every completion).
+//
+// No lost wake-up: a registrar inserts (under mu_) and bumps active_ before it reads the completed
+// counter; the completer publishes the counter before it reads active_. With both seq_cst, at least
+// one side sees the other, and whoever signals erases the entry under mu_, so each registration is
+// signalled exactly once. Deregistration takes mu_ too, so no write happens after it returns.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+
+#include "nrt/nrt_status.h"
+
+namespace nrtb {
+
+class CompletionEvents {
+ public:
+  ~CompletionEvents();
+  // fd < 0 removes every registration of n. `owned` fds (runtime-created) are closed after signalling.
+  void RegisterSeq(uint64_t n, int fd, bool owned, const std::atomic<uint64_t>& completed);
+  // Replaces the unit-wide fd; fd < 0 removes it.
+  void SetUnitFd(int fd);
+  // Called by the completer right after publishing completed = n.
+  void OnCompleted(uint64_t n) {
+    if (active_.load(std::memory_order_seq_cst) != 0) SignalUpTo(n);
+  }
+  // Closes runtime-owned fds still waiting (used at shutdown; every request has completed by then).
+  void CloseOwned();
+
+ private:
+  struct Registration {
+    int fd;
+    bool owned;
+  };
+  void SignalUpTo(uint64_t n);
+  static void Signal(int fd);
+
+  std::atomic<uint32_t> active_{0};  // registrations + (unit fd set ? 1 : 0)
+  std::mutex mu_;
+  int unit_fd_ = -1;
+  std::multimap<uint64_t, Registration> by_seq_;
+};
+
+}  // namespace nrtb

@@ -1,0 +1,49 @@
+// The simulated device of this process: the visible logical cores (renumbered from 0), the fault
+// plan, the tracer. Created by nrt_init; shut down (threads joined, trace written) by nrt_close.
+// The object itself stays allocated after close so a call racing with nrt_close never touches
+// freed memory; the lifecycle state makes every later call return NRT_CLOSED.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "runtime/core/config.h"
+#include "runtime/device/fault_plan.h"
+#include "runtime/device/lnc.h"
+#include "runtime/device/tensor_ops.h"
+#include "runtime/device/tracer.h"
+
+namespace nrtb {
+
+class Device {
+ public:
+  // Builds a device from a validated configuration. Throws Error for a bad fault plan.
+  explicit Device(const RuntimeConfig& config);
+  ~Device();
+
+  const RuntimeConfig& config() const { return config_; }
+  uint32_t lnc_count() const { return static_cast<uint32_t>(lncs_.size()); }
+  // Null when idx is out of range.
+  Lnc* lnc(int64_t idx) const {
+    return idx >= 0 && idx < static_cast<int64_t>(lncs_.size()) ? lncs_[static_cast<size_t>(idx)].get() : nullptr;
+  }
+  const DmaTiming& dma_timing() const { return dma_; }
+  // The unit a sequence id names, if that unit exists. Null for ids naming no valid unit.
+  ExecUnit* UnitForSeq(uint64_t seq) const;
+
+  void Shutdown();
+
+  // The process's device (null before the first nrt_init).
+  static Device* Current();
+  static void SetCurrent(Device* d);
+
+ private:
+  RuntimeConfig config_;
+  FaultPlan faults_;
+  std::unique_ptr<Tracer> tracer_;
+  DmaTiming dma_;
+  bool trace_written_ = false;
+  std::vector<std::unique_ptr<Lnc>> lncs_;
+};
+
+}  // namespace nrtb

@@ -1,0 +1,134 @@
+// One execution unit: (logical core, XU type, queue). Runs its requests one at a time in
+// submission order on its own worker thread (started on first use); different units run in
+// parallel.
+//
+// Protocol (indices only increase):
+//   submitted_  last sequence number handed out; written under submit_mu_, published seq_cst
+//   completed_  last sequence number completed; written only by whoever runs request n, seq_cst
+// Full  <=> submitted_ - completed_ >= depth. A request's slot is slots_[n & mask_]; it is filled
+// under submit_mu_ before submitted_ is published and not reused until completed_ >= n.
+// Completion of n: run -> Finish() -> store *ret -> publish completed_ = n -> wake waiters/eventfds.
+//
+// Synchronous calls (nrt_execute) use RunSync: when the unit is idle the request runs on the
+// caller's thread (no hand-off), still taking sequence number n so it stays ordered with scheduled
+// work; the worker skips such "inline" slots after they complete.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "nrt/nrt_status.h"
+#include "runtime/device/completion_events.h"
+#include "runtime/device/sim_clock.h"
+#include "runtime/device/work.h"
+
+namespace nrtb {
+
+class ErrorLog;
+class FaultPlan;
+class Tracer;
+
+struct UnitContext {
+  uint32_t depth = 64;
+  uint64_t exec_timeout_ns = 30'000'000'000ull;
+  bool abort_on_fatal = false;
+  const FaultPlan* faults = nullptr;  // may be null
+  Tracer* tracer = nullptr;           // may be null
+  ErrorLog* errors = nullptr;         // may be null
+};
+
+class ExecUnit {
+ public:
+  ExecUnit(uint16_t xu_id, const UnitContext& ctx);
+  ~ExecUnit();
+  ExecUnit(const ExecUnit&) = delete;
+  ExecUnit& operator=(const ExecUnit&) = delete;
+
+  uint16_t xu_id() const { return xu_id_; }
+  uint32_t depth() const { return depth_; }
+
+  // Never blocks. NRT_SUCCESS: queued, *seq_out = full sequence id, `work` moved from.
+  // NRT_QUEUE_FULL / NRT_EXEC_UNIT_UNRECOVERABLE / NRT_CLOSED: nothing changed, `work` untouched.
+  NRT_STATUS Submit(std::unique_ptr<Work>& work, NRT_STATUS* ret, uint64_t* seq_out);
+  // Runs `work` in order with everything scheduled before it and returns its status. Blocks
+  // (waiting for queue space too). On the caller's thread when the unit is idle.
+  NRT_STATUS RunSync(std::unique_ptr<Work> work);
+
+  uint64_t completed() const { return completed_.load(std::memory_order_acquire); }
+  uint64_t submitted() const { return submitted_.load(std::memory_order_acquire); }
+  // Blocks until request n has completed (every request completes, also at shutdown).
+  void WaitCompleted(uint64_t n);
+  // As above with a timeout; false when it expired.
+  bool WaitCompletedFor(uint64_t n, uint64_t timeout_ns);
+
+  // Event registration; n must be <= submitted() (checked by the caller).
+  void RegisterSeqFd(uint64_t n, int fd, bool owned) { events_.RegisterSeq(n, fd, owned, completed_); }
+  void SetUnitFd(int fd) { events_.SetUnitFd(fd); }
+
+  bool fatal() const { return fatal_.load(std::memory_order_acquire); }
+  std::string fatal_cause() const;
+  // Turns the unit unrecoverable (sticky; the first cause is kept and logged).
+  void MakeFatal(const std::string& cause);
+
+  // Stops accepting work, cuts the running request's simulated time short, completes every queued
+  // request (with NRT_CLOSED if it had not started) and joins the worker. Idempotent.
+  void Shutdown();
+
+ private:
+  struct Slot {
+    // seq << 1 | inline flag. Atomic because the worker may look at a slot an inline run already
+    // completed while a producer refills it (see WorkerLoop).
+    std::atomic<uint64_t> tag{0};
+    std::unique_ptr<Work> work;
+    NRT_STATUS* ret = nullptr;
+    uint64_t schedule_ns = 0;
+  };
+
+  void StartWorkerLocked();
+  void WorkerLoop();
+  bool WaitForSubmission(uint64_t n);
+  // Runs request n and publishes its completion.
+  void Complete(uint64_t n, std::unique_ptr<Work> work, NRT_STATUS* ret, uint64_t schedule_ns);
+  NRT_STATUS Execute(Work& work, uint64_t n, uint64_t start_ns);
+  void Publish(uint64_t n);
+
+  const uint16_t xu_id_;
+  const uint32_t depth_;
+  const UnitContext ctx_;
+  std::vector<Slot> slots_;
+  uint64_t mask_;
+
+  std::mutex submit_mu_;
+  bool stopping_ = false;  // guarded by submit_mu_; also read by the runner (atomic copy below)
+  std::atomic<bool> stopping_flag_{false};
+  std::thread worker_;
+
+  alignas(64) std::atomic<uint64_t> submitted_{0};
+  alignas(64) std::atomic<uint64_t> completed_{0};
+
+  // Worker sleep/wake (Dekker pair sleeping_ / submitted_).
+  std::atomic<bool> worker_sleeping_{false};
+  std::mutex worker_mu_;
+  std::condition_variable worker_cv_;
+
+  // Blocking waiters (Dekker pair waiters_ / completed_).
+  std::atomic<uint32_t> waiters_{0};
+  std::mutex wait_mu_;
+  std::condition_variable wait_cv_;
+
+  CompletionEvents events_;
+  Sleeper sleeper_;
+
+  std::atomic<bool> fatal_{false};
+  mutable std::mutex fatal_mu_;
+  std::string fatal_cause_;
+  uint64_t closed_unstarted_ = 0;  // requests failed with NRT_CLOSED at shutdown (runner only)
+};
+
+}  // namespace nrtb

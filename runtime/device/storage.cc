@@ -1,0 +1,30 @@
+#include "runtime/device/storage.h"
+
+#include <cstdlib>
+
+#include "runtime/device/memory_pool.h"
+
+namespace nrtb {
+
+std::shared_ptr<Storage> Storage::Allocate(size_t size, std::shared_ptr<MemoryPool> pool) {
+  if (pool != nullptr && !pool->Reserve(size)) return nullptr;
+  // calloc: large blocks come straight from mmap as zero pages, so a big, untouched simulated
+  // device buffer costs no physical memory.
+  auto* data = static_cast<uint8_t*>(std::calloc(size == 0 ? 1 : size, 1));
+  if (data == nullptr) {
+    if (pool != nullptr) pool->Release(size);
+    return nullptr;
+  }
+  return std::shared_ptr<Storage>(new Storage(data, size, true, std::move(pool)));
+}
+
+std::shared_ptr<Storage> Storage::Attach(void* data, size_t size) {
+  return std::shared_ptr<Storage>(new Storage(static_cast<uint8_t*>(data), size, false, nullptr));
+}
+
+Storage::~Storage() {
+  if (owned_) std::free(data_);
+  if (pool_ != nullptr) pool_->Release(size_);
+}
+
+}  // namespace nrtb

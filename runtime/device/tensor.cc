@@ -1,0 +1,58 @@
+#include "runtime/device/tensor.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+#include "runtime/core/error.h"
+#include "runtime/core/log.h"
+
+namespace nrtb {
+namespace {
+std::mutex g_completion_mu;
+std::condition_variable g_completion_cv;
+std::atomic<uint32_t> g_completion_waiters{0};
+}  // namespace
+
+void CheckRange(const nrt_tensor& t, uint64_t offset, uint64_t size, const char* what) {
+  if (!t.storage) ThrowInvalid("%s: tensor \"%s\" has no memory (allocate_empty without attach_buffer)", what, t.name.c_str());
+  if (offset > t.size || size > t.size - offset) {
+    ThrowInvalid("%s: offset %llu + size %llu is outside tensor \"%s\" of %zu bytes", what,
+                 static_cast<unsigned long long>(offset), static_cast<unsigned long long>(size), t.name.c_str(), t.size);
+  }
+}
+
+void BumpOutputCompletion(nrt_tensor& t) {
+  t.completions.fetch_add(1, std::memory_order_seq_cst);
+  if (g_completion_waiters.load(std::memory_order_seq_cst) != 0) NotifyOutputCompletionWaiters();
+}
+
+void NotifyOutputCompletionWaiters() {
+  std::lock_guard<std::mutex> lock(g_completion_mu);
+  g_completion_cv.notify_all();
+}
+
+NRT_STATUS WaitOutputCompletion(const nrt_tensor& t, int64_t timeout_us, uint64_t expected) {
+  auto done = [&] { return t.completions.load(std::memory_order_seq_cst) >= expected; };
+  if (done()) return NRT_SUCCESS;
+  if (timeout_us == 0) return NRT_TIMEOUT;
+  g_completion_waiters.fetch_add(1, std::memory_order_seq_cst);
+  NRT_STATUS status = NRT_SUCCESS;
+  {
+    std::unique_lock<std::mutex> lock(g_completion_mu);
+    if (timeout_us > 0) {
+      if (!g_completion_cv.wait_for(lock, std::chrono::microseconds(timeout_us), done)) status = NRT_TIMEOUT;
+    } else {
+      int waited_s = 0;
+      while (!g_completion_cv.wait_for(lock, std::chrono::seconds(30), done)) {
+        waited_s += 30;
+        NRTB_WARN("still waiting for output tensor \"%s\" to reach completion count %llu after %d s", t.name.c_str(),
+                  static_cast<unsigned long long>(expected), waited_s);
+      }
+    }
+  }
+  g_completion_waiters.fetch_sub(1, std::memory_order_relaxed);
+  return status;
+}
+
+}  // namespace nrtb

@@ -1,0 +1,108 @@
+#include "runtime/device/tensor_ops.h"
+
+#include <cstring>
+#include <utility>
+
+namespace nrtb {
+namespace {
+
+// Counts the request in the tensors' in_flight counters from scheduling until Finish().
+class InFlight {
+ public:
+  explicit InFlight(TensorRef t) : t_(std::move(t)) { t_->in_flight.fetch_add(1, std::memory_order_relaxed); }
+  void Release() {
+    if (t_ && !released_) t_->in_flight.fetch_sub(1, std::memory_order_relaxed);
+    released_ = true;
+  }
+  ~InFlight() { Release(); }
+  nrt_tensor& operator*() const { return *t_; }
+
+ private:
+  TensorRef t_;
+  bool released_ = false;
+};
+
+class Transfer : public Work {
+ public:
+  Transfer(const char* label, uint64_t size, const DmaTiming& t) : label_(label), size_(size), sim_ns_(t.Cost(size)) {}
+  uint64_t SimulatedNs() const override { return sim_ns_; }
+  const char* Label() const override { return label_; }
+
+ protected:
+  const char* label_;
+  uint64_t size_;
+  uint64_t sim_ns_;
+};
+
+class Write final : public Transfer {
+ public:
+  Write(TensorRef dst, uint64_t off, const void* src, uint64_t size, const DmaTiming& t)
+      : Transfer("write", size, t), dst_(std::move(dst)), off_(off), src_(src) {}
+  NRT_STATUS Run() override {
+    std::memcpy((*dst_).data() + off_, src_, size_);
+    return NRT_SUCCESS;
+  }
+  void Finish(NRT_STATUS) override { dst_.Release(); }
+
+ private:
+  InFlight dst_;
+  uint64_t off_;
+  const void* src_;
+};
+
+class Read final : public Transfer {
+ public:
+  Read(void* dst, TensorRef src, uint64_t off, uint64_t size, const DmaTiming& t)
+      : Transfer("read", size, t), dst_(dst), src_(std::move(src)), off_(off) {}
+  NRT_STATUS Run() override {
+    std::memcpy(dst_, (*src_).data() + off_, size_);
+    return NRT_SUCCESS;
+  }
+  void Finish(NRT_STATUS) override { src_.Release(); }
+
+ private:
+  void* dst_;
+  InFlight src_;
+  uint64_t off_;
+};
+
+class Copy final : public Transfer {
+ public:
+  Copy(TensorRef src, uint64_t src_off, TensorRef dst, uint64_t dst_off, uint64_t size, const DmaTiming& t)
+      : Transfer("copy", size, t), src_(std::move(src)), dst_(std::move(dst)), src_off_(src_off), dst_off_(dst_off) {}
+  NRT_STATUS Run() override {
+    // memmove: a tensor may be copied onto an overlapping slice of itself.
+    std::memmove((*dst_).data() + dst_off_, (*src_).data() + src_off_, size_);
+    return NRT_SUCCESS;
+  }
+  void Finish(NRT_STATUS) override {
+    src_.Release();
+    dst_.Release();
+  }
+
+ private:
+  InFlight src_, dst_;
+  uint64_t src_off_, dst_off_;
+};
+
+}  // namespace
+
+uint64_t DmaTiming::Cost(uint64_t bytes) const {
+  uint64_t transfer = bytes_per_ns > 0 ? static_cast<uint64_t>(static_cast<double>(bytes) / bytes_per_ns) : 0;
+  return latency_ns + transfer;
+}
+
+std::unique_ptr<Work> MakeTensorWrite(TensorRef dst, uint64_t offset, const void* src, uint64_t size, const DmaTiming& t) {
+  return std::make_unique<Write>(std::move(dst), offset, src, size, t);
+}
+
+std::unique_ptr<Work> MakeTensorRead(void* dst, TensorRef src, uint64_t offset, uint64_t size, const DmaTiming& t) {
+  return std::make_unique<Read>(dst, std::move(src), offset, size, t);
+}
+
+std::unique_ptr<Work> MakeTensorCopy(TensorRef src, uint64_t src_offset, TensorRef dst, uint64_t dst_offset, uint64_t size,
+                                     const DmaTiming& t) {
+  return std::make_unique<Copy>(std::move(src), src_offset, std::move(dst), dst_offset, size, t);
+}
+
+}  // namespace nrtb

@@ -1,0 +1,35 @@
+#include "runtime/device/tensor_set.h"
+
+namespace nrtb {
+namespace {
+TensorRef Live(const std::weak_ptr<nrt_tensor>& w) {
+  TensorRef t = w.lock();
+  return t && !t->freed.load(std::memory_order_acquire) ? t : nullptr;
+}
+}  // namespace
+
+void TensorSet::Put(const std::string& name, const TensorRef& t) {
+  std::lock_guard<std::mutex> lock(mu_);
+  entries_[name] = t;
+}
+
+TensorRef TensorSet::Get(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(name);
+  return it == entries_.end() ? nullptr : Live(it->second);
+}
+
+std::vector<std::pair<std::string, TensorRef>> TensorSet::Entries() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::pair<std::string, TensorRef>> out;
+  out.reserve(entries_.size());
+  for (const auto& [name, w] : entries_) out.emplace_back(name, Live(w));
+  return out;
+}
+
+size_t TensorSet::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return entries_.size();
+}
+
+}  // namespace nrtb

@@ -1,0 +1,30 @@
+// A tensor set: name -> tensor, as nrt_execute / nrta_execute_schedule take their inputs and
+// outputs. Entries are weak: the set does not keep a freed tensor's memory alive, and binding a set
+// whose tensor was freed fails with NRT_INVALID instead of touching freed memory.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "runtime/device/tensor.h"
+
+namespace nrtb {
+
+class TensorSet {
+ public:
+  void Put(const std::string& name, const TensorRef& t);
+  // The live tensor under `name`, or null when absent or freed.
+  TensorRef Get(const std::string& name) const;
+  // Snapshot of all entries (name, live tensor or null if freed).
+  std::vector<std::pair<std::string, TensorRef>> Entries() const;
+  size_t size() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::weak_ptr<nrt_tensor>> entries_;
+};
+
+}  // namespace nrtb

@@ -1,0 +1,25 @@
+// One request's work, as an execution unit runs it. Concrete kinds: tensor transfers
+// (device/tensor_ops.h) and model executions (model/model.h).
+#pragma once
+
+#include <cstdint>
+
+#include "nrt/nrt_status.h"
+
+namespace nrtb {
+
+class Work {
+ public:
+  virtual ~Work() = default;
+  // Does the real work (copy, compute) and returns the request's status.
+  virtual NRT_STATUS Run() = 0;
+  // Device time the timing model charges for this request (0 = none).
+  virtual uint64_t SimulatedNs() const = 0;
+  // Short label for traces and fault matching: the model name, or "write"/"read"/"copy".
+  virtual const char* Label() const = 0;
+  // Called once with the final status, before the completion is published (e.g. to bump output
+  // completion counters). Runs even when the request was failed without running.
+  virtual void Finish(NRT_STATUS status) {}
+};
+
+}  // namespace nrtb
