@@ -156,19 +156,21 @@ NRT_STATUS ExecUnit::Execute(Work& work, uint64_t n, uint64_t start_ns) {
   std::optional<Fault> fault;
   if (ctx_.faults != nullptr) fault = ctx_.faults->Match(xu_id_, n, work.Label());
   const uint64_t timeout_deadline = start_ns + ctx_.exec_timeout_ns;
-  auto time_out = [&](const char* what) {
-    sleeper_.SleepUntil(timeout_deadline);
+  // Waits out the execution timeout, then turns the unit fatal. Shutdown cuts the wait short; the
+  // request then reports `if_interrupted` and the unit stays as it was.
+  auto time_out = [&](const char* what, NRT_STATUS if_interrupted) {
+    if (!sleeper_.SleepUntil(timeout_deadline)) return if_interrupted;
     MakeFatal("request " + std::to_string(n) + " (" + work.Label() + ") " + what + " past NEURON_RT_EXEC_TIMEOUT (" +
               std::to_string(ctx_.exec_timeout_ns / 1'000'000) + " ms)");
     return NRT_TIMEOUT;
   };
-  if (fault && fault->kind == FaultKind::kHang) return time_out("hung (injected)");
+  if (fault && fault->kind == FaultKind::kHang) return time_out("hung (injected)", NRT_CLOSED);
 
   NRT_STATUS status = work.Run();
   uint64_t simulated = work.SimulatedNs();
-  if (simulated > ctx_.exec_timeout_ns) return time_out("ran");
+  if (simulated > ctx_.exec_timeout_ns) return time_out("ran", status);
   if (simulated != 0) sleeper_.SleepUntil(start_ns + simulated);
-  if (NowNs() > timeout_deadline) {
+  if (NowNs() > timeout_deadline && !stopping_flag_.load(std::memory_order_acquire)) {
     MakeFatal("request " + std::to_string(n) + " (" + work.Label() + ") ran past NEURON_RT_EXEC_TIMEOUT");
     return NRT_TIMEOUT;
   }

@@ -1,6 +1,7 @@
 #include "runtime/model/cpu_graph.h"
 
 #include <algorithm>
+#include <array>
 #include <cinttypes>
 #include <cmath>
 #include <cstring>
@@ -178,10 +179,9 @@ class Graph final : public CpuGraph {
 void Graph::Run(const void* const* inputs, void* const* outputs) const {
   // Scratch per call: Run is const and may be called from several threads at once.
   const auto arena = std::make_unique_for_overwrite<std::byte[]>(arena_bytes_);
-  std::vector<const void*> args;
+  std::array<const void*, kMaxNodeInputs> args{};
   for (const Node& node : nodes_) {
-    args.clear();
-    for (uint32_t id : node.inputs) args.push_back(Locate(values_[id], inputs, arena.get()));
+    for (size_t i = 0; i < node.inputs.size(); ++i) args[i] = Locate(values_[node.inputs[i]], inputs, arena.get());
     try {
       RunOp(node.op, args.data(), arena.get() + values_[node.output].location);
     } catch (const Error& e) {

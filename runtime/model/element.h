@@ -15,6 +15,9 @@
 
 namespace nrtb {
 
+// Narrowing double -> float relies on IEEE 754 overflow to infinity.
+static_assert(std::numeric_limits<float>::is_iec559 && std::numeric_limits<double>::is_iec559);
+
 using Half = Eigen::half;          // IEEE binary16; conversions from float round to nearest even
 using BFloat16 = Eigen::bfloat16;  // top 16 bits of a float32; conversions from float round to nearest even
 

@@ -1,6 +1,5 @@
 #include "runtime/model/graph_ops.h"
 
-#include <cmath>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -36,13 +35,10 @@ std::string DTypeList(uint32_t mask) {
   return s;
 }
 
-double FiniteNumber(const Json& attrs, std::string_view key, double fallback) {
+// A number attr (JSON numbers are always finite), or `fallback` when absent.
+double Number(const Json& attrs, std::string_view key, double fallback) {
   const Json* v = graph_json::Find(attrs, key);
-  if (!v) return fallback;
-  const std::string where = "attrs." + std::string(key);
-  const double d = graph_json::GetNumber(*v, where);
-  if (!std::isfinite(d)) ThrowInvalid("%s: must be finite", where.c_str());
-  return d;
+  return v ? graph_json::GetNumber(*v, "attrs." + std::string(key)) : fallback;
 }
 
 int64_t Axis(const Json& attrs, std::string_view key) {
@@ -71,7 +67,7 @@ CompiledOp CompileUnary(UnaryOp op, UnaryParams params, const Inputs& in, ValueT
 }
 
 CompiledOp CompileScale(const Json& attrs, const Inputs& in, ValueType* out) {
-  return CompileUnary(UnaryOp::kScale, {FiniteNumber(attrs, "scale", 1.0), FiniteNumber(attrs, "bias", 0.0)}, in, out);
+  return CompileUnary(UnaryOp::kScale, {Number(attrs, "scale", 1.0), Number(attrs, "bias", 0.0)}, in, out);
 }
 
 CompiledOp CompileGelu(const Json& attrs, const Inputs& in, ValueType* out) {
@@ -100,7 +96,7 @@ CompiledOp CompileLayerNorm(const Json& attrs, const Inputs& in, ValueType* out)
   if (NormalizeAxis(Axis(attrs, "axis"), x.size()) != x.size() - 1) {
     ThrowInvalid("attrs.axis: only the last axis (-1) is supported");
   }
-  const double eps = FiniteNumber(attrs, "eps", 1e-5);
+  const double eps = Number(attrs, "eps", 1e-5);
   if (eps <= 0) ThrowInvalid("attrs.eps: must be > 0, got %g", eps);
   const Shape param_shape = {x.back()};
   for (size_t i = 1; i < in.size(); ++i) {
@@ -210,6 +206,8 @@ template <class... F>
 struct Overloaded : F... {
   using F::operator()...;
 };
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;  // clang 14 lacks aggregate CTAD
 
 }  // namespace
 

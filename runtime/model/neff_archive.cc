@@ -3,8 +3,10 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <cerrno>
 #include <cinttypes>
 #include <memory>
+#include <new>
 
 #include "runtime/core/error.h"
 #include "runtime/core/log.h"
@@ -180,8 +182,14 @@ std::map<std::string, std::string> ReadNeffArchive(const void* data, size_t size
 
 namespace {
 
-la_ssize_t AppendToString(archive*, void* client, const void* buffer, size_t length) {
-  static_cast<std::string*>(client)->append(static_cast<const char*>(buffer), length);
+// No exception may unwind through libarchive's C frames.
+la_ssize_t AppendToString(archive* a, void* client, const void* buffer, size_t length) {
+  try {
+    static_cast<std::string*>(client)->append(static_cast<const char*>(buffer), length);
+  } catch (const std::bad_alloc&) {
+    archive_set_error(a, ENOMEM, "out of memory");
+    return -1;
+  }
   return static_cast<la_ssize_t>(length);
 }
 
@@ -210,6 +218,8 @@ void WriteMember(archive* a, const NeffArchiveMember& m) {
 }  // namespace
 
 std::string WriteNeffArchive(const std::vector<NeffArchiveMember>& members, NeffCompression compression) {
+  // Declared before the writer: freeing a writer that was not closed (after an error) flushes into it.
+  std::string out;
   WriteArchive a(archive_write_new(), archive_write_free);
   if (!a) ThrowStatus(NRT_RESOURCE, "NEFF archive: cannot allocate a libarchive writer");
   CheckWrite(a.get(), archive_write_set_format_pax_restricted(a.get()), "tar format");
@@ -220,7 +230,6 @@ std::string WriteNeffArchive(const std::vector<NeffArchiveMember>& members, Neff
   }
   // No padding to the tar block size: a NEFF's data_size is exactly what we produce.
   CheckWrite(a.get(), archive_write_set_bytes_in_last_block(a.get(), 1), "block size");
-  std::string out;
   CheckWrite(a.get(), archive_write_open2(a.get(), &out, nullptr, AppendToString, nullptr, nullptr), "open");
   for (const NeffArchiveMember& m : members) WriteMember(a.get(), m);
   CheckWrite(a.get(), archive_write_close(a.get()), "close");

@@ -52,6 +52,7 @@ bool ParseArgs(int argc, char** argv, BuildArgs& args) {
               << opts;
     return false;
   }
+  if (!vm.count("graph")) throw UsageError("missing the GRAPH.json argument");
   po::notify(vm);
   if (args.lnc_size == 0) throw UsageError("--lnc-size must be at least 1");
   return true;
@@ -70,7 +71,13 @@ std::map<std::string, std::string> CollectCpuFiles(const fs::path& graph_path, c
   } catch (const nrtb::Error& e) {
     FailOn(graph_path, e);
   }
-  for (const std::string& rel : referenced) files.emplace(rel, ReadFile(graph_path.parent_path() / rel));
+  for (const std::string& rel : referenced) {
+    try {
+      files.emplace(rel, ReadFile(graph_path.parent_path() / rel));
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error(std::string(e.what()) + " (a constant file " + graph_path.string() + " references)");
+    }
+  }
   files.emplace("graph.json", graph_json);
   return files;
 }

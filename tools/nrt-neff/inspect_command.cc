@@ -46,6 +46,7 @@ bool ParseArgs(int argc, char** argv, InspectArgs& args) {
               << opts;
     return false;
   }
+  if (!vm.count("file")) throw UsageError("missing the FILE.neff argument");
   po::notify(vm);
   return true;
 }
@@ -86,8 +87,8 @@ std::string Version(const nrtb::NeffFile& f) {
   return std::to_string(f.neff_version_major) + "." + std::to_string(f.neff_version_minor);
 }
 
-nlohmann::json TensorsJson(const std::vector<nrtb::TensorSpec>& list) {
-  nlohmann::json out = nlohmann::json::array();
+nlohmann::ordered_json TensorsJson(const std::vector<nrtb::TensorSpec>& list) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const nrtb::TensorSpec& t : list) {
     out.push_back({{"name", t.name}, {"dtype", nrtb::DTypeName(t.dtype)}, {"shape", t.shape}, {"bytes", t.size_bytes}});
   }
@@ -96,7 +97,7 @@ nlohmann::json TensorsJson(const std::vector<nrtb::TensorSpec>& list) {
 
 void PrintJson(const fs::path& path, const Inspection& in) {
   const nrtb::NeffFile& f = in.neff;
-  nlohmann::json doc = {{"file", path.string()},
+  nlohmann::ordered_json doc = {{"file", path.string()},
                         {"name", f.name},
                         {"neff_version", Version(f)},
                         {"pkg_version", f.pkg_version},

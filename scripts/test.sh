@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs dependencies, builds, and runs every test:
+#   1. the full project (gcc, -Werror): unit, conformance, ABI, install, tool and sample tests
+#   2. the runtime's unit + conformance tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#      (clang, which also builds the NEFF-loader fuzzer and runs it briefly)
+#   3. the same runtime tests under ThreadSanitizer
+# Usage: scripts/test.sh [--skip-sanitizers]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+./scripts/install-deps.sh
+
+run_suite() {  # <build dir> <ctest args...>
+  local dir=$1
+  shift
+  ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 600 "$@"
+}
+
+echo "== [1/3] release build, every test"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNRTB_WERROR=ON -DNRTB_BUILD_BENCH=ON
+cmake --build build
+run_suite build
+
+if [[ "${1:-}" == "--skip-sanitizers" ]]; then exit 0; fi
+
+echo "== [2/3] ASan + UBSan (clang), runtime tests + fuzz smoke"
+CC=clang-14 CXX=clang++-14 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNRTB_WERROR=ON \
+  -DNRTB_SANITIZE=address,undefined -DNRTB_BUILD_BENCH=OFF -DNRTB_BUILD_FUZZ=ON
+cmake --build build-asan
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_suite build-asan -L 'runtime|fuzz'
+
+echo "== [3/3] TSan (gcc), runtime tests"
+cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNRTB_WERROR=ON \
+  -DNRTB_SANITIZE=thread -DNRTB_BUILD_BENCH=OFF
+cmake --build build-tsan
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_suite build-tsan -L runtime
+echo "== all tests passed"
