@@ -43,6 +43,7 @@ struct Measured {
 int main() {
   const std::string default_trace = "/tmp/nrtb_timing_trace." + std::to_string(getpid()) + ".json";
   bench::EnvDefault("NRT_SIM_TRACE", default_trace);
+  bench::EnvDefault("NRT_SIM_QUEUE_DEPTH", "1024");  // the batch runs queue up to 300 requests
   const std::string trace_path = std::getenv("NRT_SIM_TRACE");
   bench::PrintLoad();
   bench::Init();

@@ -104,15 +104,35 @@ uint64_t CheckedBytes(const ValueType& t, const std::string& where) {
   return count * DTypeSize(t.dtype);
 }
 
+// Reports why inline value `v` does not fit element type T.
 template <class T>
-T InlineValue(const Json& v, const std::string& where) {
+[[noreturn]] void ThrowBadValue(const Json& v, const std::string& where) {
   if constexpr (kIsFloatElement<T>) {
-    const T x = RoundToFloatElement<T>(graph_json::GetNumber(v, where));
-    if (!std::isfinite(static_cast<float>(x))) ThrowInvalid("%s: %s overflows the dtype", where.c_str(), v.dump().c_str());
-    return x;
+    graph_json::GetNumber(v, where);  // throws unless a number
+    ThrowInvalid("%s: %s overflows the dtype", where.c_str(), v.dump().c_str());
   } else {
-    return static_cast<T>(graph_json::GetInt(v, where, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
+    graph_json::GetInt(v, where, std::numeric_limits<T>::min(), std::numeric_limits<T>::max());
+    ThrowInvalid("%s: %s does not fit the dtype", where.c_str(), v.dump().c_str());
   }
+}
+
+// values[i] converted to T. The error path alone builds the element's name: constants can be long.
+template <class T>
+T InlineValue(const Json& v, const std::string& values, size_t i) {
+  if constexpr (kIsFloatElement<T>) {
+    if (v.is_number()) {
+      const T x = RoundToFloatElement<T>(v.get<double>());
+      if (std::isfinite(static_cast<float>(x))) return x;
+    }
+  } else if (v.is_number_integer()) {
+    // nlohmann keeps non-negative literals unsigned; compare each kind in its own signedness.
+    const bool fits = v.is_number_unsigned()
+                          ? v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<T>::max())
+                          : v.get<int64_t>() >= std::numeric_limits<T>::min() &&
+                                v.get<int64_t>() <= std::numeric_limits<T>::max();
+    if (fits) return static_cast<T>(v.get<int64_t>());
+  }
+  ThrowBadValue<T>(v, values + "[" + std::to_string(i) + "]");
 }
 
 void StoreInlineValues(const Json& values, DType dtype, uint64_t count, std::byte* dst, const std::string& where) {
@@ -123,7 +143,7 @@ void StoreInlineValues(const Json& values, DType dtype, uint64_t count, std::byt
   VisitElement(dtype, [&](auto tag) {
     using T = decltype(tag);
     for (size_t i = 0; i < values.size(); ++i) {
-      const T x = InlineValue<T>(values[i], where + "[" + std::to_string(i) + "]");
+      const T x = InlineValue<T>(values[i], where, i);
       std::memcpy(dst + i * sizeof(T), &x, sizeof(T));
     }
   });

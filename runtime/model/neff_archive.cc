@@ -17,7 +17,7 @@ namespace {
 using ReadArchive = std::unique_ptr<archive, decltype(&archive_read_free)>;
 using WriteArchive = std::unique_ptr<archive, decltype(&archive_write_free)>;
 
-constexpr size_t kReadChunk = 64 * 1024;
+constexpr size_t kReadChunk = 16 * 1024;  // on the stack
 
 const char* ArchiveMessage(archive* a) {
   const char* m = archive_error_string(a);
@@ -61,7 +61,8 @@ class Budget {
     unpacked_ += size;
     if (size > limits_.max_unpacked_bytes || unpacked_ > limits_.max_unpacked_bytes) {
       ThrowInvalid("NEFF archive: member %s (%" PRIu64 " bytes) takes the archive over the %" PRIu64
-                   "-byte cap on unpacked data", path.c_str(), size, limits_.max_unpacked_bytes);
+                   "-byte cap on unpacked data",
+                   path.c_str(), size, limits_.max_unpacked_bytes);
     }
   }
 
@@ -73,8 +74,8 @@ class Budget {
                    path.c_str(), member_bytes, limits_.max_member_bytes);
     }
     if (member_bytes > limits_.max_kept_bytes - kept_) {
-      ThrowInvalid("NEFF archive: member %s takes the extracted data over the %" PRIu64 "-byte cap",
-                   path.c_str(), limits_.max_kept_bytes);
+      ThrowInvalid("NEFF archive: member %s takes the extracted data over the %" PRIu64 "-byte cap", path.c_str(),
+                   limits_.max_kept_bytes);
     }
   }
 

@@ -15,10 +15,10 @@ enum class NeffCompression { kNone, kGzip };
 // Bounds on what reading an archive may cost. Real NEFFs have a few hundred members; CPU NEFFs carry
 // their constants, so the kept-bytes caps are generous but finite.
 struct NeffArchiveLimits {
-  uint64_t max_members = 100000;                 // every entry, kept or skipped
-  uint64_t max_member_bytes = 1ull << 30;        // one kept member
-  uint64_t max_kept_bytes = 4ull << 30;          // all kept members together (held in memory)
-  uint64_t max_unpacked_bytes = 64ull << 30;     // declared sizes of all members: bounds decompression work
+  uint64_t max_members = 100000;              // every entry, kept or skipped
+  uint64_t max_member_bytes = 1ull << 30;     // one kept member
+  uint64_t max_kept_bytes = 4ull << 30;       // all kept members together (held in memory)
+  uint64_t max_unpacked_bytes = 64ull << 30;  // declared sizes of all members: bounds decompression work
 };
 
 // Member paths the runtime reads; everything else (engine binaries, debug info, ...) is skipped
@@ -29,12 +29,13 @@ bool IsNeffRuntimeMember(std::string_view path);
 // of the tar (and of the gzip stream: zero padding after it is ignored); skips directories and
 // non-regular entries. Throws Error(NRT_INVALID) for a corrupt archive, a path that is absolute or
 // contains "..", a duplicate runtime member, or any limit exceeded — sizes are checked against the
-// limits before any data is read.
+// limits before any data is read. The gzip CRC is not verified (libarchive does not check it); a NEFF's
+// integrity is the hash's job, which the runtime does not validate (see neff_header.h).
 std::map<std::string, std::string> ReadNeffArchive(const void* data, size_t size, NeffCompression compression,
                                                    const NeffArchiveLimits& limits = {});
 
 struct NeffArchiveMember {
-  std::string path;      // a path ending in "/" is written as a directory entry
+  std::string path;  // a path ending in "/" is written as a directory entry
   std::string contents;
 };
 

@@ -35,19 +35,23 @@ TEST(NeffArchive, RuntimeMembers) {
                         "cpu/graph.json", "cpu/w.npy", "cpu/sub/w.npy"}) {
     EXPECT_TRUE(IsNeffRuntimeMember(p)) << p;
   }
-  for (const char* p : {"hlo_stats.json", "sg00/PE.bin", "sg00/tensor_map.json", "sg00/sub/def.json", "x/sg00/def.json",
-                        "sg/def.json", "kelf-.json", "a/kelf-0.json", "cpu/", "cpu", "debug_info/neff.json",
-                        "sg00/sg-wavegraph-bin.json"}) {
+  for (const char* p :
+       {"hlo_stats.json", "sg00/PE.bin", "sg00/tensor_map.json", "sg00/sub/def.json", "x/sg00/def.json", "sg/def.json",
+        "kelf-.json", "a/kelf-0.json", "cpu/", "cpu", "debug_info/neff.json", "sg00/sg-wavegraph-bin.json"}) {
     EXPECT_FALSE(IsNeffRuntimeMember(p)) << p;
   }
 }
 
 TEST(NeffArchive, GzipRoundTripKeepsOnlyRuntimeMembers) {
-  const Members got = Read(Gzip({{"neff.json", "{}"}, {"sg00/", ""}, {"sg00/def.json", "d"}, {"sg00/PE.bin", "bin"},
-                                 {"cpu/graph.json", "g"}, {"cpu/w.npy", std::string(3, '\0')}}),
+  const Members got = Read(Gzip({{"neff.json", "{}"},
+                                 {"sg00/", ""},
+                                 {"sg00/def.json", "d"},
+                                 {"sg00/PE.bin", "bin"},
+                                 {"cpu/graph.json", "g"},
+                                 {"cpu/w.npy", std::string(3, '\0')}}),
                            NeffCompression::kGzip);
-  const Members want = {{"neff.json", "{}"}, {"sg00/def.json", "d"}, {"cpu/graph.json", "g"},
-                        {"cpu/w.npy", std::string(3, '\0')}};
+  const Members want = {
+      {"neff.json", "{}"}, {"sg00/def.json", "d"}, {"cpu/graph.json", "g"}, {"cpu/w.npy", std::string(3, '\0')}};
   EXPECT_EQ(got, want);
 }
 
@@ -75,9 +79,7 @@ TEST(NeffArchive, DirectoriesAndNonRuntimeMembersAreSkipped) {
   EXPECT_TRUE(Read(Gzip({{"cpu/", ""}, {"sg00/", ""}, {"debug/x", "x"}}), NeffCompression::kGzip).empty());
 }
 
-TEST(NeffArchive, EmptyTarHasNoMembers) {
-  EXPECT_TRUE(Read(RawTarEnd(), NeffCompression::kNone).empty());
-}
+TEST(NeffArchive, EmptyTarHasNoMembers) { EXPECT_TRUE(Read(RawTarEnd(), NeffCompression::kNone).empty()); }
 
 TEST(NeffArchive, PathTraversalIsRejected) {
   for (const char* p : {"../neff.json", "cpu/../../etc/passwd", "/neff.json", "./../x", "sg00/..", ".."}) {
@@ -147,17 +149,17 @@ TEST(NeffArchive, SkippedMembersDoNotCountAgainstTheKeptCaps) {
 TEST(NeffArchive, TotalKeptBytesAreCapped) {
   NeffArchiveLimits limits;
   limits.max_kept_bytes = 150;
-  const std::string msg = InvalidMessage(
-      Gzip({{"cpu/a", std::string(100, 'a')}, {"cpu/b", std::string(100, 'b')}}), NeffCompression::kGzip, limits);
+  const std::string msg = InvalidMessage(Gzip({{"cpu/a", std::string(100, 'a')}, {"cpu/b", std::string(100, 'b')}}),
+                                         NeffCompression::kGzip, limits);
   EXPECT_NE(msg.find("cpu/b takes the extracted data over the 150-byte cap"), std::string::npos) << msg;
 }
 
 TEST(NeffArchive, UnpackedBytesOfSkippedMembersAreCapped) {
   NeffArchiveLimits limits;
   limits.max_unpacked_bytes = 1500;
-  const std::string msg = InvalidMessage(
-      Gzip({{"sg00/PE.bin", std::string(1000, 'p')}, {"sg00/SP.bin", std::string(1000, 's')}}), NeffCompression::kGzip,
-      limits);
+  const std::string msg =
+      InvalidMessage(Gzip({{"sg00/PE.bin", std::string(1000, 'p')}, {"sg00/SP.bin", std::string(1000, 's')}}),
+                     NeffCompression::kGzip, limits);
   EXPECT_NE(msg.find("sg00/SP.bin"), std::string::npos) << msg;
 }
 

@@ -1,7 +1,6 @@
 #include "runtime/model/neff_file.h"
 
 #include <cinttypes>
-
 #include <nlohmann/json.hpp>
 
 #include "runtime/core/error.h"
@@ -26,7 +25,8 @@ NeffCompression CompressionOf(const NeffHeader& h) {
 // so a NEFF without it cannot run.
 void CheckKelfFiles(const NeffSignature& sig, const std::map<std::string, std::string>& members) {
   for (const std::string& kelf : sig.kelf_files) {
-    if (!members.contains(kelf)) ThrowInvalid("neff.json names kelf file %s, which the NEFF does not contain", kelf.c_str());
+    if (!members.contains(kelf))
+      ThrowInvalid("neff.json names kelf file %s, which the NEFF does not contain", kelf.c_str());
   }
 }
 
@@ -76,9 +76,8 @@ void CheckUniqueNames(const NeffBuildSpec& spec) {
 
 std::vector<NeffArchiveMember> BuildMembers(const NeffBuildSpec& spec) {
   const NeffSignature sig{spec.inputs, spec.outputs, {std::string(kKelfFile)}};
-  const nlohmann::json kelf = {{"graphs", {{{"definition", kDefJson}, {"name", "sg00"}}}},
-                               {"version", "0.5"},
-                               {"target", "cpu"}};
+  const nlohmann::json kelf = {
+      {"graphs", {{{"definition", kDefJson}, {"name", "sg00"}}}}, {"version", "0.5"}, {"target", "cpu"}};
   const nlohmann::json info = {{"tool_version", "nrt-bridge " NRTB_RT_VERSION}, {"name", spec.name}, {"num_tpb", 1}};
   std::vector<NeffArchiveMember> members = {
       {"neff.json", NeffJsonFor(sig, kKelfFile)},

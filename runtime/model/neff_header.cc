@@ -63,9 +63,7 @@ std::string SerializeNeffHeader(const NeffHeader& header) {
   return std::string(reinterpret_cast<const char*>(&header), sizeof header);
 }
 
-std::string NeffHeaderText(const char* field, size_t capacity) {
-  return std::string(field, strnlen(field, capacity));
-}
+std::string NeffHeaderText(const char* field, size_t capacity) { return std::string(field, strnlen(field, capacity)); }
 
 void SetNeffHeaderText(char* field, size_t capacity, std::string_view text, const char* field_name) {
   if (text.size() >= capacity) {

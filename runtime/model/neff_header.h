@@ -12,21 +12,21 @@ namespace nrtb {
 
 // On-disk layout, little-endian, no implicit padding (every field is naturally aligned).
 struct NeffHeader {
-  uint64_t pkg_version;        // 1 = plain tar, 2 = gzip tar
-  uint64_t header_size;        // always kNeffHeaderSize
-  uint64_t data_size;          // archive bytes after the header (compressed, possibly zero-padded)
+  uint64_t pkg_version;  // 1 = plain tar, 2 = gzip tar
+  uint64_t header_size;  // always kNeffHeaderSize
+  uint64_t data_size;    // archive bytes after the header (compressed, possibly zero-padded)
   uint64_t neff_version_major;
   uint64_t neff_version_minor;
   char neff_build_version[128];
-  uint32_t num_tpb;            // docs: TPBs needed; RE: unused / gzip flag (SPEC §7.16). Not interpreted.
-  uint8_t hash[32];            // MD5 (pkg 2) or SHA-256 (pkg 1). Never validated: the real runtime only
-                               // checks it under NEURON_RT_VALIDATE_HASH, which we do not support.
+  uint32_t num_tpb;  // docs: TPBs needed; RE: unused / gzip flag (SPEC §7.16). Not interpreted.
+  uint8_t hash[32];  // MD5 (pkg 2) or SHA-256 (pkg 1). Never validated: the real runtime only
+                     // checks it under NEURON_RT_VALIDATE_HASH, which we do not support.
   uint8_t uuid[16];
   char name[256];
   uint32_t requested_tpb_count;
   uint8_t tpb_per_node[64];
   uint64_t feature_bits;
-  uint32_t lnc_size;           // logical core size the NEFF was compiled for; 0 in old NEFFs means 1
+  uint32_t lnc_size;  // logical core size the NEFF was compiled for; 0 in old NEFFs means 1
   uint8_t pad[468];
 };
 

@@ -63,9 +63,7 @@ TEST(NeffHeader, ParsesAValidHeader) {
   EXPECT_EQ(h.lnc_size, 2u);
 }
 
-TEST(NeffHeader, DataMayBeFollowedByMoreBytes) {
-  EXPECT_EQ(StatusOf(Image(ValidHeader(), 100)), NRT_SUCCESS);
-}
+TEST(NeffHeader, DataMayBeFollowedByMoreBytes) { EXPECT_EQ(StatusOf(Image(ValidHeader(), 100)), NRT_SUCCESS); }
 
 TEST(NeffHeader, FileShorterThanTheHeaderIsInvalid) {
   std::string msg;

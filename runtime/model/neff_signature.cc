@@ -2,7 +2,6 @@
 
 #include <cinttypes>
 #include <limits>
-
 #include <nlohmann/json.hpp>
 
 #include "runtime/core/error.h"
@@ -67,7 +66,8 @@ uint64_t ShapeBytes(const std::vector<uint32_t>& shape, DType dtype, const std::
 void CheckTensorName(const std::string& name, const std::string& where) {
   if (name.empty()) ThrowInvalid("neff.json: %s has an empty name", where.c_str());
   if (name.size() > kMaxTensorNameBytes) {
-    ThrowInvalid("neff.json: %s name is %zu bytes, at most %zu allowed", where.c_str(), name.size(), kMaxTensorNameBytes);
+    ThrowInvalid("neff.json: %s name is %zu bytes, at most %zu allowed", where.c_str(), name.size(),
+                 kMaxTensorNameBytes);
   }
 }
 
@@ -163,7 +163,8 @@ void ReadInputs(const json& doc, const GraphTables& g, NeffSignature& sig) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string where = "arg_nodes[" + std::to_string(i) + "]";
     const uint64_t node = Unsigned(args[i], where);
-    const std::string& name = String(Field(g.Node(node, where), "name", "node " + std::to_string(node)), where + " name");
+    const std::string& name =
+        String(Field(g.Node(node, where), "name", "node " + std::to_string(node)), where + " name");
     CheckTensorName(name, where);
     AddUnique(sig.inputs, g.Spec(name, node, 0, where), "input");
   }
@@ -174,7 +175,8 @@ void ReadInputs(const json& doc, const GraphTables& g, NeffSignature& sig) {
 const std::string& OutputName(const json& node, uint64_t out, const std::string& where) {
   const auto names = node.find("output_names");
   if (names == node.end()) {
-    if (out != 0) ThrowInvalid("neff.json: %s uses output %" PRIu64 " of a node without output_names", where.c_str(), out);
+    if (out != 0)
+      ThrowInvalid("neff.json: %s uses output %" PRIu64 " of a node without output_names", where.c_str(), out);
     return String(Field(node, "name", where), where + " node name");
   }
   if (!names->is_array() || out >= names->size()) {
@@ -188,7 +190,8 @@ void ReadOutputs(const json& doc, const GraphTables& g, NeffSignature& sig) {
   for (size_t i = 0; i < heads.size(); ++i) {
     const std::string where = "heads[" + std::to_string(i) + "]";
     const json& head = heads[i];
-    if (!head.is_array() || head.size() < 2) ThrowInvalid("neff.json: %s is not [node, output, version]", where.c_str());
+    if (!head.is_array() || head.size() < 2)
+      ThrowInvalid("neff.json: %s is not [node, output, version]", where.c_str());
     const uint64_t node = Unsigned(head[0], where + "[0]");
     const uint64_t out = Unsigned(head[1], where + "[1]");
     const std::string& name = OutputName(g.Node(node, where), out, where);
@@ -321,22 +324,23 @@ std::string NeffJsonFor(const NeffSignature& sig, std::string_view kelf_file) {
   json dtypes = json::array();
   json shapes = json::array();
   const json storage = DescribeEntries(sig, dtypes, shapes);
-  const json doc = {{"nodes", nodes},
-                    {"arg_nodes", arg_nodes},
-                    {"heads", heads},
-                    {"node_row_ptr", row_ptr},
-                    {"attrs",
-                     {{"dltype", {"list_str", dtypes}},
-                      {"shape", {"list_shape", shapes}},
-                      {"storage_id", {"list_int", storage}}}}};
+  const json doc = {
+      {"nodes", nodes},
+      {"arg_nodes", arg_nodes},
+      {"heads", heads},
+      {"node_row_ptr", row_ptr},
+      {"attrs",
+       {{"dltype", {"list_str", dtypes}}, {"shape", {"list_shape", shapes}}, {"storage_id", {"list_int", storage}}}}};
   return doc.dump(2);
 }
 
 std::string DefJsonFor(const NeffSignature& sig) {
   json vars = json::object();
   uint64_t var_id = 0;
-  for (const TensorSpec& t : sig.inputs) vars[t.name] = {{"type", "input"}, {"size", t.size_bytes}, {"var_id", var_id++}};
-  for (const TensorSpec& t : sig.outputs) vars[t.name] = {{"type", "output"}, {"size", t.size_bytes}, {"var_id", var_id++}};
+  for (const TensorSpec& t : sig.inputs)
+    vars[t.name] = {{"type", "input"}, {"size", t.size_bytes}, {"var_id", var_id++}};
+  for (const TensorSpec& t : sig.outputs)
+    vars[t.name] = {{"type", "output"}, {"size", t.size_bytes}, {"var_id", var_id++}};
   return json{{"version", "0.6"}, {"var", vars}}.dump(2);
 }
 

@@ -16,8 +16,8 @@ inline constexpr size_t kMaxTensorDims = 32;
 inline constexpr size_t kMaxTensorNameBytes = 255;
 
 struct NeffSignature {
-  std::vector<TensorSpec> inputs;    // declaration order, one entry per name
-  std::vector<TensorSpec> outputs;   // declaration order, one entry per name (LNC=2 lists each twice)
+  std::vector<TensorSpec> inputs;       // declaration order, one entry per name
+  std::vector<TensorSpec> outputs;      // declaration order, one entry per name (LNC=2 lists each twice)
   std::vector<std::string> kelf_files;  // attrs.kelf of every compute node: the kelf members it needs
 };
 

@@ -25,7 +25,8 @@ std::string InvalidMessage(const json& doc) {
   return "";
 }
 
-void ExpectSpec(const TensorSpec& t, const std::string& name, DType dtype, std::vector<uint32_t> shape, uint64_t bytes) {
+void ExpectSpec(const TensorSpec& t, const std::string& name, DType dtype, std::vector<uint32_t> shape,
+                uint64_t bytes) {
   EXPECT_EQ(t.name, name);
   EXPECT_EQ(t.dtype, dtype) << name;
   EXPECT_EQ(t.shape, shape) << name;

@@ -27,7 +27,8 @@ struct NeffImageOptions {
 
 // Header + archive bytes (+ zero padding counted in data_size, as neuronx-cc does).
 inline std::string AssembleNeff(std::string archive, const NeffImageOptions& o) {
-  if (o.pad_to != 0 && archive.size() % o.pad_to != 0) archive.resize(archive.size() + o.pad_to - archive.size() % o.pad_to, '\0');
+  if (o.pad_to != 0 && archive.size() % o.pad_to != 0)
+    archive.resize(archive.size() + o.pad_to - archive.size() % o.pad_to, '\0');
   NeffHeader h = MakeNeffHeader();
   h.pkg_version = o.pkg_version;
   h.data_size = archive.size();

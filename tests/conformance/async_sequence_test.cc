@@ -218,7 +218,9 @@ TEST(AsyncSequence, CompletionIsInOrderWithinAUnit) {
       done[i] = b;
     }
     for (int i = 1; i < kN; ++i) {
-      if (done[i]) ASSERT_TRUE(done[i - 1]) << "request " << i + 1 << " complete before " << i;
+      if (done[i]) {
+        ASSERT_TRUE(done[i - 1]) << "request " << i + 1 << " complete before " << i;
+      }
     }
     last = done[kN - 1];
   }

@@ -27,11 +27,13 @@ struct BuildArgs {
 
 po::options_description Options(BuildArgs& args) {
   po::options_description opts("nrt-neff build GRAPH.json -o OUT.neff [options]");
+  // clang-format off
   opts.add_options()
       ("help,h", "show this help")
       ("output,o", po::value(&args.output)->required(), "NEFF file to write (replaced atomically)")
       ("name", po::value(&args.name), "model name in the NEFF header (default: the graph's name)")
       ("lnc-size", po::value(&args.lnc_size)->default_value(1), "logical core size recorded in the header");
+  // clang-format on
   return opts;
 }
 

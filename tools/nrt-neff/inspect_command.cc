@@ -30,9 +30,7 @@ struct InspectArgs {
 // Returns false when --help was given (and printed).
 bool ParseArgs(int argc, char** argv, InspectArgs& args) {
   po::options_description opts("nrt-neff inspect FILE.neff [options]");
-  opts.add_options()
-      ("help,h", "show this help")
-      ("json", po::bool_switch(&args.json), "print JSON instead of a table");
+  opts.add_options()("help,h", "show this help")("json", po::bool_switch(&args.json), "print JSON instead of a table");
   po::options_description hidden;
   hidden.add_options()("file", po::value(&args.file)->required());
   po::options_description all;
@@ -42,8 +40,7 @@ bool ParseArgs(int argc, char** argv, InspectArgs& args) {
   po::variables_map vm;
   po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
   if (vm.count("help")) {
-    std::cout << "Validates a NEFF as the runtime loads it and prints its header facts and I/O signature.\n\n"
-              << opts;
+    std::cout << "Validates a NEFF as the runtime loads it and prints its header facts and I/O signature.\n\n" << opts;
     return false;
   }
   if (!vm.count("file")) throw UsageError("missing the FILE.neff argument");
@@ -98,15 +95,15 @@ nlohmann::ordered_json TensorsJson(const std::vector<nrtb::TensorSpec>& list) {
 void PrintJson(const fs::path& path, const Inspection& in) {
   const nrtb::NeffFile& f = in.neff;
   nlohmann::ordered_json doc = {{"file", path.string()},
-                        {"name", f.name},
-                        {"neff_version", Version(f)},
-                        {"pkg_version", f.pkg_version},
-                        {"build_version", f.build_version},
-                        {"lnc_size", f.lnc_size},
-                        {"feature_bits", Hex(f.feature_bits)},
-                        {"kind", Kind(in)},
-                        {"inputs", TensorsJson(f.inputs)},
-                        {"outputs", TensorsJson(f.outputs)}};
+                                {"name", f.name},
+                                {"neff_version", Version(f)},
+                                {"pkg_version", f.pkg_version},
+                                {"build_version", f.build_version},
+                                {"lnc_size", f.lnc_size},
+                                {"feature_bits", Hex(f.feature_bits)},
+                                {"kind", Kind(in)},
+                                {"inputs", TensorsJson(f.inputs)},
+                                {"outputs", TensorsJson(f.outputs)}};
   if (in.graph) doc["device_time_ns"] = in.graph->device_time_ns();
   std::cout << doc.dump(2) << "\n";
 }

@@ -23,7 +23,8 @@ constexpr Command kCommands[] = {
 
 void PrintUsage(std::ostream& out) {
   out << "usage: nrt-neff <command> [options]\n\ncommands:\n";
-  for (const Command& c : kCommands) out << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.summary << "\n";
+  for (const Command& c : kCommands)
+    out << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.summary << "\n";
   out << "\nnrt-neff <command> --help shows a command's options.\n"
          "  --help      show this help\n"
          "  --version   show the version\n";
