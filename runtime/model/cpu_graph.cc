@@ -35,8 +35,6 @@ constexpr const char* kFileName = "cpu/graph.json";
 
 uint64_t AlignUp(uint64_t n) { return (n + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment; }
 
-std::string Quoted(const std::string& s) { return "'" + s + "'"; }
-
 std::string Indexed(const char* list, size_t i) { return std::string(list) + "[" + std::to_string(i) + "]"; }
 
 std::string CheckName(const Json& v, const std::string& where) {
@@ -341,7 +339,7 @@ class GraphParser {
     graph_json::CheckKeys(v, index, {"op", "inputs", "output", "attrs"});
     const std::string op = graph_json::GetString(graph_json::Require(v, "op", index), index + ".op");
     const std::string out_name = CheckName(graph_json::Require(v, "output", index), index + ".output");
-    const std::string where = index + " (" + op + " -> " + Quoted(out_name) + ")";
+    const std::string where = index + " (" + op + " -> '" + out_name + "')";
 
     Node node;
     std::vector<ValueType> in_types;

@@ -104,7 +104,6 @@ TEST(CpuGraphSamplesTest, EverySampleParses) {
 TEST(CpuGraphSamplesTest, AddOne) {
   const auto g = CpuGraph::Parse(ReadSample("add_one.json"), {});
   EXPECT_EQ(g->name(), "add_one");
-  EXPECT_EQ(g->device_time_ns(), 5000u);
   ASSERT_EQ(g->inputs().size(), 1u);
   EXPECT_EQ(g->inputs()[0].name, "x");
   EXPECT_EQ(g->inputs()[0].dtype, DType::kFloat32);
@@ -314,6 +313,16 @@ TEST(CpuGraphTest, InlineConstantsRoundToTheirDType) {
   EXPECT_EQ(As<BFloat16>(out[0])[0], BFloat16(1.0f));  // 1 + 2^-8: tie -> even
   EXPECT_EQ(static_cast<float>(As<BFloat16>(out[0])[1]), 16908288.0f);  // rounded once from the exact value
   EXPECT_EQ(static_cast<float>(As<Half>(out[1])[0]), static_cast<float>(Half(0.1f)));
+}
+
+TEST(CpuGraphTest, InlineIntegerConstantsSpanTheirRange) {
+  const std::string json = R"({"name": "k", "inputs": [], "nodes": [], "outputs": ["i", "u"],
+    "constants": [{"name": "i", "dtype": "int32", "shape": [3], "values": [-2147483648, 2147483647, -0]},
+                  {"name": "u", "dtype": "uint8", "shape": [2], "values": [0, 255]}]})";
+  const auto out = RunGraph(*CpuGraph::Parse(json, {}), {});
+  EXPECT_EQ(As<int32_t>(out[0]), (std::vector<int32_t>{std::numeric_limits<int32_t>::min(),
+                                                      std::numeric_limits<int32_t>::max(), 0}));
+  EXPECT_EQ(As<uint8_t>(out[1]), (std::vector<uint8_t>{0, 255}));
 }
 
 TEST(CpuGraphTest, IntegerDivisionByZeroFailsAtRunTime) {
@@ -571,6 +580,10 @@ TEST(CpuGraphErrorsTest, InlineConstants) {
               HasSubstr("constants[0].values[1]: 300 is out of range [-128, 127]"));
   EXPECT_THAT(ErrorOf(constant("uint8", "[1]", R"(, "values": [-1])")), HasSubstr("out of range [0, 255]"));
   EXPECT_THAT(ErrorOf(constant("int32", "[1]", R"(, "values": [1.5])")), HasSubstr("must be an integer"));
+  EXPECT_THAT(ErrorOf(constant("int32", "[2]", R"(, "values": [0, 2147483648])")),
+              HasSubstr("constants[0].values[1]: 2147483648 is out of range [-2147483648, 2147483647]"));
+  EXPECT_THAT(ErrorOf(constant("int32", "[1]", R"(, "values": [18446744073709551615])")), HasSubstr("out of range"));
+  EXPECT_THAT(ErrorOf(constant("int8", "[1]", R"(, "values": [-129])")), HasSubstr("-129 is out of range"));
   EXPECT_THAT(ErrorOf(constant("float16", "[1]", R"(, "values": [70000])")), HasSubstr("70000 overflows the dtype"));
   EXPECT_THAT(ErrorOf(constant("float32", "[1]", R"(, "values": [1e39])")), HasSubstr("overflows the dtype"));
   EXPECT_THAT(ErrorOf(constant("float32", "[1]", R"(, "values": ["1"])")), HasSubstr("must be a number"));

@@ -1,7 +1,6 @@
 #include "runtime/model/npy.h"
 
 #include <array>
-#include <cstring>
 #include <limits>
 #include <optional>
 

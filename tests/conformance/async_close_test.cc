@@ -162,3 +162,56 @@ TEST(AsyncClose, CloseTwiceAndInitAfterClose) {
   nrta_seq_t s = 0;
   EXPECT_EQ(nrta_get_sequence(0, NRTA_XU_TENSOR_OP, 0, &s), NRT_CLOSED);
 }
+
+// A request hanging (fault action=hang, default 30 s timeout) does not hold up nrt_close.
+TEST(AsyncClose, CloseCutsAHungRequestShort) {
+  SetEnv("NRT_SIM_FAULTS", "xu=tensor_op,nth=1,action=hang");
+  ASYNC_INIT(rt);
+  Tensor t(0, 16);
+  uint32_t v = 1;
+  Req hung, queued;
+  ASSERT_EQ(nrta_tensor_write(t, &v, 0, 4, 0, 0, &hung.ret, &hung.seq), NRT_SUCCESS);
+  ASSERT_EQ(nrta_tensor_write(t, &v, 0, 4, 0, 0, &queued.ret, &queued.seq), NRT_SUCCESS);
+  SleepMs(20);
+  auto t0 = Clock::now();
+  rt.Close();
+  EXPECT_LT(SecondsSince(t0), 1.0);
+  EXPECT_NE(hung.ret, kSentinelStatus);
+  EXPECT_NE(hung.ret, NRT_SUCCESS) << "a hung request cannot succeed";
+  EXPECT_TRUE(queued.ret == NRT_CLOSED || queued.ret == NRT_EXEC_UNIT_UNRECOVERABLE) << queued.ret;
+}
+
+// Synchronous executions racing with nrt_close return SUCCESS or NRT_CLOSED; close waits for them.
+TEST(AsyncClose, SyncExecutesRacingWithClose) {
+  SetEnv("NRT_SIM_EXEC_TIME_US", "2000");
+  ASYNC_INIT(rt);
+  Model m("async_scale", 0);
+  ASSERT_EQ(m.status(), NRT_SUCCESS);
+  Tensor x(0, kModelBytes), y(0, kModelBytes);
+  TensorSet is, os;
+  ASSERT_EQ(is.Add("x", x), NRT_SUCCESS);
+  ASSERT_EQ(os.Add("y", y), NRT_SUCCESS);
+  std::atomic<int> bad{0}, ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 3; ++i) {
+    threads.emplace_back([&] {
+      while (true) {
+        NRT_STATUS s = nrt_execute(m, is, os);
+        if (s == NRT_SUCCESS) {
+          ok++;
+          continue;
+        }
+        if (s != NRT_CLOSED) bad = s;
+        break;
+      }
+    });
+  }
+  Req r[4];
+  for (auto& q : r) ASSERT_EQ(nrta_execute_schedule(m, is, os, 0, &q.ret, &q.seq), NRT_SUCCESS);
+  SleepMs(30);
+  rt.Close();
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_GT(ok.load(), 0);
+  for (auto& q : r) EXPECT_TRUE(q.ret == NRT_SUCCESS || q.ret == NRT_CLOSED) << q.ret;
+}

@@ -309,3 +309,19 @@ TEST(AsyncEvents, QueuedRequestIsSignalledAtClose) {
   EXPECT_EQ(r2.ret, NRT_CLOSED);
   EXPECT_TRUE(FdOpen(efd.fd()));
 }
+
+// Registering the same fd twice for one request still yields one signal.
+TEST(AsyncEvents, SameFdRegisteredTwiceSignalsOnce) {
+  SetEnv("NRT_SIM_DMA_LATENCY_US", "20000");
+  ASYNC_INIT(rt);
+  Tensor t(0, 16);
+  uint32_t v = 1;
+  Req r;
+  ASSERT_EQ(Write(t, &v, 0, 0, &r), NRT_SUCCESS);
+  EventFd efd;
+  ASSERT_EQ(nrta_event_register_seq_id_completion(r.seq, efd.fd()), NRT_SUCCESS);
+  ASSERT_EQ(nrta_event_register_seq_id_completion(r.seq, efd.fd()), NRT_SUCCESS);
+  ASSERT_TRUE(WaitSeq(r.seq));
+  SleepMs(20);
+  EXPECT_EQ(ReadEventFd(efd.fd(), 3000), 1u);
+}

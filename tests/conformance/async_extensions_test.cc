@@ -237,3 +237,41 @@ TEST(AsyncExtensions, CompletionHandleRejectsBadArguments) {
   EXPECT_EQ(nrta_get_completion_handle(MakeSeq(0x0003, 1), &fd), NRT_INVALID) << "bad type";
   EXPECT_EQ(fd, -7);
 }
+
+// The completion handle is independent of the application's eventfd registrations: removing the
+// application's registration of the same request (fd < 0) must not cancel the handle.
+TEST(AsyncExtensions, CompletionHandleUnaffectedBySeqDeregistration) {
+  SetEnv("NRT_SIM_DMA_LATENCY_US", "40000");
+  ASYNC_INIT(rt);
+  Tensor t(0, 16);
+  uint32_t v = 1;
+  Req r;
+  ASSERT_EQ(nrta_tensor_write(t, &v, 0, 4, 0, 0, &r.ret, &r.seq), NRT_SUCCESS);
+  int handle = -1;
+  ASSERT_EQ(nrta_get_completion_handle(r.seq, &handle), NRT_SUCCESS);
+  EventFd efd;
+  ASSERT_EQ(nrta_event_register_seq_id_completion(r.seq, efd.fd()), NRT_SUCCESS);
+  ASSERT_EQ(nrta_event_register_seq_id_completion(r.seq, -1), NRT_SUCCESS);
+  ASSERT_TRUE(WaitSeq(r.seq));
+  EXPECT_TRUE(Readable(handle, 1000)) << "deregistering the application's eventfd cancelled the completion handle";
+  EXPECT_FALSE(Readable(efd.fd(), 0));
+  EXPECT_EQ(close(handle), 0);
+}
+
+// Two handles for one request are both readable.
+TEST(AsyncExtensions, TwoCompletionHandlesForOneRequest) {
+  SetEnv("NRT_SIM_DMA_LATENCY_US", "20000");
+  ASYNC_INIT(rt);
+  Tensor t(0, 16);
+  uint32_t v = 1;
+  Req r;
+  ASSERT_EQ(nrta_tensor_write(t, &v, 0, 4, 0, 0, &r.ret, &r.seq), NRT_SUCCESS);
+  int h1 = -1, h2 = -1;
+  ASSERT_EQ(nrta_get_completion_handle(r.seq, &h1), NRT_SUCCESS);
+  ASSERT_EQ(nrta_get_completion_handle(r.seq, &h2), NRT_SUCCESS);
+  EXPECT_NE(h1, h2);
+  EXPECT_TRUE(Readable(h1, 3000));
+  EXPECT_TRUE(Readable(h2, 3000));
+  close(h1);
+  close(h2);
+}

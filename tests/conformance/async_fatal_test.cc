@@ -1,6 +1,9 @@
 // Fatal execution units (SPEC §2 "Errors / fatal errors"), driven by NRT_SIM_FAULTS action=fatal /
 // action=hang and NEURON_RT_EXEC_TIMEOUT.
+#include <csignal>
+#include <cstdio>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "async_util.h"
@@ -212,4 +215,83 @@ TEST(AsyncFatal, NonFatalFailureDoesNotPoisonTheUnit) {
   ASSERT_EQ(nrta_tensor_write(t, &v, 0, 4, 0, 0, &c.ret, &c.seq), NRT_SUCCESS);
   ASSERT_TRUE(WaitSeq(c.seq));
   EXPECT_EQ(c.ret, NRT_SUCCESS);
+}
+
+// Registered eventfds are signalled for failed requests too (the fatal one and those drained with
+// NRT_EXEC_UNIT_UNRECOVERABLE).
+TEST(AsyncFatal, FailedRequestsAreSignalled) {
+  SetEnv("NRT_SIM_FAULTS", "xu=tensor_op,lnc=0,queue=0,nth=1,action=fatal");
+  SetEnv("NRT_SIM_DMA_LATENCY_US", "30000");
+  ASYNC_INIT(rt);
+  Tensor t(0, 16);
+  uint32_t v = 1;
+  Req a, b;
+  ASSERT_EQ(nrta_tensor_write(t, &v, 0, 4, 0, 0, &a.ret, &a.seq), NRT_SUCCESS);
+  ASSERT_EQ(nrta_tensor_write(t, &v, 0, 4, 0, 0, &b.ret, &b.seq), NRT_SUCCESS);
+  EventFd fa, fb, unit;
+  ASSERT_EQ(nrta_event_register_xu_completion(0, NRTA_XU_TENSOR_OP, 0, unit.fd()), NRT_SUCCESS);
+  ASSERT_EQ(nrta_event_register_seq_id_completion(a.seq, fa.fd()), NRT_SUCCESS);
+  ASSERT_EQ(nrta_event_register_seq_id_completion(b.seq, fb.fd()), NRT_SUCCESS);
+  EXPECT_EQ(ReadEventFd(fa.fd(), 3000), 1u);
+  EXPECT_EQ(ReadEventFd(fb.fd(), 3000), 1u);
+  EXPECT_EQ(DrainEventFd(unit.fd(), 2, 3000), 2u);
+  EXPECT_EQ(a.ret, NRT_EXEC_HW_ERR_NC_UE);
+  EXPECT_EQ(b.ret, NRT_EXEC_UNIT_UNRECOVERABLE);
+  ASSERT_EQ(nrta_event_register_xu_completion(0, NRTA_XU_TENSOR_OP, 0, -1), NRT_SUCCESS);
+}
+
+// A synchronous nrt_execute running past NEURON_RT_EXEC_TIMEOUT returns NRT_TIMEOUT and leaves the
+// compute unit fatal.
+TEST(AsyncFatal, SyncExecuteLongerThanTimeoutReturnsTimeout) {
+  SetEnv("NRT_SIM_EXEC_TIME_US", "5000000");
+  SetEnv("NEURON_RT_EXEC_TIMEOUT", "0.1");
+  ASYNC_INIT(rt);
+  Model m("async_scale", 0);
+  ASSERT_EQ(m.status(), NRT_SUCCESS);
+  Tensor x(0, kModelBytes), y(0, kModelBytes);
+  TensorSet is, os;
+  ASSERT_EQ(is.Add("x", x), NRT_SUCCESS);
+  ASSERT_EQ(os.Add("y", y), NRT_SUCCESS);
+  auto t0 = Clock::now();
+  EXPECT_EQ(nrt_execute(m, is, os), NRT_TIMEOUT);
+  EXPECT_LT(SecondsSince(t0), 2.0);
+  Req r;
+  EXPECT_EQ(nrta_execute_schedule(m, is, os, 0, &r.ret, &r.seq), NRT_EXEC_UNIT_UNRECOVERABLE);
+}
+
+// Helper for AbortOnFatalAborts: runs a fatal request with NRT_SIM_ABORT_ON_FATAL=1.
+TEST(AsyncFatalHelper, FatalRequestInChild) {
+  if (getenv("NRTB_ASYNC_ABORT_CHILD") == nullptr) GTEST_SKIP() << "only runs as a child of AsyncFatal.AbortOnFatalAborts";
+  ASYNC_INIT(rt);
+  Tensor t(0, 16);
+  uint32_t v = 1;
+  Req r;
+  ASSERT_EQ(nrta_tensor_write(t, &v, 0, 4, 0, 0, &r.ret, &r.seq), NRT_SUCCESS);
+  WaitSeq(r.seq, 3);
+  // Reaching here means no abort: exit normally so the parent sees it.
+}
+
+TEST(AsyncFatal, AbortOnFatalAborts) {
+  std::string err = TempPath("abort_stderr");
+  int wstatus = RunSelf("AsyncFatalHelper.FatalRequestInChild",
+                        {"NRTB_ASYNC_ABORT_CHILD=1", "NRT_SIM_ABORT_ON_FATAL=1",
+                         "NRT_SIM_FAULTS=xu=tensor_op,nth=1,action=fatal"},
+                        err);
+  ASSERT_NE(wstatus, -1);
+  EXPECT_TRUE(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGABRT) << "wait status " << wstatus;
+  std::string log = ReadText(err);
+  EXPECT_NE(log.find(" ERROR "), std::string::npos) << "the fatal cause is logged at ERROR:\n" << log;
+  std::remove(err.c_str());
+}
+
+// Without NRT_SIM_ABORT_ON_FATAL the same child exits normally, and the first cause is logged at ERROR.
+TEST(AsyncFatal, FatalCauseIsLoggedWithoutAborting) {
+  std::string err = TempPath("fatal_stderr");
+  int wstatus = RunSelf("AsyncFatalHelper.FatalRequestInChild",
+                        {"NRTB_ASYNC_ABORT_CHILD=1", "NRT_SIM_FAULTS=xu=tensor_op,nth=1,action=fatal"}, err);
+  ASSERT_NE(wstatus, -1);
+  EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) << "wait status " << wstatus;
+  std::string log = ReadText(err);
+  EXPECT_NE(log.find(" ERROR "), std::string::npos) << log;
+  std::remove(err.c_str());
 }

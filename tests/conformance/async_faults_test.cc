@@ -1,17 +1,11 @@
 // Fault injection (NRT_SIM_FAULTS): which requests a rule selects and what status they get.
-#include <spawn.h>
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "async_util.h"
-
-extern char** environ;
 
 using namespace async_test;
 
@@ -172,30 +166,11 @@ namespace {
 std::string RunProbChild(const std::string& spec, const std::string& tag) {
   std::string out = TempPath("prob_" + tag);
   std::remove(out.c_str());
-  std::vector<std::string> env_strings = {"NRT_SIM_FAULTS=" + spec, "NRTB_ASYNC_PROB_OUT=" + out};
-  for (char** e = environ; *e != nullptr; ++e) {
-    std::string s = *e;
-    if (s.rfind("NRT_SIM_FAULTS=", 0) == 0 || s.rfind("NRTB_ASYNC_PROB_OUT=", 0) == 0 || s.rfind("GTEST_", 0) == 0) continue;
-    env_strings.push_back(s);
-  }
-  std::vector<char*> envp;
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::string exe = "/proc/self/exe", filter = "--gtest_filter=AsyncFaultsHelper.ProbRun";
-  char* argv[] = {exe.data(), filter.data(), nullptr};
-  pid_t pid = 0;
-  if (posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, argv, envp.data()) != 0) {
-    ADD_FAILURE() << "posix_spawn failed";
-    return "";
-  }
-  int wstatus = 0;
-  EXPECT_EQ(waitpid(pid, &wstatus, 0), pid);
-  EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) << "child run failed";
-  std::ifstream in(out);
-  std::stringstream ss;
-  ss << in.rdbuf();
+  int wstatus = RunSelf("AsyncFaultsHelper.ProbRun", {"NRT_SIM_FAULTS=" + spec, "NRTB_ASYNC_PROB_OUT=" + out});
+  EXPECT_TRUE(wstatus != -1 && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) << "child run failed: " << wstatus;
+  std::string pattern = ReadText(out);
   std::remove(out.c_str());
-  return ss.str();
+  return pattern;
 }
 
 }  // namespace

@@ -430,3 +430,27 @@ TEST(AsyncSchedule, CallsInForkedChildReturnFailure) {
   ASSERT_TRUE(WaitSeq(s.seq));
   EXPECT_EQ(s.ret, NRT_SUCCESS);
 }
+
+// A scheduled execution bumps its output tensors' completion counters when it completes.
+TEST(AsyncSchedule, ExecutionBumpsOutputCompletionCounter) {
+  SetEnv("NRT_SIM_EXEC_TIME_US", "50000");
+  ASYNC_INIT(rt);
+  Model m("async_scale", 0);
+  ASSERT_EQ(m.status(), NRT_SUCCESS);
+  Tensor x(0, kModelBytes), y(0, kModelBytes);
+  TensorSet is, os;
+  ASSERT_EQ(is.Add("x", x), NRT_SUCCESS);
+  ASSERT_EQ(os.Add("y", y), NRT_SUCCESS);
+  ASSERT_EQ(nrt_tensor_reset_output_completion(y), NRT_SUCCESS);
+  Slot a, b;
+  ASSERT_EQ(nrta_execute_schedule(m, is, os, 0, &a.ret, &a.seq), NRT_SUCCESS);
+  ASSERT_EQ(nrta_execute_schedule(m, is, os, 0, &b.ret, &b.seq), NRT_SUCCESS);
+  EXPECT_EQ(nrt_tensor_check_output_completion(y, 0, 1), NRT_TIMEOUT) << "counted before the 50 ms execution ran";
+  EXPECT_EQ(nrt_tensor_check_output_completion(y, 3000000, 2), NRT_SUCCESS);
+  bool done = false;
+  ASSERT_EQ(nrta_is_completed(a.seq, &done), NRT_SUCCESS);
+  EXPECT_TRUE(done);
+  ASSERT_TRUE(WaitSeq(b.seq));
+  EXPECT_EQ(a.ret, NRT_SUCCESS);
+  EXPECT_EQ(b.ret, NRT_SUCCESS);
+}

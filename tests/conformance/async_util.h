@@ -6,6 +6,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -18,6 +20,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,6 +28,8 @@
 #include "nrt/nrt.h"
 #include "nrt/nrt_async.h"
 #include "nrt/nrt_status.h"
+
+extern char** environ;
 
 namespace async_test {
 
@@ -261,6 +266,45 @@ inline std::string TempPath(const std::string& name) {
   std::string dir = ::testing::TempDir();
   if (dir.empty() || dir.back() != '/') dir += '/';
   return dir + "nrtb_async_" + std::to_string(getpid()) + "_" + name;
+}
+
+inline std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs one test of this binary (gtest filter `test`) in a fresh process with `env` (NAME=value)
+// added to the environment, stderr to stderr_path if given; returns the waitpid status (-1 if
+// it could not be started). For behaviour that needs a separate runtime lifetime (a forked child
+// cannot use the runtime). The helper test should GTEST_SKIP unless its variables are set.
+inline int RunSelf(const std::string& test, const std::vector<std::string>& env, const std::string& stderr_path = "") {
+  std::vector<std::string> strings = env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string s = *e;
+    bool replaced = s.rfind("GTEST_", 0) == 0;
+    for (const std::string& add : env) replaced = replaced || s.rfind(add.substr(0, add.find('=') + 1), 0) == 0;
+    if (!replaced) strings.push_back(s);
+  }
+  std::vector<char*> envp;
+  for (auto& s : strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::string exe = "/proc/self/exe", filter = "--gtest_filter=" + test;
+  char* argv[] = {exe.data(), filter.data(), nullptr};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (!stderr_path.empty()) {
+    posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  }
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv, envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return -1;
+  int wstatus = 0;
+  if (waitpid(pid, &wstatus, 0) != pid) return -1;
+  return wstatus;
 }
 
 }  // namespace async_test

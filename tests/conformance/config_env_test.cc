@@ -1,5 +1,8 @@
 // Environment read at nrt_init: core selection, LNC size, log level, the legacy implicit-async variable.
+#include <unistd.h>
+
 #include <atomic>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -77,6 +80,28 @@ TEST(ConfigEnv, VisibleCoresRange) {
   CONFORMANCE_INIT();
   EXPECT_EQ(VisibleCount(), 2u);
   ExpectUsableCores(2);
+}
+
+TEST(ConfigEnv, VisibleCoresRenumberedForExecution) {
+  setenv("NEURON_RT_VISIBLE_CORES", "2-3", 1);
+  CONFORMANCE_INIT();
+  nrt_model_t* model = LoadModelFile(ConformanceModel("sync_add"), 1);
+  ASSERT_NE(model, nullptr);
+  {
+    ModelIo io(model, 1);
+    WriteAll(io.in[0], std::vector<float>(32, 1.25f));
+    WriteAll(io.in[1], std::vector<float>(32, 2.0f));
+    ASSERT_EQ(nrt_execute(model, io.inputs, io.outputs), NRT_SUCCESS);
+    EXPECT_EQ(ReadAll<float>(io.out[0]), std::vector<float>(32, 3.25f));
+    int lnc = -1;
+    EXPECT_EQ(nrt_tensor_get_lnc_index(io.out[0], &lnc), NRT_SUCCESS);
+    EXPECT_EQ(lnc, 1);
+  }
+  nrt_vnc_memory_stats_t s{};
+  size_t out = 0;
+  EXPECT_EQ(nrt_get_vnc_memory_stats(1, &s, sizeof s, &out), NRT_SUCCESS);
+  EXPECT_EQ(nrt_get_vnc_memory_stats(2, &s, sizeof s, &out), NRT_INVALID);
+  EXPECT_EQ(nrt_unload(model), NRT_SUCCESS);
 }
 
 TEST(ConfigEnv, VisibleCoresList) {
@@ -204,7 +229,13 @@ TEST(ConfigEnv, DefaultLogLevelLogsErrorsNamingTheFunction) {
   StderrCapture capture;
   EXPECT_EQ(nrt_tensor_read(t, buf, 0, sizeof buf), NRT_INVALID);
   std::string err = capture.Stop();
-  EXPECT_EQ(LinesWith(err, {"ERROR", "NRT:nrt_tensor_read"}).size(), 1u) << err;
+  std::vector<std::string> lines = LinesWith(err, {"ERROR", "NRT:nrt_tensor_read"});
+  ASSERT_EQ(lines.size(), 1u) << err;
+  // "<date time> <pid>:<tid> LEVEL NRT:<function> message"
+  const std::regex format(R"(^\S+ \S+ (\d+):\d+ ERROR +NRT:nrt_tensor_read \S.*$)");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_match(lines[0], m, format)) << lines[0];
+  EXPECT_EQ(std::stol(m[1]), static_cast<long>(getpid()));
   nrt_tensor_free(&t);
 }
 
@@ -239,7 +270,10 @@ TEST(ConfigEnv, ImplicitAsyncVariableWarningAlsoAtWarnLevel) {
   NRT_STATUS s = nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", "");
   std::string err = capture.Stop();
   ASSERT_EQ(s, NRT_SUCCESS);
-  EXPECT_EQ(LinesWith(err, {"WARN", "NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS"}).size(), 1u) << "stderr:\n" << err;
+  std::vector<std::string> lines = LinesWith(err, {"WARN", "NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS"});
+  ASSERT_EQ(lines.size(), 1u) << "stderr:\n" << err;
+  EXPECT_NE(lines[0].find("nrt-migrate"), std::string::npos) << "points to nrt-migrate: " << lines[0];
+  EXPECT_NE(lines[0].find("shim"), std::string::npos) << "points to the shim: " << lines[0];
   nrt_close();
 }
 

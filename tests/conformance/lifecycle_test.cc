@@ -3,7 +3,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <functional>
+#include <thread>
 #include <string>
 #include <utility>
 #include <vector>
@@ -305,6 +308,50 @@ TEST(Lifecycle, ParentKeepsWorkingAfterFork) {
   nrt_destroy_tensor_set(&h.set);
   nrt_tensor_free(&h.tensor);
   EXPECT_EQ(nrt_unload(h.model), NRT_SUCCESS);
+}
+
+TEST(Lifecycle, ConcurrentInitCallsAllSucceed) {
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      if (nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", "") != NRT_SUCCESS) failures++;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16);
+  EXPECT_NE(t, nullptr);
+  nrt_tensor_free(&t);
+  nrt_close();
+}
+
+TEST(Lifecycle, CloseWhileAnotherThreadExecutes) {
+  ASSERT_EQ(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""), NRT_SUCCESS);
+  nrt_model_t* model = LoadModelFile(ConformanceModel("sync_add"));
+  ASSERT_NE(model, nullptr);
+  std::atomic<int> successes{0}, last{-1};
+  std::atomic<bool> started{false};
+  {
+    ModelIo io(model, 0);
+    std::thread runner([&] {
+      for (;;) {
+        NRT_STATUS s = nrt_execute(model, io.inputs, io.outputs);
+        started = true;
+        if (s != NRT_SUCCESS) {
+          last = s;
+          return;
+        }
+        successes++;
+      }
+    });
+    while (!started.load()) std::this_thread::yield();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    nrt_close();
+    runner.join();
+  }
+  EXPECT_GT(successes.load(), 0);
+  EXPECT_EQ(last.load(), NRT_CLOSED) << "an execute racing with nrt_close ends with NRT_CLOSED";
 }
 
 TEST(Lifecycle, InstanceInfoReportsTrn2) {

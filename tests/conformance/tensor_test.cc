@@ -1,5 +1,6 @@
 // Tensors: placements, device memory capacity and statistics, empty tensors with caller buffers,
 // slices, bounds checks, batched transfers, addresses, copies, completion counters.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <limits>
@@ -549,6 +550,21 @@ TEST(Tensor, DeviceAllocationInfoDescribesDeviceTensors) {
   for (nrt_tensor_t** p : {&d, &d2, &h}) nrt_tensor_free(p);
 }
 
+TEST(Tensor, DeviceAllocationInfoOfASlice) {
+  CONFORMANCE_INIT();
+  nrt_tensor_t* d = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 4096, "d");
+  nrt_tensor_t* s = nullptr;
+  ASSERT_EQ(nrt_tensor_allocate_slice(d, 1024, 512, "s", &s), NRT_SUCCESS);
+  nrt_tensor_device_allocation_info_t pi{}, si{};
+  ASSERT_EQ(nrt_tensor_get_device_allocation_info(d, &pi), NRT_SUCCESS);
+  ASSERT_EQ(nrt_tensor_get_device_allocation_info(s, &si), NRT_SUCCESS);
+  EXPECT_EQ(si.size, 512u);
+  EXPECT_EQ(si.physical_address, pi.physical_address + 1024);
+  EXPECT_EQ(si.hbm_index, pi.hbm_index);
+  nrt_tensor_free(&s);
+  nrt_tensor_free(&d);
+}
+
 TEST(Tensor, GetLncIndexReportsTheCore) {
   CONFORMANCE_INIT();
   for (int vnc = 0; vnc < 4; ++vnc) {
@@ -603,6 +619,63 @@ TEST(Tensor, CheckOutputCompletionTimesOutQuickly) {
   EXPECT_EQ(nrt_tensor_reset_output_completion(t), NRT_SUCCESS);
   EXPECT_EQ(nrt_tensor_reset_output_completion(nullptr), NRT_INVALID);
   nrt_tensor_free(&t);
+}
+
+TEST(Tensor, HugeAllocationsReturnResource) {
+  CONFORMANCE_INIT();
+  nrt_tensor_t* t = nullptr;
+  EXPECT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, kU64Max, "max", &t), NRT_RESOURCE);
+  EXPECT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, (24ull << 30) + 1, "limit + 1", &t), NRT_RESOURCE);
+  EXPECT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_HOST, -1, kU64Max / 2, "host huge", &t), NRT_RESOURCE);
+  EXPECT_EQ(t, nullptr);
+  EXPECT_EQ(Stats(0).bytes_used, 0u);
+}
+
+TEST(Tensor, MemsetUsesTheLowByteOfNegativeValues) {
+  CONFORMANCE_INIT();
+  nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_HOST, -1, 8);
+  ASSERT_EQ(nrt_tensor_memset(t, 0, -1, 8), NRT_SUCCESS);
+  EXPECT_EQ(ReadAll<uint8_t>(t), std::vector<uint8_t>(8, 0xFF));
+  nrt_tensor_free(&t);
+}
+
+TEST(Tensor, CheckOutputCompletionOfFreedTensorIsInvalid) {
+  CONFORMANCE_INIT();
+  nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 8);
+  nrt_tensor_t* stale = t;
+  nrt_tensor_free(&t);
+  EXPECT_EQ(nrt_tensor_check_output_completion(stale, 0, 0), NRT_INVALID);
+  EXPECT_EQ(nrt_tensor_reset_output_completion(stale), NRT_INVALID);
+}
+
+TEST(Tensor, ConcurrentAllocateAndFreeKeepAccountingExact) {
+  CONFORMANCE_INIT();
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int th = 0; th < 6; ++th) {
+    threads.emplace_back([&, th] {
+      for (int i = 0; i < 300; ++i) {
+        nrt_tensor_t* t = nullptr;
+        if (nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, th % 2, 1000 + i, "c", &t) != NRT_SUCCESS) {
+          failures++;
+          continue;
+        }
+        nrt_tensor_t* s = nullptr;
+        if (nrt_tensor_allocate_slice(t, 10, 100, "s", &s) != NRT_SUCCESS) failures++;
+        const uint32_t v = static_cast<uint32_t>(th * 1000 + i);
+        uint32_t back = 0;
+        if (nrt_tensor_write(s, &v, 4, 4) != NRT_SUCCESS || nrt_tensor_read(t, &back, 14, 4) != NRT_SUCCESS || back != v) {
+          failures++;
+        }
+        nrt_tensor_free(&t);
+        nrt_tensor_free(&s);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(Stats(0).bytes_used, 0u);
+  EXPECT_EQ(Stats(1).bytes_used, 0u);
 }
 
 }  // namespace
