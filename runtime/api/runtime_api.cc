@@ -28,8 +28,11 @@ NRT_STATUS CountFromEnv(uint32_t* out, bool visible) {
 
 void WarnImplicitAsyncOnce() {
   static std::once_flag once;
+  // Shown at the default ERROR level too (only QUIET hides it): it is the one hint a user of a
+  // legacy binary gets that its requests no longer overlap.
   std::call_once(once, [] {
-    NRTB_WARN(
+    if (CurrentLogLevel() == LogLevel::kQuiet) return;
+    LogLine(LogLevel::kWarn, "nrt_init",
         "NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS is set, but implicit async execution was removed in Neuron SDK 2.31: "
         "nrt_execute runs synchronously. To keep implicit-mode behaviour without rebuilding, run under the shim "
         "(nrt-implicit-async / LD_PRELOAD=libnrt-implicit-async.so); to port the source, run nrt-migrate to move to nrta_*.");

@@ -26,12 +26,16 @@ void CompletionEvents::Signal(int fd) {
 void CompletionEvents::RegisterSeq(uint64_t n, int fd, bool owned, const std::atomic<uint64_t>& completed) {
   std::lock_guard<std::mutex> lock(mu_);
   if (fd < 0) {
+    // Removes the application's registrations only; runtime-owned completion handles stay armed.
     auto range = by_seq_.equal_range(n);
-    for (auto it = range.first; it != range.second; ++it) {
-      if (it->second.owned) close(it->second.fd);
+    for (auto it = range.first; it != range.second;) {
+      if (it->second.owned) {
+        ++it;
+        continue;
+      }
       active_.fetch_sub(1, std::memory_order_seq_cst);
+      it = by_seq_.erase(it);
     }
-    by_seq_.erase(range.first, range.second);
     return;
   }
   auto range = by_seq_.equal_range(n);

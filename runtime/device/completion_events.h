@@ -19,7 +19,8 @@ namespace nrtb {
 class CompletionEvents {
  public:
   ~CompletionEvents();
-  // fd < 0 removes every registration of n. `owned` fds (runtime-created) are closed after signalling.
+  // fd < 0 removes the application's registrations of n (not runtime-owned ones). `owned` fds
+  // (runtime-created completion handles) are closed after signalling.
   void RegisterSeq(uint64_t n, int fd, bool owned, const std::atomic<uint64_t>& completed);
   // Replaces the unit-wide fd; fd < 0 removes it.
   void SetUnitFd(int fd);

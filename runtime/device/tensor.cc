@@ -1,5 +1,6 @@
 #include "runtime/device/tensor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -40,8 +41,11 @@ NRT_STATUS WaitOutputCompletion(const nrt_tensor& t, int64_t timeout_us, uint64_
   NRT_STATUS status = NRT_SUCCESS;
   {
     std::unique_lock<std::mutex> lock(g_completion_mu);
+    // Beyond ~30 years a timeout is "forever"; capping it keeps the deadline arithmetic from overflowing.
+    constexpr int64_t kMaxTimeoutUs = int64_t{1'000'000'000'000'000};
     if (timeout_us > 0) {
-      if (!g_completion_cv.wait_for(lock, std::chrono::microseconds(timeout_us), done)) status = NRT_TIMEOUT;
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(std::min(timeout_us, kMaxTimeoutUs));
+      if (!g_completion_cv.wait_until(lock, deadline, done)) status = NRT_TIMEOUT;
     } else {
       int waited_s = 0;
       while (!g_completion_cv.wait_for(lock, std::chrono::seconds(30), done)) {

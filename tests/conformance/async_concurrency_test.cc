@@ -283,8 +283,9 @@ TEST(AsyncConcurrency, DepthOneQueueUnderContention) {
   for (auto& th : threads) th.join();
   ASSERT_EQ(errors.load(), 0);
   std::vector<uint64_t> all;
-  for (auto& v : reqs)
+  for (auto& v : reqs) {
     for (auto& r : v) all.push_back(SeqNum(r.seq));
+  }
   std::sort(all.begin(), all.end());
   for (size_t k = 0; k < all.size(); ++k) ASSERT_EQ(all[k], k + 1);
   ASSERT_TRUE(WaitUnit(0, NRTA_XU_TENSOR_OP, 1, MakeSeq(XuId(0, NRTA_XU_TENSOR_OP, 1), all.size())));
@@ -292,7 +293,9 @@ TEST(AsyncConcurrency, DepthOneQueueUnderContention) {
     for (int k = 0; k < kPerThread; ++k) {
       ASSERT_EQ(reqs[i][k].ret, NRT_SUCCESS);
       // Each thread owns its 4 bytes: a read returns the thread's previous write.
-      if (k % 2 == 1) ASSERT_EQ(bufs[i][k], static_cast<uint32_t>(i * 100000 + k - 1)) << i << "/" << k;
+      if (k % 2 == 1) {
+        ASSERT_EQ(bufs[i][k], static_cast<uint32_t>(i * 100000 + k - 1)) << i << "/" << k;
+      }
     }
   }
 }

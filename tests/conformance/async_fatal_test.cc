@@ -18,7 +18,7 @@ struct Req {
 };
 
 // Request 2 of lnc 0 tensor_op queue 0 is fatal; 4 writes of 20 ms each are queued at once.
-class FatalTest : public ::testing::Test {
+class AsyncFatalInjected : public ::testing::Test {
  protected:
   void SetUp() override {
     SetEnv("NRT_SIM_FAULTS", "xu=tensor_op,lnc=0,queue=0,nth=2,action=fatal");
@@ -43,18 +43,18 @@ class FatalTest : public ::testing::Test {
 
 }  // namespace
 
-TEST_F(FatalTest, FatalRequestCompletesWithItsStatus) {
+TEST_F(AsyncFatalInjected, FatalRequestCompletesWithItsStatus) {
   EXPECT_EQ(reqs_[0].ret, NRT_SUCCESS);
   EXPECT_EQ(reqs_[1].ret, NRT_EXEC_HW_ERR_NC_UE) << "default status of action=fatal";
 }
 
-TEST_F(FatalTest, QueuedRequestsAfterFatalCompleteUnrecoverable) {
+TEST_F(AsyncFatalInjected, QueuedRequestsAfterFatalCompleteUnrecoverable) {
   EXPECT_EQ(reqs_[2].ret, NRT_EXEC_UNIT_UNRECOVERABLE);
   EXPECT_EQ(reqs_[3].ret, NRT_EXEC_UNIT_UNRECOVERABLE);
   EXPECT_EQ(CompletedNum(0, NRTA_XU_TENSOR_OP, 0), 4u);
 }
 
-TEST_F(FatalTest, LaterSchedulesReturnUnrecoverable) {
+TEST_F(AsyncFatalInjected, LaterSchedulesReturnUnrecoverable) {
   Req r;
   uint32_t buf = 0;
   Tensor other(0, 16);
@@ -69,7 +69,7 @@ TEST_F(FatalTest, LaterSchedulesReturnUnrecoverable) {
   EXPECT_EQ(CompletedNum(0, NRTA_XU_TENSOR_OP, 0), 4u);
 }
 
-TEST_F(FatalTest, OtherUnitsKeepWorking) {
+TEST_F(AsyncFatalInjected, OtherUnitsKeepWorking) {
   Req a, b, c;
   ASSERT_EQ(nrta_tensor_write(*t0_, &v_, 0, 4, 0, 1, &a.ret, &a.seq), NRT_SUCCESS) << "other queue, same core";
   ASSERT_EQ(nrta_tensor_write(*t1_, &v_, 0, 4, 1, 0, &b.ret, &b.seq), NRT_SUCCESS) << "same queue, other core";

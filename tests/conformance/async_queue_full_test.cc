@@ -10,7 +10,7 @@ using namespace async_test;
 namespace {
 
 // 4 slow (100 ms) writes fill lnc 0 tensor_op queue 0.
-class QueueFullTest : public ::testing::Test {
+class AsyncQueueFullSlow : public ::testing::Test {
  protected:
   void SetUp() override {
     SetEnv("NRT_SIM_QUEUE_DEPTH", "4");
@@ -41,7 +41,7 @@ class QueueFullTest : public ::testing::Test {
 
 }  // namespace
 
-TEST_F(QueueFullTest, FifthRequestReturnsQueueFullAndLeavesOutputsUntouched) {
+TEST_F(AsyncQueueFullSlow, FifthRequestReturnsQueueFullAndLeavesOutputsUntouched) {
   ASSERT_NO_FATAL_FAILURE(Fill());
   NRT_STATUS ret = kSentinelStatus;
   nrta_seq_t seq = kSentinelSeq;
@@ -59,7 +59,7 @@ TEST_F(QueueFullTest, FifthRequestReturnsQueueFullAndLeavesOutputsUntouched) {
   EXPECT_EQ(nrta_is_completed(MakeSeq(XuId(0, NRTA_XU_TENSOR_OP, 0), 5), &b), NRT_INVALID) << "no 5th id was issued";
 }
 
-TEST_F(QueueFullTest, QueueFullConsumesNoSequenceNumber) {
+TEST_F(AsyncQueueFullSlow, QueueFullConsumesNoSequenceNumber) {
   ASSERT_NO_FATAL_FAILURE(Fill());
   NRT_STATUS ret = kSentinelStatus;
   nrta_seq_t seq = kSentinelSeq;
@@ -70,7 +70,7 @@ TEST_F(QueueFullTest, QueueFullConsumesNoSequenceNumber) {
 }
 
 // The MIG pattern: on NRT_QUEUE_FULL wait for one more completion on that unit, then retry.
-TEST_F(QueueFullTest, RetryAfterACompletionSucceeds) {
+TEST_F(AsyncQueueFullSlow, RetryAfterACompletionSucceeds) {
   ASSERT_NO_FATAL_FAILURE(Fill());
   NRT_STATUS ret = kSentinelStatus;
   nrta_seq_t seq = kSentinelSeq;
@@ -92,7 +92,7 @@ TEST_F(QueueFullTest, RetryAfterACompletionSucceeds) {
 }
 
 // The running request counts: full <=> submitted - completed >= depth.
-TEST_F(QueueFullTest, RunningRequestCountsTowardsDepth) {
+TEST_F(AsyncQueueFullSlow, RunningRequestCountsTowardsDepth) {
   for (int i = 0; i < 3; ++i) ASSERT_EQ(nrta_tensor_write(*t_, &word_, 0, 4, 0, 0, &rets_[i], &seqs_[i]), NRT_SUCCESS);
   SleepMs(20);  // request 1 is running now, 2 and 3 wait
   ASSERT_EQ(nrta_tensor_write(*t_, &word_, 0, 4, 0, 0, &rets_[3], &seqs_[3]), NRT_SUCCESS);
@@ -102,7 +102,7 @@ TEST_F(QueueFullTest, RunningRequestCountsTowardsDepth) {
 }
 
 // The depth is per unit: a full queue does not stop other queues or cores.
-TEST_F(QueueFullTest, QueueFullIsPerUnit) {
+TEST_F(AsyncQueueFullSlow, QueueFullIsPerUnit) {
   ASSERT_NO_FATAL_FAILURE(Fill());
   Tensor t1(1, 16);
   NRT_STATUS ret = kSentinelStatus;

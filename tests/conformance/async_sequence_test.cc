@@ -227,3 +227,44 @@ TEST(AsyncSequence, CompletionIsInOrderWithinAUnit) {
   ASSERT_TRUE(last);
   for (int i = 0; i < kN; ++i) EXPECT_EQ(rets[i], NRT_SUCCESS);
 }
+
+// Visible cores are renumbered from 0: the LNC bits of a sequence id use the process's numbering.
+TEST(AsyncSequence, SeqUsesRenumberedVisibleCores) {
+  SetEnv("NEURON_RT_VISIBLE_CORES", "2-3");
+  ASYNC_INIT(rt);
+  uint32_t lncs = 0;
+  ASSERT_EQ(nrt_get_visible_vnc_count(&lncs), NRT_SUCCESS);
+  ASSERT_EQ(lncs, 2u);
+  Tensor t(1, 16);
+  ASSERT_EQ(t.status(), NRT_SUCCESS);
+  uint32_t word = 1;
+  NRT_STATUS ret = kSentinelStatus;
+  nrta_seq_t seq = kSentinelSeq;
+  ASSERT_EQ(Write(t, &word, 4, 1, 0, &ret, &seq), NRT_SUCCESS);
+  EXPECT_EQ(seq, MakeSeq(XuId(1, NRTA_XU_TENSOR_OP, 0), 1));
+  ASSERT_TRUE(WaitSeq(seq));
+  nrta_seq_t s = kSentinelSeq;
+  EXPECT_EQ(nrta_get_sequence(2, NRTA_XU_TENSOR_OP, 0, &s), NRT_INVALID) << "only cores 0-1 exist for this process";
+}
+
+// The LNC occupies bits 63..56, so high core numbers survive the round trip.
+TEST(AsyncSequence, HighLncNumbersRoundTrip) {
+  SetEnv("NRT_SIM_DEVICE_LNCS", "128");
+  SetEnv("NRT_SIM_LNC_MEMORY_MB", "16");
+  ASYNC_INIT(rt);
+  Tensor t(127, 16);
+  ASSERT_EQ(t.status(), NRT_SUCCESS);
+  uint32_t word = 1;
+  NRT_STATUS ret = kSentinelStatus;
+  nrta_seq_t seq = kSentinelSeq;
+  ASSERT_EQ(Write(t, &word, 4, 127, 1, &ret, &seq), NRT_SUCCESS);
+  EXPECT_EQ(seq >> 56, 127u);
+  EXPECT_EQ(SeqXu(seq), 0x7F10);
+  ASSERT_TRUE(WaitSeq(seq));
+  EXPECT_EQ(ret, NRT_SUCCESS);
+  nrta_seq_t s = kSentinelSeq;
+  ASSERT_EQ(nrta_get_sequence(127, NRTA_XU_TENSOR_OP, 1, &s), NRT_SUCCESS);
+  EXPECT_EQ(s, seq);
+  bool b = false;
+  EXPECT_EQ(nrta_is_completed(MakeSeq(XuId(128, NRTA_XU_TENSOR_OP, 0), 0), &b), NRT_INVALID);
+}

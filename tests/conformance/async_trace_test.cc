@@ -32,7 +32,7 @@ bool Exists(const std::string& path) {
 //   lnc 0 tensor_op q0: write, write, read (the 2nd write fails: fault nth=2), 2 ms latency each
 //   lnc 0 tensor_op q1: copy
 //   lnc 1 compute q0:   2 executions of async_timed (2 ms each)
-class TraceTest : public ::testing::Test {
+class AsyncTrace : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = TempPath("trace.json");
@@ -105,7 +105,7 @@ class TraceTest : public ::testing::Test {
 
 }  // namespace
 
-TEST_F(TraceTest, TraceIsWrittenAtCloseAsValidJson) {
+TEST_F(AsyncTrace, TraceIsWrittenAtCloseAsValidJson) {
   EXPECT_FALSE(existed_before_close_) << "trace written before nrt_close";
   // No temporary files left next to it.
   std::string dir = path_.substr(0, path_.rfind('/'));
@@ -119,7 +119,7 @@ TEST_F(TraceTest, TraceIsWrittenAtCloseAsValidJson) {
   closedir(d);
 }
 
-TEST_F(TraceTest, OneCompleteEventPerRequest) {
+TEST_F(AsyncTrace, OneCompleteEventPerRequest) {
   ASSERT_EQ(xs_.size(), reqs_.size());
   for (const Req& r : reqs_) {
     const json* e = XFor(r.seq);
@@ -134,7 +134,7 @@ TEST_F(TraceTest, OneCompleteEventPerRequest) {
   }
 }
 
-TEST_F(TraceTest, StatusIsRecordedByName) {
+TEST_F(AsyncTrace, StatusIsRecordedByName) {
   for (const Req& r : reqs_) {
     const json* e = XFor(r.seq);
     ASSERT_NE(e, nullptr);
@@ -144,7 +144,7 @@ TEST_F(TraceTest, StatusIsRecordedByName) {
   EXPECT_EQ(reqs_[2].ret, NRT_EXEC_OOB);
 }
 
-TEST_F(TraceTest, PidIsLncAndTidIsTypeTimes16PlusQueue) {
+TEST_F(AsyncTrace, PidIsLncAndTidIsTypeTimes16PlusQueue) {
   for (const Req& r : reqs_) {
     const json* e = XFor(r.seq);
     ASSERT_NE(e, nullptr);
@@ -154,7 +154,7 @@ TEST_F(TraceTest, PidIsLncAndTidIsTypeTimes16PlusQueue) {
   }
 }
 
-TEST_F(TraceTest, ScheduleInstantPrecedesStart) {
+TEST_F(AsyncTrace, ScheduleInstantPrecedesStart) {
   ASSERT_EQ(instants_.size(), reqs_.size());
   for (const json& x : xs_) {
     const json* inst = nullptr;
@@ -171,7 +171,7 @@ TEST_F(TraceTest, ScheduleInstantPrecedesStart) {
 }
 
 // Per track: in submission order, never overlapping; a request queued behind another starts after it.
-TEST_F(TraceTest, TracksAreInSubmissionOrderAndDoNotOverlap) {
+TEST_F(AsyncTrace, TracksAreInSubmissionOrderAndDoNotOverlap) {
   std::map<std::pair<uint32_t, uint32_t>, std::vector<const json*>> tracks;
   for (const json& x : xs_) tracks[{x["pid"].get<uint32_t>(), x["tid"].get<uint32_t>()}].push_back(&x);
   EXPECT_EQ(tracks.size(), 3u);
@@ -189,7 +189,7 @@ TEST_F(TraceTest, TracksAreInSubmissionOrderAndDoNotOverlap) {
   for (const json& x : xs_) EXPECT_GE(x["dur"].get<double>(), 1900.0) << x.dump();
 }
 
-TEST_F(TraceTest, MetadataNamesProcessesAndThreads) {
+TEST_F(AsyncTrace, MetadataNamesProcessesAndThreads) {
   std::map<uint32_t, std::string> processes;
   std::map<std::pair<uint32_t, uint32_t>, std::string> threads;
   for (const json& m : meta_) {

@@ -153,6 +153,12 @@ TEST(ConfigEnv, NumCoresLimitsVisibleCores) {
   ExpectUsableCores(2);
 }
 
+TEST(ConfigEnv, CountsBeforeInitFollowNumCores) {
+  setenv("NEURON_RT_NUM_CORES", "3", 1);
+  EXPECT_EQ(VisibleCount(), 3u);
+  EXPECT_EQ(TotalCount(), 4u);
+}
+
 TEST(ConfigEnv, NumCoresZeroMeansAllCores) {
   setenv("NEURON_RT_NUM_CORES", "0", 1);
   CONFORMANCE_INIT();

@@ -402,7 +402,7 @@ TEST_F(Execute, DestroyedSetIsInvalid) {
 TEST_F(Execute, UnloadWhileOtherThreadsExecuteIsSafe) {
   nrt_model_t* m = LoadModelFile(ConformanceModel("sync_add"), 2);
   ASSERT_NE(m, nullptr);
-  std::atomic<int> unexpected{0}, succeeded{0};
+  std::atomic<int> unexpected{0}, succeeded{0}, ready{0};
   std::atomic<bool> unloaded{false};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
@@ -411,7 +411,9 @@ TEST_F(Execute, UnloadWhileOtherThreadsExecuteIsSafe) {
       const std::vector<float> a = AddInput(1, 1), b = AddInput(2, 2);
       nrt_tensor_write(io.in[0], a.data(), 0, 128);
       nrt_tensor_write(io.in[1], b.data(), 0, 128);
-      for (int i = 0; i < 2000; ++i) {
+      ready++;
+      // Until an execute that started after nrt_unload returned (bounded, should unload never return).
+      for (int i = 0; i < 10'000'000; ++i) {
         const bool after = unloaded.load();
         NRT_STATUS s = nrt_execute(m, io.inputs, io.outputs);
         if (s == NRT_SUCCESS) {
@@ -425,7 +427,8 @@ TEST_F(Execute, UnloadWhileOtherThreadsExecuteIsSafe) {
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  while (ready.load() < 4) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(nrt_unload(m), NRT_SUCCESS);
   unloaded = true;
   for (auto& th : threads) th.join();

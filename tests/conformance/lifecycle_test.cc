@@ -224,6 +224,25 @@ TEST(Lifecycle, InitAfterCloseReturnsClosed) {
   EXPECT_EQ(t, nullptr);
 }
 
+TEST(Lifecycle, OutputCompletionCallsAreNotGatedOnTheLifecycle) {
+  Handles h;
+  ModelIo* io = nullptr;
+  {
+    ScopedRuntime rt;
+    ASSERT_EQ(rt.status(), NRT_SUCCESS);
+    MakeLiveHandles(h);
+    if (HasFatalFailure()) return;
+    io = new ModelIo(h.model, 0);
+    ASSERT_EQ(nrt_execute(h.model, io->inputs, io->outputs), NRT_SUCCESS);
+  }
+  // After nrt_close the counters still answer (as in the SDK, they belong to the tensor).
+  EXPECT_EQ(nrt_tensor_check_output_completion(io->out[0], 0, 1), NRT_SUCCESS);
+  EXPECT_EQ(nrt_tensor_check_output_completion(io->out[0], 1000, 2), NRT_TIMEOUT);
+  EXPECT_EQ(nrt_tensor_reset_output_completion(io->out[0]), NRT_SUCCESS);
+  EXPECT_EQ(nrt_tensor_check_output_completion(io->out[0], 0, 1), NRT_TIMEOUT);
+  delete io;
+}
+
 TEST(Lifecycle, CloseTwiceIsHarmless) {
   ASSERT_EQ(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""), NRT_SUCCESS);
   nrt_close();
@@ -288,6 +307,41 @@ TEST(Lifecycle, EveryCallReturnsFailureInForkedChild) {
   ASSERT_LT(code, 1000) << "child died of signal " << code - 1000;
   EXPECT_EQ(code, 0) << "in the child, " << (code > 0 && code <= static_cast<int>(names.size()) ? names[code - 1] : "?")
                      << " did not return NRT_FAILURE";
+}
+
+// Forks; the child runs `body` under a 20 s alarm and exits with its result. Returns the child's
+// exit code, or 1000 + signal.
+int InChild(const std::function<int()>& body) {
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    alarm(20);
+    _exit(body());
+  }
+  if (pid < 0) return -1;
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid) return -1;
+  if (WIFSIGNALED(status)) return 1000 + WTERMSIG(status);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(Lifecycle, ForkedChildCanCallCloseAndExitNormally) {
+  CONFORMANCE_INIT();
+  nrt_model_t* model = LoadModelFile(ConformanceModel("sync_add"));
+  ASSERT_NE(model, nullptr);
+  // nrt_close in the child must not try to join the parent's threads (they do not exist there).
+  EXPECT_EQ(InChild([] {
+              nrt_close();
+              return nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", "") == NRT_FAILURE ? 0 : 1;
+            }),
+            0);
+  // exit() runs atexit handlers and static destructors, as a normal program end in the child does.
+  EXPECT_EQ(InChild([] {
+              std::exit(0);
+              return 0;
+            }),
+            0);
+  EXPECT_EQ(nrt_unload(model), NRT_SUCCESS);
 }
 
 TEST(Lifecycle, ParentKeepsWorkingAfterFork) {

@@ -1,9 +1,11 @@
 // Models: load / unload, core choice, I/O signature, model info, malformed NEFFs, memory accounting.
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "conformance_util.h"
@@ -103,6 +105,38 @@ TEST(ModelLoad, VncMinusOneSkipsCoresWithModels) {
   ASSERT_EQ(nrt_load(neff.data(), neff.size(), -1, -1, &any), NRT_SUCCESS);
   EXPECT_EQ(ModelVnc(any), 2u);
   for (auto m : {on0, on1, any}) EXPECT_EQ(nrt_unload(m), NRT_SUCCESS);
+}
+
+TEST(ModelLoad, ConcurrentLoadsAndUnloadsKeepCoreAccounting) {
+  CONFORMANCE_INIT();
+  const std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_matmul"));
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        nrt_model_t* m = nullptr;
+        const int32_t vnc = (i % 3 == 0) ? -1 : (t + i) % 4;
+        if (nrt_load(neff.data(), neff.size(), vnc, -1, &m) != NRT_SUCCESS) {
+          failures++;
+          continue;
+        }
+        if (nrt_unload(m) != NRT_SUCCESS) failures++;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  for (uint32_t vnc = 0; vnc < 4; ++vnc) EXPECT_EQ(UsedBytes(vnc), 0u) << "core " << vnc;
+  // With every model unloaded, four loads with vnc -1 again land on four different cores.
+  std::set<uint32_t> cores;
+  std::vector<nrt_model_t*> models(4, nullptr);
+  for (auto& m : models) {
+    ASSERT_EQ(nrt_load(neff.data(), neff.size(), -1, -1, &m), NRT_SUCCESS);
+    cores.insert(ModelVnc(m));
+  }
+  EXPECT_EQ(cores.size(), 4u);
+  for (auto m : models) EXPECT_EQ(nrt_unload(m), NRT_SUCCESS);
 }
 
 TEST(ModelLoad, ExplicitVncLoadsThere) {
