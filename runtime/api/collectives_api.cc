@@ -5,22 +5,10 @@
 
 using namespace nrtb;
 
-namespace {
-void RequireWorld(const char* api, uint32_t g_device_id, uint32_t g_device_count) {
-  if (g_device_count == 0 || g_device_id >= g_device_count) {
-    ThrowInvalid("g_device_id %u must be below g_device_count %u", g_device_id, g_device_count);
-  }
-  if (g_device_count > 1) {
-    ThrowStatus(NRT_FAILURE, "%s: communicators of %u ranks are not available yet in nrt-bridge (only single-rank worlds)", api,
-                g_device_count);
-  }
-}
-}  // namespace
-
 NRTB_EXPORT NRT_STATUS nrt_cc_global_comm_init(uint32_t vnc, uint32_t g_device_id, uint32_t g_device_count) {
   return Guarded("nrt_cc_global_comm_init", [&] {
     RequireLnc(RequireDevice(), vnc, "vnc");
-    RequireWorld("nrt_cc_global_comm_init", g_device_id, g_device_count);
+    RequireSingleRankWorld("nrt_cc_global_comm_init", g_device_id, g_device_count);
     return NRT_SUCCESS;
   });
 }
@@ -28,7 +16,7 @@ NRTB_EXPORT NRT_STATUS nrt_cc_global_comm_init(uint32_t vnc, uint32_t g_device_i
 NRTB_EXPORT NRT_STATUS nrt_build_global_comm(int32_t vnc, uint32_t g_device_id, uint32_t g_device_count) {
   return Guarded("nrt_build_global_comm", [&] {
     RequireLnc(RequireDevice(), vnc, "vnc");
-    RequireWorld("nrt_build_global_comm", g_device_id, g_device_count);
+    RequireSingleRankWorld("nrt_build_global_comm", g_device_id, g_device_count);
     return NRT_SUCCESS;
   });
 }

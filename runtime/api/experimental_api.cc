@@ -7,21 +7,6 @@
 
 using namespace nrtb;
 
-namespace {
-
-// Collectives across ranks come with the collectives machinery (runtime/collectives/); a world of
-// one rank is complete on its own.
-void RequireSingleRank(const char* api, uint32_t g_device_id, uint32_t g_device_count) {
-  if (g_device_count == 0 || g_device_id >= g_device_count) {
-    ThrowInvalid("g_device_id %u must be below g_device_count %u", g_device_id, g_device_count);
-  }
-  if (g_device_count > 1) {
-    ThrowStatus(NRT_FAILURE, "%s across %u ranks is not available yet in nrt-bridge (only single-rank worlds)", api, g_device_count);
-  }
-}
-
-}  // namespace
-
 NRTB_EXPORT NRT_STATUS nrt_register_async_exec_callback(NRT_ASYNC_EXEC_STATUS_CALLBACK callback, void* params) {
   return Guarded("nrt_register_async_exec_callback", [&] {
     // As SDK 2.31+: accepted, never called, because nrt_execute is synchronous. The shim calls it.
@@ -73,7 +58,7 @@ NRTB_EXPORT void* nrt_get_libnccl_net(int* err, char* err_msg, size_t err_msg_si
 NRTB_EXPORT NRT_STATUS nrt_barrier(int32_t vnc, uint32_t g_device_id, uint32_t g_device_count) {
   return Guarded("nrt_barrier", [&] {
     RequireLnc(RequireDevice(), vnc, "vnc");
-    RequireSingleRank("nrt_barrier", g_device_id, g_device_count);
+    RequireSingleRankWorld("nrt_barrier", g_device_id, g_device_count);
     return NRT_SUCCESS;
   });
 }
@@ -84,7 +69,7 @@ NRTB_EXPORT NRT_STATUS nrt_all_gather(int32_t vnc, uint32_t g_device_id, uint32_
     RequireLnc(RequireDevice(), vnc, "vnc");
     RequireNonNull(input, "input");
     RequireNonNull(output, "output");
-    RequireSingleRank("nrt_all_gather", g_device_id, g_device_count);
+    RequireSingleRankWorld("nrt_all_gather", g_device_id, g_device_count);
     std::memmove(output, input, rank_input_size);
     return NRT_SUCCESS;
   });
