@@ -59,5 +59,5 @@ BENCHMARK(BM_NrtMatMul)->Arg(256)->Arg(512)->Arg(1024)->UseRealTime()->Unit(benc
 
 int main(int argc, char** argv) {
   Eigen::setNbThreads(1);
-  return bench::GbenchMain(argc, argv, {{"runtime/Eigen GFLOP/s", "BM_NrtMatMul", "BM_EigenMatMul", "FLOPS"}});
+  return bench::GbenchMain(argc, argv, {{"runtime/Eigen", "BM_NrtMatMul", "BM_EigenMatMul", "FLOPS", 1e9, "GFLOP/s"}});
 }

@@ -5,6 +5,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -21,6 +22,8 @@ struct Ratio {
   std::string numerator;    // family name, e.g. "BM_NrtTensorWrite"
   std::string denominator;  // family name, e.g. "BM_MemcpyWrite"
   std::string counter;      // e.g. "bytes_per_second", "FLOPS"
+  double scale = 1.0;       // printed values are counter / scale
+  std::string unit;         // e.g. "GiB/s"
 };
 
 class RatioReporter : public benchmark::ConsoleReporter {
@@ -37,6 +40,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
       } else if (!r.error_occurred) {
         singles_[name] = r;
       }
+      if (std::find(order_.begin(), order_.end(), name) == order_.end()) order_.push_back(name);
     }
     ConsoleReporter::ReportRuns(runs);
   }
@@ -45,15 +49,18 @@ class RatioReporter : public benchmark::ConsoleReporter {
     ConsoleReporter::Finalize();
     if (ratios_.empty()) return;
     std::printf("\n# ratios (%s)\n", medians_.empty() ? "single run" : "median of repetitions");
+    const auto& runs = Pick();
     for (const Ratio& ratio : ratios_) {
-      for (const auto& [name, run] : Pick()) {
-        if (name.rfind(ratio.numerator + "/", 0) != 0) continue;
+      for (const std::string& name : order_) {
+        auto num = runs.find(name);
+        if (num == runs.end() || name.rfind(ratio.numerator + "/", 0) != 0) continue;
         const std::string arg = name.substr(ratio.numerator.size());
-        auto den = Pick().find(ratio.denominator + arg);
-        if (den == Pick().end()) continue;
-        const double a = Value(run, ratio.counter), b = Value(den->second, ratio.counter);
+        auto den = runs.find(ratio.denominator + arg);
+        if (den == runs.end()) continue;
+        const double a = Value(num->second, ratio.counter), b = Value(den->second, ratio.counter);
         if (b <= 0) continue;
-        std::printf("%-28s %-22s %12.4g / %12.4g = %6.1f%%\n", ratio.label.c_str(), arg.c_str() + 1, a, b, 100.0 * a / b);
+        std::printf("%-26s %-10s %9.2f / %9.2f %-6s = %6.1f%%\n", ratio.label.c_str(), arg.c_str() + 1, a / ratio.scale,
+                    b / ratio.scale, ratio.unit.c_str(), 100.0 * a / b);
       }
     }
     std::fflush(stdout);
@@ -68,6 +75,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
 
   std::vector<Ratio> ratios_;
   std::map<std::string, Run> medians_, singles_;
+  std::vector<std::string> order_;
 };
 
 // setup(): setenv defaults (before nrt_init). The runtime is initialised before the benchmarks and

@@ -16,12 +16,13 @@ run() {
   "$bin/$name" "$@" 2>&1 | tee -a "$out/$name.txt"
 }
 
-run bench_tensor_bandwidth $reps
+# Most load-sensitive first (see README: a busy second vCPU changes latency/throughput by ~100x).
 run bench_execute_latency $reps
-run bench_matmul $reps
 run bench_schedule $reps
 run bench_throughput $reps
 run bench_completion_latency $reps
 run bench_pipeline_overlap 200
 run bench_timing_model
+run bench_matmul $reps
+run bench_tensor_bandwidth $reps
 echo "outputs in $out"

@@ -1,12 +1,24 @@
 #include "runtime/device/storage.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include "runtime/device/memory_pool.h"
 
 namespace nrtb {
 
+namespace {
+// More than the machine's RAM can never succeed; refusing it up front gives a clean NRT_RESOURCE
+// instead of depending on how the allocator (or a sanitizer's) treats absurd requests.
+uint64_t PhysicalMemoryBytes() {
+  static const uint64_t bytes = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  return bytes;
+}
+}  // namespace
+
 std::shared_ptr<Storage> Storage::Allocate(size_t size, std::shared_ptr<MemoryPool> pool) {
+  if (size > PhysicalMemoryBytes()) return nullptr;
   if (pool != nullptr && !pool->Reserve(size)) return nullptr;
   // calloc: large blocks come straight from mmap as zero pages, so a big, untouched simulated
   // device buffer costs no physical memory.

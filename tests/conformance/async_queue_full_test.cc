@@ -119,6 +119,9 @@ TEST_F(AsyncQueueFullSlow, QueueFullIsPerUnit) {
 TEST(AsyncQueueFull, ExecuteScheduleReturnsQueueFull) {
   SetEnv("NRT_SIM_QUEUE_DEPTH", "4");
   SetEnv("NRT_SIM_EXEC_TIME_US", "100000");
+  // Declared before the runtime: requests still queued complete at nrt_close and store their status.
+  NRT_STATUS rets[5] = {kSentinelStatus, kSentinelStatus, kSentinelStatus, kSentinelStatus, kSentinelStatus};
+  nrta_seq_t seqs[5] = {kSentinelSeq, kSentinelSeq, kSentinelSeq, kSentinelSeq, kSentinelSeq};
   ASYNC_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
@@ -126,8 +129,6 @@ TEST(AsyncQueueFull, ExecuteScheduleReturnsQueueFull) {
   TensorSet is, os;
   ASSERT_EQ(is.Add("x", x), NRT_SUCCESS);
   ASSERT_EQ(os.Add("y", y), NRT_SUCCESS);
-  NRT_STATUS rets[5] = {kSentinelStatus, kSentinelStatus, kSentinelStatus, kSentinelStatus, kSentinelStatus};
-  nrta_seq_t seqs[5] = {kSentinelSeq, kSentinelSeq, kSentinelSeq, kSentinelSeq, kSentinelSeq};
   for (int i = 0; i < 4; ++i) ASSERT_EQ(nrta_execute_schedule(m, is, os, 0, &rets[i], &seqs[i]), NRT_SUCCESS);
   EXPECT_EQ(nrta_execute_schedule(m, is, os, 0, &rets[4], &seqs[4]), NRT_QUEUE_FULL);
   EXPECT_EQ(rets[4], kSentinelStatus);

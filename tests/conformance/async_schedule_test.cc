@@ -167,6 +167,10 @@ TEST(AsyncSchedule, DifferentUnitsRunInParallel) {
 TEST(AsyncSchedule, ScheduleNeverBlocks) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "150000");
   SetEnv("NRT_SIM_EXEC_TIME_US", "150000");
+  // Declared before the runtime: the requests are still queued at nrt_close, which completes them
+  // (storing their status) while the source buffer and status slots must still exist.
+  std::vector<float> buf(kModelElems, 1.0f);
+  std::vector<Slot> s(6);
   ASYNC_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
@@ -174,8 +178,6 @@ TEST(AsyncSchedule, ScheduleNeverBlocks) {
   TensorSet is, os;
   ASSERT_EQ(is.Add("x", t), NRT_SUCCESS);
   ASSERT_EQ(os.Add("y", y), NRT_SUCCESS);
-  std::vector<float> buf(kModelElems, 1.0f);
-  std::vector<Slot> s(6);
   double worst = 0;
   auto start = Clock::now();
   for (int i = 0; i < 3; ++i) {
