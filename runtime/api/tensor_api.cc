@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "runtime/api/handles.h"
+#include "runtime/device/device_access.h"
 
 using namespace nrtb;
 
@@ -72,6 +73,7 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_read(const nrt_tensor_t* tensor, void* buf, si
     TensorRef t = GetTensor(tensor, "tensor");
     RequireNonNull(buf, "buf");
     CheckRange(*t, offset, size, "nrt_tensor_read");
+    DeviceAccessScope device;
     std::memcpy(buf, t->data() + offset, size);
     return NRT_SUCCESS;
   });
@@ -83,6 +85,7 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_write(nrt_tensor_t* tensor, const void* buf, s
     TensorRef t = GetTensor(tensor, "tensor");
     RequireNonNull(buf, "buf");
     CheckRange(*t, offset, size, "nrt_tensor_write");
+    DeviceAccessScope device;
     std::memcpy(t->data() + offset, buf, size);
     return NRT_SUCCESS;
   });
@@ -99,6 +102,7 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_copy(const nrt_tensor_t* src, size_t src_offse
     if (s->on_device() && d->on_device() && s->lnc != d->lnc) {
       ThrowInvalid("nrt_tensor_copy: tensors must be on the same logical core (source on %d, destination on %d)", s->lnc, d->lnc);
     }
+    DeviceAccessScope device;
     std::memmove(d->data() + dst_offset, s->data() + src_offset, size);
     return NRT_SUCCESS;
   });
@@ -114,6 +118,7 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_memset(nrt_tensor_t* tensor, uint64_t offset, 
     RequireDevice();
     TensorRef t = GetTensor(tensor, "tensor");
     CheckRange(*t, offset, size, "nrt_tensor_memset");
+    DeviceAccessScope device;
     std::memset(t->data() + offset, value, size);
     return NRT_SUCCESS;
   });
@@ -194,6 +199,7 @@ NRT_STATUS RunBatches(const char* api, const nrt_tensor_batch_t* batches, uint64
         CheckRange(*tensors.back(), op.offset, op.size, api);
       }
     }
+    DeviceAccessScope device;
     for (uint64_t b = 0; b < num_batches; ++b) {
       for (uint32_t i = 0; i < batches[b].num_ops; ++i) copy(*tensors[b], batches[b].ops[i]);
     }

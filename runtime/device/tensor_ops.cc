@@ -3,6 +3,8 @@
 #include <cstring>
 #include <utility>
 
+#include "runtime/device/device_access.h"
+
 namespace nrtb {
 namespace {
 
@@ -39,6 +41,7 @@ class Write final : public Transfer {
   Write(TensorRef dst, uint64_t off, const void* src, uint64_t size, const DmaTiming& t)
       : Transfer("write", size, t), dst_(std::move(dst)), off_(off), src_(src) {}
   NRT_STATUS Run() override {
+    DeviceAccessScope device;
     std::memcpy((*dst_).data() + off_, src_, size_);
     return NRT_SUCCESS;
   }
@@ -55,6 +58,7 @@ class Read final : public Transfer {
   Read(void* dst, TensorRef src, uint64_t off, uint64_t size, const DmaTiming& t)
       : Transfer("read", size, t), dst_(dst), src_(std::move(src)), off_(off) {}
   NRT_STATUS Run() override {
+    DeviceAccessScope device;
     std::memcpy(dst_, (*src_).data() + off_, size_);
     return NRT_SUCCESS;
   }
@@ -72,6 +76,7 @@ class Copy final : public Transfer {
       : Transfer("copy", size, t), src_(std::move(src)), dst_(std::move(dst)), src_off_(src_off), dst_off_(dst_off) {}
   NRT_STATUS Run() override {
     // memmove: a tensor may be copied onto an overlapping slice of itself.
+    DeviceAccessScope device;
     std::memmove((*dst_).data() + dst_off_, (*src_).data() + src_off_, size_);
     return NRT_SUCCESS;
   }

@@ -6,6 +6,7 @@
 
 #include "runtime/core/error.h"
 #include "runtime/core/log.h"
+#include "runtime/device/device_access.h"
 #include "runtime/device/memory_pool.h"
 #include "runtime/device/tensor_set.h"
 #include "runtime/model/neff_file.h"
@@ -32,6 +33,7 @@ class Execution final : public Work {
   }
 
   NRT_STATUS Run() override {
+    DeviceAccessScope device;
     if (!model_->graph) {
       for (auto& t : outputs_) std::memset(t->data(), 0, t->size);
       return NRT_SUCCESS;

@@ -47,7 +47,8 @@ TEST(AsyncSequence, SeqLayoutEncodesLncQueueAndType) {
 
 TEST(AsyncSequence, SeqNumbersStartAtOneAndAreConsecutivePerUnit) {
   ASYNC_INIT(rt);
-  Tensor a(0, 16), b(1, 16);
+  // One tensor per unit: units run in parallel, so two queues writing one tensor would race.
+  Tensor a(0, 16), a1(0, 16), b(1, 16);
   uint32_t word = 1;
   std::vector<NRT_STATUS> rets(20, kSentinelStatus);
   std::vector<nrta_seq_t> q0, q1, l1;
@@ -58,7 +59,7 @@ TEST(AsyncSequence, SeqNumbersStartAtOneAndAreConsecutivePerUnit) {
     ASSERT_EQ(Write(a, &word, 4, 0, 0, &rets[r++], &s), NRT_SUCCESS);
     q0.push_back(s);
     if (i < 3) {
-      ASSERT_EQ(Write(a, &word, 4, 0, 1, &rets[r++], &s), NRT_SUCCESS);
+      ASSERT_EQ(Write(a1, &word, 4, 0, 1, &rets[r++], &s), NRT_SUCCESS);
       q1.push_back(s);
     }
     if (i < 2) {
