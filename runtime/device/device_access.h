@@ -27,7 +27,9 @@ class DeviceAccessScope {
   DeviceAccessScope() { __tsan_ignore_thread_begin(); }
   ~DeviceAccessScope() { __tsan_ignore_thread_end(); }
 #else
-  DeviceAccessScope() = default;
+  // User-provided (not defaulted), so a scope object never counts as an unused variable.
+  DeviceAccessScope() {}
+  ~DeviceAccessScope() {}
 #endif
   DeviceAccessScope(const DeviceAccessScope&) = delete;
   DeviceAccessScope& operator=(const DeviceAccessScope&) = delete;
