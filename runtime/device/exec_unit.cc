@@ -41,7 +41,7 @@ NRT_STATUS ExecUnit::Submit(std::unique_ptr<Work>& work, NRT_STATUS* ret, uint64
   uint64_t schedule_ns = ctx_.tracer != nullptr ? NowNs() : 0;
   {
     std::lock_guard<std::mutex> lock(submit_mu_);
-    if (stopping_) return NRT_CLOSED;
+    if (stopping_.load(std::memory_order_relaxed)) return NRT_CLOSED;
     if (fatal()) return NRT_EXEC_UNIT_UNRECOVERABLE;
     uint64_t n = submitted_.load(std::memory_order_relaxed) + 1;
     if (n - 1 - completed_.load(std::memory_order_acquire) >= depth_) return NRT_QUEUE_FULL;
@@ -65,7 +65,7 @@ NRT_STATUS ExecUnit::RunSync(std::unique_ptr<Work> work) {
   uint64_t schedule_ns = NowNs();
   {
     std::unique_lock<std::mutex> lock(submit_mu_);
-    if (stopping_) return NRT_CLOSED;
+    if (stopping_.load(std::memory_order_relaxed)) return NRT_CLOSED;
     if (fatal()) return NRT_EXEC_UNIT_UNRECOVERABLE;
     uint64_t last = submitted_.load(std::memory_order_relaxed);
     if (completed_.load(std::memory_order_acquire) == last) {
@@ -100,13 +100,13 @@ void ExecUnit::StartWorkerLocked() {
 bool ExecUnit::WaitForSubmission(uint64_t n) {
   for (int i = 0; i < kWorkerSpins; ++i) {
     if (submitted_.load(std::memory_order_acquire) >= n) return true;
-    if (stopping_flag_.load(std::memory_order_relaxed)) break;
+    if (stopping_.load(std::memory_order_relaxed)) break;
     CpuRelax();
   }
   std::unique_lock<std::mutex> lock(worker_mu_);
   worker_sleeping_.store(true, std::memory_order_seq_cst);
   worker_cv_.wait(lock, [&] {
-    return submitted_.load(std::memory_order_seq_cst) >= n || stopping_flag_.load(std::memory_order_seq_cst);
+    return submitted_.load(std::memory_order_seq_cst) >= n || stopping_.load(std::memory_order_seq_cst);
   });
   worker_sleeping_.store(false, std::memory_order_relaxed);
   return submitted_.load(std::memory_order_acquire) >= n;
@@ -149,7 +149,7 @@ void ExecUnit::Complete(uint64_t n, std::unique_ptr<Work> work, NRT_STATUS* ret,
 
 NRT_STATUS ExecUnit::Execute(Work& work, uint64_t n, uint64_t start_ns) {
   if (fatal()) return NRT_EXEC_UNIT_UNRECOVERABLE;
-  if (stopping_flag_.load(std::memory_order_acquire)) {
+  if (stopping_.load(std::memory_order_acquire)) {
     ++closed_unstarted_;
     return NRT_CLOSED;
   }
@@ -170,7 +170,7 @@ NRT_STATUS ExecUnit::Execute(Work& work, uint64_t n, uint64_t start_ns) {
   uint64_t simulated = work.SimulatedNs();
   if (simulated > ctx_.exec_timeout_ns) return time_out("ran", status);
   if (simulated != 0) sleeper_.SleepUntil(start_ns + simulated);
-  if (NowNs() > timeout_deadline && !stopping_flag_.load(std::memory_order_acquire)) {
+  if (NowNs() > timeout_deadline && !stopping_.load(std::memory_order_acquire)) {
     MakeFatal("request " + std::to_string(n) + " (" + work.Label() + ") ran past NEURON_RT_EXEC_TIMEOUT");
     return NRT_TIMEOUT;
   }
@@ -241,9 +241,8 @@ void ExecUnit::MakeFatal(const std::string& cause) {
 void ExecUnit::Shutdown() {
   {
     std::lock_guard<std::mutex> lock(submit_mu_);
-    if (stopping_) return;
-    stopping_ = true;
-    stopping_flag_.store(true, std::memory_order_seq_cst);
+    if (stopping_.load(std::memory_order_relaxed)) return;
+    stopping_.store(true, std::memory_order_seq_cst);
   }
   sleeper_.Interrupt();
   {

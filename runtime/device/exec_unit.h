@@ -105,8 +105,8 @@ class ExecUnit {
   uint64_t mask_;
 
   std::mutex submit_mu_;
-  bool stopping_ = false;  // guarded by submit_mu_; also read by the runner (atomic copy below)
-  std::atomic<bool> stopping_flag_{false};
+  // Set once, under submit_mu_, by Shutdown: submitters check it under the lock, the runner without.
+  std::atomic<bool> stopping_{false};
   std::thread worker_;
 
   alignas(64) std::atomic<uint64_t> submitted_{0};
