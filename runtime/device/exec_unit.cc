@@ -1,5 +1,7 @@
 #include "runtime/device/exec_unit.h"
 
+#include <sched.h>
+
 #include <cstdlib>
 
 #include "runtime/core/log.h"
@@ -12,12 +14,30 @@
 namespace nrtb {
 namespace {
 
-// Busy-poll budget before sleeping. A worker that keeps up with a steady stream of submissions
-// never pays a futex round trip; an idle one sleeps after a few microseconds.
-constexpr int kWorkerSpins = 4000;
-constexpr int kWaiterSpins = 2000;
+// Busy-poll budgets before sleeping, in time rather than iterations (a `pause` costs 10-100 ns
+// depending on the CPU). A worker that keeps up with a steady stream of submissions never pays a
+// futex round trip; an idle one sleeps after a few microseconds. Every few polls the spinner
+// yields, so a submitter or poller sharing its CPU (2-vCPU machines) is not starved meanwhile.
+constexpr uint64_t kWorkerSpinNs = 10'000;
+constexpr uint64_t kWaiterSpinNs = 5'000;
+constexpr int kPollsPerYield = 64;
 
 inline void CpuRelax() { __builtin_ia32_pause(); }
+
+// Polls `done` for up to `budget_ns`; true as soon as it holds.
+template <typename Done>
+bool SpinUntil(Done done, uint64_t budget_ns) {
+  const uint64_t deadline = NowNs() + budget_ns;
+  for (int i = 1;; ++i) {
+    if (done()) return true;
+    if (i % kPollsPerYield == 0) {
+      if (NowNs() >= deadline) return false;
+      sched_yield();
+    } else {
+      CpuRelax();
+    }
+  }
+}
 
 uint64_t NextPowerOfTwo(uint64_t v) {
   uint64_t p = 1;
@@ -98,11 +118,10 @@ void ExecUnit::StartWorkerLocked() {
 }
 
 bool ExecUnit::WaitForSubmission(uint64_t n) {
-  for (int i = 0; i < kWorkerSpins; ++i) {
-    if (submitted_.load(std::memory_order_acquire) >= n) return true;
-    if (stopping_.load(std::memory_order_relaxed)) break;
-    CpuRelax();
-  }
+  bool ready = SpinUntil(
+      [&] { return submitted_.load(std::memory_order_acquire) >= n || stopping_.load(std::memory_order_relaxed); },
+      kWorkerSpinNs);
+  if (ready && submitted_.load(std::memory_order_acquire) >= n) return true;
   std::unique_lock<std::mutex> lock(worker_mu_);
   worker_sleeping_.store(true, std::memory_order_seq_cst);
   worker_cv_.wait(lock, [&] {
@@ -193,10 +212,7 @@ void ExecUnit::Publish(uint64_t n) {
 }
 
 void ExecUnit::WaitCompleted(uint64_t n) {
-  for (int i = 0; i < kWaiterSpins; ++i) {
-    if (completed_.load(std::memory_order_acquire) >= n) return;
-    CpuRelax();
-  }
+  if (SpinUntil([&] { return completed_.load(std::memory_order_acquire) >= n; }, kWaiterSpinNs)) return;
   waiters_.fetch_add(1, std::memory_order_seq_cst);
   {
     std::unique_lock<std::mutex> lock(wait_mu_);
