@@ -73,35 +73,41 @@ void RequireOpenFd(int fd) {
   if (fcntl(fd, F_GETFD) == -1) ThrowInvalid("fd %d is not an open file descriptor", fd);
 }
 
+// The checks nrta_tensor_write and nrta_tensor_read share: a live tensor, a host buffer, the
+// status and sequence outputs, the range, the tensor-op unit, and a device tensor on that core.
+struct Transfer {
+  Device& device;
+  TensorRef tensor;
+  ExecUnit& unit;
+};
+Transfer CheckTransfer(const char* api, const nrt_tensor_t* tensor, const void* buf, uint64_t offset, uint64_t size,
+                       int lnc_idx, int queue, NRT_STATUS* ret, nrta_seq_t* req_sequence) {
+  Device& d = RequireDevice();
+  TensorRef t = GetTensor(tensor, "tensor");
+  RequireNonNull(buf, "buf");
+  RequireNonNull(ret, "ret");
+  RequireNonNull(req_sequence, "req_sequence");
+  CheckRange(*t, offset, size, api);
+  ExecUnit& unit = RequireUnit(d, lnc_idx, XuType::kTensorOp, queue);
+  RequireOnCore(*t, lnc_idx, "tensor");
+  return {d, std::move(t), unit};
+}
+
 }  // namespace
 
 NRTB_EXPORT NRT_STATUS nrta_tensor_write(nrt_tensor_t* tensor, const void* buf, uint64_t offset, uint64_t size, int lnc_idx,
                                          int queue, NRT_STATUS* ret, nrta_seq_t* req_sequence) {
   return Guarded("nrta_tensor_write", [&] {
-    Device& d = RequireDevice();
-    TensorRef t = GetTensor(tensor, "tensor");
-    RequireNonNull(buf, "buf");
-    RequireNonNull(ret, "ret");
-    RequireNonNull(req_sequence, "req_sequence");
-    CheckRange(*t, offset, size, "nrta_tensor_write");
-    ExecUnit& unit = RequireUnit(d, lnc_idx, XuType::kTensorOp, queue);
-    RequireOnCore(*t, lnc_idx, "tensor");
-    return Schedule(unit, MakeTensorWrite(std::move(t), offset, buf, size, d.dma_timing()), ret, req_sequence);
+    Transfer x = CheckTransfer("nrta_tensor_write", tensor, buf, offset, size, lnc_idx, queue, ret, req_sequence);
+    return Schedule(x.unit, MakeTensorWrite(std::move(x.tensor), offset, buf, size, x.device.dma_timing()), ret, req_sequence);
   });
 }
 
 NRTB_EXPORT NRT_STATUS nrta_tensor_read(void* buf, nrt_tensor_t* tensor, uint64_t offset, uint64_t size, int lnc_idx, int queue,
                                         NRT_STATUS* ret, nrta_seq_t* req_sequence) {
   return Guarded("nrta_tensor_read", [&] {
-    Device& d = RequireDevice();
-    TensorRef t = GetTensor(tensor, "tensor");
-    RequireNonNull(buf, "buf");
-    RequireNonNull(ret, "ret");
-    RequireNonNull(req_sequence, "req_sequence");
-    CheckRange(*t, offset, size, "nrta_tensor_read");
-    ExecUnit& unit = RequireUnit(d, lnc_idx, XuType::kTensorOp, queue);
-    RequireOnCore(*t, lnc_idx, "tensor");
-    return Schedule(unit, MakeTensorRead(buf, std::move(t), offset, size, d.dma_timing()), ret, req_sequence);
+    Transfer x = CheckTransfer("nrta_tensor_read", tensor, buf, offset, size, lnc_idx, queue, ret, req_sequence);
+    return Schedule(x.unit, MakeTensorRead(buf, std::move(x.tensor), offset, size, x.device.dma_timing()), ret, req_sequence);
   });
 }
 
