@@ -62,11 +62,14 @@ NRTB_EXPORT NRT_STATUS nrt_load(const void* neff_bytes, size_t size, int32_t vnc
 NRTB_EXPORT NRT_STATUS nrt_load_collectives(const void* neff_bytes, size_t size, int32_t vnc, int32_t vnc_count,
                                             uint32_t ctx_device_id, uint32_t ctx_device_count, nrt_model_t** model) {
   // The simulated NEFFs carry no in-graph collectives, so the communicator context is only checked.
-  if (ctx_device_count == 0 || ctx_device_id >= ctx_device_count) {
-    NRTB_ERROR("nrt_load_collectives: ctx_device_id %u is not below ctx_device_count %u", ctx_device_id, ctx_device_count);
-    return NRT_INVALID;
-  }
-  return Load("nrt_load_collectives", neff_bytes, size, vnc, model);
+  NRT_STATUS s = Guarded("nrt_load_collectives", [&] {
+    RequireDevice();
+    if (ctx_device_count == 0 || ctx_device_id >= ctx_device_count) {
+      ThrowInvalid("ctx_device_id %u is not below ctx_device_count %u", ctx_device_id, ctx_device_count);
+    }
+    return NRT_SUCCESS;
+  });
+  return s != NRT_SUCCESS ? s : Load("nrt_load_collectives", neff_bytes, size, vnc, model);
 }
 
 NRTB_EXPORT NRT_STATUS nrt_unload(nrt_model_t* model) {
