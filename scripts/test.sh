@@ -29,11 +29,11 @@ CC=clang-14 CXX=clang++-14 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=
   -DNRTB_SANITIZE=address,undefined -DNRTB_BUILD_BENCH=OFF -DNRTB_BUILD_FUZZ=ON
 cmake --build build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  run_suite build-asan -L 'runtime|fuzz'
+  run_suite build-asan -L 'unit|conformance|sample|fuzz'
 
 echo "== [3/3] TSan (gcc), runtime tests"
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNRTB_WERROR=ON \
   -DNRTB_SANITIZE=thread -DNRTB_BUILD_BENCH=OFF
 cmake --build build-tsan
-TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_suite build-tsan -L runtime
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_suite build-tsan -L 'unit|conformance|sample'
 echo "== all tests passed"
