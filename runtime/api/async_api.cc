@@ -55,7 +55,7 @@ struct SeqRef {
 SeqRef ResolveSeq(Device& d, nrta_seq_t seq) {
   uint16_t id = SeqXuId(seq);
   uint32_t type = XuIdType(id), queue = XuIdQueue(id), lnc = XuIdLnc(id);
-  if (type >= kXuTypeCount || queue >= kQueuesPerXu[type] || d.lnc(lnc) == nullptr) {
+  if (!IsValidUnit(type, queue) || d.lnc(lnc) == nullptr) {
     ThrowInvalid("sequence id 0x%016llx names no execution unit (core %u, XU type %u, queue %u)",
                  static_cast<unsigned long long>(seq), lnc, type, queue);
   }

@@ -27,7 +27,7 @@ Device::~Device() { Shutdown(); }
 ExecUnit* Device::UnitForSeq(uint64_t seq) const {
   uint16_t id = SeqXuId(seq);
   uint32_t type = XuIdType(id), queue = XuIdQueue(id);
-  if (type >= kXuTypeCount || queue >= kQueuesPerXu[type]) return nullptr;
+  if (!IsValidUnit(type, queue)) return nullptr;
   Lnc* l = lnc(XuIdLnc(id));
   return l == nullptr ? nullptr : l->ExistingUnit(static_cast<XuType>(type), queue);
 }

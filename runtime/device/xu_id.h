@@ -18,6 +18,8 @@ constexpr uint64_t kSeqNumMask = (1ull << kSeqNumBits) - 1;
 inline uint16_t MakeXuId(uint32_t lnc, XuType type, uint32_t queue) {
   return static_cast<uint16_t>((lnc & 0xFF) << 8 | (queue & 0xF) << 4 | (static_cast<uint32_t>(type) & 0xF));
 }
+// True when (type, queue) names an execution unit a logical core has.
+inline bool IsValidUnit(uint32_t type, uint32_t queue) { return type < kXuTypeCount && queue < kQueuesPerXu[type]; }
 inline uint32_t XuIdLnc(uint16_t id) { return id >> 8; }
 inline uint32_t XuIdQueue(uint16_t id) { return (id >> 4) & 0xF; }
 inline uint32_t XuIdType(uint16_t id) { return id & 0xF; }
