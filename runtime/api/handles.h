@@ -11,7 +11,7 @@
 #include "runtime/core/log.h"
 #include "runtime/device/device.h"
 #include "runtime/device/error_log.h"
-#include "runtime/device/handle_registry.h"
+#include "runtime/api/handle_registry.h"
 #include "runtime/device/tensor.h"
 #include "runtime/device/tensor_set.h"
 #include "runtime/model/model.h"

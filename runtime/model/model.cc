@@ -9,7 +9,7 @@
 #include "runtime/device/device_access.h"
 #include "runtime/device/memory_pool.h"
 #include "runtime/device/tensor_set.h"
-#include "runtime/model/neff_file.h"
+#include "runtime/neff/neff_file.h"
 
 nrt_model::~nrt_model() {
   if (pool) pool->Release(device_bytes);

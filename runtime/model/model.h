@@ -11,8 +11,8 @@
 
 #include "runtime/device/tensor.h"
 #include "runtime/device/work.h"
-#include "runtime/model/cpu_graph.h"
-#include "runtime/model/tensor_spec.h"
+#include "runtime/neff/cpu_graph.h"
+#include "runtime/neff/tensor_spec.h"
 
 namespace nrtb {
 class MemoryPool;

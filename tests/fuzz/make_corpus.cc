@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "runtime/model/cpu_graph.h"
-#include "runtime/model/neff_archive.h"
-#include "runtime/model/neff_file.h"
-#include "runtime/model/neff_header.h"
-#include "runtime/model/neff_testutil.h"
-#include "runtime/model/npy.h"
+#include "runtime/neff/cpu_graph.h"
+#include "runtime/neff/neff_archive.h"
+#include "runtime/neff/neff_file.h"
+#include "runtime/neff/neff_header.h"
+#include "runtime/neff/neff_testutil.h"
+#include "runtime/neff/npy.h"
 
 namespace {
 

@@ -5,8 +5,8 @@
 #include <cstdint>
 
 #include "runtime/core/error.h"
-#include "runtime/model/cpu_graph.h"
-#include "runtime/model/neff_file.h"
+#include "runtime/neff/cpu_graph.h"
+#include "runtime/neff/neff_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "runtime/core/error.h"
-#include "runtime/model/cpu_graph.h"
-#include "runtime/model/neff_file.h"
+#include "runtime/neff/cpu_graph.h"
+#include "runtime/neff/neff_file.h"
 #include "tools/nrt-neff/commands.h"
 #include "tools/nrt-neff/file_io.h"
 

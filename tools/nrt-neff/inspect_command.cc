@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "runtime/core/error.h"
-#include "runtime/model/cpu_graph.h"
-#include "runtime/model/dtype.h"
-#include "runtime/model/neff_file.h"
+#include "runtime/neff/cpu_graph.h"
+#include "runtime/neff/dtype.h"
+#include "runtime/neff/neff_file.h"
 #include "tools/nrt-neff/commands.h"
 #include "tools/nrt-neff/file_io.h"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/model/tensor_spec.h"
+#include "runtime/neff/tensor_spec.h"
 
 namespace nrtb {
 

@@ -1,13 +1,13 @@
-#include "runtime/model/neff_file.h"
+#include "runtime/neff/neff_file.h"
 
 #include <cinttypes>
 #include <nlohmann/json.hpp>
 
 #include "runtime/core/error.h"
 #include "runtime/core/log.h"
-#include "runtime/model/neff_archive.h"
-#include "runtime/model/neff_header.h"
-#include "runtime/model/neff_signature.h"
+#include "runtime/neff/neff_archive.h"
+#include "runtime/neff/neff_header.h"
+#include "runtime/neff/neff_signature.h"
 
 namespace nrtb {
 namespace {

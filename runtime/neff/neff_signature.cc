@@ -1,11 +1,11 @@
-#include "runtime/model/neff_signature.h"
+#include "runtime/neff/neff_signature.h"
 
 #include <cinttypes>
 #include <limits>
 #include <nlohmann/json.hpp>
 
 #include "runtime/core/error.h"
-#include "runtime/model/dtype.h"
+#include "runtime/neff/dtype.h"
 
 namespace nrtb {
 namespace {

@@ -11,7 +11,7 @@
 #include <type_traits>
 
 #include "runtime/core/error.h"
-#include "runtime/model/dtype.h"
+#include "runtime/neff/dtype.h"
 
 namespace nrtb {
 

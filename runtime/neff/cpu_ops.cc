@@ -1,4 +1,4 @@
-#include "runtime/model/cpu_ops.h"
+#include "runtime/neff/cpu_ops.h"
 
 #include <Eigen/Core>
 #include <algorithm>
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "runtime/core/error.h"
-#include "runtime/model/element.h"
+#include "runtime/neff/element.h"
 
 namespace nrtb {
 namespace {

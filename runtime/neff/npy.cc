@@ -1,4 +1,4 @@
-#include "runtime/model/npy.h"
+#include "runtime/neff/npy.h"
 
 #include <array>
 #include <limits>

@@ -1,5 +1,5 @@
 // Every kernel against a straightforward reference loop in double precision.
-#include "runtime/model/cpu_ops.h"
+#include "runtime/neff/cpu_ops.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "runtime/core/error.h"
-#include "runtime/model/element.h"
+#include "runtime/neff/element.h"
 
 namespace nrtb {
 namespace {

@@ -8,10 +8,10 @@
 #include <variant>
 #include <vector>
 
-#include "runtime/model/cpu_ops.h"
-#include "runtime/model/dtype.h"
-#include "runtime/model/graph_json.h"
-#include "runtime/model/shape_inference.h"
+#include "runtime/neff/cpu_ops.h"
+#include "runtime/neff/dtype.h"
+#include "runtime/neff/graph_json.h"
+#include "runtime/neff/shape_inference.h"
 
 namespace nrtb {
 

@@ -1,4 +1,4 @@
-#include "runtime/model/npy.h"
+#include "runtime/neff/npy.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

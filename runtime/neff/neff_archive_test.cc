@@ -1,9 +1,9 @@
-#include "runtime/model/neff_archive.h"
+#include "runtime/neff/neff_archive.h"
 
 #include <gtest/gtest.h>
 
 #include "runtime/core/error.h"
-#include "runtime/model/neff_testutil.h"
+#include "runtime/neff/neff_testutil.h"
 
 namespace nrtb {
 namespace {

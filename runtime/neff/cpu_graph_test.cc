@@ -1,4 +1,4 @@
-#include "runtime/model/cpu_graph.h"
+#include "runtime/neff/cpu_graph.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -13,8 +13,8 @@
 #include <thread>
 
 #include "runtime/core/error.h"
-#include "runtime/model/element.h"
-#include "runtime/model/npy.h"
+#include "runtime/neff/element.h"
+#include "runtime/neff/npy.h"
 
 namespace nrtb {
 namespace {
@@ -23,9 +23,9 @@ using ::testing::HasSubstr;
 using Files = std::map<std::string, std::string>;
 using Json = nlohmann::json;
 
-// The repository's samples/models, found from this file's path (runtime/model/ -> repo root).
+// The repository's samples/models (NRTB_SOURCE_DIR comes from the build: __FILE__ is relative under ccache).
 std::filesystem::path SamplesDir() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "samples" / "models";
+  return std::filesystem::path(NRTB_SOURCE_DIR) / "samples" / "models";
 }
 
 std::string ReadSample(const std::string& name) {

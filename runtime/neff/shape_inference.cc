@@ -1,4 +1,4 @@
-#include "runtime/model/shape_inference.h"
+#include "runtime/neff/shape_inference.h"
 
 #include <algorithm>
 #include <cinttypes>

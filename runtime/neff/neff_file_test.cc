@@ -1,4 +1,4 @@
-#include "runtime/model/neff_file.h"
+#include "runtime/neff/neff_file.h"
 
 #include <gtest/gtest.h>
 
@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/core/error.h"
-#include "runtime/model/neff_header.h"
-#include "runtime/model/neff_testutil.h"
+#include "runtime/neff/neff_header.h"
+#include "runtime/neff/neff_testutil.h"
 
 namespace nrtb {
 namespace {

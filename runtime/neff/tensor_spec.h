@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/model/dtype.h"
+#include "runtime/neff/dtype.h"
 
 namespace nrtb {
 

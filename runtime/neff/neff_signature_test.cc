@@ -1,11 +1,11 @@
-#include "runtime/model/neff_signature.h"
+#include "runtime/neff/neff_signature.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "runtime/core/error.h"
-#include "runtime/model/neff_testutil.h"
+#include "runtime/neff/neff_testutil.h"
 
 namespace nrtb {
 namespace {

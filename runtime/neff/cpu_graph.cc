@@ -1,4 +1,4 @@
-#include "runtime/model/cpu_graph.h"
+#include "runtime/neff/cpu_graph.h"
 
 #include <algorithm>
 #include <array>
@@ -11,10 +11,10 @@
 
 #include "runtime/core/error.h"
 #include "runtime/core/log.h"
-#include "runtime/model/element.h"
-#include "runtime/model/graph_json.h"
-#include "runtime/model/graph_ops.h"
-#include "runtime/model/npy.h"
+#include "runtime/neff/element.h"
+#include "runtime/neff/graph_json.h"
+#include "runtime/neff/graph_ops.h"
+#include "runtime/neff/npy.h"
 
 namespace nrtb {
 namespace {

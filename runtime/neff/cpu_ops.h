@@ -6,8 +6,8 @@
 
 #include <cstdint>
 
-#include "runtime/model/dtype.h"
-#include "runtime/model/shape_inference.h"
+#include "runtime/neff/dtype.h"
+#include "runtime/neff/shape_inference.h"
 
 namespace nrtb {
 

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/model/neff_archive.h"
-#include "runtime/model/neff_header.h"
+#include "runtime/neff/neff_archive.h"
+#include "runtime/neff/neff_header.h"
 
 namespace nrtb::testutil {
 

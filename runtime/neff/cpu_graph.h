@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/model/tensor_spec.h"
+#include "runtime/neff/tensor_spec.h"
 
 namespace nrtb {
 

@@ -1,4 +1,4 @@
-#include "runtime/model/neff_archive.h"
+#include "runtime/neff/neff_archive.h"
 
 #include <archive.h>
 #include <archive_entry.h>

@@ -1,4 +1,4 @@
-#include "runtime/model/graph_json.h"
+#include "runtime/neff/graph_json.h"
 
 #include <algorithm>
 #include <cinttypes>

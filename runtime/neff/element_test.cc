@@ -1,4 +1,4 @@
-#include "runtime/model/element.h"
+#include "runtime/neff/element.h"
 
 #include <gtest/gtest.h>
 

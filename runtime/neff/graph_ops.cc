@@ -1,4 +1,4 @@
-#include "runtime/model/graph_ops.h"
+#include "runtime/neff/graph_ops.h"
 
 #include <cstring>
 #include <limits>

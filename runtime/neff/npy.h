@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "runtime/model/dtype.h"
-#include "runtime/model/shape_inference.h"
+#include "runtime/neff/dtype.h"
+#include "runtime/neff/shape_inference.h"
 
 namespace nrtb {
 

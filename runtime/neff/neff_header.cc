@@ -1,4 +1,4 @@
-#include "runtime/model/neff_header.h"
+#include "runtime/neff/neff_header.h"
 
 #include <cinttypes>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "runtime/model/dtype.h"
+#include "runtime/neff/dtype.h"
 
 #include <array>
 
