@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "async_util.h"
+#include "nrtest.h"
 #include "trace_test_util.h"
 
-using namespace async_test;
+using namespace nrtest;
 using nlohmann::json;
 using trace_test::ListDir;
-using trace_test::Loaded;
+using trace_test::Execute;
 using trace_test::RemoveTree;
 
 namespace {
@@ -47,25 +47,25 @@ std::vector<std::string> Completes(const json& doc, const char* cat) {
 }  // namespace
 
 TEST(Profile, StartStopWritesThatModelsExecutionsAndTheTensorOpsOnItsCore) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   const std::string path = TempPath("profile.json");
   std::remove(path.c_str());
-  Loaded a("async_scale", 0), b("async_double", 0);
-  ASSERT_EQ(a.model.status(), NRT_SUCCESS);
-  ASSERT_EQ(b.model.status(), NRT_SUCCESS);
-  ASSERT_EQ(a.Execute(), NRT_SUCCESS);  // before the session: not in the profile
-  ASSERT_EQ(nrt_profile_start(a.model, path.c_str()), NRT_SUCCESS);
+  AsyncModel a("async_scale", 0), b("async_double", 0);
+  ASSERT_EQ(a.m.status(), NRT_SUCCESS);
+  ASSERT_EQ(b.m.status(), NRT_SUCCESS);
+  ASSERT_EQ(Execute(a), NRT_SUCCESS);  // before the session: not in the profile
+  ASSERT_EQ(nrt_profile_start(a.m, path.c_str()), NRT_SUCCESS);
   std::vector<float> x = Iota(1);
   ASSERT_EQ(nrt_tensor_write(a.x, x.data(), 0, kModelBytes), NRT_SUCCESS);
-  ASSERT_EQ(a.Execute(), NRT_SUCCESS);
-  ASSERT_EQ(b.Execute(), NRT_SUCCESS);  // another model: not in the profile
+  ASSERT_EQ(Execute(a), NRT_SUCCESS);
+  ASSERT_EQ(Execute(b), NRT_SUCCESS);  // another model: not in the profile
   NRT_STATUS ret = kSentinelStatus;
   nrta_seq_t seq = 0;
-  ASSERT_EQ(nrta_execute_schedule(a.model, a.inputs, a.outputs, 0, &ret, &seq), NRT_SUCCESS);
+  ASSERT_EQ(nrta_execute_schedule(a.m, a.is, a.os, 0, &ret, &seq), NRT_SUCCESS);
   ASSERT_TRUE(WaitSeq(seq));
   EXPECT_FALSE(Exists(path)) << "written before nrt_profile_stop";
   ASSERT_EQ(nrt_profile_stop(path.c_str()), NRT_SUCCESS);
-  ASSERT_EQ(a.Execute(), NRT_SUCCESS);  // after the session
+  ASSERT_EQ(Execute(a), NRT_SUCCESS);  // after the session
 
   json doc = ParseFile(path);
   EXPECT_EQ(Completes(doc, "request"), (std::vector<std::string>{"async_scale", "async_scale"}));
@@ -80,18 +80,18 @@ TEST(Profile, StartStopWritesThatModelsExecutionsAndTheTensorOpsOnItsCore) {
 
 TEST(Profile, SessionsAreNamedByFileAndMisuseGivesNrtInvalid) {
   EXPECT_EQ(nrt_profile_stop("x.json"), NRT_UNINITIALIZED);
-  ASYNC_INIT(rt);
-  Loaded a("async_scale", 0);
+  NRTEST_INIT(rt);
+  AsyncModel a("async_scale", 0);
   const std::string p1 = TempPath("p1.json"), p2 = TempPath("p2.json");
   EXPECT_EQ(nrt_profile_stop(p1.c_str()), NRT_INVALID) << "no such session";
   EXPECT_EQ(nrt_profile_start(nullptr, p1.c_str()), NRT_INVALID);
-  EXPECT_EQ(nrt_profile_start(a.model, nullptr), NRT_INVALID);
-  EXPECT_EQ(nrt_profile_start(a.model, ""), NRT_INVALID);
-  EXPECT_EQ(nrt_profile_start(a.model, "/nonexistent-dir/p.json"), NRT_FAILURE);
-  ASSERT_EQ(nrt_profile_start(a.model, p1.c_str()), NRT_SUCCESS);
-  EXPECT_EQ(nrt_profile_start(a.model, p1.c_str()), NRT_INVALID) << "same file twice";
-  ASSERT_EQ(nrt_profile_start(a.model, p2.c_str()), NRT_SUCCESS);
-  ASSERT_EQ(a.Execute(), NRT_SUCCESS);
+  EXPECT_EQ(nrt_profile_start(a.m, nullptr), NRT_INVALID);
+  EXPECT_EQ(nrt_profile_start(a.m, ""), NRT_INVALID);
+  EXPECT_EQ(nrt_profile_start(a.m, "/nonexistent-dir/p.json"), NRT_FAILURE);
+  ASSERT_EQ(nrt_profile_start(a.m, p1.c_str()), NRT_SUCCESS);
+  EXPECT_EQ(nrt_profile_start(a.m, p1.c_str()), NRT_INVALID) << "same file twice";
+  ASSERT_EQ(nrt_profile_start(a.m, p2.c_str()), NRT_SUCCESS);
+  ASSERT_EQ(Execute(a), NRT_SUCCESS);
   ASSERT_EQ(nrt_profile_stop(p1.c_str()), NRT_SUCCESS);
   EXPECT_EQ(nrt_profile_stop(p1.c_str()), NRT_INVALID) << "stopped twice";
   ASSERT_EQ(nrt_profile_stop(p2.c_str()), NRT_SUCCESS);
@@ -105,20 +105,20 @@ TEST(Profile, ASessionStillOpenAtCloseIsWritten) {
   const std::string path = TempPath("open_at_close.json");
   std::remove(path.c_str());
   {
-    ASYNC_INIT(rt);
-    Loaded a("async_scale", 0);
-    ASSERT_EQ(nrt_profile_start(a.model, path.c_str()), NRT_SUCCESS);
-    ASSERT_EQ(a.Execute(), NRT_SUCCESS);
+    NRTEST_INIT(rt);
+    AsyncModel a("async_scale", 0);
+    ASSERT_EQ(nrt_profile_start(a.m, path.c_str()), NRT_SUCCESS);
+    ASSERT_EQ(Execute(a), NRT_SUCCESS);
   }
   EXPECT_EQ(Completes(ParseFile(path), "request").size(), 1u);
   std::remove(path.c_str());
 }
 
 TEST(ProfileContinuous, SaveWritesTheLatestExecutionOfThatCore) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   const std::string dir = TempPath("continuous");
   RemoveTree(dir);
-  Loaded a("async_scale", 0);
+  AsyncModel a("async_scale", 0);
   nrt_profile_continuous_options_t* opt = nullptr;
   ASSERT_EQ(nrt_profile_continuous_options_allocate(&opt), NRT_SUCCESS);
   ASSERT_EQ(nrt_profile_continuous_options_set_output_dir(opt, dir.c_str()), NRT_SUCCESS);
@@ -126,9 +126,9 @@ TEST(ProfileContinuous, SaveWritesTheLatestExecutionOfThatCore) {
   EXPECT_EQ(nrt_profile_continuous_save(0, opt), NRT_INVALID) << "nothing executed yet";
   std::vector<float> x = Iota(1);
   ASSERT_EQ(nrt_tensor_write(a.x, x.data(), 0, kModelBytes), NRT_SUCCESS);
-  ASSERT_EQ(a.Execute(), NRT_SUCCESS);
+  ASSERT_EQ(Execute(a), NRT_SUCCESS);
   ASSERT_EQ(nrt_tensor_write(a.x, x.data(), 0, kModelBytes), NRT_SUCCESS);
-  ASSERT_EQ(a.Execute(), NRT_SUCCESS);
+  ASSERT_EQ(Execute(a), NRT_SUCCESS);
   ASSERT_EQ(nrt_profile_continuous_save(0, opt), NRT_SUCCESS);
   EXPECT_EQ(nrt_profile_continuous_save(1, opt), NRT_INVALID) << "nothing executed on core 1";
   EXPECT_EQ(nrt_profile_continuous_save(99, opt), NRT_INVALID);
@@ -153,10 +153,10 @@ TEST(ProfileContinuous, SaveWritesTheLatestExecutionOfThatCore) {
 }
 
 TEST(Inspect, BeginWithOptionsWritesSystemAndDeviceProfilesInTheSessionDirectory) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   const std::string dir = TempPath("inspect");
   RemoveTree(dir);
-  Loaded a("async_scale", 0), b("async_scale", 1);
+  AsyncModel a("async_scale", 0), b("async_scale", 1);
   nrt_inspect_config_t* cfg = nullptr;
   ASSERT_EQ(nrt_inspect_config_allocate(&cfg), NRT_SUCCESS);
   ASSERT_EQ(nrt_inspect_config_set_output_dir(cfg, dir.c_str()), NRT_SUCCESS);
@@ -166,8 +166,8 @@ TEST(Inspect, BeginWithOptionsWritesSystemAndDeviceProfilesInTheSessionDirectory
   ASSERT_EQ(nrt_inspect_begin_with_options(cfg), NRT_SUCCESS);
   EXPECT_EQ(nrt_inspect_begin_with_options(cfg), NRT_INVALID) << "begun twice";
   EXPECT_EQ(nrt_profile_continuous_start(nullptr), NRT_INVALID) << "continuous while inspecting";
-  ASSERT_EQ(a.Execute(), NRT_SUCCESS);
-  ASSERT_EQ(b.Execute(), NRT_SUCCESS);
+  ASSERT_EQ(Execute(a), NRT_SUCCESS);
+  ASSERT_EQ(Execute(b), NRT_SUCCESS);
   ASSERT_EQ(nrt_inspect_stop(), NRT_SUCCESS);
   EXPECT_EQ(nrt_inspect_stop(), NRT_INVALID);
 
@@ -185,16 +185,16 @@ TEST(Inspect, BeginWithOptionsWritesSystemAndDeviceProfilesInTheSessionDirectory
 }
 
 TEST(Inspect, OnFailAloneKeepsNoDeviceProfileWhenNothingFailed) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   const std::string dir = TempPath("inspect_on_fail");
   RemoveTree(dir);
-  Loaded a("async_scale", 0);
+  AsyncModel a("async_scale", 0);
   nrt_inspect_config_t* cfg = nullptr;
   ASSERT_EQ(nrt_inspect_config_allocate(&cfg), NRT_SUCCESS);
   ASSERT_EQ(nrt_inspect_config_set_output_dir(cfg, dir.c_str()), NRT_SUCCESS);
   ASSERT_EQ(nrt_inspect_config_set_enable_inspect_on_fail(cfg, true), NRT_SUCCESS);
   ASSERT_EQ(nrt_inspect_begin_with_options(cfg), NRT_SUCCESS);
-  ASSERT_EQ(a.Execute(), NRT_SUCCESS);
+  ASSERT_EQ(Execute(a), NRT_SUCCESS);
   ASSERT_EQ(nrt_inspect_stop(), NRT_SUCCESS);
   EXPECT_TRUE(ListDir(dir + "/session_1").empty());
   nrt_inspect_config_free(cfg);
@@ -240,10 +240,10 @@ TEST(Inspect, BeginReadsTheEnvironment) {
   SetEnv("NEURON_RT_INSPECT_ENABLE", "1");
   SetEnv("NEURON_RT_INSPECT_OUTPUT_DIR", dir.c_str());
   SetEnv("NEURON_RT_INSPECT_DEVICE_PROFILE", "0");
-  ASYNC_INIT(rt);
-  Loaded a("async_scale", 0);
+  NRTEST_INIT(rt);
+  AsyncModel a("async_scale", 0);
   ASSERT_EQ(nrt_inspect_begin(), NRT_SUCCESS);
-  ASSERT_EQ(a.Execute(), NRT_SUCCESS);
+  ASSERT_EQ(Execute(a), NRT_SUCCESS);
   ASSERT_EQ(nrt_inspect_stop(), NRT_SUCCESS);
   EXPECT_EQ(ListDir(dir + "/session_1"), std::vector<std::string>{"system_profile.json"});
   EXPECT_EQ(Completes(ParseFile(dir + "/session_1/system_profile.json"), "request").size(), 1u);

@@ -5,26 +5,26 @@
 #include <string>
 #include <vector>
 
-#include "async_util.h"
+#include "nrtest.h"
 #include "nrt/nrt_profile.h"
 #include "nrt/nrt_sys_trace.h"
 #include "trace_test_util.h"
 
-using namespace async_test;
+using namespace nrtest;
 using nlohmann::json;
 using trace_test::ListDir;
-using trace_test::Loaded;
+using trace_test::Execute;
 using trace_test::RemoveTree;
 
 TEST(SimTraceFaults, SystemTraceReportsRequestErrorsAndFatalUnits) {
   SetEnv("NRT_SIM_FAULTS", "xu=compute,lnc=0,nth=2,status=NRT_EXEC_BAD_INPUT;xu=compute,lnc=0,nth=3,action=fatal");
-  ASYNC_INIT(rt);
-  Loaded m("async_scale", 0);
-  ASSERT_EQ(m.model.status(), NRT_SUCCESS);
+  NRTEST_INIT(rt);
+  AsyncModel m("async_scale", 0);
+  ASSERT_EQ(m.m.status(), NRT_SUCCESS);
   ASSERT_EQ(nrt_sys_trace_start(nullptr), NRT_SUCCESS);
-  EXPECT_EQ(m.Execute(), NRT_SUCCESS);
-  EXPECT_EQ(m.Execute(), NRT_EXEC_BAD_INPUT);
-  EXPECT_NE(m.Execute(), NRT_SUCCESS);
+  EXPECT_EQ(Execute(m), NRT_SUCCESS);
+  EXPECT_EQ(Execute(m), NRT_EXEC_BAD_INPUT);
+  EXPECT_NE(Execute(m), NRT_SUCCESS);
   char* buffer = nullptr;
   size_t size = 0;
   ASSERT_EQ(nrt_sys_trace_fetch_events(&buffer, &size, nullptr), NRT_SUCCESS);
@@ -50,16 +50,16 @@ TEST(SimTraceFaults, InspectOnFailKeepsTheDeviceProfileOfTheCoreThatFailed) {
   SetEnv("NRT_SIM_FAULTS", "xu=compute,lnc=1,nth=2,status=NRT_EXEC_BAD_INPUT");
   const std::string dir = TempPath("inspect_fail");
   RemoveTree(dir);
-  ASYNC_INIT(rt);
-  Loaded a("async_scale", 0), b("async_scale", 1);
+  NRTEST_INIT(rt);
+  AsyncModel a("async_scale", 0), b("async_scale", 1);
   nrt_inspect_config_t* cfg = nullptr;
   ASSERT_EQ(nrt_inspect_config_allocate(&cfg), NRT_SUCCESS);
   ASSERT_EQ(nrt_inspect_config_set_output_dir(cfg, dir.c_str()), NRT_SUCCESS);
   ASSERT_EQ(nrt_inspect_config_set_enable_inspect_on_fail(cfg, true), NRT_SUCCESS);
   ASSERT_EQ(nrt_inspect_begin_with_options(cfg), NRT_SUCCESS);
   for (int i = 0; i < 2; ++i) {
-    EXPECT_EQ(a.Execute(), NRT_SUCCESS);
-    EXPECT_EQ(b.Execute(), i == 1 ? NRT_EXEC_BAD_INPUT : NRT_SUCCESS);
+    EXPECT_EQ(Execute(a), NRT_SUCCESS);
+    EXPECT_EQ(Execute(b), i == 1 ? NRT_EXEC_BAD_INPUT : NRT_SUCCESS);
   }
   ASSERT_EQ(nrt_inspect_stop(), NRT_SUCCESS);
   EXPECT_EQ(ListDir(dir + "/session_1"), std::vector<std::string>{"device_profile_nc1.json"});

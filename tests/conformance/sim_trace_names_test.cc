@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "async_util.h"
+#include "nrtest.h"
 
-using namespace async_test;
+using namespace nrtest;
 using nlohmann::json;
 
 namespace {
@@ -46,8 +46,8 @@ void TarAppend(std::string& tar, const std::string& name, const std::string& dat
 // A signature-only NEFF (no cpu/graph.json, so the runtime names the model after the header) with
 // the signature of the async_* models (x, y: float32[64]) and the given header name. The header is
 // taken from a built NEFF and switched to a plain (uncompressed) tar payload.
-std::vector<char> SignatureOnlyNeff(const char* name) {
-  std::vector<char> base = ReadFileBytes(ModelPath("async_scale"));
+std::vector<uint8_t> SignatureOnlyNeff(const char* name) {
+  std::vector<uint8_t> base = ReadFileBytes(ModelPath("async_scale"));
   if (base.size() < kNeffHeaderSize) return {};
   std::string tar;
   TarAppend(tar, "neff.json",
@@ -59,7 +59,7 @@ std::vector<char> SignatureOnlyNeff(const char* name) {
   TarAppend(tar, "sg00/def.json",
             R"({"var":{"x":{"size":256,"type":"input","var_id":0},"y":{"size":256,"type":"output","var_id":1}},"version":"0.6"})");
   tar.append(1024, '\0');
-  std::vector<char> neff(base.begin(), base.begin() + kNeffHeaderSize);
+  std::vector<uint8_t> neff(base.begin(), base.begin() + kNeffHeaderSize);
   uint64_t pkg = 1, size = tar.size();
   std::memcpy(neff.data() + kNeffHeaderPkgVersionOffset, &pkg, 8);
   std::memcpy(neff.data() + kNeffHeaderDataSizeOffset, &size, 8);
@@ -80,14 +80,14 @@ TEST(SimTraceNames, ModelNameThatIsNotUtf8GivesAValidTraceAndCloseReturns) {
   SetEnv("NRT_SIM_TRACE", path.c_str());
   bool loaded = false;
   {
-    ASYNC_INIT(rt);
+    NRTEST_INIT(rt);
     // The NEFF built here loads with a valid name, so a refusal below is about the name only.
-    std::vector<char> good = SignatureOnlyNeff("good_name");
+    std::vector<uint8_t> good = SignatureOnlyNeff("good_name");
     ASSERT_FALSE(good.empty());
     nrt_model_t* model = nullptr;
     ASSERT_EQ(nrt_load(good.data(), good.size(), 0, -1, &model), NRT_SUCCESS);
     ASSERT_EQ(nrt_unload(model), NRT_SUCCESS);
-    std::vector<char> neff = SignatureOnlyNeff(kBadName);
+    std::vector<uint8_t> neff = SignatureOnlyNeff(kBadName);
     NRT_STATUS s = nrt_load(neff.data(), neff.size(), 0, -1, &model);
     // Validating the name at load (NRT_INVALID) is as good; the writer must be safe either way.
     ASSERT_TRUE(s == NRT_SUCCESS || s == NRT_INVALID) << s;

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "async_util.h"
+#include "nrtest.h"
 
-using namespace async_test;
+using namespace nrtest;
 using nlohmann::json;
 
 namespace {
@@ -41,7 +41,7 @@ TEST(SimTraceStream, HeapStaysBoundedOverManyRequestsAndEveryRequestIsInTheFile)
   SetEnv("NRT_SIM_DMA_LATENCY_US", "0");
   constexpr uint64_t kWarmUp = 2048, kRequests = 100'000;
   {
-    ASYNC_INIT(rt);
+    NRTEST_INIT(rt);
     Tensor t(0, 16);
     ASSERT_EQ(t.status(), NRT_SUCCESS);
     RunWrites(t, kWarmUp);

@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "async_util.h"
+#include "nrtest.h"
 #include "trace_test_util.h"
 
-using namespace async_test;
+using namespace nrtest;
 using nlohmann::json;
-using trace_test::Loaded;
+using trace_test::Execute;
 
 namespace {
 
@@ -75,17 +75,17 @@ TEST(SysTrace, EventTypesListWhatTheRuntimeEmits) {
 TEST(SysTrace, StartNeedsAnInitialisedRuntime) {
   EXPECT_EQ(nrt_sys_trace_start(nullptr), NRT_UNINITIALIZED);
   {
-    ASYNC_INIT(rt);
+    NRTEST_INIT(rt);
   }
   EXPECT_EQ(nrt_sys_trace_start(nullptr), NRT_CLOSED);
 }
 
 TEST(SysTrace, CapturesLoadExecutionsAndTensorOpsPerCoreAndFetchesEachOnce) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   ASSERT_EQ(nrt_sys_trace_start(nullptr), NRT_SUCCESS);
-  Loaded m("async_scale", 0);
-  ASSERT_EQ(m.model.status(), NRT_SUCCESS);
-  for (int i = 0; i < 3; ++i) ASSERT_EQ(m.Execute(), NRT_SUCCESS);
+  AsyncModel m("async_scale", 0);
+  ASSERT_EQ(m.m.status(), NRT_SUCCESS);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(Execute(m), NRT_SUCCESS);
   Tensor t(1, 16, "t1");
   uint32_t v = 1;
   ASSERT_EQ(nrt_tensor_write(t, &v, 0, 4), NRT_SUCCESS);
@@ -96,7 +96,7 @@ TEST(SysTrace, CapturesLoadExecutionsAndTensorOpsPerCoreAndFetchesEachOnce) {
 
   json doc = FetchJson();
   std::vector<std::string> nc0 = Types(doc, 0);
-  std::vector<std::string> want0 = {"model_load"};
+  std::vector<std::string> want0 = {"model_load", "tensor_op"};  // AsyncModel writes its input
   for (int i = 0; i < 3; ++i) want0.insert(want0.end(), {"request_schedule", "request_start", "request_end"});
   EXPECT_EQ(nc0, want0);
   EXPECT_EQ(Types(doc, 1), (std::vector<std::string>{"tensor_op", "request_schedule", "request_start", "request_end"}));
@@ -118,13 +118,13 @@ TEST(SysTrace, CapturesLoadExecutionsAndTensorOpsPerCoreAndFetchesEachOnce) {
 }
 
 TEST(SysTrace, AFullRingDropsTheOldestEventsAndCountsThem) {
-  ASYNC_INIT(rt);
-  Loaded m("async_scale", 0);
-  ASSERT_EQ(m.model.status(), NRT_SUCCESS);
+  NRTEST_INIT(rt);
+  AsyncModel m("async_scale", 0);
+  ASSERT_EQ(m.m.status(), NRT_SUCCESS);
   Config cfg;
   nrt_sys_trace_config_set_max_events_per_nc(cfg.c, 4);
   ASSERT_EQ(nrt_sys_trace_start(cfg.c), NRT_SUCCESS);
-  for (int i = 0; i < 10; ++i) ASSERT_EQ(m.Execute(), NRT_SUCCESS);
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(Execute(m), NRT_SUCCESS);
   json doc = FetchJson();
   EXPECT_EQ(Types(doc), (std::vector<std::string>{"request_end", "request_schedule", "request_start", "request_end"}));
   EXPECT_EQ(Dropped(doc), 26u);
@@ -133,10 +133,10 @@ TEST(SysTrace, AFullRingDropsTheOldestEventsAndCountsThem) {
 }
 
 TEST(SysTrace, CaptureFiltersByCoreAndEventType) {
-  ASYNC_INIT(rt);
-  Loaded a("async_scale", 0), b("async_scale", 1);
-  ASSERT_EQ(a.model.status(), NRT_SUCCESS);
-  ASSERT_EQ(b.model.status(), NRT_SUCCESS);
+  NRTEST_INIT(rt);
+  AsyncModel a("async_scale", 0), b("async_scale", 1);
+  ASSERT_EQ(a.m.status(), NRT_SUCCESS);
+  ASSERT_EQ(b.m.status(), NRT_SUCCESS);
   Config cfg;
   nrt_sys_trace_config_set_capture_enabled_for_nc(cfg.c, 1, false);
   for (const char* type : {"request_schedule", "request_start", "model_load", "model_unload", "tensor_op"}) {
@@ -148,8 +148,8 @@ TEST(SysTrace, CaptureFiltersByCoreAndEventType) {
   EXPECT_EQ(std::set<std::string>(enabled, enabled + n), (std::set<std::string>{"request_end", "request_error", "unit_fatal"}));
   nrt_sys_trace_free_event_types(enabled, n);
   ASSERT_EQ(nrt_sys_trace_start(cfg.c), NRT_SUCCESS);
-  ASSERT_EQ(a.Execute(), NRT_SUCCESS);
-  ASSERT_EQ(b.Execute(), NRT_SUCCESS);
+  ASSERT_EQ(Execute(a), NRT_SUCCESS);
+  ASSERT_EQ(Execute(b), NRT_SUCCESS);
   json doc = FetchJson();
   ASSERT_EQ(Types(doc), std::vector<std::string>{"request_end"});
   EXPECT_EQ(doc["events"][0]["nc_idx"], 0);
@@ -157,12 +157,12 @@ TEST(SysTrace, CaptureFiltersByCoreAndEventType) {
 }
 
 TEST(SysTrace, FetchOptionsSelectACoreAndLimitEventsPerCore) {
-  ASYNC_INIT(rt);
-  Loaded a("async_scale", 0), b("async_scale", 1);
+  NRTEST_INIT(rt);
+  AsyncModel a("async_scale", 0), b("async_scale", 1);
   ASSERT_EQ(nrt_sys_trace_start(nullptr), NRT_SUCCESS);
   for (int i = 0; i < 2; ++i) {
-    ASSERT_EQ(a.Execute(), NRT_SUCCESS);
-    ASSERT_EQ(b.Execute(), NRT_SUCCESS);
+    ASSERT_EQ(Execute(a), NRT_SUCCESS);
+    ASSERT_EQ(Execute(b), NRT_SUCCESS);
   }
   FetchOptions opt;
   nrt_sys_trace_fetch_options_set_nc_idx(opt.o, 1);
@@ -178,7 +178,7 @@ TEST(SysTrace, FetchOptionsSelectACoreAndLimitEventsPerCore) {
 }
 
 TEST(SysTrace, MisuseGivesNrtInvalid) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   char* buffer = nullptr;
   size_t size = 0;
   EXPECT_EQ(nrt_sys_trace_fetch_events(&buffer, &size, nullptr), NRT_INVALID) << "fetch before start";
@@ -201,7 +201,7 @@ TEST(SysTrace, MisuseGivesNrtInvalid) {
 }
 
 TEST(SysTrace, ABadValueToAVoidSetterIsLoggedOnceAndFailsTheStart) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Config cfg;
   testing::internal::CaptureStderr();
   nrt_sys_trace_config_set_max_events_per_nc(cfg.c, 0);
@@ -223,15 +223,15 @@ TEST(SysTrace, ABadValueToAVoidSetterIsLoggedOnceAndFailsTheStart) {
 }
 
 TEST(SysTrace, StopFreesTheRingsAndAStopRuntimeCanStartAgain) {
-  ASYNC_INIT(rt);
-  Loaded m("async_scale", 0);
+  NRTEST_INIT(rt);
+  AsyncModel m("async_scale", 0);
   ASSERT_EQ(nrt_sys_trace_start(nullptr), NRT_SUCCESS);
-  ASSERT_EQ(m.Execute(), NRT_SUCCESS);
+  ASSERT_EQ(Execute(m), NRT_SUCCESS);
   ASSERT_EQ(nrt_sys_trace_stop(), NRT_SUCCESS);
-  ASSERT_EQ(m.Execute(), NRT_SUCCESS);  // not captured
+  ASSERT_EQ(Execute(m), NRT_SUCCESS);  // not captured
   ASSERT_EQ(nrt_sys_trace_start(nullptr), NRT_SUCCESS);
   EXPECT_TRUE(FetchJson()["events"].empty());
-  ASSERT_EQ(m.Execute(), NRT_SUCCESS);
+  ASSERT_EQ(Execute(m), NRT_SUCCESS);
   EXPECT_EQ(Types(FetchJson()).size(), 3u);
   ASSERT_EQ(nrt_sys_trace_stop(), NRT_SUCCESS);
 }

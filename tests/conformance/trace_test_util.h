@@ -1,31 +1,18 @@
-// Shared by the profile and system trace conformance tests: a model with its tensors, ready to run.
+// Shared by the profile and system trace conformance tests: running a model, looking at output directories.
 #pragma once
 
 #include <dirent.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
-#include "async_util.h"
+#include "nrtest.h"
 
 namespace trace_test {
 
-// One of the async_* models (x, y: float32[64]) loaded on `vnc` with its input and output sets.
-class Loaded {
- public:
-  Loaded(const char* stem, int vnc)
-      : model(stem, vnc), x(vnc, async_test::kModelBytes, "x"), y(vnc, async_test::kModelBytes, "y") {
-    if (model.status() == NRT_SUCCESS) {
-      inputs.Add("x", x);
-      outputs.Add("y", y);
-    }
-  }
-  NRT_STATUS Execute() { return nrt_execute(model, inputs, outputs); }
-
-  async_test::Model model;
-  async_test::Tensor x, y;
-  async_test::TensorSet inputs, outputs;
-};
+// One synchronous execution of an async_* model with its own tensor sets.
+inline NRT_STATUS Execute(nrtest::AsyncModel& a) { return nrt_execute(a.m, a.is, a.os); }
 
 // Names of the entries of `dir` (without "." and "..").
 inline std::vector<std::string> ListDir(const std::string& dir) {
