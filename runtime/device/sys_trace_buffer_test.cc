@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
 
 #include "runtime/device/xu_id.h"
 
@@ -125,6 +128,46 @@ TEST(SysTraceBuffer, LongAndInvalidNamesAreCutAndEscaped) {
   json doc = Fetch(b);
   EXPECT_EQ(doc["events"][0]["name"].get<std::string>().size(), SysTraceBuffer::kMaxNameBytes);
   EXPECT_EQ(doc["events"][1]["name"], "\xEF\xBF\xBD\"q");
+}
+
+}  // namespace
+}  // namespace nrtb
+
+namespace nrtb {
+namespace {
+
+// Producers on several threads and a concurrent fetcher: every event comes out exactly once.
+TEST(SysTraceBuffer, ConcurrentCaptureAndFetchReturnEveryEventOnce) {
+  constexpr int kThreads = 4, kPerThread = 5000;
+  SysTraceBuffer b(Options(SysTraceOptions::kMaxEventsPerNcLimit), 2);
+  std::atomic<bool> done{false};
+  std::set<std::string> seen;
+  size_t fetched = 0;
+  auto drain = [&] {
+    json doc = Fetch(b);
+    for (const json& e : doc["events"]) {
+      seen.insert(e["name"].get<std::string>());
+      ++fetched;
+    }
+  };
+  std::thread fetcher([&] {
+    while (!done.load()) drain();
+  });
+  std::vector<std::thread> producers;
+  for (int t = 0; t < kThreads; ++t) {
+    producers.emplace_back([&, t] {
+      for (int k = 0; k < kPerThread; ++k) {
+        std::string name = std::to_string(t) + "_" + std::to_string(k);
+        b.OnRecord(Load(static_cast<uint32_t>(t % 2), name.c_str()));
+      }
+    });
+  }
+  for (auto& p : producers) p.join();
+  done.store(true);
+  fetcher.join();
+  drain();
+  EXPECT_EQ(fetched, size_t{kThreads} * kPerThread);
+  EXPECT_EQ(seen.size(), size_t{kThreads} * kPerThread);
 }
 
 }  // namespace

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace nrtb {
@@ -69,6 +71,43 @@ TEST(TraceEventType, NamesRoundTrip) {
   }
   EXPECT_FALSE(ParseTraceEventType("request"));
   EXPECT_FALSE(ParseTraceEventType(""));
+}
+
+}  // namespace
+}  // namespace nrtb
+
+namespace nrtb {
+namespace {
+
+struct Counting : TraceSink {
+  void OnRecord(const TraceRecord&) override { n.fetch_add(1, std::memory_order_relaxed); }
+  std::atomic<uint64_t> n{0};
+};
+
+// Sinks come and go (sessions start and stop) while units emit.
+TEST(TraceHub, AttachAndDetachWhileEmitting) {
+  TraceHub hub;
+  auto steady = std::make_shared<Counting>();
+  hub.Attach(steady);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> emitters;
+  std::atomic<uint64_t> emitted{0};
+  for (int i = 0; i < 3; ++i) {
+    emitters.emplace_back([&] {
+      while (!stop.load()) {
+        hub.Emit(Labelled("e"));
+        emitted.fetch_add(1);
+      }
+    });
+  }
+  for (int i = 0; i < 200; ++i) {
+    auto s = std::make_shared<Counting>();
+    hub.Attach(s);
+    hub.Detach(s.get());
+  }
+  stop.store(true);
+  for (auto& t : emitters) t.join();
+  EXPECT_EQ(steady->n.load(), emitted.load());
 }
 
 }  // namespace
