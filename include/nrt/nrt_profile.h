@@ -67,8 +67,9 @@ NRT_STATUS nrt_profile_continuous_options_set_output_dir(nrt_profile_continuous_
 NRT_STATUS nrt_profile_continuous_start(nrt_profile_continuous_options_t *options);
 
 /* Writes the profile of the latest execution on logical core `vnc` (with the tensor operations on
- * that core since the execution before it) into the options' output directory. Does not stop
- * continuous profiling. NRT_INVALID when nothing has executed on that core yet. */
+ * that core since the execution before it) into the options' output directory (NULL options: the
+ * directory given to nrt_profile_continuous_start). Does not stop continuous profiling.
+ * NRT_INVALID when nothing has executed on that core yet. */
 NRT_STATUS nrt_profile_continuous_save(uint32_t vnc, nrt_profile_continuous_options_t *options);
 
 /* Stops continuous profiling without saving. */

@@ -78,8 +78,8 @@ NRTB_EXPORT NRT_STATUS nrt_profile_continuous_options_set_output_dir(nrt_profile
 
 NRTB_EXPORT NRT_STATUS nrt_profile_continuous_start(nrt_profile_continuous_options_t* options) {
   return Guarded("nrt_profile_continuous_start", [&] {
-    RequireDevice().tracer().StartContinuous();
-    (void)options;  // only the output directory, which nrt_profile_continuous_save takes again
+    nrt_profile_continuous_options defaults;
+    RequireDevice().tracer().StartContinuous((options != nullptr ? *options : defaults).output_dir);
     return NRT_SUCCESS;
   });
 }
@@ -87,8 +87,7 @@ NRTB_EXPORT NRT_STATUS nrt_profile_continuous_start(nrt_profile_continuous_optio
 NRTB_EXPORT NRT_STATUS nrt_profile_continuous_save(uint32_t vnc, nrt_profile_continuous_options_t* options) {
   return Guarded("nrt_profile_continuous_save", [&] {
     Device& d = RequireDevice();
-    nrt_profile_continuous_options defaults;
-    std::string path = d.tracer().SaveContinuous(vnc, (options != nullptr ? *options : defaults).output_dir);
+    std::string path = d.tracer().SaveContinuous(vnc, options != nullptr ? &options->output_dir : nullptr);
     NRTB_INFO("nrt_profile_continuous_save: wrote %s", path.c_str());
     return NRT_SUCCESS;
   });

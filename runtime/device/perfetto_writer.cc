@@ -22,12 +22,24 @@ std::string_view Cut(std::string_view s) { return s.substr(0, PerfettoWriter::kM
 
 }  // namespace
 
-std::unique_ptr<PerfettoWriter> PerfettoWriter::Open(const std::string& path, const char* what, uint64_t origin_ns) noexcept {
+namespace {
+// Hands a failure to the caller, or logs it when the caller has no one to report to.
+void Report(std::string* error, const char* what, const std::string& message) {
+  if (error != nullptr) {
+    *error = message;
+  } else {
+    NRTB_ERROR("%s: %s", what, message.c_str());
+  }
+}
+}  // namespace
+
+std::unique_ptr<PerfettoWriter> PerfettoWriter::Open(const std::string& path, const char* what, uint64_t origin_ns,
+                                                     std::string* error) noexcept {
   try {
     std::string tmp = path + ".tmp." + std::to_string(getpid());
     std::FILE* f = std::fopen(tmp.c_str(), "w");
     if (f == nullptr) {
-      NRTB_ERROR("%s: cannot create trace file %s: %s", what, tmp.c_str(), std::strerror(errno));
+      Report(error, what, "cannot create trace file " + tmp + ": " + std::strerror(errno));
       return nullptr;
     }
     return std::unique_ptr<PerfettoWriter>(new PerfettoWriter(path, std::move(tmp), what, f, origin_ns));
@@ -155,7 +167,7 @@ void PerfettoWriter::FlushLocked() {
   buf_.clear();
 }
 
-bool PerfettoWriter::Finish(bool keep, uint64_t dropped) noexcept {
+bool PerfettoWriter::Finish(bool keep, uint64_t dropped, std::string* error) noexcept {
   std::lock_guard<std::mutex> lock(mu_);
   if (finished_) return !failed_;
   finished_ = true;
@@ -208,13 +220,18 @@ bool PerfettoWriter::Finish(bool keep, uint64_t dropped) noexcept {
     std::remove(tmp_.c_str());
     return !failed_;
   }
-  if (failed_) {
-    NRTB_ERROR("%s: could not write trace file %s (disk full or out of memory?); no trace written", what_, tmp_.c_str());
-    std::remove(tmp_.c_str());
-    return false;
-  }
-  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
-    NRTB_ERROR("%s: cannot rename %s to %s: %s", what_, tmp_.c_str(), path_.c_str(), std::strerror(errno));
+  try {
+    if (failed_) {
+      Report(error, what_, "could not write trace file " + tmp_ + " (disk full or out of memory?); no trace written");
+      std::remove(tmp_.c_str());
+      return false;
+    }
+    if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+      Report(error, what_, "cannot rename " + tmp_ + " to " + path_ + ": " + std::strerror(errno));
+      std::remove(tmp_.c_str());
+      return false;
+    }
+  } catch (...) {
     std::remove(tmp_.c_str());
     return false;
   }

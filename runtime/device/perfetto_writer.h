@@ -26,8 +26,10 @@ class PerfettoWriter {
   static constexpr size_t kBufferBytes = 64 * 1024;
   static constexpr size_t kMaxLabelBytes = 256;  // longer names are cut (bounded buffer)
 
-  // Opens the temporary file. Null, with one log line naming `what`, when it cannot be created.
-  static std::unique_ptr<PerfettoWriter> Open(const std::string& path, const char* what, uint64_t origin_ns) noexcept;
+  // Opens the temporary file. Null when it cannot be created: the reason goes to *error, or, when
+  // error is null, to one log line naming `what` (the public function or variable behind the file).
+  static std::unique_ptr<PerfettoWriter> Open(const std::string& path, const char* what, uint64_t origin_ns,
+                                              std::string* error = nullptr) noexcept;
   ~PerfettoWriter();
   PerfettoWriter(const PerfettoWriter&) = delete;
   PerfettoWriter& operator=(const PerfettoWriter&) = delete;
@@ -35,8 +37,9 @@ class PerfettoWriter {
   // Writes the events of `record` whose types are in `mask`. Thread-safe, never throws.
   void Write(const TraceRecord& record, TraceEventMask mask = kAllTraceEvents) noexcept;
   // Closes the JSON document (adding `dropped` to otherData) and renames the file into place, or
-  // removes it when keep is false. Idempotent. False (logged once) when anything failed.
-  bool Finish(bool keep = true, uint64_t dropped = 0) noexcept;
+  // removes it when keep is false. Idempotent. False when anything failed: the reason goes to *error
+  // or, when error is null, to one log line.
+  bool Finish(bool keep = true, uint64_t dropped = 0, std::string* error = nullptr) noexcept;
 
   const std::string& path() const { return path_; }
   uint64_t requests() const;

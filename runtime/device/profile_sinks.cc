@@ -75,14 +75,14 @@ std::string ContinuousCapture::Save(uint32_t lnc, const std::string& dir, uint64
   if (!MakeDirectories(dir, &error)) ThrowStatus(NRT_FAILURE, "cannot create output directory %s: %s", dir.c_str(), error.c_str());
   std::string path = dir + "/continuous_nc" + std::to_string(lnc) + "_pid" + std::to_string(getpid()) + "_" +
                      std::to_string(n) + ".json";
-  auto writer = PerfettoWriter::Open(path, "nrt_profile_continuous_save", origin_ns);
-  if (!writer) ThrowStatus(NRT_FAILURE, "cannot create %s", path.c_str());
+  auto writer = PerfettoWriter::Open(path, "nrt_profile_continuous_save", origin_ns, &error);
+  if (!writer) ThrowStatus(NRT_FAILURE, "%s", error.c_str());
   for (Owned& o : records) {
     o.record.label = o.label;
     o.record.detail = o.detail;
     writer->Write(o.record);
   }
-  if (!writer->Finish()) ThrowStatus(NRT_FAILURE, "cannot write %s", path.c_str());
+  if (!writer->Finish(true, 0, &error)) ThrowStatus(NRT_FAILURE, "%s", error.c_str());
   return path;
 }
 
@@ -97,15 +97,16 @@ InspectSession::InspectSession(const InspectOptions& options, uint32_t lnc_count
   std::string error;
   if (!MakeDirectories(dir_, &error)) ThrowStatus(NRT_FAILURE, "cannot create output directory %s: %s", dir_.c_str(), error.c_str());
   if (options.enable_inspect && options.system_profile()) {
-    system_ = PerfettoWriter::Open(dir_ + "/system_profile.json", "nrt_inspect", origin_ns);
-    if (!system_) ThrowStatus(NRT_FAILURE, "cannot create the system profile in %s", dir_.c_str());
+    system_ = PerfettoWriter::Open(dir_ + "/system_profile.json", "nrt_inspect", origin_ns, &error);
+    if (!system_) ThrowStatus(NRT_FAILURE, "%s", error.c_str());
   }
   device_.resize(lnc_count);
   if (options.device_profile()) {
     for (uint32_t i = 0; i < lnc_count; ++i) {
       if (i < options.capture.nc_enabled.size() && !options.capture.nc_enabled[i]) continue;
-      device_[i] = PerfettoWriter::Open(dir_ + "/device_profile_nc" + std::to_string(i) + ".json", "nrt_inspect", origin_ns);
-      if (!device_[i]) ThrowStatus(NRT_FAILURE, "cannot create the device profile of core %u in %s", i, dir_.c_str());
+      device_[i] = PerfettoWriter::Open(dir_ + "/device_profile_nc" + std::to_string(i) + ".json", "nrt_inspect", origin_ns,
+                                        &error);
+      if (!device_[i]) ThrowStatus(NRT_FAILURE, "%s", error.c_str());
     }
   }
 }
@@ -135,13 +136,19 @@ void InspectSession::OnRecord(const TraceRecord& r) {
   }
 }
 
-bool InspectSession::Finish() {
+bool InspectSession::Finish(std::string* error) {
   bool ok = true;
-  if (system_) ok = system_->Finish(true, system_dropped_) && ok;
+  std::string one;
+  auto collect = [&](bool finished) {
+    if (finished) return;
+    ok = false;
+    if (error != nullptr) error->append(error->empty() ? "" : "; ").append(one);
+  };
+  if (system_) collect(system_->Finish(true, system_dropped_, error != nullptr ? &one : nullptr));
   for (size_t i = 0; i < device_.size(); ++i) {
     if (!device_[i]) continue;
     bool keep = options_.enable_inspect || (options_.enable_inspect_on_fail && failed_[i]);
-    ok = device_[i]->Finish(keep) && ok;
+    collect(device_[i]->Finish(keep, 0, error != nullptr ? &one : nullptr));
   }
   return ok;
 }

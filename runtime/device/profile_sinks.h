@@ -28,7 +28,7 @@ class ProfileSession : public TraceSink {
   ProfileSession(std::unique_ptr<PerfettoWriter> writer, uint32_t model_id, uint32_t lnc)
       : writer_(std::move(writer)), model_id_(model_id), lnc_(lnc) {}
   void OnRecord(const TraceRecord& r) override;
-  bool Finish() { return writer_->Finish(); }
+  bool Finish(std::string* error = nullptr) { return writer_->Finish(true, 0, error); }
 
  private:
   std::unique_ptr<PerfettoWriter> writer_;
@@ -79,8 +79,9 @@ class InspectSession : public TraceSink {
   InspectSession(const InspectOptions& options, uint32_t lnc_count, uint64_t origin_ns);
   void OnRecord(const TraceRecord& r) override;
   // Finishes the files: kept per the options (device profiles on failure only, with
-  // enable_inspect_on_fail alone). False when a kept file could not be written (logged).
-  bool Finish();
+  // enable_inspect_on_fail alone). False when a kept file could not be written: the reasons go to
+  // *error, or to log lines when error is null.
+  bool Finish(std::string* error = nullptr);
   const std::string& directory() const { return dir_; }
 
  private:

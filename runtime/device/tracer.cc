@@ -55,8 +55,9 @@ std::string Tracer::FetchSysTrace(int64_t nc, uint64_t max_per_nc) {
 void Tracer::StartProfile(uint32_t model_id, uint32_t lnc, const std::string& filename) {
   std::lock_guard<std::mutex> lock(mu_);
   if (profiles_.count(filename) != 0) ThrowInvalid("a profile session writing to \"%s\" is already running", filename.c_str());
-  auto writer = PerfettoWriter::Open(filename, "nrt_profile_start", origin_ns_);
-  if (!writer) ThrowStatus(NRT_FAILURE, "cannot create the profile file \"%s\"", filename.c_str());
+  std::string error;
+  auto writer = PerfettoWriter::Open(filename, "nrt_profile_start", origin_ns_, &error);
+  if (!writer) ThrowStatus(NRT_FAILURE, "%s", error.c_str());
   auto session = std::make_shared<ProfileSession>(std::move(writer), model_id, lnc);
   profiles_.emplace(filename, session);
   hub_.Attach(std::move(session));
@@ -72,25 +73,29 @@ void Tracer::StopProfile(const std::string& filename) {
     profiles_.erase(it);
     hub_.Detach(session.get());
   }
-  if (!session->Finish()) ThrowStatus(NRT_FAILURE, "could not write the profile \"%s\"", filename.c_str());
+  std::string error;
+  if (!session->Finish(&error)) ThrowStatus(NRT_FAILURE, "%s", error.c_str());
 }
 
-void Tracer::StartContinuous() {
+void Tracer::StartContinuous(const std::string& output_dir) {
   std::lock_guard<std::mutex> lock(mu_);
   if (continuous_) ThrowInvalid("continuous profiling is already running");
   if (inspecting_) ThrowInvalid("an inspect session is running (nrt_inspect_stop first)");
   continuous_ = std::make_shared<ContinuousCapture>(lnc_count_);
+  continuous_dir_ = output_dir;
   hub_.Attach(continuous_);
 }
 
-std::string Tracer::SaveContinuous(uint32_t lnc, const std::string& output_dir) {
+std::string Tracer::SaveContinuous(uint32_t lnc, const std::string* output_dir) {
   std::shared_ptr<ContinuousCapture> capture;
+  std::string dir;
   {
     std::lock_guard<std::mutex> lock(mu_);
     capture = continuous_;
+    dir = output_dir != nullptr ? *output_dir : continuous_dir_;
   }
   if (!capture) ThrowInvalid("continuous profiling is not running (nrt_profile_continuous_start first)");
-  return capture->Save(lnc, output_dir, origin_ns_);
+  return capture->Save(lnc, dir, origin_ns_);
 }
 
 void Tracer::StopContinuous() {
@@ -128,7 +133,8 @@ void Tracer::StopInspect() {
     session = std::move(inspect_);
     if (session) hub_.Detach(session.get());
   }
-  if (session && !session->Finish()) ThrowStatus(NRT_FAILURE, "could not write the inspect files in %s", session->directory().c_str());
+  std::string error;
+  if (session && !session->Finish(&error)) ThrowStatus(NRT_FAILURE, "%s", error.c_str());
 }
 
 void Tracer::Shutdown() {

@@ -36,8 +36,10 @@ class Tracer {
 
   void StartProfile(uint32_t model_id, uint32_t lnc, const std::string& filename);
   void StopProfile(const std::string& filename);
-  void StartContinuous();
-  std::string SaveContinuous(uint32_t lnc, const std::string& output_dir);
+  // `output_dir` is where saves without options of their own go.
+  void StartContinuous(const std::string& output_dir);
+  // Saves into `output_dir`, or the start's when it is null. Returns the file written.
+  std::string SaveContinuous(uint32_t lnc, const std::string* output_dir);
   void StopContinuous();
   // Returns the session directory ("" when the options capture nothing).
   std::string BeginInspect(const InspectOptions& options);
@@ -63,6 +65,7 @@ class Tracer {
   std::shared_ptr<SysTraceBuffer> sys_trace_;
   std::map<std::string, std::shared_ptr<ProfileSession>> profiles_;
   std::shared_ptr<ContinuousCapture> continuous_;
+  std::string continuous_dir_;
   bool inspecting_ = false;
   std::shared_ptr<InspectSession> inspect_;
   bool shut_down_ = false;

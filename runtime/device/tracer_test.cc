@@ -139,8 +139,8 @@ TEST(Tracer, SessionMisuseIsNrtInvalid) {
   EXPECT_EQ(StatusOf([&] { tracer.StopProfile("none"); }), NRT_INVALID);
   EXPECT_EQ(StatusOf([&] { tracer.StopContinuous(); }), NRT_INVALID);
   EXPECT_EQ(StatusOf([&] { tracer.StopInspect(); }), NRT_INVALID);
-  ASSERT_EQ(StatusOf([&] { tracer.StartContinuous(); }), NRT_SUCCESS);
-  EXPECT_EQ(StatusOf([&] { tracer.SaveContinuous(0, TempPath("unused")); }), NRT_INVALID);
+  ASSERT_EQ(StatusOf([&] { tracer.StartContinuous(TempPath("unused")); }), NRT_SUCCESS);
+  EXPECT_EQ(StatusOf([&] { tracer.SaveContinuous(0, nullptr); }), NRT_INVALID);
   EXPECT_EQ(StatusOf([&] { tracer.BeginInspect(InspectOptions()); }), NRT_INVALID);
   tracer.Shutdown();
 }

@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -87,7 +88,13 @@ TEST(Profile, SessionsAreNamedByFileAndMisuseGivesNrtInvalid) {
   EXPECT_EQ(nrt_profile_start(nullptr, p1.c_str()), NRT_INVALID);
   EXPECT_EQ(nrt_profile_start(a.m, nullptr), NRT_INVALID);
   EXPECT_EQ(nrt_profile_start(a.m, ""), NRT_INVALID);
-  EXPECT_EQ(nrt_profile_start(a.m, "/nonexistent-dir/p.json"), NRT_FAILURE);
+  {
+    StderrCapture capture;
+    EXPECT_EQ(nrt_profile_start(a.m, "/nonexistent-dir/p.json"), NRT_FAILURE);
+    std::string log = capture.Stop();
+    EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1) << log;
+    EXPECT_EQ(LinesWith(log, {"nrt_profile_start", "/nonexistent-dir/p.json"}).size(), 1u) << log;
+  }
   ASSERT_EQ(nrt_profile_start(a.m, p1.c_str()), NRT_SUCCESS);
   EXPECT_EQ(nrt_profile_start(a.m, p1.c_str()), NRT_INVALID) << "same file twice";
   ASSERT_EQ(nrt_profile_start(a.m, p2.c_str()), NRT_SUCCESS);
@@ -132,13 +139,14 @@ TEST(ProfileContinuous, SaveWritesTheLatestExecutionOfThatCore) {
   ASSERT_EQ(nrt_profile_continuous_save(0, opt), NRT_SUCCESS);
   EXPECT_EQ(nrt_profile_continuous_save(1, opt), NRT_INVALID) << "nothing executed on core 1";
   EXPECT_EQ(nrt_profile_continuous_save(99, opt), NRT_INVALID);
-  ASSERT_EQ(nrt_profile_continuous_save(0, opt), NRT_SUCCESS);  // a second file, not an overwrite
+  ASSERT_EQ(nrt_profile_continuous_save(0, opt), NRT_SUCCESS);      // a second file, not an overwrite
+  ASSERT_EQ(nrt_profile_continuous_save(0, nullptr), NRT_SUCCESS);  // into the directory given at start
   ASSERT_EQ(nrt_profile_continuous_stop(), NRT_SUCCESS);
   EXPECT_EQ(nrt_profile_continuous_stop(), NRT_INVALID);
   EXPECT_EQ(nrt_profile_continuous_save(0, opt), NRT_INVALID) << "not running";
 
   std::vector<std::string> files = ListDir(dir);
-  ASSERT_EQ(files.size(), 2u);
+  ASSERT_EQ(files.size(), 3u);
   for (const std::string& f : files) {
     json doc = ParseFile(dir + "/" + f);
     EXPECT_EQ(Completes(doc, "request"), std::vector<std::string>{"async_scale"}) << f;
