@@ -113,7 +113,7 @@ NRT_STATUS nrt_inspect_config_set_output_dir(nrt_inspect_config_t *options, cons
 
 /* Bound on the events kept per logical core for the system profile (1 .. 2^20). */
 NRT_STATUS nrt_inspect_config_set_sys_trace_max_events_per_nc(nrt_inspect_config_t *options,
-                                                               uint64_t sys_trace_max_events_per_nc);
+                                                              uint64_t sys_trace_max_events_per_nc);
 
 /* Captures (or not) the events of logical core `nc_idx`. */
 NRT_STATUS nrt_inspect_config_set_capture_enabled_for_nc(nrt_inspect_config_t *options, uint32_t nc_idx, bool enabled);

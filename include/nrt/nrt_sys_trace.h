@@ -94,7 +94,8 @@ void nrt_sys_trace_fetch_options_set_nc_idx(nrt_sys_trace_fetch_options_t *optio
 /* Moves captured events out of the rings into a malloc'ed, NUL-terminated JSON document: *buffer
  * points to it and *written_size is its length without the NUL. Every event is returned once across
  * fetches. NULL options: the defaults. Free the buffer with nrt_sys_trace_buffer_free. */
-NRT_STATUS nrt_sys_trace_fetch_events(char **buffer, size_t *written_size, const nrt_sys_trace_fetch_options_t *options);
+NRT_STATUS nrt_sys_trace_fetch_events(char **buffer, size_t *written_size,
+                                      const nrt_sys_trace_fetch_options_t *options);
 
 /* Frees a buffer returned by nrt_sys_trace_fetch_events (NULL is accepted). */
 void nrt_sys_trace_buffer_free(char *buffer);

@@ -109,7 +109,8 @@ NRTB_EXPORT NRT_STATUS nrt_inspect_begin(void) {
     bool system = InspectFlag("NEURON_RT_INSPECT_SYSTEM_PROFILE", true);
     bool device = InspectFlag("NEURON_RT_INSPECT_DEVICE_PROFILE", true);
     o.activities = (system ? 1u : 0u) | (device ? 2u : 0u);
-    if (const char* dir = std::getenv("NEURON_RT_INSPECT_OUTPUT_DIR"); dir != nullptr && *dir != '\0') o.output_dir = dir;
+    if (const char* dir = std::getenv("NEURON_RT_INSPECT_OUTPUT_DIR"); dir != nullptr && *dir != '\0')
+      o.output_dir = dir;
     std::string where = d.tracer().BeginInspect(o);
     if (where.empty()) NRTB_INFO("nrt_inspect_begin: NEURON_RT_INSPECT_ENABLE / _ON_FAIL not set: nothing is captured");
     return NRT_SUCCESS;
@@ -179,14 +180,16 @@ NRTB_EXPORT NRT_STATUS nrt_inspect_config_set_capture_enabled_for_nc(nrt_inspect
                                                                      bool enabled) {
   return Guarded("nrt_inspect_config_set_capture_enabled_for_nc", [&] {
     RequireNonNull(options, "options");
-    if (nc_idx >= SysTraceOptions::kMaxNc) ThrowInvalid("nc_idx %u is out of range (0 .. %u)", nc_idx, SysTraceOptions::kMaxNc - 1);
+    if (nc_idx >= SysTraceOptions::kMaxNc)
+      ThrowInvalid("nc_idx %u is out of range (0 .. %u)", nc_idx, SysTraceOptions::kMaxNc - 1);
     options->options.capture.nc_enabled[nc_idx] = enabled;
     return NRT_SUCCESS;
   });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_inspect_config_set_capture_enabled_for_event_type_string(nrt_inspect_config_t* options,
-                                                                                    const char* event_type, bool enabled) {
+                                                                                    const char* event_type,
+                                                                                    bool enabled) {
   return Guarded("nrt_inspect_config_set_capture_enabled_for_event_type_string", [&] {
     RequireNonNull(options, "options");
     TraceEventType t = RequireEventType(event_type);
@@ -217,7 +220,8 @@ NRTB_EXPORT NRT_STATUS nrt_inspect_begin_with_options(nrt_inspect_config_t* opti
   return Guarded("nrt_inspect_begin_with_options", [&] {
     Device& d = RequireDevice();
     std::string where = d.tracer().BeginInspect(options != nullptr ? options->options : InspectOptions());
-    if (where.empty()) NRTB_INFO("nrt_inspect_begin_with_options: inspect and inspect-on-fail are off: nothing is captured");
+    if (where.empty())
+      NRTB_INFO("nrt_inspect_begin_with_options: inspect and inspect-on-fail are off: nothing is captured");
     return NRT_SUCCESS;
   });
 }
@@ -249,7 +253,8 @@ NRTB_EXPORT void nrt_inspect_config_free_activity_types(const char** activity_ty
   FreeNameList(activity_types, count);
 }
 
-NRTB_EXPORT NRT_STATUS nrt_inspect_config_set_activity(nrt_inspect_config_t* options, const char* activity_type, bool enabled) {
+NRTB_EXPORT NRT_STATUS nrt_inspect_config_set_activity(nrt_inspect_config_t* options, const char* activity_type,
+                                                       bool enabled) {
   return Guarded("nrt_inspect_config_set_activity", [&] {
     RequireNonNull(options, "options");
     RequireNonNull(activity_type, "activity_type");
@@ -260,7 +265,8 @@ NRTB_EXPORT NRT_STATUS nrt_inspect_config_set_activity(nrt_inspect_config_t* opt
       if (name == InspectOptions::kActivityNames[i]) bits = 1u << i;
     }
     if (bits == 0) {
-      ThrowInvalid("unknown activity type \"%.64s\" (system_profile, device_profile, host_memory, cpu_util, all)", activity_type);
+      ThrowInvalid("unknown activity type \"%.64s\" (system_profile, device_profile, host_memory, cpu_util, all)",
+                   activity_type);
     }
     uint32_t& a = options->options.activities;
     a = enabled ? (a | bits) : (a & ~bits);

@@ -46,7 +46,8 @@ NRTB_EXPORT void nrt_sys_trace_config_set_defaults(nrt_sys_trace_config_t* optio
 
 NRTB_EXPORT void nrt_sys_trace_config_free(nrt_sys_trace_config_t* options) { delete options; }
 
-NRTB_EXPORT void nrt_sys_trace_config_set_max_events_per_nc(nrt_sys_trace_config_t* options, uint64_t max_events_per_nc) {
+NRTB_EXPORT void nrt_sys_trace_config_set_max_events_per_nc(nrt_sys_trace_config_t* options,
+                                                            uint64_t max_events_per_nc) {
   const char* api = "nrt_sys_trace_config_set_max_events_per_nc";
   if (options == nullptr) return SetterError(api, nullptr, "options is NULL");
   if (max_events_per_nc == 0 || max_events_per_nc > SysTraceOptions::kMaxEventsPerNcLimit) {
@@ -62,7 +63,8 @@ NRTB_EXPORT void nrt_sys_trace_config_set_capture_enabled_for_nc(nrt_sys_trace_c
   const char* api = "nrt_sys_trace_config_set_capture_enabled_for_nc";
   if (options == nullptr) return SetterError(api, nullptr, "options is NULL");
   if (nc_idx >= SysTraceOptions::kMaxNc) {
-    std::string m = "nc_idx " + std::to_string(nc_idx) + " is out of range (0 .. " + std::to_string(SysTraceOptions::kMaxNc - 1) + ")";
+    std::string m = "nc_idx " + std::to_string(nc_idx) + " is out of range (0 .. " +
+                    std::to_string(SysTraceOptions::kMaxNc - 1) + ")";
     return SetterError(api, &options->options.invalid, m.c_str());
   }
   options->options.nc_enabled[nc_idx] = enabled;
@@ -90,10 +92,12 @@ NRTB_EXPORT NRT_STATUS nrt_sys_trace_get_event_types(const char*** event_types, 
   });
 }
 
-NRTB_EXPORT void nrt_sys_trace_free_event_types(const char** event_types, size_t count) { FreeNameList(event_types, count); }
+NRTB_EXPORT void nrt_sys_trace_free_event_types(const char** event_types, size_t count) {
+  FreeNameList(event_types, count);
+}
 
-NRTB_EXPORT NRT_STATUS nrt_sys_trace_config_get_enabled_event_types(nrt_sys_trace_config_t* options, const char*** event_types,
-                                                                    size_t* count) {
+NRTB_EXPORT NRT_STATUS nrt_sys_trace_config_get_enabled_event_types(nrt_sys_trace_config_t* options,
+                                                                    const char*** event_types, size_t* count) {
   return Guarded("nrt_sys_trace_config_get_enabled_event_types", [&] {
     RequireNonNull(options, "options");
     RequireNonNull(event_types, "event_types");
@@ -144,7 +148,8 @@ NRTB_EXPORT void nrt_sys_trace_fetch_options_set_nc_idx(nrt_sys_trace_fetch_opti
   const char* api = "nrt_sys_trace_fetch_options_set_nc_idx";
   if (options == nullptr) return SetterError(api, nullptr, "options is NULL");
   if (nc_idx >= SysTraceOptions::kMaxNc) {
-    std::string m = "nc_idx " + std::to_string(nc_idx) + " is out of range (0 .. " + std::to_string(SysTraceOptions::kMaxNc - 1) + ")";
+    std::string m = "nc_idx " + std::to_string(nc_idx) + " is out of range (0 .. " +
+                    std::to_string(SysTraceOptions::kMaxNc - 1) + ")";
     return SetterError(api, &options->invalid, m.c_str());
   }
   options->nc_idx = static_cast<int64_t>(nc_idx);

@@ -34,12 +34,15 @@ TEST(JsonText, KeepsWellFormedUtf8) {
 
 TEST(JsonText, ReplacesEveryInvalidByteWithU_FFFD) {
   const std::string r = "\xEF\xBF\xBD";
-  ExpectDecodes("a\xFF" "b", "a" + r + "b");                   // never valid
-  ExpectDecodes("\xC0\xAF", r + r);                             // overlong '/'
-  ExpectDecodes("\xED\xA0\x80", r + r + r);                     // UTF-16 surrogate
-  ExpectDecodes("\xF4\x90\x80\x80", r + r + r + r);             // past U+10FFFF
-  ExpectDecodes("\xE2\x82", r + r);                             // truncated at the end
-  ExpectDecodes("\x80\x80model", r + r + "model");              // stray continuation bytes
+  ExpectDecodes(
+      "a\xFF"
+      "b",
+      "a" + r + "b");                                // never valid
+  ExpectDecodes("\xC0\xAF", r + r);                  // overlong '/'
+  ExpectDecodes("\xED\xA0\x80", r + r + r);          // UTF-16 surrogate
+  ExpectDecodes("\xF4\x90\x80\x80", r + r + r + r);  // past U+10FFFF
+  ExpectDecodes("\xE2\x82", r + r);                  // truncated at the end
+  ExpectDecodes("\x80\x80model", r + r + "model");   // stray continuation bytes
 }
 
 TEST(JsonText, NumbersAreJson) {

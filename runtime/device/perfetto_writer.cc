@@ -62,7 +62,9 @@ uint64_t PerfettoWriter::requests() const {
   return requests_;
 }
 
-double PerfettoWriter::Us(uint64_t ns) const { return static_cast<double>(ns > origin_ns_ ? ns - origin_ns_ : 0) / 1000.0; }
+double PerfettoWriter::Us(uint64_t ns) const {
+  return static_cast<double>(ns > origin_ns_ ? ns - origin_ns_ : 0) / 1000.0;
+}
 
 void PerfettoWriter::Write(const TraceRecord& record, TraceEventMask mask) noexcept {
   std::lock_guard<std::mutex> lock(mu_);
@@ -199,7 +201,7 @@ bool PerfettoWriter::Finish(bool keep, uint64_t dropped, std::string* error) noe
         std::string name = tid == kTensorOpTid ? "tensor ops (sync)"
                            : tid == kModelTid  ? "models"
                                                : std::string(XuTypeName(static_cast<XuType>(tid / 16))) + " q" +
-                                                     std::to_string(tid % 16);
+                                                    std::to_string(tid % 16);
         meta("thread_name", pid, &tid, "name", name, false);
         meta("thread_sort_index", pid, &tid, "sort_index", std::to_string(tid), true);
       }
@@ -235,7 +237,8 @@ bool PerfettoWriter::Finish(bool keep, uint64_t dropped, std::string* error) noe
     std::remove(tmp_.c_str());
     return false;
   }
-  NRTB_INFO("%s: wrote a trace of %llu requests to %s", what_, static_cast<unsigned long long>(requests_), path_.c_str());
+  NRTB_INFO("%s: wrote a trace of %llu requests to %s", what_, static_cast<unsigned long long>(requests_),
+            path_.c_str());
   return true;
 }
 

@@ -61,7 +61,7 @@ class PerfettoWriter {
   bool failed_ = false;
   bool finished_ = false;
   uint64_t requests_ = 0;
-  std::set<uint32_t> lncs_;                       // bounded by the number of logical cores
+  std::set<uint32_t> lncs_;                         // bounded by the number of logical cores
   std::set<std::pair<uint32_t, uint32_t>> tracks_;  // (pid, tid): bounded by units per core
 };
 

@@ -26,8 +26,8 @@ void ProfileSession::OnRecord(const TraceRecord& r) {
   bool mine = false;
   switch (r.kind) {
     case TraceKind::kRequest:
-      mine = r.model_id == model_id_ ||
-             (r.lnc == lnc_ && XuIdType(r.xu_id) == static_cast<uint32_t>(XuType::kTensorOp));
+      mine =
+          r.model_id == model_id_ || (r.lnc == lnc_ && XuIdType(r.xu_id) == static_cast<uint32_t>(XuType::kTensorOp));
       break;
     case TraceKind::kTensorOp:
     case TraceKind::kUnitFatal:
@@ -67,12 +67,14 @@ std::string ContinuousCapture::Save(uint32_t lnc, const std::string& dir, uint64
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (lnc >= cores_.size()) ThrowInvalid("vnc %u is not a visible logical core (%zu visible)", lnc, cores_.size());
-    if (cores_[lnc].last.empty()) ThrowInvalid("nothing has executed on logical core %u since continuous profiling started", lnc);
+    if (cores_[lnc].last.empty())
+      ThrowInvalid("nothing has executed on logical core %u since continuous profiling started", lnc);
     records = cores_[lnc].last;
     n = ++saves_;
   }
   std::string error;
-  if (!MakeDirectories(dir, &error)) ThrowStatus(NRT_FAILURE, "cannot create output directory %s: %s", dir.c_str(), error.c_str());
+  if (!MakeDirectories(dir, &error))
+    ThrowStatus(NRT_FAILURE, "cannot create output directory %s: %s", dir.c_str(), error.c_str());
   std::string path = dir + "/continuous_nc" + std::to_string(lnc) + "_pid" + std::to_string(getpid()) + "_" +
                      std::to_string(n) + ".json";
   auto writer = PerfettoWriter::Open(path, "nrt_profile_continuous_save", origin_ns, &error);
@@ -89,13 +91,14 @@ std::string ContinuousCapture::Save(uint32_t lnc, const std::string& dir, uint64
 // ---- InspectSession ------------------------------------------------------------------------------
 
 const char* const InspectOptions::kActivityNames[kActivityCount] = {"system_profile", "device_profile", "host_memory",
-                                                                     "cpu_util"};
+                                                                    "cpu_util"};
 
 InspectSession::InspectSession(const InspectOptions& options, uint32_t lnc_count, uint64_t origin_ns)
     : options_(options), system_events_(lnc_count, 0), failed_(lnc_count, false) {
   dir_ = options.output_dir + "/session_" + std::to_string(options.session_id);
   std::string error;
-  if (!MakeDirectories(dir_, &error)) ThrowStatus(NRT_FAILURE, "cannot create output directory %s: %s", dir_.c_str(), error.c_str());
+  if (!MakeDirectories(dir_, &error))
+    ThrowStatus(NRT_FAILURE, "cannot create output directory %s: %s", dir_.c_str(), error.c_str());
   if (options.enable_inspect && options.system_profile()) {
     system_ = PerfettoWriter::Open(dir_ + "/system_profile.json", "nrt_inspect", origin_ns, &error);
     if (!system_) ThrowStatus(NRT_FAILURE, "%s", error.c_str());
@@ -104,8 +107,8 @@ InspectSession::InspectSession(const InspectOptions& options, uint32_t lnc_count
   if (options.device_profile()) {
     for (uint32_t i = 0; i < lnc_count; ++i) {
       if (i < options.capture.nc_enabled.size() && !options.capture.nc_enabled[i]) continue;
-      device_[i] = PerfettoWriter::Open(dir_ + "/device_profile_nc" + std::to_string(i) + ".json", "nrt_inspect", origin_ns,
-                                        &error);
+      device_[i] = PerfettoWriter::Open(dir_ + "/device_profile_nc" + std::to_string(i) + ".json", "nrt_inspect",
+                                        origin_ns, &error);
       if (!device_[i]) ThrowStatus(NRT_FAILURE, "%s", error.c_str());
     }
   }

@@ -57,7 +57,7 @@ class SysTraceBuffer : public TraceSink {
   struct Ring {
     std::mutex mu;
     bool enabled = false;
-    std::vector<Event> slots;  // grows to capacity, then reused
+    std::vector<Event> slots;     // grows to capacity, then reused
     uint64_t head = 0, tail = 0;  // absolute indexes: events [head, tail) are held
     uint64_t dropped = 0;         // since the last fetch
   };

@@ -24,7 +24,8 @@ void TraceHub::Attach(std::shared_ptr<TraceSink> sink) {
 
 void TraceHub::Detach(const TraceSink* sink) {
   std::unique_lock<std::shared_mutex> lock(mu_);
-  sinks_.erase(std::remove_if(sinks_.begin(), sinks_.end(), [&](const auto& s) { return s.get() == sink; }), sinks_.end());
+  sinks_.erase(std::remove_if(sinks_.begin(), sinks_.end(), [&](const auto& s) { return s.get() == sink; }),
+               sinks_.end());
   count_.store(static_cast<uint32_t>(sinks_.size()), std::memory_order_relaxed);
 }
 

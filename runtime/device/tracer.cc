@@ -25,7 +25,8 @@ void Tracer::StartSysTrace(const SysTraceOptions& options) {
   if (sys_trace_) ThrowInvalid("a system trace is already running (call nrt_sys_trace_stop first)");
   if (!options.invalid.empty()) ThrowInvalid("the options hold an invalid value: %s", options.invalid.c_str());
   if (options.max_events_per_nc == 0 || options.max_events_per_nc > SysTraceOptions::kMaxEventsPerNcLimit) {
-    ThrowInvalid("max_events_per_nc %llu is out of range (1 .. %llu)", static_cast<unsigned long long>(options.max_events_per_nc),
+    ThrowInvalid("max_events_per_nc %llu is out of range (1 .. %llu)",
+                 static_cast<unsigned long long>(options.max_events_per_nc),
                  static_cast<unsigned long long>(SysTraceOptions::kMaxEventsPerNcLimit));
   }
   sys_trace_ = std::make_shared<SysTraceBuffer>(options, lnc_count_);
@@ -54,7 +55,8 @@ std::string Tracer::FetchSysTrace(int64_t nc, uint64_t max_per_nc) {
 
 void Tracer::StartProfile(uint32_t model_id, uint32_t lnc, const std::string& filename) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (profiles_.count(filename) != 0) ThrowInvalid("a profile session writing to \"%s\" is already running", filename.c_str());
+  if (profiles_.count(filename) != 0)
+    ThrowInvalid("a profile session writing to \"%s\" is already running", filename.c_str());
   std::string error;
   auto writer = PerfettoWriter::Open(filename, "nrt_profile_start", origin_ns_, &error);
   if (!writer) ThrowStatus(NRT_FAILURE, "%s", error.c_str());
@@ -109,7 +111,8 @@ std::string Tracer::BeginInspect(const InspectOptions& options) {
   std::lock_guard<std::mutex> lock(mu_);
   if (inspecting_) ThrowInvalid("an inspect session is already running");
   if (continuous_) ThrowInvalid("continuous profiling is running (nrt_profile_continuous_stop first)");
-  if (!options.capture.invalid.empty()) ThrowInvalid("the options hold an invalid value: %s", options.capture.invalid.c_str());
+  if (!options.capture.invalid.empty())
+    ThrowInvalid("the options hold an invalid value: %s", options.capture.invalid.c_str());
   inspecting_ = true;
   bool captures = (options.enable_inspect && (options.system_profile() || options.device_profile())) ||
                   (options.enable_inspect_on_fail && options.device_profile());

@@ -38,7 +38,9 @@ class ModelWork final : public Work {
   uint32_t ModelId() const override { return 42; }
 };
 
-std::string TempPath(const char* name) { return ::testing::TempDir() + "/tracer_" + std::to_string(getpid()) + "_" + name; }
+std::string TempPath(const char* name) {
+  return ::testing::TempDir() + "/tracer_" + std::to_string(getpid()) + "_" + name;
+}
 
 NRT_STATUS StatusOf(const std::function<void()>& f) {
   try {

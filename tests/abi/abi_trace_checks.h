@@ -7,10 +7,12 @@
 #define NRTB_ABI_TRACE_CHECKS_H
 
 /* Each header twice: include guards must hold. */
+/* clang-format off */
 #include "nrt/nrt_profile.h"
 #include "nrt/nrt_sys_trace.h"
 #include "nrt/nrt_profile.h"
 #include "nrt/nrt_sys_trace.h"
+/* clang-format on */
 
 /* ---- nrt_profile.h ----------------------------------------------------------------------------- */
 ABI_SIG(nrt_profile_start, NRT_STATUS, (nrt_model_t *, const char *));

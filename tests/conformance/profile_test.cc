@@ -1,8 +1,6 @@
 // Profiling (nrt_profile.h): per-model sessions, continuous profiling and inspect sessions write
 // traces a person can open (Perfetto JSON on nrt-bridge; the SDK's NTFF is not public); options are
 // validated. No NRT_SIM_* variable.
-#include "nrt/nrt_profile.h"
-
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -12,13 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "nrt/nrt_profile.h"
 #include "nrtest.h"
 #include "trace_test_util.h"
 
 using namespace nrtest;
 using nlohmann::json;
-using trace_test::ListDir;
 using trace_test::Execute;
+using trace_test::ListDir;
 using trace_test::RemoveTree;
 
 namespace {
@@ -186,7 +185,8 @@ TEST(Inspect, BeginWithOptionsWritesSystemAndDeviceProfilesInTheSessionDirectory
                                    "device_profile_nc3.json"}));
   json system = ParseFile(session + "/system_profile.json");
   EXPECT_EQ(Completes(system, "request"), std::vector<std::string>{"async_scale"});  // core 1 disabled
-  EXPECT_EQ(Completes(ParseFile(session + "/device_profile_nc0.json"), "request"), std::vector<std::string>{"async_scale"});
+  EXPECT_EQ(Completes(ParseFile(session + "/device_profile_nc0.json"), "request"),
+            std::vector<std::string>{"async_scale"});
   EXPECT_TRUE(Completes(ParseFile(session + "/device_profile_nc2.json"), "request").empty());
   nrt_inspect_config_free(cfg);
   RemoveTree(dir);

@@ -5,15 +5,15 @@
 #include <string>
 #include <vector>
 
-#include "nrtest.h"
 #include "nrt/nrt_profile.h"
 #include "nrt/nrt_sys_trace.h"
+#include "nrtest.h"
 #include "trace_test_util.h"
 
 using namespace nrtest;
 using nlohmann::json;
-using trace_test::ListDir;
 using trace_test::Execute;
+using trace_test::ListDir;
 using trace_test::RemoveTree;
 
 TEST(SimTraceFaults, SystemTraceReportsRequestErrorsAndFatalUnits) {

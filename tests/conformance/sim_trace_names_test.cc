@@ -33,7 +33,10 @@ void TarAppend(std::string& tar, const std::string& name, const std::string& dat
   std::snprintf(h + 124, 12, "%011o", static_cast<unsigned>(data.size()));
   std::snprintf(h + 136, 12, "%011o", 0);
   h[156] = '0';
-  std::memcpy(h + 257, "ustar\0" "00", 8);
+  std::memcpy(h + 257,
+              "ustar\0"
+              "00",
+              8);
   std::memset(h + 148, ' ', 8);
   unsigned sum = 0;
   for (unsigned char c : h) sum += c;
@@ -50,14 +53,17 @@ std::vector<uint8_t> SignatureOnlyNeff(const char* name) {
   std::vector<uint8_t> base = ReadFileBytes(ModelPath("async_scale"));
   if (base.size() < kNeffHeaderSize) return {};
   std::string tar;
-  TarAppend(tar, "neff.json",
-            R"({"arg_nodes":[0],"attrs":{"dltype":["list_str",["float32","float32"]],"shape":["list_shape",[[64],[64]]],)"
-            R"("storage_id":["list_int",[0,1]]},"heads":[[1,0,0]],"node_row_ptr":[0,1,2],"nodes":[)"
-            R"({"inputs":[],"name":"x","op":"null"},{"attrs":{"func_name":"__kelf","kelf":"kelf-0.json","num_inputs":"1",)"
-            R"("num_outputs":"1"},"inputs":[[0,0,0]],"name":"kelf","op":"tvm_op","output_names":["y"]}]})");
-  TarAppend(tar, "kelf-0.json", R"({"graphs":[{"definition":"sg00/def.json","name":"sg00"}],"target":"cpu","version":"0.5"})");
+  TarAppend(
+      tar, "neff.json",
+      R"({"arg_nodes":[0],"attrs":{"dltype":["list_str",["float32","float32"]],"shape":["list_shape",[[64],[64]]],)"
+      R"("storage_id":["list_int",[0,1]]},"heads":[[1,0,0]],"node_row_ptr":[0,1,2],"nodes":[)"
+      R"({"inputs":[],"name":"x","op":"null"},{"attrs":{"func_name":"__kelf","kelf":"kelf-0.json","num_inputs":"1",)"
+      R"("num_outputs":"1"},"inputs":[[0,0,0]],"name":"kelf","op":"tvm_op","output_names":["y"]}]})");
+  TarAppend(tar, "kelf-0.json",
+            R"({"graphs":[{"definition":"sg00/def.json","name":"sg00"}],"target":"cpu","version":"0.5"})");
   TarAppend(tar, "sg00/def.json",
-            R"({"var":{"x":{"size":256,"type":"input","var_id":0},"y":{"size":256,"type":"output","var_id":1}},"version":"0.6"})");
+            R"({"var":{"x":{"size":256,"type":"input","var_id":0},)"
+            R"("y":{"size":256,"type":"output","var_id":1}},"version":"0.6"})");
   tar.append(1024, '\0');
   std::vector<uint8_t> neff(base.begin(), base.begin() + kNeffHeaderSize);
   uint64_t pkg = 1, size = tar.size();

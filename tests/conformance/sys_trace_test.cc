@@ -1,13 +1,12 @@
 // System trace (nrt_sys_trace.h): capture per logical core into bounded rings, fetch as JSON once
 // each, filters and limits from the options, documented statuses for misuse. No NRT_SIM_* variable.
-#include "nrt/nrt_sys_trace.h"
-
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "nrt/nrt_sys_trace.h"
 #include "nrtest.h"
 #include "trace_test_util.h"
 
@@ -74,9 +73,7 @@ TEST(SysTrace, EventTypesListWhatTheRuntimeEmits) {
 
 TEST(SysTrace, StartNeedsAnInitialisedRuntime) {
   EXPECT_EQ(nrt_sys_trace_start(nullptr), NRT_UNINITIALIZED);
-  {
-    NRTEST_INIT(rt);
-  }
+  { NRTEST_INIT(rt); }
   EXPECT_EQ(nrt_sys_trace_start(nullptr), NRT_CLOSED);
 }
 
@@ -145,7 +142,8 @@ TEST(SysTrace, CaptureFiltersByCoreAndEventType) {
   const char** enabled = nullptr;
   size_t n = 0;
   ASSERT_EQ(nrt_sys_trace_config_get_enabled_event_types(cfg.c, &enabled, &n), NRT_SUCCESS);
-  EXPECT_EQ(std::set<std::string>(enabled, enabled + n), (std::set<std::string>{"request_end", "request_error", "unit_fatal"}));
+  EXPECT_EQ(std::set<std::string>(enabled, enabled + n),
+            (std::set<std::string>{"request_end", "request_error", "unit_fatal"}));
   nrt_sys_trace_free_event_types(enabled, n);
   ASSERT_EQ(nrt_sys_trace_start(cfg.c), NRT_SUCCESS);
   ASSERT_EQ(Execute(a), NRT_SUCCESS);
@@ -173,7 +171,8 @@ TEST(SysTrace, FetchOptionsSelectACoreAndLimitEventsPerCore) {
   nrt_sys_trace_fetch_options_set_defaults(opt.o);
   json rest = FetchJson(opt.o);
   EXPECT_EQ(Types(rest, 0).size(), 6u);
-  EXPECT_EQ(Types(rest, 1), (std::vector<std::string>{"request_end", "request_schedule", "request_start", "request_end"}));
+  EXPECT_EQ(Types(rest, 1),
+            (std::vector<std::string>{"request_end", "request_schedule", "request_start", "request_end"}));
   ASSERT_EQ(nrt_sys_trace_stop(), NRT_SUCCESS);
 }
 
