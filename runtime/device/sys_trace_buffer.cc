@@ -12,7 +12,7 @@ namespace {
 
 void CopyName(std::string_view s, char* dst, uint8_t* len) {
   size_t n = std::min(s.size(), SysTraceBuffer::kMaxNameBytes);
-  std::memcpy(dst, s.data(), n);
+  if (n != 0) std::memcpy(dst, s.data(), n);  // an empty view may have a null data()
   *len = static_cast<uint8_t>(n);
 }
 

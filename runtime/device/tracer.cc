@@ -168,7 +168,7 @@ void Tracer::Shutdown() {
   }
 }
 
-TensorOpTrace::TensorOpTrace(Tracer& tracer, int lnc, const char* op, const std::string& tensor, uint64_t bytes) {
+TensorOpTrace::TensorOpTrace(Tracer& tracer, int lnc, const char* op, std::string_view tensor, uint64_t bytes) {
   if (!tracer.hub()->active() || lnc < 0) return;
   hub_ = tracer.hub();
   record_.kind = TraceKind::kTensorOp;

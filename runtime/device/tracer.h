@@ -71,11 +71,12 @@ class Tracer {
   bool shut_down_ = false;
 };
 
-// One synchronous tensor transfer, timed from construction to destruction (nrt_tensor_read /
-// write / copy / memset). Costs one atomic load when nothing traces.
+// One synchronous tensor transfer (nrt_tensor_read / nrt_tensor_write), timed from construction to
+// destruction. Costs one atomic load when nothing traces. `op` and `tensor` are not copied: they must
+// outlive this object (a string literal, the tensor's own name).
 class TensorOpTrace {
  public:
-  TensorOpTrace(Tracer& tracer, int lnc, const char* op, const std::string& tensor, uint64_t bytes);
+  TensorOpTrace(Tracer& tracer, int lnc, const char* op, std::string_view tensor, uint64_t bytes);
   ~TensorOpTrace();
   TensorOpTrace(const TensorOpTrace&) = delete;
   TensorOpTrace& operator=(const TensorOpTrace&) = delete;

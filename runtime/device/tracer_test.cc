@@ -90,11 +90,12 @@ TEST(Tracer, NothingIsEmittedWithoutASink) {
   Tracer tracer("", 2);
   EXPECT_FALSE(tracer.hub()->active());
   auto sink = std::make_shared<Recording>();
-  { TensorOpTrace op(tracer, 0, "read", "t", 4); }
+  const std::string t = "t", host = "host tensor";
+  { TensorOpTrace op(tracer, 0, "read", t, 4); }
   TraceModelEvent(tracer, TraceKind::kModelLoad, 0, 1, "m");
   tracer.hub()->Attach(sink);
-  { TensorOpTrace op(tracer, 1, "write", "t", 8); }
-  { TensorOpTrace host(tracer, -1, "write", "host tensor", 8); }  // host memory: no core
+  { TensorOpTrace op(tracer, 1, "write", t, 8); }
+  { TensorOpTrace op(tracer, -1, "write", host, 8); }  // host memory: no core
   TraceModelEvent(tracer, TraceKind::kModelUnload, 0, 1, "m");
   ASSERT_EQ(sink->records.size(), 2u);
   EXPECT_EQ(sink->records[0].kind, TraceKind::kTensorOp);
