@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "runtime/device/profile_sinks.h"
 #include "runtime/device/sys_trace_buffer.h"
