@@ -2,24 +2,19 @@
 // ~215 GFLOP) is cut short by NEURON_RT_EXEC_TIMEOUT and by nrt_close, instead of finishing first.
 // Bounds are generous (seconds) sanity bounds: without interruption both take the whole computation.
 #include <atomic>
-#include <chrono>
 #include <thread>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 #include "nrt/nrt_async.h"
 
 namespace {
 
-using namespace conformance;
-using Clock = std::chrono::steady_clock;
-
-double SecondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
+using namespace nrtest;
 TEST(SimComputeTimeout, AHeavyGraphTimesOutNearTheExecutionTimeout) {
   setenv("NEURON_RT_EXEC_TIMEOUT", "0.5", 1);
-  CONFORMANCE_INIT();
-  nrt_model_t* model = LoadModelFile(ConformanceModel("sim_heavy_matmul"), 0);
-  ASSERT_NE(model, nullptr);
+  NRTEST_INIT(rt);
+  Model model("sim_heavy_matmul", 0);
+  ASSERT_EQ(model.status(), NRT_SUCCESS);
   {
     ModelIo io(model, 0);
     StderrCapture capture;
@@ -33,12 +28,11 @@ TEST(SimComputeTimeout, AHeavyGraphTimesOutNearTheExecutionTimeout) {
     // A timeout makes the compute unit unrecoverable, as on the device.
     EXPECT_EQ(nrt_execute(model, io.inputs, io.outputs), NRT_EXEC_UNIT_UNRECOVERABLE);
   }
-  nrt_unload(model);
 }
 
 TEST(SimComputeTimeout, NrtCloseDoesNotWaitForAHeavyComputation) {
-  ASSERT_EQ(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""), NRT_SUCCESS);
-  nrt_model_t* model = LoadModelFile(ConformanceModel("sim_heavy_matmul"), 0);
+  ASSERT_EQ(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""), NRT_SUCCESS);  // closed by the test itself
+  nrt_model_t* model = LoadModelFile(ModelPath("sim_heavy_matmul"), 0);
   ASSERT_NE(model, nullptr);
   NRT_STATUS heavy = NRT_SUCCESS;
   std::atomic<bool> entered{false};

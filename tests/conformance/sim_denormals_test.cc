@@ -3,32 +3,28 @@
 #include <cmath>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 
 namespace {
 
-using namespace conformance;
+using namespace nrtest;
 
 // y = x * x on the simulated device.
 std::vector<float> Square(const std::vector<float>& x) {
-  nrt_model_t* model = LoadModelFile(ConformanceModel("sim_denormal_square"), 0);
-  if (model == nullptr) return {};
-  std::vector<float> y;
-  {
-    ModelIo io(model, 0);
-    WriteAll(io.in[0], x);
-    EXPECT_EQ(nrt_execute(model, io.inputs, io.outputs), NRT_SUCCESS);
-    y = ReadAll<float>(io.out[0]);
-  }
-  nrt_unload(model);
-  return y;
+  Model model("sim_denormal_square", 0);
+  EXPECT_EQ(model.status(), NRT_SUCCESS);
+  if (model.status() != NRT_SUCCESS) return {};
+  ModelIo io(model, 0);
+  WriteAll(io.in[0], x);
+  EXPECT_EQ(nrt_execute(model, io.inputs, io.outputs), NRT_SUCCESS);
+  return ReadAll<float>(io.out[0]);
 }
 
 // 1e-20^2 = 1e-40 is subnormal; 1e-40 as an input is subnormal; 1e-10^2 and 2^2 are normal.
 const std::vector<float> kInputs = {1e-20f, 1e-40f, 1e-10f, 2.0f};
 
 TEST(SimDenormals, SubnormalsAreFlushedToZeroByDefault) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   const std::vector<float> y = Square(kInputs);
   ASSERT_EQ(y.size(), 4u);
   EXPECT_EQ(y[0], 0.0f) << "a subnormal result is flushed";
@@ -39,7 +35,7 @@ TEST(SimDenormals, SubnormalsAreFlushedToZeroByDefault) {
 
 TEST(SimDenormals, KeepGivesIeeeGradualUnderflow) {
   setenv("NRT_SIM_DENORMALS", "keep", 1);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   const std::vector<float> y = Square(kInputs);
   ASSERT_EQ(y.size(), 4u);
   EXPECT_EQ(std::fpclassify(y[0]), FP_SUBNORMAL) << y[0];
@@ -49,7 +45,7 @@ TEST(SimDenormals, KeepGivesIeeeGradualUnderflow) {
 }
 
 TEST(SimDenormals, TheApplicationThreadKeepsItsOwnFloatMode) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   Square(kInputs);  // runs inline on this thread
   volatile float tiny = 1e-20f;
   EXPECT_GT(tiny * tiny, 0.0f) << "the caller's subnormals survive an inline execution";

@@ -1,25 +1,14 @@
 // A large NRT_SIM_QUEUE_DEPTH costs memory only for the requests actually in flight: every execution
 // unit used to allocate its whole ring up front (32 MiB per unit at 2^20, +736 MiB for 4 cores).
-#include <unistd.h>
-
-#include <algorithm>
-#include <fstream>
 #include <thread>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 #include "nrt/nrt_async.h"
 
 namespace {
 
-using namespace conformance;
-
-uint64_t ResidentBytes() {
-  std::ifstream statm("/proc/self/statm");
-  uint64_t size = 0, resident = 0;
-  statm >> size >> resident;
-  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-}
+using namespace nrtest;
 
 bool Completed(nrta_seq_t seq) {
   bool done = false;
@@ -29,8 +18,8 @@ bool Completed(nrta_seq_t seq) {
 
 TEST(SimQueueDepthMemory, AHugeDepthKeepsResidentMemorySmall) {
   setenv("NRT_SIM_QUEUE_DEPTH", "1048576", 1);
-  const uint64_t before = ResidentBytes();
-  CONFORMANCE_INIT();
+  const int64_t before_kb = RssKb();
+  NRTEST_INIT(rt);
   uint32_t cores = 0;
   ASSERT_EQ(nrt_get_visible_vnc_count(&cores), NRT_SUCCESS);
   std::vector<nrt_tensor_t*> tensors;
@@ -53,8 +42,8 @@ TEST(SimQueueDepthMemory, AHugeDepthKeepsResidentMemorySmall) {
     while (!Completed(seq)) std::this_thread::yield();
   }
   for (NRT_STATUS s : rets) EXPECT_EQ(s, NRT_SUCCESS);
-  const uint64_t grown = ResidentBytes() - std::min(before, ResidentBytes());
-  EXPECT_LT(grown, 64ull << 20) << "resident memory grew by " << (grown >> 20) << " MiB";
+  const int64_t grown_kb = RssKb() - before_kb;
+  EXPECT_LT(grown_kb, 64 << 10) << "resident memory grew by " << (grown_kb >> 10) << " MiB";
   for (nrt_tensor_t* t : tensors) nrt_tensor_free(&t);
 }
 

@@ -1,10 +1,10 @@
 // Timing-model settings whose durations cannot be represented fail nrt_init with NRT_INVALID and
 // one ERROR line naming the variable (NRT_SIM_DMA_GBPS=1e-300 once made every transfer instant).
-#include "conformance_util.h"
+#include "nrtest.h"
 
 namespace {
 
-using namespace conformance;
+using namespace nrtest;
 
 void ExpectInitRejects(const char* var, const char* value) {
   setenv(var, value, 1);
