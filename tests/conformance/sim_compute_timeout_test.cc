@@ -10,10 +10,13 @@
 namespace {
 
 using namespace nrtest;
+
+// models/heavy/: not among the models every-model tests run.
+const std::string kHeavyModel = ModelDir() + "/heavy/sim_heavy_matmul.neff";
 TEST(SimComputeTimeout, AHeavyGraphTimesOutNearTheExecutionTimeout) {
   setenv("NEURON_RT_EXEC_TIMEOUT", "0.5", 1);
   NRTEST_INIT(rt);
-  Model model("sim_heavy_matmul", 0);
+  Model model(Model::FromFile{}, kHeavyModel, 0);
   ASSERT_EQ(model.status(), NRT_SUCCESS);
   {
     ModelIo io(model, 0);
@@ -32,7 +35,7 @@ TEST(SimComputeTimeout, AHeavyGraphTimesOutNearTheExecutionTimeout) {
 
 TEST(SimComputeTimeout, NrtCloseDoesNotWaitForAHeavyComputation) {
   ASSERT_EQ(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""), NRT_SUCCESS);  // closed by the test itself
-  nrt_model_t* model = LoadModelFile(ModelPath("sim_heavy_matmul"), 0);
+  nrt_model_t* model = LoadModelFile(kHeavyModel, 0);
   ASSERT_NE(model, nullptr);
   NRT_STATUS heavy = NRT_SUCCESS;
   std::atomic<bool> entered{false};
