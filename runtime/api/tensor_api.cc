@@ -69,10 +69,11 @@ NRTB_EXPORT void nrt_tensor_free(nrt_tensor_t** tensor) {
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_read(const nrt_tensor_t* tensor, void* buf, size_t offset, size_t size) {
   return Guarded("nrt_tensor_read", [&] {
-    RequireDevice();
+    Device& d = RequireDevice();
     TensorRef t = GetTensor(tensor, "tensor");
     RequireNonNull(buf, "buf");
     CheckRange(*t, offset, size, "nrt_tensor_read");
+    TensorOpTrace trace(d.tracer(), t->lnc, "read", t->name, size);
     DeviceAccessScope device;
     std::memcpy(buf, t->data() + offset, size);
     return NRT_SUCCESS;
@@ -81,10 +82,11 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_read(const nrt_tensor_t* tensor, void* buf, si
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_write(nrt_tensor_t* tensor, const void* buf, size_t offset, size_t size) {
   return Guarded("nrt_tensor_write", [&] {
-    RequireDevice();
+    Device& d = RequireDevice();
     TensorRef t = GetTensor(tensor, "tensor");
     RequireNonNull(buf, "buf");
     CheckRange(*t, offset, size, "nrt_tensor_write");
+    TensorOpTrace trace(d.tracer(), t->lnc, "write", t->name, size);
     DeviceAccessScope device;
     std::memcpy(t->data() + offset, buf, size);
     return NRT_SUCCESS;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks that the linker version script lists exactly the functions the public headers declare,
 # each in the right node: nrt_async.h -> NRT_3.0.0; nrt.h, nrt_experimental.h, nrt_version.h,
-# nrt_status.h -> NRT_2.0.0. Also checks the script's shape (local: * in NRT_2.0.0, NRT_3.0.0
+# nrt_status.h, nrt_profile.h, nrt_sys_trace.h -> NRT_2.0.0. Also checks the script's shape (local: * in NRT_2.0.0, NRT_3.0.0
 # inheriting NRT_2.0.0).
 #
 #   check_map.sh <include-dir> <libnrt.map> [<libnrt.symbols>]
@@ -17,7 +17,7 @@ usage() {
   exit 2
 }
 
-HEADERS_V2=(nrt_status.h nrt.h nrt_experimental.h nrt_version.h)
+HEADERS_V2=(nrt_status.h nrt.h nrt_experimental.h nrt_version.h nrt_profile.h nrt_sys_trace.h)
 HEADERS_V3=(nrt_async.h)
 
 # Function names declared in one header, one per line. A declaration is a line (comments stripped)
