@@ -18,6 +18,7 @@
 #define ABI_FNPTR(T, R, ARGS) static_assert(std::is_same_v<T, R(*) ARGS>, #T " is not " #R " (*)" #ARGS)
 
 #include "abi_layout_checks.h"
+#include "abi_layout_checks_aux.h"
 
 // Struct layouts are plain C data.
 static_assert(std::is_standard_layout_v<nrt_tensor_info_t> && std::is_trivial_v<nrt_tensor_info_t>);
