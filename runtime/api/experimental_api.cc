@@ -86,7 +86,7 @@ NRTB_EXPORT NRT_STATUS nrt_memcpy_to_device(void* dest, const void* src, size_t 
       return x.on_device() && x.storage && d >= x.data() && size <= x.size && d - x.data() <= static_cast<ptrdiff_t>(x.size - size);
     });
     if (!t) ThrowInvalid("dest %p .. +%zu is not inside a device tensor", dest, size);
-    std::memcpy(dest, src, size);
+    std::memmove(dest, src, size);  // src may be device memory too, overlapping dest
     return NRT_SUCCESS;
   });
 }

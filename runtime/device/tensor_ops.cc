@@ -42,7 +42,7 @@ class Write final : public Transfer {
       : Transfer("write", size, t), dst_(std::move(dst)), off_(off), src_(src) {}
   NRT_STATUS Run() override {
     DeviceAccessScope device;
-    std::memcpy((*dst_).data() + off_, src_, size_);
+    std::memmove((*dst_).data() + off_, src_, size_);  // src_ may alias the tensor
     return NRT_SUCCESS;
   }
   void Finish(NRT_STATUS) override { dst_.Release(); }
@@ -59,7 +59,7 @@ class Read final : public Transfer {
       : Transfer("read", size, t), dst_(dst), src_(std::move(src)), off_(off) {}
   NRT_STATUS Run() override {
     DeviceAccessScope device;
-    std::memcpy(dst_, (*src_).data() + off_, size_);
+    std::memmove(dst_, (*src_).data() + off_, size_);  // dst_ may alias the tensor
     return NRT_SUCCESS;
   }
   void Finish(NRT_STATUS) override { src_.Release(); }
