@@ -1,7 +1,6 @@
-// The simulated device of this process: the visible logical cores (renumbered from 0), the fault
-// plan, the tracer. Created by nrt_init; shut down (threads joined, trace written) by nrt_close.
-// The object itself stays allocated after close so a call racing with nrt_close never touches
-// freed memory; the lifecycle state makes every later call return NRT_CLOSED.
+// The simulated device of one runtime: the visible logical cores (renumbered from 0), the fault
+// plan, the tracer. Created by nrt_init (owned by the api layer's Session); at nrt_close shut down
+// (threads joined, trace written) and, once no API call still pins the runtime, destroyed.
 #pragma once
 
 #include <memory>
@@ -33,7 +32,9 @@ class Device {
 
   void Shutdown();
 
-  // The process's device (null before the first nrt_init).
+  // The device of the initialised runtime (null before nrt_init and after nrt_close). Only safe to
+  // use while the calling API call pins the runtime (runtime/api: RequireDevice), which keeps
+  // nrt_close from destroying it; api code should prefer the Device& RequireDevice() returns.
   static Device* Current();
   static void SetCurrent(Device* d);
 
