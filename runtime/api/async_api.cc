@@ -1,13 +1,9 @@
 // The explicit async API (nrt_async.h): schedule calls, completion queries, eventfd registration,
 // and the nrt-bridge extensions (error trackers, completion handles).
 #include <fcntl.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "runtime/api/handles.h"
+#include "runtime/device/completion_handle.h"
 
 using namespace nrtb;
 
@@ -196,17 +192,7 @@ NRTB_EXPORT NRT_STATUS nrta_get_completion_handle(nrta_seq_t seq, int* fd) {
     RequireNonNull(fd, "fd");
     SeqRef r = ResolveSeq(d, seq);
     if (r.n == 0) ThrowInvalid("sequence id 0x%016llx has number 0, which no request has", static_cast<unsigned long long>(seq));
-    // The runtime signals (and then closes) its own eventfd; the caller gets a duplicate, so closing
-    // it early can never make the runtime write to a recycled descriptor number.
-    int ours = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (ours < 0) ThrowStatus(NRT_RESOURCE, "eventfd: %s", std::strerror(errno));
-    int theirs = fcntl(ours, F_DUPFD_CLOEXEC, 0);
-    if (theirs < 0) {
-      close(ours);
-      ThrowStatus(NRT_RESOURCE, "dup of eventfd: %s", std::strerror(errno));
-    }
-    r.unit->RegisterSeqFd(r.n, ours, true);
-    *fd = theirs;
+    *fd = NewCompletionHandle(*r.unit, r.n);
     return NRT_SUCCESS;
   });
 }

@@ -21,33 +21,7 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_allocate(nrt_tensor_placement_t placement, int
   return Guarded("nrt_tensor_allocate", [&] {
     Device& d = RequireDevice();
     RequireNonNull(tensor, "tensor");
-    if (size == 0) ThrowInvalid("tensor \"%s\": size must be greater than 0", NameOr(name));
-    auto t = std::make_shared<nrt_tensor>();
-    t->name = NameOr(name);
-    t->size = size;
-    switch (placement) {
-      case NRT_TENSOR_PLACEMENT_DEVICE: {
-        Lnc& l = RequireLnc(d, vnc, "vnc");
-        t->storage = Storage::Allocate(size, l.pool());
-        if (!t->storage) {
-          ThrowStatus(NRT_RESOURCE, "tensor \"%s\": cannot allocate %zu bytes on logical core %d (%llu of %llu bytes in use)",
-                      t->name.c_str(), size, vnc, static_cast<unsigned long long>(l.pool()->used()),
-                      static_cast<unsigned long long>(l.pool()->limit()));
-        }
-        t->placement = Placement::kDevice;
-        t->lnc = vnc;
-        break;
-      }
-      case NRT_TENSOR_PLACEMENT_HOST:
-      case NRT_TENSOR_PLACEMENT_VIRTUAL:
-        t->storage = Storage::Allocate(size, nullptr);
-        if (!t->storage) ThrowStatus(NRT_RESOURCE, "tensor \"%s\": cannot allocate %zu bytes of host memory", t->name.c_str(), size);
-        t->placement = placement == NRT_TENSOR_PLACEMENT_HOST ? Placement::kHost : Placement::kVirtual;
-        break;
-      default:
-        ThrowInvalid("tensor \"%s\": invalid placement %d", NameOr(name), static_cast<int>(placement));
-    }
-    *tensor = Publish(std::move(t));
+    *tensor = Publish(d.AllocateTensor(placement, vnc, size, NameOr(name)));
     return NRT_SUCCESS;
   });
 }
@@ -139,10 +113,7 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_allocate_empty(const char* name, nrt_tensor_t*
   return Guarded("nrt_tensor_allocate_empty", [&] {
     RequireDevice();
     RequireNonNull(tensor, "tensor");
-    auto t = std::make_shared<nrt_tensor>();
-    t->name = NameOr(name);
-    t->placement = Placement::kVirtual;
-    *tensor = Publish(std::move(t));
+    *tensor = Publish(MakeEmptyTensor(NameOr(name)));
     return NRT_SUCCESS;
   });
 }
@@ -164,16 +135,7 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_allocate_slice(const nrt_tensor_t* tensor_sour
     RequireDevice();
     TensorUse src = UseTensor(tensor_source, "tensor_source");
     RequireNonNull(tensor_slice, "tensor_slice");
-    if (size == 0) ThrowInvalid("slice \"%s\": size must be greater than 0", NameOr(name));
-    CheckRange(*src, offset, size, "nrt_tensor_allocate_slice");
-    auto t = std::make_shared<nrt_tensor>();
-    t->name = NameOr(name);
-    t->placement = src->placement;
-    t->lnc = src->lnc;
-    t->storage = src->storage;  // shared, ref-counted: freed with the last tensor using it
-    t->offset = src->offset + offset;
-    t->size = size;
-    *tensor_slice = Publish(std::move(t));
+    *tensor_slice = Publish(MakeSlice(*src, offset, size, NameOr(name)));
     return NRT_SUCCESS;
   });
 }

@@ -9,6 +9,7 @@
 #include "runtime/core/config.h"
 #include "runtime/device/fault_plan.h"
 #include "runtime/device/lnc.h"
+#include "runtime/device/tensor.h"
 #include "runtime/device/tensor_ops.h"
 #include "runtime/device/tracer.h"
 
@@ -29,6 +30,15 @@ class Device {
   const DmaTiming& dma_timing() const { return dma_; }
   // The unit a sequence id names, if that unit exists. Null for ids naming no valid unit.
   ExecUnit* UnitForSeq(uint64_t seq) const;
+
+  // A new zero-filled tensor of `size` (> 0) bytes: in logical core `lnc`'s memory for
+  // Placement::kDevice, in host memory otherwise (`lnc` ignored). `placement` is an
+  // nrt_tensor_placement_t value. Throws Error(NRT_INVALID) for a bad placement or core,
+  // Error(NRT_RESOURCE) when the core's (or the host's) memory is exhausted.
+  TensorRef AllocateTensor(int placement, int64_t lnc, size_t size, const std::string& name);
+  // The core a model is loaded on: `vnc`, or for -1 the first core with no model (the least loaded
+  // one when every core has a model). Null when vnc is neither -1 nor a core of this device.
+  Lnc* LncForLoad(int64_t vnc) const;
 
   void Shutdown();
 

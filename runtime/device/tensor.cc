@@ -33,6 +33,26 @@ void TensorUse::Release() {
   t_.reset();
 }
 
+TensorRef MakeEmptyTensor(const std::string& name) {
+  auto t = std::make_shared<nrt_tensor>();
+  t->name = name;
+  t->placement = Placement::kVirtual;
+  return t;
+}
+
+TensorRef MakeSlice(const nrt_tensor& source, uint64_t offset, uint64_t size, const std::string& name) {
+  if (size == 0) ThrowInvalid("slice \"%s\": size must be greater than 0", name.c_str());
+  CheckRange(source, offset, size, "nrt_tensor_allocate_slice");
+  auto t = std::make_shared<nrt_tensor>();
+  t->name = name;
+  t->placement = source.placement;
+  t->lnc = source.lnc;
+  t->storage = source.storage;
+  t->offset = source.offset + offset;
+  t->size = size;
+  return t;
+}
+
 void AttachBuffer(nrt_tensor& t, void* buffer, size_t size) {
   std::lock_guard<std::mutex> lock(t.layout_mu);
   // Under layout_mu: no use can start while this runs, and every earlier one is counted.

@@ -69,6 +69,12 @@ class TensorUse {
   TensorRef t_;
 };
 
+// nrt_tensor_allocate_empty: a tensor without memory until AttachBuffer.
+TensorRef MakeEmptyTensor(const std::string& name);
+// nrt_tensor_allocate_slice: a tensor viewing [offset, offset + size) of `source`'s memory (shared, freed
+// with the last tensor using it). The caller holds a TensorUse of `source`. Throws Error(NRT_INVALID).
+TensorRef MakeSlice(const nrt_tensor& source, uint64_t offset, uint64_t size, const std::string& name);
+
 // nrt_tensor_attach_buffer: the tensor now views caller memory (VIRTUAL placement, no core); the caller
 // keeps ownership. Throws Error(NRT_INVALID) while the tensor is in use (scheduled requests, calls).
 void AttachBuffer(nrt_tensor& t, void* buffer, size_t size);
