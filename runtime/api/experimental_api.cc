@@ -34,6 +34,8 @@ NRTB_EXPORT NRT_STATUS nrt_async_drain_queued_execs(int32_t vnc) {
 
 NRTB_EXPORT NRT_STATUS nrt_set_pool_eng_ucode(const nrt_ucode_info* ucode_info) {
   return Guarded("nrt_set_pool_eng_ucode", [&] {
+    // Not gated on the lifecycle: microcode is set before nrt_init, which would load it.
+    if (CurrentState() == State::kChild) RequireSession();  // fails with NRT_FAILURE
     RequireNonNull(ucode_info, "ucode_info");
     ThrowStatus(NRT_FAILURE, "the simulated device has no pool engine to load microcode into");
     return NRT_FAILURE;
