@@ -8,17 +8,17 @@
 #include <thread>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 #include "nrt/nrt_async.h"
 
 namespace {
 
-using namespace conformance;
+using namespace nrtest;
 
 constexpr size_t kBig = 4096, kSmall = 16, kCanary = 4096;
 
 TEST(AttachBufferRace, RequestsNeverWriteOutsideTheAttachedBuffer) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = nullptr;
   ASSERT_EQ(nrt_tensor_allocate_empty("attached", &t), NRT_SUCCESS);
   std::vector<uint8_t> big(kBig, 0);

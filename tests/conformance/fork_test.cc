@@ -1,41 +1,23 @@
 // fork and the runtime. A child of an initialised parent gets NRT_FAILURE from every call, at once, without
 // waiting on any lock a parent thread may have held at fork time. A child forked before the parent ever called
 // nrt_init, or after nrt_close, starts a runtime of its own (fork-then-init, as servers fork their workers).
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <chrono>
 #include <cstring>
 #include <thread>
+#include <utility>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 #include "nrt/nrt_async.h"
 
 namespace {
 
-using namespace conformance;
+using namespace nrtest;
 
 NRT_STATUS Init() { return nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""); }
-
-// Waits for the child; kills it and returns -1 when it has not exited within timeout_s (a hang).
-int WaitChild(pid_t pid, double timeout_s) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
-  for (;;) {
-    int status = 0;
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (r < 0) return -2;
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      return -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-}
 
 // A runtime of the child's own: a host tensor written and read back. Exit code 0 when it works.
 int UseOwnRuntime() {
@@ -52,11 +34,12 @@ int UseOwnRuntime() {
   return 0;
 }
 
+// The child's exit code, -1 when it hung (killed after timeout_s), -2 when it died or never started.
 template <typename F>
-int InChild(F&& f, double timeout_s = 30) {
-  pid_t pid = fork();
-  if (pid == 0) _exit(f());
-  return pid < 0 ? -3 : WaitChild(pid, timeout_s);
+int InChild(F&& f, double timeout_s = kGenerousTimeoutS) {
+  ChildResult r = RunInFork(std::forward<F>(f), timeout_s);
+  if (r.timed_out) return -1;
+  return r.started && WIFEXITED(r.wstatus) ? WEXITSTATUS(r.wstatus) : -2;
 }
 
 TEST(Fork, ChildForkedBeforeInitCanInitialise) {

@@ -1,21 +1,19 @@
 // nrt_init after nrt_close: any number of init -> close -> init cycles in one process, each a new runtime;
 // handles of an earlier runtime are NRT_INVALID in a later one; nothing leaks across cycles (fds, threads,
 // memory); calls racing with nrt_close end with a status, never with a use of freed memory.
-#include <dirent.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 #include "nrt/nrt_async.h"
 
 namespace {
 
-using namespace conformance;
+using namespace nrtest;
 
 constexpr size_t kElems = 32;  // sync_add: a, b, out float32[4, 8]
 
@@ -29,29 +27,6 @@ bool WaitCompleted(nrta_seq_t seq) {
     if (done) return true;
     std::this_thread::yield();
   }
-}
-
-size_t CountEntries(const char* dir) {
-  size_t n = 0;
-  if (DIR* d = opendir(dir)) {
-    while (readdir(d) != nullptr) ++n;
-    closedir(d);
-  }
-  return n;
-}
-
-long VmRssKiB() {
-  std::ifstream in("/proc/self/status");
-  std::string key;
-  while (in >> key) {
-    if (key == "VmRSS:") {
-      long kib = 0;
-      in >> kib;
-      return kib;
-    }
-    in.ignore(1 << 16, '\n');
-  }
-  return -1;
 }
 
 // One runtime's worth of real work: tensors, a model loaded and executed (synchronously and scheduled),
@@ -101,7 +76,7 @@ void RealWork(const std::vector<uint8_t>& neff, int cycle) {
 }
 
 TEST(Reinit, InitCloseInitManyTimesEachWithAWorkingRuntime) {
-  std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_add"));
+  std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_add"));
   ASSERT_FALSE(neff.empty());
   for (int cycle = 0; cycle < 20; ++cycle) {
     ASSERT_EQ(Init(), NRT_SUCCESS) << "cycle " << cycle;
@@ -114,7 +89,7 @@ TEST(Reinit, InitCloseInitManyTimesEachWithAWorkingRuntime) {
 }
 
 TEST(Reinit, HandlesOfAnEarlierRuntimeAreInvalid) {
-  std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_add"));
+  std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_add"));
   ASSERT_FALSE(neff.empty());
   ASSERT_EQ(Init(), NRT_SUCCESS);
   nrt_model_t* model = nullptr;
@@ -163,7 +138,7 @@ TEST(Reinit, HandlesOfAnEarlierRuntimeAreInvalid) {
 
 // 500 cycles of real work leave the process with the fds, threads and memory it had after the first few.
 TEST(Reinit, FdsThreadsAndMemoryStayFlatOver500Cycles) {
-  std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_add"));
+  std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_add"));
   ASSERT_FALSE(neff.empty());
   auto cycle = [&](int i) {
     ASSERT_EQ(Init(), NRT_SUCCESS) << "cycle " << i;
@@ -174,8 +149,8 @@ TEST(Reinit, FdsThreadsAndMemoryStayFlatOver500Cycles) {
     cycle(i);
     if (HasFatalFailure()) return;
   }
-  const size_t fds = CountEntries("/proc/self/fd"), tasks = CountEntries("/proc/self/task");
-  const long rss = VmRssKiB();
+  const int fds = OpenFdCount();
+  const int64_t tasks = ThreadCount(), rss = RssKb();
   ASSERT_GT(rss, 0);
   for (int i = 10; i < 510; ++i) {
     cycle(i);
@@ -183,12 +158,12 @@ TEST(Reinit, FdsThreadsAndMemoryStayFlatOver500Cycles) {
   }
   // Generous bounds: what each cycle leaves for nrt_close (a touched 1 MiB tensor, a model, four workers,
   // eventfds) would add 500 fds, hundreds of threads or 500 MiB if it leaked.
-  RecordProperty("fds_before_after", std::to_string(fds) + " " + std::to_string(CountEntries("/proc/self/fd")));
-  RecordProperty("tasks_before_after", std::to_string(tasks) + " " + std::to_string(CountEntries("/proc/self/task")));
-  RecordProperty("rss_kib_before_after", std::to_string(rss) + " " + std::to_string(VmRssKiB()));
-  EXPECT_LE(CountEntries("/proc/self/fd"), fds + 2) << "file descriptors leak across init/close";
-  EXPECT_LE(CountEntries("/proc/self/task"), tasks + 1) << "threads leak across init/close";
-  EXPECT_LE(VmRssKiB(), rss + 64 * 1024) << "memory leaks across init/close (KiB; baseline " << rss << ")";
+  RecordProperty("fds_before_after", std::to_string(fds) + " " + std::to_string(OpenFdCount()));
+  RecordProperty("threads_before_after", std::to_string(tasks) + " " + std::to_string(ThreadCount()));
+  RecordProperty("rss_kib_before_after", std::to_string(rss) + " " + std::to_string(RssKb()));
+  EXPECT_LE(OpenFdCount(), fds + 2) << "file descriptors leak across init/close";
+  EXPECT_LE(ThreadCount(), tasks + 1) << "threads leak across init/close";
+  EXPECT_LE(RssKb(), rss + 64 * 1024) << "memory leaks across init/close (KiB; baseline " << rss << ")";
 }
 
 // Threads keep calling while the main thread cycles init/close: every call ends with a status that names

@@ -4,17 +4,17 @@
 #include <set>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 #include "nrt/nrt_async.h"
 
 namespace {
 
-using namespace conformance;
+using namespace nrtest;
 
 constexpr int kMore = 2000;
 
 TEST(StaleHandle, FreedTensorIsInvalidAfterManyAllocations) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64, "victim");
   ASSERT_NE(t, nullptr);
   nrt_tensor_t* stale = t;
@@ -40,7 +40,7 @@ TEST(StaleHandle, FreedTensorIsInvalidAfterManyAllocations) {
 }
 
 TEST(StaleHandle, DestroyedTensorSetIsInvalidAfterManyAllocations) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_HOST, -1, 16, "t");
   nrt_tensor_set_t* set = nullptr;
   ASSERT_EQ(nrt_allocate_tensor_set(&set), NRT_SUCCESS);
@@ -59,8 +59,8 @@ TEST(StaleHandle, DestroyedTensorSetIsInvalidAfterManyAllocations) {
 }
 
 TEST(StaleHandle, UnloadedModelIsInvalidAfterManyLoads) {
-  CONFORMANCE_INIT();
-  std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_add"));
   ASSERT_FALSE(neff.empty());
   nrt_model_t* m = nullptr;
   ASSERT_EQ(nrt_load(neff.data(), neff.size(), 0, -1, &m), NRT_SUCCESS);
@@ -82,7 +82,7 @@ TEST(StaleHandle, UnloadedModelIsInvalidAfterManyLoads) {
 }
 
 TEST(StaleHandle, DestroyedErrorTrackerIsInvalidAfterManyCreations) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrta_error_tracker_t* tr = nullptr;
   ASSERT_EQ(nrta_error_tracker_create(0, &tr), NRT_SUCCESS);
   nrta_error_tracker_t* stale = tr;

@@ -7,12 +7,12 @@
 #include <cstdlib>
 #include <string>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 #include "nrt/nrt_async.h"
 
 namespace {
 
-using namespace conformance;
+using namespace nrtest;
 
 NRT_STATUS Init() { return nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""); }
 
@@ -66,7 +66,7 @@ TEST(StatusContract, AsyncExecCallbackNullRestoresTheDefault) {
 }
 
 TEST(StatusContract, HugeBatchCountIsInvalid) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_HOST, -1, 64, "t");
   ASSERT_NE(t, nullptr);
   uint8_t buf[8];
@@ -102,7 +102,7 @@ TEST(StatusContract, GarbageLogLevelFailsInitWithOneLine) {
 
 // Lines logged inside an entry point name it, never a C++ helper ("operator()").
 TEST(StatusContract, LogLinesNameThePublicFunction) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_HOST, -1, 16, "t");
   StderrCapture err;
   nrt_tensor_t* stale = t;
