@@ -153,9 +153,13 @@ TEST(AsyncClose, CloseTwiceAndInitAfterClose) {
   NRTEST_INIT(rt);
   rt.Close();
   nrt_close();
-  EXPECT_EQ(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""), NRT_CLOSED);
   nrta_seq_t s = 0;
   EXPECT_EQ(nrta_get_sequence(0, NRTA_XU_TENSOR_OP, 0, &s), NRT_CLOSED);
+  // A new runtime, with units that start from sequence number 0 again.
+  ASSERT_EQ(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""), NRT_SUCCESS);
+  EXPECT_EQ(nrta_get_sequence(0, NRTA_XU_TENSOR_OP, 0, &s), NRT_SUCCESS);
+  EXPECT_EQ(SeqNum(s), 0u);
+  nrt_close();
 }
 
 // A request hanging (fault action=hang, default 30 s timeout) does not hold up nrt_close.
