@@ -18,6 +18,7 @@ Device::Device(const RuntimeConfig& config)
   unit.depth = config_.queue_depth;
   unit.exec_timeout_ns = config_.exec_timeout_ns;
   unit.abort_on_fatal = config_.abort_on_fatal;
+  unit.denormals = config_.denormals;
   unit.faults = faults_.empty() ? nullptr : &faults_;
   unit.trace = tracer_.hub();
   for (uint32_t i = 0; i < config_.visible_cores; ++i) {

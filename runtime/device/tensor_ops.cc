@@ -76,11 +76,6 @@ class Copy final : public Transfer {
 
 }  // namespace
 
-uint64_t DmaTiming::Cost(uint64_t bytes) const {
-  uint64_t transfer = bytes_per_ns > 0 ? static_cast<uint64_t>(static_cast<double>(bytes) / bytes_per_ns) : 0;
-  return latency_ns + transfer;
-}
-
 std::unique_ptr<Work> MakeTensorWrite(TensorRef dst, uint64_t offset, const void* src, uint64_t size, const DmaTiming& t) {
   return std::make_unique<Write>(std::move(dst), offset, src, size, t);
 }
