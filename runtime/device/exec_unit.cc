@@ -12,7 +12,7 @@
 #include "runtime/core/status_names.h"
 #include "runtime/device/error_log.h"
 #include "runtime/device/fault_plan.h"
-#include "runtime/device/tracer.h"
+#include "runtime/device/trace_hub.h"
 #include "runtime/device/xu_id.h"
 
 namespace nrtb {
@@ -79,7 +79,7 @@ ExecUnit::ExecUnit(uint16_t xu_id, const UnitContext& ctx)
 ExecUnit::~ExecUnit() { Shutdown(); }
 
 NRT_STATUS ExecUnit::Submit(std::unique_ptr<Work>& work, NRT_STATUS* ret, uint64_t* seq_out) {
-  uint64_t schedule_ns = ctx_.tracer != nullptr ? NowNs() : 0;
+  uint64_t schedule_ns = ctx_.trace != nullptr && ctx_.trace->active() ? NowNs() : 0;
   {
     std::lock_guard<std::mutex> lock(submit_mu_);
     if (stopping_.load(std::memory_order_relaxed)) return NRT_CLOSED;
@@ -214,13 +214,37 @@ void ExecUnit::WorkerLoop() {
   }
 }
 
+TraceRecord ExecUnit::RequestRecord(const Work& work, uint64_t n, uint64_t schedule_ns, uint64_t start_ns,
+                                    NRT_STATUS status) const {
+  TraceRecord r;
+  r.kind = TraceKind::kRequest;
+  r.lnc = XuIdLnc(xu_id_);
+  r.xu_id = xu_id_;
+  r.model_id = work.ModelId();
+  r.seq_num = n;
+  r.schedule_ns = schedule_ns;
+  r.start_ns = start_ns;
+  r.end_ns = NowNs();
+  r.status = status;
+  r.label = work.Label();
+  return r;
+}
+
+TraceRecord ExecUnit::FatalRecord(const std::string& cause) const {
+  TraceRecord r;
+  r.kind = TraceKind::kUnitFatal;
+  r.lnc = XuIdLnc(xu_id_);
+  r.xu_id = xu_id_;
+  r.start_ns = r.end_ns = NowNs();
+  r.detail = cause;
+  return r;
+}
+
 void ExecUnit::Complete(uint64_t n, std::unique_ptr<Work> work, NRT_STATUS* ret, uint64_t schedule_ns) {
   uint64_t start = NowNs();
   NRT_STATUS status = Execute(*work, n, start);
   work->Finish(status);
-  if (ctx_.tracer != nullptr) {
-    ctx_.tracer->Record({xu_id_, n, schedule_ns, start, NowNs(), status, work->Label()});
-  }
+  if (ctx_.trace != nullptr && ctx_.trace->active()) ctx_.trace->Emit(RequestRecord(*work, n, schedule_ns, start, status));
   if (status != NRT_SUCCESS && ctx_.errors != nullptr) ctx_.errors->Record(MakeSeq(xu_id_, n), status);
   // Release the request's tensors and model before the slot can be reused.
   work.reset();
@@ -342,6 +366,7 @@ void ExecUnit::MakeFatal(const std::string& cause) {
   }
   NRTB_ERROR("execution unit %s is unrecoverable: %s; every later request on it fails with NRT_EXEC_UNIT_UNRECOVERABLE",
              UnitName(xu_id_).c_str(), cause.c_str());
+  if (ctx_.trace != nullptr && ctx_.trace->active()) ctx_.trace->Emit(FatalRecord(cause));
   if (ctx_.abort_on_fatal) {
     NRTB_ERROR("NRT_SIM_ABORT_ON_FATAL is set: aborting");
     std::abort();

@@ -30,13 +30,14 @@
 #include "runtime/core/denormal_mode.h"
 #include "runtime/device/completion_events.h"
 #include "runtime/device/sim_clock.h"
+#include "runtime/device/trace_event.h"
 #include "runtime/device/work.h"
 
 namespace nrtb {
 
 class ErrorLog;
 class FaultPlan;
-class Tracer;
+class TraceHub;
 
 struct UnitContext {
   uint32_t depth = 64;
@@ -44,7 +45,7 @@ struct UnitContext {
   bool abort_on_fatal = false;
   DenormalMode denormals = DenormalMode::kFlush;  // while a request's work runs
   const FaultPlan* faults = nullptr;  // may be null
-  Tracer* tracer = nullptr;           // may be null
+  TraceHub* trace = nullptr;          // may be null
   ErrorLog* errors = nullptr;         // may be null
 };
 
@@ -110,6 +111,8 @@ class ExecUnit {
   void Complete(uint64_t n, std::unique_ptr<Work> work, NRT_STATUS* ret, uint64_t schedule_ns);
   NRT_STATUS Execute(Work& work, uint64_t n, uint64_t start_ns);
   void Publish(uint64_t n);
+  TraceRecord RequestRecord(const Work& work, uint64_t n, uint64_t schedule_ns, uint64_t start_ns, NRT_STATUS status) const;
+  TraceRecord FatalRecord(const std::string& cause) const;
 
   const uint16_t xu_id_;
   const uint32_t depth_;

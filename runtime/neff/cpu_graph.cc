@@ -211,7 +211,8 @@ void Graph::Run(const void* const* inputs, void* const* outputs) const {
   }
   for (size_t j = 0; j < output_values_.size(); ++j) {
     const Value& v = values_[output_values_[j]];
-    std::memcpy(outputs[j], Locate(v, inputs, arena.get()), v.bytes);
+    // memmove: a pass-through output may be the very input (or overlap it).
+    std::memmove(outputs[j], Locate(v, inputs, arena.get()), v.bytes);
   }
 }
 
