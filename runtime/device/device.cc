@@ -2,6 +2,9 @@
 
 #include <atomic>
 
+#include "runtime/core/error.h"
+#include "runtime/device/memory_pool.h"
+
 namespace nrtb {
 namespace {
 std::atomic<Device*> g_current{nullptr};
@@ -15,6 +18,7 @@ Device::Device(const RuntimeConfig& config)
   unit.depth = config_.queue_depth;
   unit.exec_timeout_ns = config_.exec_timeout_ns;
   unit.abort_on_fatal = config_.abort_on_fatal;
+  unit.denormals = config_.denormals;
   unit.faults = faults_.empty() ? nullptr : &faults_;
   unit.trace = tracer_.hub();
   for (uint32_t i = 0; i < config_.visible_cores; ++i) {
@@ -30,6 +34,47 @@ ExecUnit* Device::UnitForSeq(uint64_t seq) const {
   if (!IsValidUnit(type, queue)) return nullptr;
   Lnc* l = lnc(XuIdLnc(id));
   return l == nullptr ? nullptr : l->ExistingUnit(static_cast<XuType>(type), queue);
+}
+
+TensorRef Device::AllocateTensor(int placement, int64_t lnc, size_t size, const std::string& name) {
+  if (size == 0) ThrowInvalid("tensor \"%s\": size must be greater than 0", name.c_str());
+  auto t = std::make_shared<nrt_tensor>();
+  t->name = name;
+  t->size = size;
+  switch (static_cast<Placement>(placement)) {
+    case Placement::kDevice: {
+      Lnc* l = this->lnc(lnc);
+      if (l == nullptr) {
+        ThrowInvalid("tensor \"%s\": %lld is not a logical core of this process (0-%u are visible)", name.c_str(),
+                     static_cast<long long>(lnc), lnc_count() - 1);
+      }
+      t->storage = Storage::Allocate(size, l->pool());
+      if (!t->storage) {
+        ThrowStatus(NRT_RESOURCE, "tensor \"%s\": cannot allocate %zu bytes on logical core %lld (%llu of %llu bytes in use)",
+                    name.c_str(), size, static_cast<long long>(lnc), static_cast<unsigned long long>(l->pool()->used()),
+                    static_cast<unsigned long long>(l->pool()->limit()));
+      }
+      t->placement = Placement::kDevice;
+      t->lnc = static_cast<int>(lnc);
+      return t;
+    }
+    case Placement::kHost:
+    case Placement::kVirtual:
+      t->storage = Storage::Allocate(size, nullptr);
+      if (!t->storage) ThrowStatus(NRT_RESOURCE, "tensor \"%s\": cannot allocate %zu bytes of host memory", name.c_str(), size);
+      t->placement = static_cast<Placement>(placement);
+      return t;
+  }
+  ThrowInvalid("tensor \"%s\": invalid placement %d", name.c_str(), placement);
+}
+
+Lnc* Device::LncForLoad(int64_t vnc) const {
+  if (vnc != -1) return lnc(vnc);
+  Lnc* best = lnc(0);
+  for (uint32_t i = 1; i < lnc_count() && best->loaded_models.load() != 0; ++i) {
+    if (lncs_[i]->loaded_models.load() < best->loaded_models.load()) best = lncs_[i].get();
+  }
+  return best;
 }
 
 void Device::Shutdown() {

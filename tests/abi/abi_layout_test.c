@@ -14,5 +14,6 @@
 
 #include "abi_layout_checks.h"
 #include "abi_trace_checks.h"
+#include "abi_layout_checks_aux.h"
 
 int main(void) { return 0; }

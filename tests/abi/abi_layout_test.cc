@@ -19,6 +19,7 @@
 
 #include "abi_layout_checks.h"
 #include "abi_trace_checks.h"
+#include "abi_layout_checks_aux.h"
 
 // Struct layouts are plain C data.
 static_assert(std::is_standard_layout_v<nrt_tensor_info_t> && std::is_trivial_v<nrt_tensor_info_t>);
