@@ -14,6 +14,7 @@
 #include "runtime/api/handle_registry.h"
 #include "runtime/device/tensor.h"
 #include "runtime/device/tensor_set.h"
+#include "runtime/model/execution.h"
 #include "runtime/model/model.h"
 
 namespace nrtb {
