@@ -5,16 +5,11 @@
 #include <thread>
 #include <vector>
 
-#include "async_util.h"
+#include "nrtest.h"
 
-using namespace async_test;
+using namespace nrtest;
 
 namespace {
-
-struct Req {
-  NRT_STATUS ret = kSentinelStatus;
-  nrta_seq_t seq = kSentinelSeq;
-};
 
 // Per unit, statuses are a run of NRT_SUCCESS followed by NRT_CLOSED (requests run in order; the
 // ones not started at close are failed with NRT_CLOSED).
@@ -36,7 +31,7 @@ void ExpectSuccessThenClosed(const std::vector<Req>& reqs, const char* unit) {
 TEST(AsyncClose, CloseWithQueuedSlowRequestsReturnsAndSetsEveryRet) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "200000");
   SetEnv("NRT_SIM_EXEC_TIME_US", "200000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 1);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor t0(0, 64), x(1, kModelBytes), y(1, kModelBytes);
@@ -63,7 +58,7 @@ TEST(AsyncClose, CloseWithQueuedSlowRequestsReturnsAndSetsEveryRet) {
 // The running request's simulated time is cut short.
 TEST(AsyncClose, CloseCutsTheRunningRequestShort) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "30000000");  // 30 s
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r;
@@ -76,7 +71,7 @@ TEST(AsyncClose, CloseCutsTheRunningRequestShort) {
 }
 
 TEST(AsyncClose, CallsAfterCloseReturnClosed) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor a(0, kModelBytes), b(0, kModelBytes);
@@ -110,7 +105,7 @@ TEST(AsyncClose, CallsAfterCloseReturnClosed) {
 // accepted request gets a status.
 TEST(AsyncClose, SchedulersRacingWithCloseAllGetStatuses) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "500");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t0(0, 16), t1(1, 16);
   constexpr int kThreads = 4;
   std::vector<std::deque<Req>> reqs(kThreads);  // deque: stable addresses
@@ -155,7 +150,7 @@ TEST(AsyncClose, SchedulersRacingWithCloseAllGetStatuses) {
 
 // nrt_close is idempotent and nrt_init afterwards reports NRT_CLOSED.
 TEST(AsyncClose, CloseTwiceAndInitAfterClose) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   rt.Close();
   nrt_close();
   EXPECT_EQ(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""), NRT_CLOSED);
@@ -166,7 +161,7 @@ TEST(AsyncClose, CloseTwiceAndInitAfterClose) {
 // A request hanging (fault action=hang, default 30 s timeout) does not hold up nrt_close.
 TEST(AsyncClose, CloseCutsAHungRequestShort) {
   SetEnv("NRT_SIM_FAULTS", "xu=tensor_op,nth=1,action=hang");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req hung, queued;
@@ -184,7 +179,7 @@ TEST(AsyncClose, CloseCutsAHungRequestShort) {
 // Synchronous executions racing with nrt_close return SUCCESS or NRT_CLOSED; close waits for them.
 TEST(AsyncClose, SyncExecutesRacingWithClose) {
   SetEnv("NRT_SIM_EXEC_TIME_US", "2000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(0, kModelBytes), y(0, kModelBytes);

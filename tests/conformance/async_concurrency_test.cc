@@ -5,23 +5,14 @@
 #include <thread>
 #include <vector>
 
-#include "async_util.h"
+#include "nrtest.h"
 
-using namespace async_test;
-
-namespace {
-
-struct Req {
-  NRT_STATUS ret = kSentinelStatus;
-  nrta_seq_t seq = kSentinelSeq;
-};
-
-}  // namespace
+using namespace nrtest;
 
 // 4 threads x 2000 writes to one unit: ids are unique, consecutive overall, increasing per thread,
 // and every request completes exactly once.
 TEST(AsyncConcurrency, FourThreadsOnOneUnitGetUniqueConsecutiveIds) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 64);
   constexpr int kThreads = 4, kPerThread = 2000;
   EventFd efd;
@@ -76,7 +67,7 @@ TEST(AsyncConcurrency, FourThreadsOnOneUnitGetUniqueConsecutiveIds) {
 
 // Threads on different units do not share counters.
 TEST(AsyncConcurrency, ThreadsOnDifferentUnitsHaveIndependentCounters) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t0(0, 16), t1(1, 16);
   constexpr int kPerThread = 1000;
   struct Unit {
@@ -113,7 +104,7 @@ TEST(AsyncConcurrency, ThreadsOnDifferentUnitsHaveIndependentCounters) {
 // output of a slow scheduled execution.
 TEST(AsyncConcurrency, SyncExecuteIsOrderedAfterScheduledExecution) {
   SetEnv("NRT_SIM_EXEC_TIME_US", "50000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(0, kModelBytes), y(0, kModelBytes), z(0, kModelBytes);
@@ -141,7 +132,7 @@ TEST(AsyncConcurrency, SyncExecuteIsOrderedAfterScheduledExecution) {
 TEST(AsyncConcurrency, SyncExecuteSeesScheduledWriteThenExecution) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "20000");
   SetEnv("NRT_SIM_EXEC_TIME_US", "20000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 1);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(1, kModelBytes), y(1, kModelBytes), z(1, kModelBytes);
@@ -163,7 +154,7 @@ TEST(AsyncConcurrency, SyncExecuteSeesScheduledWriteThenExecution) {
 
 // A scheduled execution after a sync one sees its output (same unit, in order).
 TEST(AsyncConcurrency, ScheduledExecutionAfterSyncExecuteSeesItsOutput) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(0, kModelBytes), y(0, kModelBytes), z(0, kModelBytes);
@@ -186,7 +177,7 @@ TEST(AsyncConcurrency, ScheduledExecutionAfterSyncExecuteSeesItsOutput) {
 TEST(AsyncConcurrency, SyncExecuteOnFullQueueWaits) {
   SetEnv("NRT_SIM_QUEUE_DEPTH", "2");
   SetEnv("NRT_SIM_EXEC_TIME_US", "30000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(0, kModelBytes), y(0, kModelBytes);
@@ -208,7 +199,7 @@ TEST(AsyncConcurrency, SyncExecuteOnFullQueueWaits) {
 // Sync executes from several threads interleaved with scheduled ones on the same core all succeed
 // and compute the right result.
 TEST(AsyncConcurrency, SyncAndScheduledExecutionsFromManyThreads) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   constexpr int kThreads = 3, kIters = 100;
@@ -257,7 +248,7 @@ TEST(AsyncConcurrency, SyncAndScheduledExecutionsFromManyThreads) {
 // scheduled writes and reads: ids stay consecutive and every request completes correctly.
 TEST(AsyncConcurrency, DepthOneQueueUnderContention) {
   SetEnv("NRT_SIM_QUEUE_DEPTH", "1");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 64);
   constexpr int kThreads = 3, kPerThread = 500;
   std::vector<std::vector<Req>> reqs(kThreads, std::vector<Req>(kPerThread));

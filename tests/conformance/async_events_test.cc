@@ -2,16 +2,11 @@
 // nrta_event_register_xu_completion with application-owned eventfds.
 #include <vector>
 
-#include "async_util.h"
+#include "nrtest.h"
 
-using namespace async_test;
+using namespace nrtest;
 
 namespace {
-
-struct Req {
-  NRT_STATUS ret = kSentinelStatus;
-  nrta_seq_t seq = kSentinelSeq;
-};
 
 NRT_STATUS Write(nrt_tensor_t* t, const uint32_t* v, int lnc, int queue, Req* r) {
   return nrta_tensor_write(t, v, 0, 4, lnc, queue, &r->ret, &r->seq);
@@ -21,7 +16,7 @@ NRT_STATUS Write(nrt_tensor_t* t, const uint32_t* v, int lnc, int queue, Req* r)
 
 TEST(AsyncEvents, SeqRegistrationSignalsOnceWithValueOneWhenDone) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "30000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r;
@@ -39,7 +34,7 @@ TEST(AsyncEvents, SeqRegistrationSignalsOnceWithValueOneWhenDone) {
 }
 
 TEST(AsyncEvents, SeqRegistrationOfCompletedRequestSignalsAtOnce) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r;
@@ -54,7 +49,7 @@ TEST(AsyncEvents, SeqRegistrationOfCompletedRequestSignalsAtOnce) {
 
 // Registering an earlier request of the unit (already implied complete) also signals at once.
 TEST(AsyncEvents, SeqRegistrationOfEarlierCompletedRequestSignalsAtOnce) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r[3];
@@ -67,7 +62,7 @@ TEST(AsyncEvents, SeqRegistrationOfEarlierCompletedRequestSignalsAtOnce) {
 
 TEST(AsyncEvents, TwoFdsOnOneSeqAreBothSignalled) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "20000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r;
@@ -81,7 +76,7 @@ TEST(AsyncEvents, TwoFdsOnOneSeqAreBothSignalled) {
 
 TEST(AsyncEvents, SeqDeregistrationPreventsTheSignal) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "50000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r;
@@ -98,7 +93,7 @@ TEST(AsyncEvents, SeqDeregistrationPreventsTheSignal) {
 // written by the runtime.
 TEST(AsyncEvents, NoWriteAfterDeregistrationEvenIfFdNumberIsReused) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "50000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r;
@@ -118,7 +113,7 @@ TEST(AsyncEvents, NoWriteAfterDeregistrationEvenIfFdNumberIsReused) {
 
 TEST(AsyncEvents, XuRegistrationSignalsOnEveryCompletion) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "10000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   EventFd efd;
   ASSERT_EQ(nrta_event_register_xu_completion(0, NRTA_XU_TENSOR_OP, 0, efd.fd()), NRT_SUCCESS);
@@ -141,7 +136,7 @@ TEST(AsyncEvents, XuRegistrationSignalsOnEveryCompletion) {
 
 // Several completions accumulate in the eventfd counter; one read drains them.
 TEST(AsyncEvents, XuCompletionsAccumulateInTheCounter) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   EventFd efd;
   ASSERT_EQ(nrta_event_register_xu_completion(0, NRTA_XU_TENSOR_OP, 1, efd.fd()), NRT_SUCCESS);
@@ -155,7 +150,7 @@ TEST(AsyncEvents, XuCompletionsAccumulateInTheCounter) {
 }
 
 TEST(AsyncEvents, XuRegistrationOnlySignalsForItsUnit) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t0(0, 16), t1(1, 16);
   EventFd efd;
   ASSERT_EQ(nrta_event_register_xu_completion(0, NRTA_XU_TENSOR_OP, 0, efd.fd()), NRT_SUCCESS);
@@ -170,7 +165,7 @@ TEST(AsyncEvents, XuRegistrationOnlySignalsForItsUnit) {
 }
 
 TEST(AsyncEvents, XuRegistrationReplacesThePreviousFd) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   EventFd a, b;
   uint32_t v = 1;
@@ -187,7 +182,7 @@ TEST(AsyncEvents, XuRegistrationReplacesThePreviousFd) {
 }
 
 TEST(AsyncEvents, XuDeregistrationStopsSignals) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   EventFd efd;
   uint32_t v = 1;
@@ -202,7 +197,7 @@ TEST(AsyncEvents, XuDeregistrationStopsSignals) {
 // Compute completions signal too (xu registration on the COMPUTE unit, seq registration of an
 // execution).
 TEST(AsyncEvents, ComputeCompletionsAreSignalled) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 1);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(1, kModelBytes), y(1, kModelBytes);
@@ -222,7 +217,7 @@ TEST(AsyncEvents, ComputeCompletionsAreSignalled) {
 
 TEST(AsyncEvents, ClosedFdIsRejected) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "20000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r;
@@ -239,7 +234,7 @@ TEST(AsyncEvents, ClosedFdIsRejected) {
 }
 
 TEST(AsyncEvents, SeqRegistrationRejectsSeqsNotIssued) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r;
@@ -258,7 +253,7 @@ TEST(AsyncEvents, SeqRegistrationRejectsSeqsNotIssued) {
 }
 
 TEST(AsyncEvents, XuRegistrationRejectsBadUnits) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   EventFd efd;
   EXPECT_EQ(nrta_event_register_xu_completion(-1, NRTA_XU_TENSOR_OP, 0, efd.fd()), NRT_INVALID);
   EXPECT_EQ(nrta_event_register_xu_completion(200, NRTA_XU_TENSOR_OP, 0, efd.fd()), NRT_INVALID);
@@ -271,7 +266,7 @@ TEST(AsyncEvents, XuRegistrationRejectsBadUnits) {
 
 // The runtime only writes to application fds: they stay open after completion and after nrt_close.
 TEST(AsyncEvents, RuntimeNeverClosesApplicationFds) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   EventFd seq_fd, done_fd, unit_fd;
@@ -296,7 +291,7 @@ TEST(AsyncEvents, RuntimeNeverClosesApplicationFds) {
 // stays open.
 TEST(AsyncEvents, QueuedRequestIsSignalledAtClose) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "2000000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r1, r2;
@@ -313,7 +308,7 @@ TEST(AsyncEvents, QueuedRequestIsSignalledAtClose) {
 // Registering the same fd twice for one request still yields one signal.
 TEST(AsyncEvents, SameFdRegisteredTwiceSignalsOnce) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "20000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r;

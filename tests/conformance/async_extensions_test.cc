@@ -2,16 +2,11 @@
 #include <algorithm>
 #include <vector>
 
-#include "async_util.h"
+#include "nrtest.h"
 
-using namespace async_test;
+using namespace nrtest;
 
 namespace {
-
-struct Req {
-  NRT_STATUS ret = kSentinelStatus;
-  nrta_seq_t seq = kSentinelSeq;
-};
 
 std::vector<nrta_error_t> TakeErrors(nrta_error_tracker_t* t) {
   const nrta_error_t* list = reinterpret_cast<const nrta_error_t*>(0x1);
@@ -31,7 +26,7 @@ std::vector<nrta_error_t> TakeErrors(nrta_error_tracker_t* t) {
 // Reads fail (fault match=read); the tracker on core 0 sees core 0's failures only.
 TEST(AsyncExtensions, ErrorTrackerCollectsFailedRequestsOfItsLnc) {
   SetEnv("NRT_SIM_FAULTS", "match=read,status=NRT_EXEC_BAD_INPUT");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   nrta_error_tracker_t* tracker = nullptr;
   ASSERT_EQ(nrta_error_tracker_create(0, &tracker), NRT_SUCCESS);
   ASSERT_NE(tracker, nullptr);
@@ -59,7 +54,7 @@ TEST(AsyncExtensions, ErrorTrackerCollectsFailedRequestsOfItsLnc) {
 
 TEST(AsyncExtensions, ErrorTrackerRecordsOnlyFailuresAfterCreation) {
   SetEnv("NRT_SIM_FAULTS", "xu=tensor_op,nth=1;xu=tensor_op,nth=3,status=NRT_EXEC_OOB");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r[3];
@@ -81,7 +76,7 @@ TEST(AsyncExtensions, ErrorTrackerRecordsOnlyFailuresAfterCreation) {
 
 TEST(AsyncExtensions, ErrorTrackerGetListIsGetAndClear) {
   SetEnv("NRT_SIM_FAULTS", "xu=tensor_op");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   nrta_error_tracker_t* tracker = nullptr;
   ASSERT_EQ(nrta_error_tracker_create(0, &tracker), NRT_SUCCESS);
   Tensor t(0, 16);
@@ -104,7 +99,7 @@ TEST(AsyncExtensions, ErrorTrackerGetListIsGetAndClear) {
 
 TEST(AsyncExtensions, ErrorTrackerRecordsComputeFailures) {
   SetEnv("NRT_SIM_FAULTS", "xu=compute,nth=2,status=NRT_EXEC_COMPLETED_WITH_NUM_ERR");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 1);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(1, kModelBytes), y(1, kModelBytes);
@@ -125,7 +120,7 @@ TEST(AsyncExtensions, ErrorTrackerRecordsComputeFailures) {
 
 TEST(AsyncExtensions, TwoTrackersOnOneLncEachSeeEveryError) {
   SetEnv("NRT_SIM_FAULTS", "xu=tensor_op,nth=1");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   nrta_error_tracker_t *a = nullptr, *b = nullptr;
   ASSERT_EQ(nrta_error_tracker_create(0, &a), NRT_SUCCESS);
   ASSERT_EQ(nrta_error_tracker_create(0, &b), NRT_SUCCESS);
@@ -141,7 +136,7 @@ TEST(AsyncExtensions, TwoTrackersOnOneLncEachSeeEveryError) {
 }
 
 TEST(AsyncExtensions, ErrorTrackerRejectsBadArguments) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   nrta_error_tracker_t* t = nullptr;
   EXPECT_EQ(nrta_error_tracker_create(0, nullptr), NRT_INVALID);
   EXPECT_EQ(nrta_error_tracker_create(200, &t), NRT_INVALID);
@@ -158,7 +153,7 @@ TEST(AsyncExtensions, ErrorTrackerRejectsBadArguments) {
 
 TEST(AsyncExtensions, CompletionHandleBecomesReadableOnCompletion) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "40000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r;
@@ -176,7 +171,7 @@ TEST(AsyncExtensions, CompletionHandleBecomesReadableOnCompletion) {
 }
 
 TEST(AsyncExtensions, CompletionHandleOfCompletedRequestIsReadableAtOnce) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r;
@@ -191,7 +186,7 @@ TEST(AsyncExtensions, CompletionHandleOfCompletedRequestIsReadableAtOnce) {
 // Closing the handle before completion is allowed; the runtime never writes to the recycled number.
 TEST(AsyncExtensions, CompletionHandleMayBeClosedBeforeCompletion) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "40000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r;
@@ -208,7 +203,7 @@ TEST(AsyncExtensions, CompletionHandleMayBeClosedBeforeCompletion) {
 // A handle stays valid across nrt_close; a request failed at close makes it readable.
 TEST(AsyncExtensions, CompletionHandleSurvivesClose) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "5000000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r1, r2;
@@ -224,7 +219,7 @@ TEST(AsyncExtensions, CompletionHandleSurvivesClose) {
 }
 
 TEST(AsyncExtensions, CompletionHandleRejectsBadArguments) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r;
@@ -242,7 +237,7 @@ TEST(AsyncExtensions, CompletionHandleRejectsBadArguments) {
 // application's registration of the same request (fd < 0) must not cancel the handle.
 TEST(AsyncExtensions, CompletionHandleUnaffectedBySeqDeregistration) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "40000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r;
@@ -261,7 +256,7 @@ TEST(AsyncExtensions, CompletionHandleUnaffectedBySeqDeregistration) {
 // Two handles for one request are both readable.
 TEST(AsyncExtensions, TwoCompletionHandlesForOneRequest) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "20000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r;

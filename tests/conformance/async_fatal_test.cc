@@ -2,20 +2,16 @@
 // action=hang and NEURON_RT_EXEC_TIMEOUT.
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "async_util.h"
+#include "nrtest.h"
 
-using namespace async_test;
+using namespace nrtest;
 
 namespace {
-
-struct Req {
-  NRT_STATUS ret = kSentinelStatus;
-  nrta_seq_t seq = kSentinelSeq;
-};
 
 // Request 2 of lnc 0 tensor_op queue 0 is fatal; 4 writes of 20 ms each are queued at once.
 class AsyncFatalInjected : public ::testing::Test {
@@ -94,7 +90,7 @@ TEST_F(AsyncFatalInjected, OtherUnitsKeepWorking) {
 
 TEST(AsyncFatal, FatalWithExplicitStatus) {
   SetEnv("NRT_SIM_FAULTS", "xu=tensor_op,nth=1,action=fatal,status=NRT_EXEC_HW_ERR_HBM_UE");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r;
@@ -110,7 +106,7 @@ TEST(AsyncFatal, FatalWithExplicitStatus) {
 TEST(AsyncFatal, HangTimesOutAndMakesTheUnitFatal) {
   SetEnv("NRT_SIM_FAULTS", "xu=tensor_op,lnc=0,queue=0,nth=1,action=hang");
   SetEnv("NEURON_RT_EXEC_TIMEOUT", "0.2");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16), t1(1, 16);
   uint32_t v = 1;
   Req hung, queued;
@@ -142,7 +138,7 @@ TEST(AsyncFatal, HangTimesOutAndMakesTheUnitFatal) {
 TEST(AsyncFatal, ExecutionLongerThanTimeoutTimesOut) {
   SetEnv("NRT_SIM_EXEC_TIME_US", "5000000");
   SetEnv("NEURON_RT_EXEC_TIMEOUT", "0.15");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(0, kModelBytes), y(0, kModelBytes);
@@ -172,7 +168,7 @@ TEST(AsyncFatal, ExecutionLongerThanTimeoutTimesOut) {
 // units and the core's tensor-op units keep working.
 TEST(AsyncFatal, FatalComputeUnitRejectsScheduledAndSyncExecutions) {
   SetEnv("NRT_SIM_FAULTS", "xu=compute,lnc=0,nth=1,action=fatal");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m0("async_scale", 0), m1("async_scale", 1);
   ASSERT_EQ(m0.status(), NRT_SUCCESS);
   ASSERT_EQ(m1.status(), NRT_SUCCESS);
@@ -202,7 +198,7 @@ TEST(AsyncFatal, FatalComputeUnitRejectsScheduledAndSyncExecutions) {
 // action=fail is not fatal: the next request on the unit runs normally.
 TEST(AsyncFatal, NonFatalFailureDoesNotPoisonTheUnit) {
   SetEnv("NRT_SIM_FAULTS", "xu=tensor_op,nth=1,action=fail");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req a, b;
@@ -222,7 +218,7 @@ TEST(AsyncFatal, NonFatalFailureDoesNotPoisonTheUnit) {
 TEST(AsyncFatal, FailedRequestsAreSignalled) {
   SetEnv("NRT_SIM_FAULTS", "xu=tensor_op,lnc=0,queue=0,nth=1,action=fatal");
   SetEnv("NRT_SIM_DMA_LATENCY_US", "30000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req a, b;
@@ -245,7 +241,7 @@ TEST(AsyncFatal, FailedRequestsAreSignalled) {
 TEST(AsyncFatal, SyncExecuteLongerThanTimeoutReturnsTimeout) {
   SetEnv("NRT_SIM_EXEC_TIME_US", "5000000");
   SetEnv("NEURON_RT_EXEC_TIMEOUT", "0.1");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(0, kModelBytes), y(0, kModelBytes);
@@ -262,7 +258,7 @@ TEST(AsyncFatal, SyncExecuteLongerThanTimeoutReturnsTimeout) {
 // Helper for AbortOnFatalAborts: runs a fatal request with NRT_SIM_ABORT_ON_FATAL=1.
 TEST(AsyncFatalHelper, FatalRequestInChild) {
   if (getenv("NRTB_ASYNC_ABORT_CHILD") == nullptr) GTEST_SKIP() << "only runs as a child of AsyncFatal.AbortOnFatalAborts";
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
   Req r;
@@ -273,12 +269,11 @@ TEST(AsyncFatalHelper, FatalRequestInChild) {
 
 TEST(AsyncFatal, AbortOnFatalAborts) {
   std::string err = TempPath("abort_stderr");
-  int wstatus = RunSelf("AsyncFatalHelper.FatalRequestInChild",
-                        {"NRTB_ASYNC_ABORT_CHILD=1", "NRT_SIM_ABORT_ON_FATAL=1",
-                         "NRT_SIM_FAULTS=xu=tensor_op,nth=1,action=fatal"},
-                        err);
-  ASSERT_NE(wstatus, -1);
-  EXPECT_TRUE(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGABRT) << "wait status " << wstatus;
+  ChildResult child = RunSelf("AsyncFatalHelper.FatalRequestInChild",
+                              {"NRTB_ASYNC_ABORT_CHILD=1", "NRT_SIM_ABORT_ON_FATAL=1",
+                               "NRT_SIM_FAULTS=xu=tensor_op,nth=1,action=fatal"},
+                              err);
+  EXPECT_TRUE(child.Signaled(SIGABRT)) << child.Describe();
   std::string log = ReadText(err);
   EXPECT_NE(log.find(" ERROR "), std::string::npos) << "the fatal cause is logged at ERROR:\n" << log;
   std::remove(err.c_str());
@@ -287,10 +282,9 @@ TEST(AsyncFatal, AbortOnFatalAborts) {
 // Without NRT_SIM_ABORT_ON_FATAL the same child exits normally, and the first cause is logged at ERROR.
 TEST(AsyncFatal, FatalCauseIsLoggedWithoutAborting) {
   std::string err = TempPath("fatal_stderr");
-  int wstatus = RunSelf("AsyncFatalHelper.FatalRequestInChild",
-                        {"NRTB_ASYNC_ABORT_CHILD=1", "NRT_SIM_FAULTS=xu=tensor_op,nth=1,action=fatal"}, err);
-  ASSERT_NE(wstatus, -1);
-  EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) << "wait status " << wstatus;
+  ChildResult child = RunSelf("AsyncFatalHelper.FatalRequestInChild",
+                              {"NRTB_ASYNC_ABORT_CHILD=1", "NRT_SIM_FAULTS=xu=tensor_op,nth=1,action=fatal"}, err);
+  EXPECT_TRUE(child.Succeeded()) << child.Describe();
   std::string log = ReadText(err);
   EXPECT_NE(log.find(" ERROR "), std::string::npos) << log;
   std::remove(err.c_str());

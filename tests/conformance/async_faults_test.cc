@@ -1,20 +1,16 @@
 // Fault injection (NRT_SIM_FAULTS): which requests a rule selects and what status they get.
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <string>
 #include <vector>
 
-#include "async_util.h"
+#include "nrtest.h"
 
-using namespace async_test;
+using namespace nrtest;
 
 namespace {
-
-struct Req {
-  NRT_STATUS ret = kSentinelStatus;
-  nrta_seq_t seq = kSentinelSeq;
-};
 
 // n 4-byte writes on (lnc, queue); returns their statuses after completion.
 std::vector<NRT_STATUS> Writes(nrt_tensor_t* t, int lnc, int queue, int n) {
@@ -42,14 +38,14 @@ std::vector<NRT_STATUS> Only(int n, int failing_1based, NRT_STATUS status) {
 
 TEST(AsyncFaults, NthFailsOnlyThatRequest) {
   SetEnv("NRT_SIM_FAULTS", "xu=tensor_op,lnc=0,queue=0,nth=3");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   EXPECT_EQ(Writes(t, 0, 0, 6), Only(6, 3, NRT_EXEC_COMPLETED_WITH_ERR));
 }
 
 TEST(AsyncFaults, NthAppliesToEachMatchingUnit) {
   SetEnv("NRT_SIM_FAULTS", "xu=tensor_op,nth=2,status=NRT_EXEC_OOB");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t0(0, 16), t1(1, 16);
   EXPECT_EQ(Writes(t0, 0, 0, 3), Only(3, 2, NRT_EXEC_OOB));
   EXPECT_EQ(Writes(t0, 0, 1, 3), Only(3, 2, NRT_EXEC_OOB));
@@ -58,21 +54,21 @@ TEST(AsyncFaults, NthAppliesToEachMatchingUnit) {
 
 TEST(AsyncFaults, StatusByNameOrNumber) {
   SetEnv("NRT_SIM_FAULTS", "xu=tensor_op,nth=1,status=NRT_EXEC_BAD_INPUT; xu=tensor_op,nth=2,status=1003");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   EXPECT_EQ(Writes(t, 0, 0, 3), (std::vector<NRT_STATUS>{NRT_EXEC_BAD_INPUT, NRT_EXEC_COMPLETED_WITH_NUM_ERR, NRT_SUCCESS}));
 }
 
 TEST(AsyncFaults, FirstMatchingRuleWins) {
   SetEnv("NRT_SIM_FAULTS", "xu=tensor_op,nth=1,status=NRT_EXEC_OOB;xu=tensor_op,status=NRT_EXEC_BAD_INPUT");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   EXPECT_EQ(Writes(t, 0, 0, 3), (std::vector<NRT_STATUS>{NRT_EXEC_OOB, NRT_EXEC_BAD_INPUT, NRT_EXEC_BAD_INPUT}));
 }
 
 TEST(AsyncFaults, LncAndQueueFiltersSelectUnits) {
   SetEnv("NRT_SIM_FAULTS", "xu=tensor_op,lnc=1,queue=1");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t0(0, 16), t1(1, 16);
   std::vector<NRT_STATUS> ok(2, NRT_SUCCESS), bad(2, NRT_EXEC_COMPLETED_WITH_ERR);
   EXPECT_EQ(Writes(t0, 0, 0, 2), ok);
@@ -83,7 +79,7 @@ TEST(AsyncFaults, LncAndQueueFiltersSelectUnits) {
 
 TEST(AsyncFaults, XuFilterSelectsUnitType) {
   SetEnv("NRT_SIM_FAULTS", "xu=compute");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(0, kModelBytes), y(0, kModelBytes);
@@ -100,7 +96,7 @@ TEST(AsyncFaults, XuFilterSelectsUnitType) {
 
 TEST(AsyncFaults, MatchSelectsModelByName) {
   SetEnv("NRT_SIM_FAULTS", "match=async_double,status=NRT_EXEC_COMPLETED_WITH_NUM_ERR");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model scale("async_scale", 0), dbl("async_double", 0);
   ASSERT_EQ(scale.status(), NRT_SUCCESS);
   ASSERT_EQ(dbl.status(), NRT_SUCCESS);
@@ -122,7 +118,7 @@ TEST(AsyncFaults, MatchSelectsModelByName) {
 
 TEST(AsyncFaults, MatchSelectsTensorOpKind) {
   SetEnv("NRT_SIM_FAULTS", "match=read,status=NRT_EXEC_BAD_INPUT;match=copy,status=NRT_EXEC_OOB");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor a(0, 16), b(0, 16);
   uint32_t v = 1, got = 0;
   Req w, r, c;
@@ -137,7 +133,7 @@ TEST(AsyncFaults, MatchSelectsTensorOpKind) {
 
 TEST(AsyncFaults, ProbZeroSelectsNothingAndOneSelectsEverything) {
   SetEnv("NRT_SIM_FAULTS", "xu=tensor_op,queue=0,prob=0,seed=1;xu=tensor_op,queue=1,prob=1,seed=1");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   EXPECT_EQ(Writes(t, 0, 0, 20), std::vector<NRT_STATUS>(20, NRT_SUCCESS));
   EXPECT_EQ(Writes(t, 0, 1, 20), std::vector<NRT_STATUS>(20, NRT_EXEC_COMPLETED_WITH_ERR));
@@ -148,7 +144,7 @@ TEST(AsyncFaults, ProbZeroSelectsNothingAndOneSelectsEverything) {
 TEST(AsyncFaultsHelper, ProbRun) {
   const char* out = getenv("NRTB_ASYNC_PROB_OUT");
   if (out == nullptr) GTEST_SKIP() << "only runs as a child of AsyncFaults.ProbWithSeedIsDeterministicAcrossRuns";
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   std::vector<NRT_STATUS> st = Writes(t, 0, 0, 200);
   ASSERT_EQ(st.size(), 200u);
@@ -166,8 +162,8 @@ namespace {
 std::string RunProbChild(const std::string& spec, const std::string& tag) {
   std::string out = TempPath("prob_" + tag);
   std::remove(out.c_str());
-  int wstatus = RunSelf("AsyncFaultsHelper.ProbRun", {"NRT_SIM_FAULTS=" + spec, "NRTB_ASYNC_PROB_OUT=" + out});
-  EXPECT_TRUE(wstatus != -1 && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) << "child run failed: " << wstatus;
+  ChildResult child = RunSelf("AsyncFaultsHelper.ProbRun", {"NRT_SIM_FAULTS=" + spec, "NRTB_ASYNC_PROB_OUT=" + out});
+  EXPECT_TRUE(child.Succeeded()) << "child run failed: " << child.Describe();
   std::string pattern = ReadText(out);
   std::remove(out.c_str());
   return pattern;

@@ -3,23 +3,14 @@
 #include <memory>
 #include <vector>
 
-#include "async_util.h"
+#include "nrtest.h"
 
-using namespace async_test;
-
-namespace {
-
-struct Req {
-  NRT_STATUS ret = kSentinelStatus;
-  nrta_seq_t seq = kSentinelSeq;
-};
-
-}  // namespace
+using namespace nrtest;
 
 // Freeing the source of a queued copy: the copy still moves the right bytes.
 TEST(AsyncLifetime, FreeTensorWhileCopyInFlight) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "40000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor src(0, 64), dst(0, 64);
   std::vector<uint8_t> data(64);
   for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i + 100);
@@ -40,7 +31,7 @@ TEST(AsyncLifetime, FreeTensorWhileCopyInFlight) {
 // the storage sees the data.
 TEST(AsyncLifetime, FreeTensorWhileWriteInFlight) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "40000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 64);
   nrt_tensor_t* slice = nullptr;
   ASSERT_EQ(nrt_tensor_allocate_slice(t, 0, 64, "slice", &slice), NRT_SUCCESS);
@@ -61,7 +52,7 @@ TEST(AsyncLifetime, FreeTensorWhileWriteInFlight) {
 // Freeing the source of a queued read: the host buffer still receives the data.
 TEST(AsyncLifetime, FreeTensorWhileReadInFlight) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "40000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 64), other(0, 4);
   std::vector<uint8_t> data(64);
   for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(3 * i);
@@ -80,7 +71,7 @@ TEST(AsyncLifetime, FreeTensorWhileReadInFlight) {
 // Freeing the input tensor and destroying both sets of a queued execution.
 TEST(AsyncLifetime, FreeInputAndDestroySetsWhileExecutionInFlight) {
   SetEnv("NRT_SIM_EXEC_TIME_US", "40000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(0, kModelBytes), y(0, kModelBytes), x0(0, kModelBytes), y0(0, kModelBytes);
@@ -110,7 +101,7 @@ TEST(AsyncLifetime, FreeInputAndDestroySetsWhileExecutionInFlight) {
 // Changing a set after scheduling does not affect the request (sets are bound at schedule time).
 TEST(AsyncLifetime, SetChangesAfterScheduleDoNotAffectTheRequest) {
   SetEnv("NRT_SIM_EXEC_TIME_US", "40000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(0, kModelBytes), y(0, kModelBytes), x2(0, kModelBytes), y2(0, kModelBytes);
@@ -135,7 +126,7 @@ TEST(AsyncLifetime, SetChangesAfterScheduleDoNotAffectTheRequest) {
 // Freeing the output tensor of a queued execution: a slice sharing its storage gets the result.
 TEST(AsyncLifetime, FreeOutputWhileExecutionInFlight) {
   SetEnv("NRT_SIM_EXEC_TIME_US", "40000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(0, kModelBytes), y(0, kModelBytes);
@@ -159,7 +150,7 @@ TEST(AsyncLifetime, FreeOutputWhileExecutionInFlight) {
 // nrt_unload while executions are queued: the unload succeeds and the executions complete.
 TEST(AsyncLifetime, UnloadModelWhileExecutionsInFlight) {
   SetEnv("NRT_SIM_EXEC_TIME_US", "40000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(0, kModelBytes), y(0, kModelBytes);
@@ -180,7 +171,7 @@ TEST(AsyncLifetime, UnloadModelWhileExecutionsInFlight) {
 TEST(AsyncLifetime, ReleaseEverythingThenClose) {
   SetEnv("NRT_SIM_EXEC_TIME_US", "20000");
   SetEnv("NRT_SIM_DMA_LATENCY_US", "20000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   auto m = std::make_unique<Model>("async_scale", 0);
   ASSERT_EQ(m->status(), NRT_SUCCESS);
   auto x = std::make_unique<Tensor>(0, kModelBytes);

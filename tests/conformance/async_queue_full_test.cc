@@ -3,9 +3,9 @@
 #include <memory>
 #include <vector>
 
-#include "async_util.h"
+#include "nrtest.h"
 
-using namespace async_test;
+using namespace nrtest;
 
 namespace {
 
@@ -122,7 +122,7 @@ TEST(AsyncQueueFull, ExecuteScheduleReturnsQueueFull) {
   // Declared before the runtime: requests still queued complete at nrt_close and store their status.
   NRT_STATUS rets[5] = {kSentinelStatus, kSentinelStatus, kSentinelStatus, kSentinelStatus, kSentinelStatus};
   nrta_seq_t seqs[5] = {kSentinelSeq, kSentinelSeq, kSentinelSeq, kSentinelSeq, kSentinelSeq};
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(0, kModelBytes), y(0, kModelBytes);

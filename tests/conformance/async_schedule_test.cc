@@ -6,9 +6,9 @@
 #include <limits>
 #include <vector>
 
-#include "async_util.h"
+#include "nrtest.h"
 
-using namespace async_test;
+using namespace nrtest;
 
 namespace {
 
@@ -24,7 +24,7 @@ struct Slot {
 }  // namespace
 
 TEST(AsyncSchedule, WriteThenReadOnOneQueueRoundTripsWithoutWaiting) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 256);
   std::vector<uint8_t> src(256), dst(256, 0);
   for (size_t i = 0; i < src.size(); ++i) src[i] = static_cast<uint8_t>(i * 7 + 3);
@@ -39,7 +39,7 @@ TEST(AsyncSchedule, WriteThenReadOnOneQueueRoundTripsWithoutWaiting) {
 }
 
 TEST(AsyncSchedule, WriteAndReadHonourOffsets) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 64);
   std::vector<uint8_t> zeros(64, 0), part = {1, 2, 3, 4, 5, 6, 7, 8};
   ASSERT_EQ(nrt_tensor_write(t, zeros.data(), 0, 64), NRT_SUCCESS);
@@ -54,7 +54,7 @@ TEST(AsyncSchedule, WriteAndReadHonourOffsets) {
 }
 
 TEST(AsyncSchedule, CopyMovesBytesBetweenDeviceTensors) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor src(1, 128), dst(1, 128);
   std::vector<uint8_t> a(128), z(128, 0);
   for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<uint8_t>(255 - i);
@@ -74,7 +74,7 @@ TEST(AsyncSchedule, CopyMovesBytesBetweenDeviceTensors) {
 }
 
 TEST(AsyncSchedule, ExecuteScheduleComputesOutputs) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(0, kModelBytes), y(0, kModelBytes);
@@ -92,7 +92,7 @@ TEST(AsyncSchedule, ExecuteScheduleComputesOutputs) {
 }
 
 TEST(AsyncSchedule, ZeroSizeTransfersAreAllowed) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor a(0, 16), b(0, 16);
   uint8_t byte = 0;
   Slot w, r, c;
@@ -109,7 +109,7 @@ TEST(AsyncSchedule, ZeroSizeTransfersAreAllowed) {
 // place wins, and a read queued behind them sees it.
 TEST(AsyncSchedule, RequestsOnOneUnitRunInSubmissionOrder) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "500");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 4);
   constexpr int kN = 30;
   std::vector<uint32_t> vals(kN);
@@ -128,7 +128,7 @@ TEST(AsyncSchedule, RequestsOnOneUnitRunInSubmissionOrder) {
 // Two requests on one unit never overlap: their simulated times add up.
 TEST(AsyncSchedule, OneUnitSerializesItsRequests) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "40000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 4);
   uint32_t v = 1;
   Slot a, b;
@@ -144,7 +144,7 @@ TEST(AsyncSchedule, OneUnitSerializesItsRequests) {
 // Different units (other queue, other core) run in parallel.
 TEST(AsyncSchedule, DifferentUnitsRunInParallel) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "60000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t0(0, 4), t1(1, 4);
   uint32_t v = 1;
   Slot a, b, c;
@@ -171,7 +171,7 @@ TEST(AsyncSchedule, ScheduleNeverBlocks) {
   // (storing their status) while the source buffer and status slots must still exist.
   std::vector<float> buf(kModelElems, 1.0f);
   std::vector<Slot> s(6);
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   // The writes target `t`, the executions read `x`: different units run in parallel, so sharing a
@@ -200,7 +200,7 @@ TEST(AsyncSchedule, ScheduleNeverBlocks) {
 // Argument validation: NRT_INVALID, and *ret / *req_sequence untouched.
 
 TEST(AsyncSchedule, WriteRejectsNullArguments) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 0;
   Slot s;
@@ -213,7 +213,7 @@ TEST(AsyncSchedule, WriteRejectsNullArguments) {
 }
 
 TEST(AsyncSchedule, ReadRejectsNullArguments) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 0;
   Slot s;
@@ -225,7 +225,7 @@ TEST(AsyncSchedule, ReadRejectsNullArguments) {
 }
 
 TEST(AsyncSchedule, CopyRejectsNullArguments) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor a(0, 16), b(0, 16);
   Slot s;
   EXPECT_EQ(nrta_tensor_copy(nullptr, 0, b, 0, 4, 0, 0, &s.ret, &s.seq), NRT_INVALID);
@@ -236,7 +236,7 @@ TEST(AsyncSchedule, CopyRejectsNullArguments) {
 }
 
 TEST(AsyncSchedule, ExecuteScheduleRejectsNullArguments) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(0, kModelBytes), y(0, kModelBytes);
@@ -253,7 +253,7 @@ TEST(AsyncSchedule, ExecuteScheduleRejectsNullArguments) {
 }
 
 TEST(AsyncSchedule, RejectsOutOfRangeOffsetAndSize) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor a(0, 64), b(0, 64);
   std::vector<uint8_t> buf(128);
   const uint64_t kMax = std::numeric_limits<uint64_t>::max();
@@ -279,7 +279,7 @@ TEST(AsyncSchedule, RejectsOutOfRangeOffsetAndSize) {
 }
 
 TEST(AsyncSchedule, TensorOpsRejectQueueOutsideZeroToOne) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor a(0, 16), b(0, 16);
   uint32_t v = 0;
   Slot s;
@@ -292,7 +292,7 @@ TEST(AsyncSchedule, TensorOpsRejectQueueOutsideZeroToOne) {
 }
 
 TEST(AsyncSchedule, ExecuteScheduleRejectsQueueOtherThanZero) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(0, kModelBytes), y(0, kModelBytes);
@@ -305,7 +305,7 @@ TEST(AsyncSchedule, ExecuteScheduleRejectsQueueOtherThanZero) {
 }
 
 TEST(AsyncSchedule, TensorOpsRejectBadLnc) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   uint32_t lncs = 0;
   ASSERT_EQ(nrt_get_visible_vnc_count(&lncs), NRT_SUCCESS);
   Tensor a(0, 16), b(0, 16);
@@ -320,7 +320,7 @@ TEST(AsyncSchedule, TensorOpsRejectBadLnc) {
 }
 
 TEST(AsyncSchedule, TensorOnAnotherLncIsRejected) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t1(1, 16);
   uint32_t v = 0;
   Slot s;
@@ -333,7 +333,7 @@ TEST(AsyncSchedule, TensorOnAnotherLncIsRejected) {
 }
 
 TEST(AsyncSchedule, CopyAcrossLncsIsRejected) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor a(0, 16), b(1, 16);
   Slot s;
   EXPECT_EQ(nrta_tensor_copy(a, 0, b, 0, 4, 0, 0, &s.ret, &s.seq), NRT_INVALID);
@@ -343,7 +343,7 @@ TEST(AsyncSchedule, CopyAcrossLncsIsRejected) {
 }
 
 TEST(AsyncSchedule, ExecuteScheduleRejectsSetsThatDoNotMatchTheModel) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(0, kModelBytes), y(0, kModelBytes), small(0, kModelBytes - 4), other_lnc(1, kModelBytes),
@@ -403,7 +403,7 @@ TEST(AsyncSchedule, CallsBeforeInitReturnUninitialized) {
 }
 
 TEST(AsyncSchedule, CallsInForkedChildReturnFailure) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   ASSERT_EQ(t.status(), NRT_SUCCESS);
   fflush(nullptr);
@@ -438,7 +438,7 @@ TEST(AsyncSchedule, CallsInForkedChildReturnFailure) {
 // A scheduled execution bumps its output tensors' completion counters when it completes.
 TEST(AsyncSchedule, ExecutionBumpsOutputCompletionCounter) {
   SetEnv("NRT_SIM_EXEC_TIME_US", "50000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Model m("async_scale", 0);
   ASSERT_EQ(m.status(), NRT_SUCCESS);
   Tensor x(0, kModelBytes), y(0, kModelBytes);

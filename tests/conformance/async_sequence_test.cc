@@ -1,9 +1,9 @@
 // Sequence ids and completion queries of the explicit async API (SPEC §1.6, §2 "Sequence IDs").
 #include <vector>
 
-#include "async_util.h"
+#include "nrtest.h"
 
-using namespace async_test;
+using namespace nrtest;
 
 namespace {
 
@@ -15,7 +15,7 @@ NRT_STATUS Write(nrt_tensor_t* t, const void* buf, size_t size, int lnc, int que
 
 // xu_id = lnc << 8 | queue << 4 | type in bits 63..48; the Gen0 macros' views agree.
 TEST(AsyncSequence, SeqLayoutEncodesLncQueueAndType) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t1(1, 16), t2(2, kModelBytes);
   ASSERT_EQ(t1.status(), NRT_SUCCESS);
   ASSERT_EQ(t2.status(), NRT_SUCCESS);
@@ -46,7 +46,7 @@ TEST(AsyncSequence, SeqLayoutEncodesLncQueueAndType) {
 }
 
 TEST(AsyncSequence, SeqNumbersStartAtOneAndAreConsecutivePerUnit) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   // One tensor per unit: units run in parallel, so two queues writing one tensor would race.
   Tensor a(0, 16), a1(0, 16), b(1, 16);
   uint32_t word = 1;
@@ -77,7 +77,7 @@ TEST(AsyncSequence, SeqNumbersStartAtOneAndAreConsecutivePerUnit) {
 }
 
 TEST(AsyncSequence, GetSequenceBeforeAnythingRanHasXuIdAndZero) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   uint32_t lncs = 0;
   ASSERT_EQ(nrt_get_visible_vnc_count(&lncs), NRT_SUCCESS);
   ASSERT_GE(lncs, 2u);
@@ -96,7 +96,7 @@ TEST(AsyncSequence, GetSequenceBeforeAnythingRanHasXuIdAndZero) {
 // The SDK examples' polling pattern: `completed >= last_submitted` (full 64-bit compare).
 TEST(AsyncSequence, CompletedSeqComparesWithLastSubmitted) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "20000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t word = 3;
   NRT_STATUS rets[3] = {kSentinelStatus, kSentinelStatus, kSentinelStatus};
@@ -118,7 +118,7 @@ TEST(AsyncSequence, CompletedSeqComparesWithLastSubmitted) {
 }
 
 TEST(AsyncSequence, IsCompletedOfSeqNumberZeroIsTrue) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   bool b = false;
   ASSERT_EQ(nrta_is_completed(MakeSeq(XuId(0, NRTA_XU_TENSOR_OP, 1), 0), &b), NRT_SUCCESS);
   EXPECT_TRUE(b);
@@ -128,7 +128,7 @@ TEST(AsyncSequence, IsCompletedOfSeqNumberZeroIsTrue) {
 }
 
 TEST(AsyncSequence, IsCompletedRejectsUnknownXuIdAndFutureSeq) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t word = 3;
   NRT_STATUS ret = kSentinelStatus;
@@ -148,7 +148,7 @@ TEST(AsyncSequence, IsCompletedRejectsUnknownXuIdAndFutureSeq) {
 }
 
 TEST(AsyncSequence, GetSequenceRejectsBadArguments) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   nrta_seq_t s = kSentinelSeq;
   EXPECT_EQ(nrta_get_sequence(0, NRTA_XU_TENSOR_OP, 0, nullptr), NRT_INVALID);
   EXPECT_EQ(nrta_get_sequence(200, NRTA_XU_TENSOR_OP, 0, &s), NRT_INVALID);
@@ -164,7 +164,7 @@ TEST(AsyncSequence, GetSequenceRejectsBadArguments) {
 // *ret is stored before completion is published: whenever a request is seen complete (by
 // nrta_is_completed or nrta_get_sequence) its *ret already holds the final status.
 TEST(AsyncSequence, RetIsWrittenBeforeCompletionIsObservable) {
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 64);
   constexpr int kN = 600;
   std::vector<uint32_t> bufs(kN);
@@ -202,7 +202,7 @@ TEST(AsyncSequence, RetIsWrittenBeforeCompletionIsObservable) {
 // Completion is monotonic within a unit: when request k is complete, so is every earlier one.
 TEST(AsyncSequence, CompletionIsInOrderWithinAUnit) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "2000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t word = 5;
   constexpr int kN = 20;
@@ -232,7 +232,7 @@ TEST(AsyncSequence, CompletionIsInOrderWithinAUnit) {
 // Visible cores are renumbered from 0: the LNC bits of a sequence id use the process's numbering.
 TEST(AsyncSequence, SeqUsesRenumberedVisibleCores) {
   SetEnv("NEURON_RT_VISIBLE_CORES", "2-3");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   uint32_t lncs = 0;
   ASSERT_EQ(nrt_get_visible_vnc_count(&lncs), NRT_SUCCESS);
   ASSERT_EQ(lncs, 2u);
@@ -252,7 +252,7 @@ TEST(AsyncSequence, SeqUsesRenumberedVisibleCores) {
 TEST(AsyncSequence, HighLncNumbersRoundTrip) {
   SetEnv("NRT_SIM_DEVICE_LNCS", "128");
   SetEnv("NRT_SIM_LNC_MEMORY_MB", "16");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor t(127, 16);
   ASSERT_EQ(t.status(), NRT_SUCCESS);
   uint32_t word = 1;

@@ -2,31 +2,14 @@
 // and overlap of different units. Only generous bounds.
 #include <vector>
 
-#include "async_util.h"
+#include "nrtest.h"
 
-using namespace async_test;
+using namespace nrtest;
 
 namespace {
 
-struct Req {
-  NRT_STATUS ret = kSentinelStatus;
-  nrta_seq_t seq = kSentinelSeq;
-};
-
-struct ModelIo {
-  ModelIo(const char* stem, int lnc) : m(stem, lnc), x(lnc, kModelBytes), y(lnc, kModelBytes) {
-    auto in = Iota(0);
-    EXPECT_EQ(nrt_tensor_write(x, in.data(), 0, kModelBytes), NRT_SUCCESS);
-    EXPECT_EQ(is.Add("x", x), NRT_SUCCESS);
-    EXPECT_EQ(os.Add("y", y), NRT_SUCCESS);
-  }
-  Model m;
-  Tensor x, y;
-  TensorSet is, os;
-};
-
 // Seconds from scheduling to observed completion of one execution.
-double TimeExecution(ModelIo& io) {
+double TimeExecution(AsyncModel& io) {
   Req r;
   auto t0 = Clock::now();
   EXPECT_EQ(nrta_execute_schedule(io.m, io.is, io.os, 0, &r.ret, &r.seq), NRT_SUCCESS);
@@ -39,8 +22,8 @@ double TimeExecution(ModelIo& io) {
 }  // namespace
 
 TEST(AsyncTiming, GraphDeviceTimeIsHonoured) {
-  ASYNC_INIT(rt);
-  ModelIo io("async_timed", 0);
+  NRTEST_INIT(rt);
+  AsyncModel io("async_timed", 0);
   ASSERT_EQ(io.m.status(), NRT_SUCCESS);
   for (int i = 0; i < 3; ++i) {
     double s = TimeExecution(io);
@@ -51,8 +34,8 @@ TEST(AsyncTiming, GraphDeviceTimeIsHonoured) {
 }
 
 TEST(AsyncTiming, SyncExecuteHonoursDeviceTime) {
-  ASYNC_INIT(rt);
-  ModelIo io("async_timed", 0);
+  NRTEST_INIT(rt);
+  AsyncModel io("async_timed", 0);
   ASSERT_EQ(io.m.status(), NRT_SUCCESS);
   auto t0 = Clock::now();
   ASSERT_EQ(nrt_execute(io.m, io.is, io.os), NRT_SUCCESS);
@@ -62,8 +45,8 @@ TEST(AsyncTiming, SyncExecuteHonoursDeviceTime) {
 // NRT_SIM_EXEC_TIME_US applies to graphs that declare no device time; a declared time wins.
 TEST(AsyncTiming, ExecTimeEnvAppliesOnlyToGraphsWithoutDeviceTime) {
   SetEnv("NRT_SIM_EXEC_TIME_US", "250000");
-  ASYNC_INIT(rt);
-  ModelIo plain("async_scale", 0), timed("async_timed", 1);
+  NRTEST_INIT(rt);
+  AsyncModel plain("async_scale", 0), timed("async_timed", 1);
   ASSERT_EQ(plain.m.status(), NRT_SUCCESS);
   ASSERT_EQ(timed.m.status(), NRT_SUCCESS);
   EXPECT_LT(TimeExecution(timed), 0.125) << "the graph declares 2 ms";
@@ -71,8 +54,8 @@ TEST(AsyncTiming, ExecTimeEnvAppliesOnlyToGraphsWithoutDeviceTime) {
 }
 
 TEST(AsyncTiming, NoSimulatedTimeByDefault) {
-  ASYNC_INIT(rt);
-  ModelIo io("async_scale", 0);
+  NRTEST_INIT(rt);
+  AsyncModel io("async_scale", 0);
   ASSERT_EQ(io.m.status(), NRT_SUCCESS);
   Tensor t(0, 1 << 20);
   std::vector<uint8_t> buf(1 << 20, 1);
@@ -88,7 +71,7 @@ TEST(AsyncTiming, NoSimulatedTimeByDefault) {
 
 TEST(AsyncTiming, DmaLatencyAppliesToEveryTensorOp) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "30000");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   Tensor a(0, 16), b(0, 16);
   uint32_t v = 1, got = 0;
   Req w, r, c;
@@ -111,7 +94,7 @@ TEST(AsyncTiming, DmaLatencyAppliesToEveryTensorOp) {
 // NRT_SIM_DMA_GBPS: bytes / bandwidth of simulated time (0.1 GB/s = 100 bytes/us).
 TEST(AsyncTiming, DmaBandwidthScalesWithSize) {
   SetEnv("NRT_SIM_DMA_GBPS", "0.1");
-  ASYNC_INIT(rt);
+  NRTEST_INIT(rt);
   constexpr size_t kBig = 4 << 20;  // 4 MiB -> ~42 ms
   Tensor a(0, kBig), b(0, kBig);
   std::vector<uint8_t> buf(kBig, 7);
@@ -144,8 +127,8 @@ TEST(AsyncTiming, DmaBandwidthScalesWithSize) {
 TEST(AsyncTiming, TensorOpAndComputeOverlap) {
   SetEnv("NRT_SIM_DMA_LATENCY_US", "100000");
   SetEnv("NRT_SIM_EXEC_TIME_US", "100000");
-  ASYNC_INIT(rt);
-  ModelIo io("async_scale", 0);
+  NRTEST_INIT(rt);
+  AsyncModel io("async_scale", 0);
   ASSERT_EQ(io.m.status(), NRT_SUCCESS);
   Tensor t(0, 16);
   uint32_t v = 1;
@@ -165,8 +148,8 @@ TEST(AsyncTiming, TensorOpAndComputeOverlap) {
 // Two cores' compute units overlap as well.
 TEST(AsyncTiming, ComputeUnitsOfTwoCoresOverlap) {
   SetEnv("NRT_SIM_EXEC_TIME_US", "100000");
-  ASYNC_INIT(rt);
-  ModelIo a("async_scale", 0), b("async_scale", 1);
+  NRTEST_INIT(rt);
+  AsyncModel a("async_scale", 0), b("async_scale", 1);
   ASSERT_EQ(a.m.status(), NRT_SUCCESS);
   ASSERT_EQ(b.m.status(), NRT_SUCCESS);
   Req ra, rb;
@@ -182,8 +165,8 @@ TEST(AsyncTiming, ComputeUnitsOfTwoCoresOverlap) {
 
 // Executions queued on one compute unit add up.
 TEST(AsyncTiming, ExecutionsOnOneComputeUnitAddUp) {
-  ASYNC_INIT(rt);
-  ModelIo io("async_timed", 0);
+  NRTEST_INIT(rt);
+  AsyncModel io("async_timed", 0);
   ASSERT_EQ(io.m.status(), NRT_SUCCESS);
   Req r[10];
   auto t0 = Clock::now();

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -10,23 +11,17 @@
 #include <string>
 #include <vector>
 
-#include "async_util.h"
+#include "nrtest.h"
 
-using namespace async_test;
+using namespace nrtest;
 using nlohmann::json;
 
 namespace {
 
-struct Req {
-  NRT_STATUS ret = kSentinelStatus;
-  nrta_seq_t seq = kSentinelSeq;
+// A request and what the trace should call it.
+struct LabeledReq : Req {
   std::string label;
 };
-
-bool Exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
-}
 
 // Runs a fixed workload with NRT_SIM_TRACE set, closes the runtime and parses the trace:
 //   lnc 0 tensor_op q0: write, write, read (the 2nd write fails: fault nth=2), 2 ms latency each
@@ -68,7 +63,7 @@ class AsyncTrace : public ::testing::Test {
       reqs_[5].label = "async_timed";
       for (auto& r : reqs_) ASSERT_TRUE(WaitSeq(r.seq));
     }
-    existed_before_close_ = Exists(path_);
+    existed_before_close_ = FileExists(path_);
     rt.Close();
     std::ifstream in(path_);
     ASSERT_TRUE(in.good()) << "no trace file at " << path_;
@@ -100,7 +95,7 @@ class AsyncTrace : public ::testing::Test {
 
   std::string path_;
   bool existed_before_close_ = false;
-  std::vector<Req> reqs_;
+  std::vector<LabeledReq> reqs_;
   json doc_;
   std::vector<json> xs_, instants_, meta_;
 };
@@ -123,7 +118,7 @@ TEST_F(AsyncTrace, TraceIsWrittenAtCloseAsValidJson) {
 
 TEST_F(AsyncTrace, OneCompleteEventPerRequest) {
   ASSERT_EQ(xs_.size(), reqs_.size());
-  for (const Req& r : reqs_) {
+  for (const LabeledReq& r : reqs_) {
     const json* e = XFor(r.seq);
     ASSERT_NE(e, nullptr) << "no X event for seq 0x" << std::hex << r.seq;
     EXPECT_EQ((*e)["name"], r.label);
@@ -137,7 +132,7 @@ TEST_F(AsyncTrace, OneCompleteEventPerRequest) {
 }
 
 TEST_F(AsyncTrace, StatusIsRecordedByName) {
-  for (const Req& r : reqs_) {
+  for (const LabeledReq& r : reqs_) {
     const json* e = XFor(r.seq);
     ASSERT_NE(e, nullptr);
     std::string want = r.ret == NRT_SUCCESS ? "NRT_SUCCESS" : r.ret == NRT_EXEC_OOB ? "NRT_EXEC_OOB" : "?";
@@ -147,7 +142,7 @@ TEST_F(AsyncTrace, StatusIsRecordedByName) {
 }
 
 TEST_F(AsyncTrace, PidIsLncAndTidIsTypeTimes16PlusQueue) {
-  for (const Req& r : reqs_) {
+  for (const LabeledReq& r : reqs_) {
     const json* e = XFor(r.seq);
     ASSERT_NE(e, nullptr);
     nrta_xu_id_t id = SeqXu(r.seq);

@@ -2,15 +2,16 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstring>
 #include <regex>
 #include <string>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 
 namespace {
 
-using namespace conformance;
+using namespace nrtest;
 
 uint32_t VisibleCount() {
   uint32_t n = 0;
@@ -59,33 +60,33 @@ void ExpectInitRejects(const char* var, const std::vector<std::string>& values) 
 
 TEST(ConfigEnv, VisibleCoresSingleCoreIsRenumberedFromZero) {
   setenv("NEURON_RT_VISIBLE_CORES", "3", 1);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(VisibleCount(), 1u);
   EXPECT_EQ(TotalCount(), 4u);
   ExpectUsableCores(1);
-  nrt_model_t* model = LoadModelFile(ConformanceModel("sync_add"), 0);
+  nrt_model_t* model = LoadModelFile(ModelPath("sync_add"), 0);
   ASSERT_NE(model, nullptr);
   nrt_model_info_t info{};
   size_t size_out = 0;
   ASSERT_EQ(nrt_get_model_info(model, &info, sizeof info, &size_out), NRT_SUCCESS);
   EXPECT_EQ(info.vnc, 0u) << "vnc is relative to the visible cores";
   nrt_model_t* other = nullptr;
-  std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_add"));
+  std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_add"));
   EXPECT_EQ(nrt_load(neff.data(), neff.size(), 1, -1, &other), NRT_INVALID);
   EXPECT_EQ(nrt_unload(model), NRT_SUCCESS);
 }
 
 TEST(ConfigEnv, VisibleCoresRange) {
   setenv("NEURON_RT_VISIBLE_CORES", "1-2", 1);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(VisibleCount(), 2u);
   ExpectUsableCores(2);
 }
 
 TEST(ConfigEnv, VisibleCoresRenumberedForExecution) {
   setenv("NEURON_RT_VISIBLE_CORES", "2-3", 1);
-  CONFORMANCE_INIT();
-  nrt_model_t* model = LoadModelFile(ConformanceModel("sync_add"), 1);
+  NRTEST_INIT(rt);
+  nrt_model_t* model = LoadModelFile(ModelPath("sync_add"), 1);
   ASSERT_NE(model, nullptr);
   {
     ModelIo io(model, 1);
@@ -106,21 +107,21 @@ TEST(ConfigEnv, VisibleCoresRenumberedForExecution) {
 
 TEST(ConfigEnv, VisibleCoresList) {
   setenv("NEURON_RT_VISIBLE_CORES", "2,3", 1);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(VisibleCount(), 2u);
   ExpectUsableCores(2);
 }
 
 TEST(ConfigEnv, VisibleCoresMixedRangeAndList) {
   setenv("NEURON_RT_VISIBLE_CORES", "0-1,2", 1);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(VisibleCount(), 3u);
   ExpectUsableCores(3);
 }
 
 TEST(ConfigEnv, VisibleCoresUnorderedListIsAccepted) {
   setenv("NEURON_RT_VISIBLE_CORES", "3,1,2", 1);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(VisibleCount(), 3u);
   ExpectUsableCores(3);
 }
@@ -141,13 +142,13 @@ TEST(ConfigEnv, VisibleCoresRejectedThenValidInitSucceeds) {
   setenv("NEURON_RT_VISIBLE_CORES", "0,2", 1);
   EXPECT_EQ(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""), NRT_INVALID);
   setenv("NEURON_RT_VISIBLE_CORES", "1", 1);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(VisibleCount(), 1u);
 }
 
 TEST(ConfigEnv, NumCoresLimitsVisibleCores) {
   setenv("NEURON_RT_NUM_CORES", "2", 1);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(VisibleCount(), 2u);
   EXPECT_EQ(TotalCount(), 4u);
   ExpectUsableCores(2);
@@ -161,7 +162,7 @@ TEST(ConfigEnv, CountsBeforeInitFollowNumCores) {
 
 TEST(ConfigEnv, NumCoresZeroMeansAllCores) {
   setenv("NEURON_RT_NUM_CORES", "0", 1);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(VisibleCount(), 4u);
   ExpectUsableCores(4);
 }
@@ -173,13 +174,13 @@ TEST(ConfigEnv, NumCoresBeyondAvailableOrGarbageFailsInit) {
 TEST(ConfigEnv, VisibleCoresTakePrecedenceOverNumCores) {
   setenv("NEURON_RT_NUM_CORES", "1", 1);
   setenv("NEURON_RT_VISIBLE_CORES", "0-2", 1);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(VisibleCount(), 3u);
 }
 
 TEST(ConfigEnv, LogicalNcConfig1GivesEightCores) {
   setenv("NEURON_LOGICAL_NC_CONFIG", "1", 1);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(TotalCount(), 8u);
   EXPECT_EQ(VisibleCount(), 8u);
   ExpectUsableCores(8);
@@ -190,14 +191,14 @@ TEST(ConfigEnv, LogicalNcConfig1CountsBeforeInit) {
   EXPECT_EQ(TotalCount(), 8u);
   setenv("NEURON_RT_VISIBLE_CORES", "4-7", 1);
   EXPECT_EQ(VisibleCount(), 4u);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(VisibleCount(), 4u);
   ExpectUsableCores(4);
 }
 
 TEST(ConfigEnv, LogicalNcConfig2GivesFourCores) {
   setenv("NEURON_LOGICAL_NC_CONFIG", "2", 1);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(TotalCount(), 4u);
   ExpectUsableCores(4);
 }
@@ -210,25 +211,25 @@ TEST(ConfigEnv, VisibleCoresBeyondLnc2DeviceButWithinLnc1Device) {
   setenv("NEURON_RT_VISIBLE_CORES", "5", 1);
   EXPECT_EQ(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""), NRT_INVALID) << "core 5 does not exist at LNC=2";
   setenv("NEURON_LOGICAL_NC_CONFIG", "1", 1);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(VisibleCount(), 1u);
 }
 
 TEST(ConfigEnv, BadLogLevelDoesNotFailInit) {
   setenv("NEURON_RT_LOG_LEVEL", "LOUDEST", 1);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(AllocateOn(0), NRT_SUCCESS);
 }
 
 TEST(ConfigEnv, LogLevelIsCaseInsensitive) {
   setenv("NEURON_RT_LOG_LEVEL", "warning", 1);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(AllocateOn(0), NRT_SUCCESS);
 }
 
 TEST(ConfigEnv, DefaultLogLevelLogsErrorsNamingTheFunction) {
   unsetenv("NEURON_RT_LOG_LEVEL");
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16);
   ASSERT_NE(t, nullptr);
   uint8_t buf[32];
@@ -247,7 +248,7 @@ TEST(ConfigEnv, DefaultLogLevelLogsErrorsNamingTheFunction) {
 
 TEST(ConfigEnv, QuietLogLevelSilencesErrors) {
   setenv("NEURON_RT_LOG_LEVEL", "QUIET", 1);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16);
   ASSERT_NE(t, nullptr);
   uint8_t buf[32];
@@ -299,9 +300,9 @@ void CountCallback(void*, uint32_t, uint32_t, uint64_t, NRT_STATUS) { g_callback
 
 TEST(ConfigEnv, ImplicitAsyncVariableKeepsExecuteSynchronous) {
   setenv("NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS", "3", 1);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(nrt_register_async_exec_callback(CountCallback, nullptr), NRT_SUCCESS);
-  nrt_model_t* model = LoadModelFile(ConformanceModel("sync_add"));
+  nrt_model_t* model = LoadModelFile(ModelPath("sync_add"));
   ASSERT_NE(model, nullptr);
   {
     ModelIo io(model, 0);

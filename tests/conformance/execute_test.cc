@@ -4,15 +4,16 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 
 namespace {
 
-using namespace conformance;
+using namespace nrtest;
 
 float HalfToFloat(uint16_t h) {
   const int sign = h >> 15, exp = (h >> 10) & 0x1F, man = h & 0x3FF;
@@ -38,7 +39,7 @@ class Execute : public testing::Test {
  protected:
   void SetUp() override {
     ASSERT_EQ(rt_.status(), NRT_SUCCESS);
-    add_ = LoadModelFile(ConformanceModel("sync_add"), 0);
+    add_ = LoadModelFile(ModelPath("sync_add"), 0);
     ASSERT_NE(add_, nullptr);
   }
   void TearDown() override {
@@ -46,7 +47,7 @@ class Execute : public testing::Test {
       EXPECT_EQ(nrt_unload(add_), NRT_SUCCESS);
     }
   }
-  ScopedRuntime rt_;
+  Runtime rt_;
   nrt_model_t* add_ = nullptr;
 };
 
@@ -77,7 +78,7 @@ TEST_F(Execute, NewInputsGiveNewOutputs) {
 }
 
 TEST_F(Execute, MatmulBiasReluComputed) {
-  nrt_model_t* mm = LoadModelFile(ConformanceModel("sync_matmul"), 1);
+  nrt_model_t* mm = LoadModelFile(ModelPath("sync_matmul"), 1);
   ASSERT_NE(mm, nullptr);
   {
     ModelIo io(mm, 1);
@@ -111,7 +112,7 @@ TEST_F(Execute, MatmulBiasReluComputed) {
 }
 
 TEST_F(Execute, DtypesGraphComputed) {
-  nrt_model_t* m = LoadModelFile(ConformanceModel("sync_dtypes"), 0);
+  nrt_model_t* m = LoadModelFile(ModelPath("sync_dtypes"), 0);
   ASSERT_NE(m, nullptr);
   {
     ModelIo io(m, 0);
@@ -143,7 +144,7 @@ TEST_F(Execute, DtypesGraphComputed) {
 }
 
 TEST_F(Execute, ZeroInputModelRunsWithEmptyInputSet) {
-  nrt_model_t* m = LoadModelFile(ConformanceModel("sync_const"), 0);
+  nrt_model_t* m = LoadModelFile(ModelPath("sync_const"), 0);
   ASSERT_NE(m, nullptr);
   {
     ModelIo io(m, 0);
@@ -160,7 +161,7 @@ TEST_F(Execute, ZeroInputModelRunsWithEmptyInputSet) {
 }
 
 TEST_F(Execute, OutputsTakenStraightFromAnInputCopyIt) {
-  nrt_model_t* m = LoadModelFile(ConformanceModel("sync_longname"), 0);
+  nrt_model_t* m = LoadModelFile(ModelPath("sync_longname"), 0);
   ASSERT_NE(m, nullptr);
   {
     ModelIo io(m, 0);
@@ -349,7 +350,7 @@ TEST_F(Execute, OutputCompletionCounterBumpsPerExecute) {
 }
 
 TEST_F(Execute, OutputCompletionCountsPerTensorNotPerSet) {
-  nrt_model_t* mm = LoadModelFile(ConformanceModel("sync_matmul"), 0);
+  nrt_model_t* mm = LoadModelFile(ModelPath("sync_matmul"), 0);
   ASSERT_NE(mm, nullptr);
   {
     ModelIo io(mm, 0);
@@ -400,7 +401,7 @@ TEST_F(Execute, DestroyedSetIsInvalid) {
 }
 
 TEST_F(Execute, UnloadWhileOtherThreadsExecuteIsSafe) {
-  nrt_model_t* m = LoadModelFile(ConformanceModel("sync_add"), 2);
+  nrt_model_t* m = LoadModelFile(ModelPath("sync_add"), 2);
   ASSERT_NE(m, nullptr);
   std::atomic<int> unexpected{0}, succeeded{0}, ready{0};
   std::atomic<bool> unloaded{false};
@@ -493,7 +494,7 @@ TEST_F(Execute, ManyThreadsExecuteOneModelConcurrently) {
 TEST_F(Execute, ThreadsOnEveryCoreExecuteConcurrently) {
   std::vector<nrt_model_t*> models;
   for (int vnc = 0; vnc < 4; ++vnc) {
-    models.push_back(LoadModelFile(ConformanceModel("sync_matmul"), vnc));
+    models.push_back(LoadModelFile(ModelPath("sync_matmul"), vnc));
     ASSERT_NE(models.back(), nullptr);
   }
   std::atomic<int> failures{0};

@@ -5,19 +5,20 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <thread>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 #include "nrt/nrt_async.h"
 #include "nrt/nrt_version.h"
 
 namespace {
 
-using namespace conformance;
+using namespace nrtest;
 
 // Handles the calls operate on (may be NULL or stale: the lifecycle check must come first).
 struct Handles {
@@ -107,7 +108,7 @@ void ExpectEveryCallReturns(Handles& h, NRT_STATUS expected) {
 
 // A model, a device tensor on core 0 and a tensor set holding it, created after nrt_init.
 void MakeLiveHandles(Handles& h) {
-  h.neff = ReadFileBytes(ConformanceModel("sync_add"));
+  h.neff = ReadFileBytes(ModelPath("sync_add"));
   ASSERT_FALSE(h.neff.empty());
   ASSERT_EQ(nrt_load(h.neff.data(), h.neff.size(), 0, -1, &h.model), NRT_SUCCESS);
   h.tensor = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64, "live");
@@ -118,10 +119,10 @@ void MakeLiveHandles(Handles& h) {
 
 TEST(Lifecycle, EveryCallReturnsUninitializedBeforeInit) {
   Handles h;
-  h.neff = ReadFileBytes(ConformanceModel("sync_add"));
+  h.neff = ReadFileBytes(ModelPath("sync_add"));
   ExpectEveryCallReturns(h, NRT_UNINITIALIZED);
   // The failed calls did not initialise anything: nrt_init still works afterwards.
-  ScopedRuntime rt;
+  Runtime rt;
   EXPECT_EQ(rt.status(), NRT_SUCCESS);
 }
 
@@ -144,7 +145,7 @@ TEST(Lifecycle, CountsAfterInitMatchCountsBeforeInit) {
   uint32_t before_total = 0, before_visible = 0;
   ASSERT_EQ(nrt_get_total_vnc_count(&before_total), NRT_SUCCESS);
   ASSERT_EQ(nrt_get_visible_vnc_count(&before_visible), NRT_SUCCESS);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   uint32_t total = 0, visible = 0;
   ASSERT_EQ(nrt_get_total_vnc_count(&total), NRT_SUCCESS);
   ASSERT_EQ(nrt_get_visible_vnc_count(&visible), NRT_SUCCESS);
@@ -176,7 +177,7 @@ TEST(Lifecycle, GetVersionCopiesOnlyTheRequestedSize) {
 }
 
 TEST(Lifecycle, InitIsIdempotent) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16);
   ASSERT_NE(t, nullptr);
   const uint32_t value = 0x12345678;
@@ -195,7 +196,7 @@ TEST(Lifecycle, InitWithInvalidFrameworkFailsAndCanBeRetried) {
   EXPECT_EQ(nrt_init(static_cast<nrt_framework_type_t>(77), "", ""), NRT_INVALID);
   nrt_tensor_t* t = nullptr;
   EXPECT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, "t", &t), NRT_UNINITIALIZED);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
 }
 
 TEST(Lifecycle, InitAcceptsEveryFrameworkType) {
@@ -207,7 +208,7 @@ TEST(Lifecycle, InitAcceptsEveryFrameworkType) {
 TEST(Lifecycle, EveryCallReturnsClosedAfterClose) {
   Handles h;
   {
-    ScopedRuntime rt;
+    Runtime rt;
     ASSERT_EQ(rt.status(), NRT_SUCCESS);
     MakeLiveHandles(h);
     if (HasFatalFailure()) return;
@@ -228,7 +229,7 @@ TEST(Lifecycle, OutputCompletionCallsAreNotGatedOnTheLifecycle) {
   Handles h;
   ModelIo* io = nullptr;
   {
-    ScopedRuntime rt;
+    Runtime rt;
     ASSERT_EQ(rt.status(), NRT_SUCCESS);
     MakeLiveHandles(h);
     if (HasFatalFailure()) return;
@@ -255,7 +256,7 @@ TEST(Lifecycle, CloseWithLiveObjectsReleasesThem) {
   // NRT_CLOSED and freeing them is still safe.
   Handles h;
   {
-    ScopedRuntime rt;
+    Runtime rt;
     ASSERT_EQ(rt.status(), NRT_SUCCESS);
     MakeLiveHandles(h);
     if (HasFatalFailure()) return;
@@ -297,7 +298,7 @@ int RunEveryFamilyInChild(Handles& h, std::vector<std::string>* names) {
 }
 
 TEST(Lifecycle, EveryCallReturnsFailureInForkedChild) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   Handles h;
   MakeLiveHandles(h);
   if (HasFatalFailure()) return;
@@ -326,8 +327,8 @@ int InChild(const std::function<int()>& body) {
 }
 
 TEST(Lifecycle, ForkedChildCanCallCloseAndExitNormally) {
-  CONFORMANCE_INIT();
-  nrt_model_t* model = LoadModelFile(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  nrt_model_t* model = LoadModelFile(ModelPath("sync_add"));
   ASSERT_NE(model, nullptr);
   // nrt_close in the child must not try to join the parent's threads (they do not exist there).
   EXPECT_EQ(InChild([] {
@@ -345,7 +346,7 @@ TEST(Lifecycle, ForkedChildCanCallCloseAndExitNormally) {
 }
 
 TEST(Lifecycle, ParentKeepsWorkingAfterFork) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   Handles h;
   MakeLiveHandles(h);
   if (HasFatalFailure()) return;
@@ -382,7 +383,7 @@ TEST(Lifecycle, ConcurrentInitCallsAllSucceed) {
 
 TEST(Lifecycle, CloseWhileAnotherThreadExecutes) {
   ASSERT_EQ(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""), NRT_SUCCESS);
-  nrt_model_t* model = LoadModelFile(ConformanceModel("sync_add"));
+  nrt_model_t* model = LoadModelFile(ModelPath("sync_add"));
   ASSERT_NE(model, nullptr);
   std::atomic<int> successes{0}, last{-1};
   std::atomic<bool> started{false};
@@ -409,7 +410,7 @@ TEST(Lifecycle, CloseWhileAnotherThreadExecutes) {
 }
 
 TEST(Lifecycle, InstanceInfoReportsTrn2) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_instance_info_t info;
   std::memset(&info, 0xFF, sizeof info);
   ASSERT_EQ(nrt_get_instance_info(&info, sizeof info), NRT_SUCCESS);
@@ -421,7 +422,7 @@ TEST(Lifecycle, InstanceInfoReportsTrn2) {
 }
 
 TEST(Lifecycle, InstanceInfoCopiesOnlyTheRequestedSize) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_instance_info_t info;
   std::memset(&info, 0xEE, sizeof info);
   ASSERT_EQ(nrt_get_instance_info(&info, sizeof(uint32_t)), NRT_SUCCESS);

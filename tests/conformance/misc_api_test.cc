@@ -1,16 +1,17 @@
 // The rest of nrt.h / nrt_experimental.h: raw device copies, single-rank collectives, topology
 // queries, hardware-only calls (which must fail cleanly on the simulated device).
+#include <cstring>
 #include <string>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 
 namespace {
 
-using namespace conformance;
+using namespace nrtest;
 
 TEST(MiscApi, MemcpyToDeviceWritesIntoADeviceTensor) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64, "dest");
   ASSERT_NE(t, nullptr);
   auto* va = static_cast<uint8_t*>(nrt_tensor_get_va(t));
@@ -31,7 +32,7 @@ TEST(MiscApi, MemcpyToDeviceWritesIntoADeviceTensor) {
 }
 
 TEST(MiscApi, MemcpyToFreedDeviceTensorIsInvalid) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64, "dest");
   void* va = nrt_tensor_get_va(t);
   nrt_tensor_free(&t);
@@ -40,7 +41,7 @@ TEST(MiscApi, MemcpyToFreedDeviceTensorIsInvalid) {
 }
 
 TEST(MiscApi, HardwareOnlyCallsFailCleanly) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 4096);
   int fd = -12345;
   EXPECT_NE(nrt_get_dmabuf_fd(reinterpret_cast<uint64_t>(nrt_tensor_get_va(t)), 4096, &fd), NRT_SUCCESS);
@@ -55,7 +56,7 @@ TEST(MiscApi, HardwareOnlyCallsFailCleanly) {
 }
 
 TEST(MiscApi, LibncclNetIsUnavailableWithAMessage) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   int err = 0;
   char msg[256];
   std::memset(msg, 'x', sizeof msg);
@@ -75,11 +76,11 @@ TEST(MiscApi, PoolEngineMicrocodeIsRefused) {
   nrt_ucode_info info{{blob, sizeof blob}, {blob, sizeof blob}};
   EXPECT_EQ(nrt_set_pool_eng_ucode(nullptr), NRT_INVALID);
   EXPECT_NE(nrt_set_pool_eng_ucode(&info), NRT_SUCCESS);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
 }
 
 TEST(MiscApi, TraceStartStopReturnAStatus) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   NRT_STATUS start = nrt_trace_start(true);
   EXPECT_TRUE(start == NRT_SUCCESS || start == NRT_FAILURE) << nrt_get_status_as_str(start);
   NRT_STATUS stop = nrt_trace_stop("/tmp/nrt_conformance_misc_trace.json");
@@ -88,7 +89,7 @@ TEST(MiscApi, TraceStartStopReturnAStatus) {
 }
 
 TEST(MiscApi, SingleRankBarrierAndAllGather) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(nrt_barrier(0, 0, 1), NRT_SUCCESS);
   EXPECT_EQ(nrt_barrier(3, 0, 1), NRT_SUCCESS);
   EXPECT_EQ(nrt_barrier(4, 0, 1), NRT_INVALID) << "no core 4";
@@ -103,7 +104,7 @@ TEST(MiscApi, SingleRankBarrierAndAllGather) {
 }
 
 TEST(MiscApi, SingleRankCommunicators) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(nrt_cc_global_comm_init(0, 0, 1), NRT_SUCCESS);
   EXPECT_EQ(nrt_build_global_comm(1, 0, 1), NRT_SUCCESS);
   EXPECT_EQ(nrt_cc_global_comm_init(4, 0, 1), NRT_INVALID);
@@ -112,7 +113,7 @@ TEST(MiscApi, SingleRankCommunicators) {
 }
 
 TEST(MiscApi, HostDeviceIdQueries) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   uint32_t id = 99;
   ASSERT_EQ(nrt_host_device_id_get(0, &id), NRT_SUCCESS);
   EXPECT_EQ(id, 0u);
@@ -127,7 +128,7 @@ TEST(MiscApi, HostDeviceIdQueries) {
 }
 
 TEST(MiscApi, DrainQueuedExecsReturnsAtOnce) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   for (int vnc = 0; vnc < 4; ++vnc) EXPECT_EQ(nrt_async_drain_queued_execs(vnc), NRT_SUCCESS) << vnc;
   EXPECT_EQ(nrt_async_drain_queued_execs(4), NRT_INVALID);
   EXPECT_EQ(nrt_async_drain_queued_execs(-1), NRT_INVALID);
@@ -135,8 +136,8 @@ TEST(MiscApi, DrainQueuedExecsReturnsAtOnce) {
 
 TEST(MiscApi, LoadedModelsAndTensorsAreIndependentAcrossCores) {
   // Memory, models and tensors of one core do not show up on another.
-  CONFORMANCE_INIT();
-  nrt_model_t* m = LoadModelFile(ConformanceModel("sync_add"), 3);
+  NRTEST_INIT(rt);
+  nrt_model_t* m = LoadModelFile(ModelPath("sync_add"), 3);
   ASSERT_NE(m, nullptr);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 3, 1 << 20);
   for (uint32_t vnc = 0; vnc < 3; ++vnc) {

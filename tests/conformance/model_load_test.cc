@@ -1,6 +1,7 @@
 // Models: load / unload, core choice, I/O signature, model info, malformed NEFFs, memory accounting.
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -8,11 +9,11 @@
 #include <thread>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 
 namespace {
 
-using namespace conformance;
+using namespace nrtest;
 
 std::vector<std::string> NeffsIn(const std::string& dir) {
   std::vector<std::string> out;
@@ -51,7 +52,7 @@ void ExpectRejected(const std::vector<uint8_t>& bytes, const std::string& what) 
 void PutU64(std::vector<uint8_t>& bytes, size_t offset, uint64_t v) { std::memcpy(bytes.data() + offset, &v, sizeof v); }
 
 TEST(ModelLoad, LoadsEverySampleAndConformanceModel) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   std::vector<std::string> samples = NeffsIn(SampleModelDir());
   std::vector<std::string> conformance = NeffsIn(NRTB_CONFORMANCE_MODEL_DIR);
   EXPECT_FALSE(samples.empty()) << "no sample NEFFs in " << SampleModelDir();
@@ -80,8 +81,8 @@ TEST(ModelLoad, LoadsEverySampleAndConformanceModel) {
 }
 
 TEST(ModelLoad, VncMinusOnePicksAFreeCore) {
-  CONFORMANCE_INIT();
-  std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_add"));
   std::vector<nrt_model_t*> models(4, nullptr);
   std::set<uint32_t> cores;
   for (auto& m : models) {
@@ -97,8 +98,8 @@ TEST(ModelLoad, VncMinusOnePicksAFreeCore) {
 }
 
 TEST(ModelLoad, VncMinusOneSkipsCoresWithModels) {
-  CONFORMANCE_INIT();
-  std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_add"));
   nrt_model_t *on0 = nullptr, *on1 = nullptr, *any = nullptr;
   ASSERT_EQ(nrt_load(neff.data(), neff.size(), 0, -1, &on0), NRT_SUCCESS);
   ASSERT_EQ(nrt_load(neff.data(), neff.size(), 1, -1, &on1), NRT_SUCCESS);
@@ -108,8 +109,8 @@ TEST(ModelLoad, VncMinusOneSkipsCoresWithModels) {
 }
 
 TEST(ModelLoad, ConcurrentLoadsAndUnloadsKeepCoreAccounting) {
-  CONFORMANCE_INIT();
-  const std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_matmul"));
+  NRTEST_INIT(rt);
+  const std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_matmul"));
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
@@ -140,9 +141,9 @@ TEST(ModelLoad, ConcurrentLoadsAndUnloadsKeepCoreAccounting) {
 }
 
 TEST(ModelLoad, ExplicitVncLoadsThere) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   for (int vnc = 0; vnc < 4; ++vnc) {
-    nrt_model_t* m = LoadModelFile(ConformanceModel("sync_add"), vnc);
+    nrt_model_t* m = LoadModelFile(ModelPath("sync_add"), vnc);
     ASSERT_NE(m, nullptr);
     EXPECT_EQ(ModelVnc(m), static_cast<uint32_t>(vnc));
     EXPECT_EQ(nrt_unload(m), NRT_SUCCESS);
@@ -150,10 +151,10 @@ TEST(ModelLoad, ExplicitVncLoadsThere) {
 }
 
 TEST(ModelLoad, SeveralModelsShareOneCore) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   std::vector<nrt_model_t*> models;
   for (int i = 0; i < 10; ++i) {
-    models.push_back(LoadModelFile(ConformanceModel(i % 2 ? "sync_add" : "sync_matmul"), 1));
+    models.push_back(LoadModelFile(ModelPath(i % 2 ? "sync_add" : "sync_matmul"), 1));
     ASSERT_NE(models.back(), nullptr);
   }
   EXPECT_EQ(std::set<nrt_model_t*>(models.begin(), models.end()).size(), models.size()) << "handles are distinct";
@@ -161,8 +162,8 @@ TEST(ModelLoad, SeveralModelsShareOneCore) {
 }
 
 TEST(ModelLoad, BadVncIsInvalid) {
-  CONFORMANCE_INIT();
-  std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_add"));
   for (int32_t vnc : {4, 5, -2, 1000, INT32_MIN, INT32_MAX}) {
     nrt_model_t* m = nullptr;
     EXPECT_EQ(nrt_load(neff.data(), neff.size(), vnc, -1, &m), NRT_INVALID) << "vnc " << vnc;
@@ -171,8 +172,8 @@ TEST(ModelLoad, BadVncIsInvalid) {
 }
 
 TEST(ModelLoad, VncCountIsIgnored) {
-  CONFORMANCE_INIT();
-  std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_add"));
   for (int32_t count : {-1, 0, 1, 2, 4, 100}) {
     nrt_model_t* m = nullptr;
     ASSERT_EQ(nrt_load(neff.data(), neff.size(), 3, count, &m), NRT_SUCCESS) << "vnc_count " << count;
@@ -187,8 +188,8 @@ TEST(ModelLoad, VncCountIsIgnored) {
 }
 
 TEST(ModelLoad, LoadRejectsNullArguments) {
-  CONFORMANCE_INIT();
-  std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_add"));
   nrt_model_t* m = nullptr;
   EXPECT_EQ(nrt_load(nullptr, neff.size(), 0, -1, &m), NRT_INVALID);
   EXPECT_EQ(nrt_load(neff.data(), neff.size(), 0, -1, nullptr), NRT_INVALID);
@@ -197,8 +198,8 @@ TEST(ModelLoad, LoadRejectsNullArguments) {
 }
 
 TEST(ModelLoad, LoadCopiesTheNeffBytes) {
-  CONFORMANCE_INIT();
-  std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_add"));
   nrt_model_t* m = nullptr;
   ASSERT_EQ(nrt_load(neff.data(), neff.size(), 0, -1, &m), NRT_SUCCESS);
   std::fill(neff.begin(), neff.end(), 0xCC);
@@ -215,8 +216,8 @@ TEST(ModelLoad, LoadCopiesTheNeffBytes) {
 }
 
 TEST(ModelLoad, TensorInfoListsInputsThenOutputsWithShapesAndSizes) {
-  CONFORMANCE_INIT();
-  nrt_model_t* m = LoadModelFile(ConformanceModel("sync_matmul"));
+  NRTEST_INIT(rt);
+  nrt_model_t* m = LoadModelFile(ModelPath("sync_matmul"));
   ASSERT_NE(m, nullptr);
   std::vector<IoInfo> info = GetTensorInfo(m);
   ASSERT_EQ(info.size(), 4u);
@@ -241,8 +242,8 @@ TEST(ModelLoad, TensorInfoListsInputsThenOutputsWithShapesAndSizes) {
 }
 
 TEST(ModelLoad, TensorInfoDtypesUseHardwareEncodings) {
-  CONFORMANCE_INIT();
-  nrt_model_t* m = LoadModelFile(ConformanceModel("sync_dtypes"));
+  NRTEST_INIT(rt);
+  nrt_model_t* m = LoadModelFile(ModelPath("sync_dtypes"));
   ASSERT_NE(m, nullptr);
   std::vector<IoInfo> info = GetTensorInfo(m);
   struct Expect {
@@ -273,8 +274,8 @@ TEST(ModelLoad, TensorInfoDtypesUseHardwareEncodings) {
 }
 
 TEST(ModelLoad, ZeroInputModelWithScalarOutputSignature) {
-  CONFORMANCE_INIT();
-  nrt_model_t* m = LoadModelFile(ConformanceModel("sync_const"));
+  NRTEST_INIT(rt);
+  nrt_model_t* m = LoadModelFile(ModelPath("sync_const"));
   ASSERT_NE(m, nullptr);
   std::vector<IoInfo> info = GetTensorInfo(m);
   ASSERT_EQ(info.size(), 2u);
@@ -288,8 +289,8 @@ TEST(ModelLoad, ZeroInputModelWithScalarOutputSignature) {
 }
 
 TEST(ModelLoad, MaximumLengthNamesSurviveTensorInfo) {
-  CONFORMANCE_INIT();
-  nrt_model_t* m = LoadModelFile(ConformanceModel("sync_longname"));
+  NRTEST_INIT(rt);
+  nrt_model_t* m = LoadModelFile(ModelPath("sync_longname"));
   ASSERT_NE(m, nullptr);
   nrt_tensor_info_array_t* a = nullptr;
   ASSERT_EQ(nrt_get_model_tensor_info(m, &a), NRT_SUCCESS);
@@ -304,8 +305,8 @@ TEST(ModelLoad, MaximumLengthNamesSurviveTensorInfo) {
 }
 
 TEST(ModelLoad, TensorInfoArrayIsWellFormedAndFreeable) {
-  CONFORMANCE_INIT();
-  nrt_model_t* m = LoadModelFile(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  nrt_model_t* m = LoadModelFile(ModelPath("sync_add"));
   ASSERT_NE(m, nullptr);
   nrt_tensor_info_array_t* a = nullptr;
   ASSERT_EQ(nrt_get_model_tensor_info(m, &a), NRT_SUCCESS);
@@ -335,8 +336,8 @@ TEST(ModelLoad, TensorInfoArrayIsWellFormedAndFreeable) {
 }
 
 TEST(ModelLoad, ModelInfoReportsVncAndSize) {
-  CONFORMANCE_INIT();
-  nrt_model_t* m = LoadModelFile(ConformanceModel("sync_add"), 3);
+  NRTEST_INIT(rt);
+  nrt_model_t* m = LoadModelFile(ModelPath("sync_add"), 3);
   ASSERT_NE(m, nullptr);
   nrt_model_info_t info{};
   size_t out = 0;
@@ -358,8 +359,8 @@ TEST(ModelLoad, ModelInfoReportsVncAndSize) {
 }
 
 TEST(ModelLoad, TruncatedNeffIsRejected) {
-  CONFORMANCE_INIT();
-  const std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_matmul"));
+  NRTEST_INIT(rt);
+  const std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_matmul"));
   ASSERT_GT(neff.size(), 1100u);
   for (size_t len : {size_t{1}, size_t{8}, size_t{100}, size_t{1023}, size_t{1024}, size_t{1025}, size_t{1100},
                      neff.size() / 2, neff.size() - 100, neff.size() - 1}) {
@@ -368,14 +369,14 @@ TEST(ModelLoad, TruncatedNeffIsRejected) {
 }
 
 TEST(ModelLoad, ZeroFilledNeffIsRejected) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   for (size_t len : {size_t{1}, size_t{1024}, size_t{1025}, size_t{4096}, size_t{1 << 20}}) {
     ExpectRejected(std::vector<uint8_t>(len, 0), std::to_string(len) + " zero bytes");
   }
 }
 
 TEST(ModelLoad, RandomBytesAreRejected) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   std::mt19937_64 rng(12345);
   for (int i = 0; i < 200; ++i) {
     std::vector<uint8_t> bytes(1 + rng() % 8192);
@@ -385,8 +386,8 @@ TEST(ModelLoad, RandomBytesAreRejected) {
 }
 
 TEST(ModelLoad, ValidHeaderWithRandomArchiveIsRejected) {
-  CONFORMANCE_INIT();
-  const std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  const std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_add"));
   ASSERT_GT(neff.size(), 1024u);
   std::mt19937_64 rng(777);
   for (int i = 0; i < 100; ++i) {
@@ -399,8 +400,8 @@ TEST(ModelLoad, ValidHeaderWithRandomArchiveIsRejected) {
 TEST(ModelLoad, CorruptedBytesNeverCrash) {
   // Single corrupted bytes anywhere: the load may still succeed (e.g. padding or text), but it must
   // return a status, and a model it accepts must run and unload.
-  CONFORMANCE_INIT();
-  const std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_matmul"));
+  NRTEST_INIT(rt);
+  const std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_matmul"));
   for (size_t pos = 0; pos < neff.size(); pos += 7) {
     std::vector<uint8_t> bytes = neff;
     bytes[pos] ^= 0xFF;
@@ -418,8 +419,8 @@ TEST(ModelLoad, CorruptedBytesNeverCrash) {
 }
 
 TEST(ModelLoad, NewerNeffVersionIsUnsupported) {
-  CONFORMANCE_INIT();
-  std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_add"));
   ASSERT_GT(neff.size(), 0x230u);
   std::vector<uint8_t> major3 = neff;
   PutU64(major3, 0x18, 3);
@@ -434,8 +435,8 @@ TEST(ModelLoad, NewerNeffVersionIsUnsupported) {
 }
 
 TEST(ModelLoad, BadHeaderFieldsAreInvalid) {
-  CONFORMANCE_INIT();
-  const std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  const std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_add"));
   struct Patch {
     size_t offset;
     uint64_t value;
@@ -451,16 +452,16 @@ TEST(ModelLoad, BadHeaderFieldsAreInvalid) {
 }
 
 TEST(ModelLoad, ValidLoadAfterMalformedLoadsStillWorks) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   ExpectRejected(std::vector<uint8_t>(2048, 0x5A), "0x5A bytes");
-  nrt_model_t* m = LoadModelFile(ConformanceModel("sync_add"), 0);
+  nrt_model_t* m = LoadModelFile(ModelPath("sync_add"), 0);
   ASSERT_NE(m, nullptr);
   EXPECT_EQ(nrt_unload(m), NRT_SUCCESS);
 }
 
 TEST(ModelLoad, UnloadTwiceIsInvalid) {
-  CONFORMANCE_INIT();
-  nrt_model_t* m = LoadModelFile(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  nrt_model_t* m = LoadModelFile(ModelPath("sync_add"));
   ASSERT_NE(m, nullptr);
   EXPECT_EQ(nrt_unload(m), NRT_SUCCESS);
   EXPECT_EQ(nrt_unload(m), NRT_INVALID);
@@ -468,8 +469,8 @@ TEST(ModelLoad, UnloadTwiceIsInvalid) {
 }
 
 TEST(ModelLoad, UnloadedModelHandleIsRefused) {
-  CONFORMANCE_INIT();
-  nrt_model_t* m = LoadModelFile(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  nrt_model_t* m = LoadModelFile(ModelPath("sync_add"));
   ASSERT_NE(m, nullptr);
   ModelIo io(m, 0);
   ASSERT_EQ(nrt_unload(m), NRT_SUCCESS);
@@ -482,8 +483,8 @@ TEST(ModelLoad, UnloadedModelHandleIsRefused) {
 }
 
 TEST(ModelLoad, NeffMemoryIsAccountedOnItsCore) {
-  CONFORMANCE_INIT();
-  std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_matmul"));
+  NRTEST_INIT(rt);
+  std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_matmul"));
   const uint64_t before = UsedBytes(2);
   nrt_model_t* m = nullptr;
   ASSERT_EQ(nrt_load(neff.data(), neff.size(), 2, -1, &m), NRT_SUCCESS);
@@ -495,8 +496,8 @@ TEST(ModelLoad, NeffMemoryIsAccountedOnItsCore) {
 
 TEST(ModelLoad, LoadWithoutDeviceMemoryReturnsResource) {
   setenv("NRT_SIM_LNC_MEMORY_MB", "1", 1);
-  CONFORMANCE_INIT();
-  std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_add"));
   ASSERT_LT(neff.size(), 4096u);
   nrt_tensor_t* fill = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, (1 << 20) - 100, "fill");
   ASSERT_NE(fill, nullptr);
@@ -510,8 +511,8 @@ TEST(ModelLoad, LoadWithoutDeviceMemoryReturnsResource) {
 }
 
 TEST(ModelLoad, LoadCollectivesChecksTheContext) {
-  CONFORMANCE_INIT();
-  std::vector<uint8_t> neff = ReadFileBytes(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_add"));
   nrt_model_t* m = nullptr;
   EXPECT_EQ(nrt_load_collectives(neff.data(), neff.size(), 0, -1, 1, 1, &m), NRT_INVALID) << "id not below count";
   EXPECT_EQ(nrt_load_collectives(neff.data(), neff.size(), 0, -1, 0, 0, &m), NRT_INVALID) << "count 0";

@@ -2,14 +2,14 @@
 #include <string>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 
 namespace {
 
-using namespace conformance;
+using namespace nrtest;
 
 TEST(TensorSet, AllocateAndDestroySetsPointerToNull) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_set_t* set = nullptr;
   ASSERT_EQ(nrt_allocate_tensor_set(&set), NRT_SUCCESS);
   ASSERT_NE(set, nullptr);
@@ -19,7 +19,7 @@ TEST(TensorSet, AllocateAndDestroySetsPointerToNull) {
 }
 
 TEST(TensorSet, DestroyNullAndDoubleDestroyAreSafe) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_destroy_tensor_set(nullptr);
   nrt_tensor_set_t* set = nullptr;
   nrt_destroy_tensor_set(&set);
@@ -39,7 +39,7 @@ TEST(TensorSet, DestroyNullAndDoubleDestroyAreSafe) {
 }
 
 TEST(TensorSet, AddThenGetReturnsTheTensor) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_set_t* set = nullptr;
   ASSERT_EQ(nrt_allocate_tensor_set(&set), NRT_SUCCESS);
   std::vector<nrt_tensor_t*> tensors;
@@ -57,7 +57,7 @@ TEST(TensorSet, AddThenGetReturnsTheTensor) {
 }
 
 TEST(TensorSet, AddReplacesTensorOfTheSameName) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_set_t* set = nullptr;
   ASSERT_EQ(nrt_allocate_tensor_set(&set), NRT_SUCCESS);
   nrt_tensor_t* first = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 8, "first");
@@ -73,7 +73,7 @@ TEST(TensorSet, AddReplacesTensorOfTheSameName) {
 }
 
 TEST(TensorSet, NamesAreCaseSensitiveAndExact) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_set_t* set = nullptr;
   ASSERT_EQ(nrt_allocate_tensor_set(&set), NRT_SUCCESS);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_HOST, -1, 8);
@@ -88,7 +88,7 @@ TEST(TensorSet, NamesAreCaseSensitiveAndExact) {
 }
 
 TEST(TensorSet, GetMissingNameReturnsFailureAndLeavesOutputUntouched) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_set_t* set = nullptr;
   ASSERT_EQ(nrt_allocate_tensor_set(&set), NRT_SUCCESS);
   nrt_tensor_t* sentinel = reinterpret_cast<nrt_tensor_t*>(0x5eed);
@@ -104,7 +104,7 @@ TEST(TensorSet, GetMissingNameReturnsFailureAndLeavesOutputUntouched) {
 }
 
 TEST(TensorSet, AddAndGetRejectBadArguments) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_set_t* set = nullptr;
   ASSERT_EQ(nrt_allocate_tensor_set(&set), NRT_SUCCESS);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_HOST, -1, 8);
@@ -126,7 +126,7 @@ TEST(TensorSet, AddAndGetRejectBadArguments) {
 }
 
 TEST(TensorSet, DestroyingTheSetDoesNotFreeItsTensors) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_set_t* set = nullptr;
   ASSERT_EQ(nrt_allocate_tensor_set(&set), NRT_SUCCESS);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 8);
@@ -139,7 +139,7 @@ TEST(TensorSet, DestroyingTheSetDoesNotFreeItsTensors) {
 }
 
 TEST(TensorSet, OneTensorUnderSeveralNamesAndSets) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_set_t *s1 = nullptr, *s2 = nullptr;
   ASSERT_EQ(nrt_allocate_tensor_set(&s1), NRT_SUCCESS);
   ASSERT_EQ(nrt_allocate_tensor_set(&s2), NRT_SUCCESS);
@@ -162,8 +162,8 @@ TEST(TensorSet, OneTensorUnderSeveralNamesAndSets) {
 }
 
 TEST(TensorSet, FreedTensorInSetMakesExecuteInvalid) {
-  CONFORMANCE_INIT();
-  nrt_model_t* model = LoadModelFile(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  nrt_model_t* model = LoadModelFile(ModelPath("sync_add"));
   ASSERT_NE(model, nullptr);
   {
     ModelIo io(model, 0);
@@ -183,8 +183,8 @@ TEST(TensorSet, FreedTensorInSetMakesExecuteInvalid) {
 }
 
 TEST(TensorSet, SetKeysNeedNotMatchTensorNames) {
-  CONFORMANCE_INIT();
-  nrt_model_t* model = LoadModelFile(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  nrt_model_t* model = LoadModelFile(ModelPath("sync_add"));
   ASSERT_NE(model, nullptr);
   std::vector<IoInfo> info = GetTensorInfo(model);
   ASSERT_EQ(info.size(), 3u);
@@ -205,8 +205,8 @@ TEST(TensorSet, SetKeysNeedNotMatchTensorNames) {
 }
 
 TEST(TensorSet, SameTensorAsInputTwiceIsAccepted) {
-  CONFORMANCE_INIT();
-  nrt_model_t* model = LoadModelFile(ConformanceModel("sync_add"));
+  NRTEST_INIT(rt);
+  nrt_model_t* model = LoadModelFile(ModelPath("sync_add"));
   ASSERT_NE(model, nullptr);
   {
     ModelIo io(model, 0);

@@ -3,16 +3,17 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <thread>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 
 namespace {
 
-using namespace conformance;
+using namespace nrtest;
 
 constexpr uint64_t kU64Max = std::numeric_limits<uint64_t>::max();
 
@@ -31,7 +32,7 @@ std::vector<uint8_t> Pattern(size_t n, uint8_t seed) {
 }
 
 TEST(Tensor, AllocateWriteReadEveryPlacement) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   struct Case {
     nrt_tensor_placement_t placement;
     int vnc;
@@ -54,7 +55,7 @@ TEST(Tensor, AllocateWriteReadEveryPlacement) {
 }
 
 TEST(Tensor, AllocateRejectsBadArguments) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = nullptr;
   EXPECT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 0, "zero", &t), NRT_INVALID);
   EXPECT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, "null out", nullptr), NRT_INVALID);
@@ -67,7 +68,7 @@ TEST(Tensor, AllocateRejectsBadArguments) {
 }
 
 TEST(Tensor, AllocateAcceptsNullName) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = nullptr;
   ASSERT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, nullptr, &t), NRT_SUCCESS);
   nrt_tensor_free(&t);
@@ -77,7 +78,7 @@ TEST(Tensor, AllocateAcceptsNullName) {
 
 TEST(Tensor, DeviceMemoryCapacityReturnsResourceAndRecoversAfterFree) {
   setenv("NRT_SIM_LNC_MEMORY_MB", "1", 1);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(Stats(0).bytes_limit, 1u << 20);
   nrt_tensor_t* t = nullptr;
   EXPECT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, (1u << 20) + 1, "too big", &t), NRT_RESOURCE);
@@ -103,7 +104,7 @@ TEST(Tensor, DeviceMemoryCapacityReturnsResourceAndRecoversAfterFree) {
 }
 
 TEST(Tensor, MemoryStatsAccountDeviceAllocations) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   const nrt_vnc_memory_stats_t before = Stats(2);
   EXPECT_GT(before.bytes_limit, 0u);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 2, 10000);
@@ -125,12 +126,12 @@ TEST(Tensor, MemoryStatsAccountDeviceAllocations) {
 }
 
 TEST(Tensor, MemoryStatsDefaultLimitIs24GiB) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(Stats(0).bytes_limit, 24ull << 30);
 }
 
 TEST(Tensor, MemoryStatsSizeInOutAndBadArguments) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 4096);
   nrt_vnc_memory_stats_t s;
   std::memset(&s, 0xAA, sizeof s);
@@ -148,7 +149,7 @@ TEST(Tensor, MemoryStatsSizeInOutAndBadArguments) {
 }
 
 TEST(Tensor, AllocateEmptyHasNoMemoryUntilAttached) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = nullptr;
   ASSERT_EQ(nrt_tensor_allocate_empty("empty", &t), NRT_SUCCESS);
   ASSERT_NE(t, nullptr);
@@ -162,7 +163,7 @@ TEST(Tensor, AllocateEmptyHasNoMemoryUntilAttached) {
 }
 
 TEST(Tensor, AttachBufferMakesCallerMemoryTheTensor) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   std::vector<uint32_t> buffer(64);
   std::iota(buffer.begin(), buffer.end(), 1000u);
   nrt_tensor_t* t = nullptr;
@@ -191,7 +192,7 @@ TEST(Tensor, AttachBufferMakesCallerMemoryTheTensor) {
 }
 
 TEST(Tensor, AttachBufferReplacesDeviceStorage) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   const uint64_t used_before = Stats(0).bytes_used;
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 256);
   ASSERT_NE(t, nullptr);
@@ -204,7 +205,7 @@ TEST(Tensor, AttachBufferReplacesDeviceStorage) {
 }
 
 TEST(Tensor, AttachBufferRejectsBadArguments) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = nullptr;
   ASSERT_EQ(nrt_tensor_allocate_empty("e", &t), NRT_SUCCESS);
   uint8_t buf[16];
@@ -216,7 +217,7 @@ TEST(Tensor, AttachBufferRejectsBadArguments) {
 }
 
 TEST(Tensor, SliceSharesStorageWithSource) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   for (nrt_tensor_placement_t placement : {NRT_TENSOR_PLACEMENT_DEVICE, NRT_TENSOR_PLACEMENT_HOST}) {
     nrt_tensor_t* parent = MakeTensor(placement, placement == NRT_TENSOR_PLACEMENT_DEVICE ? 1 : -1, 256, "parent");
     ASSERT_NE(parent, nullptr);
@@ -248,7 +249,7 @@ TEST(Tensor, SliceSharesStorageWithSource) {
 }
 
 TEST(Tensor, SliceOffsetsCompose) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* parent = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 1024, "parent");
   ASSERT_NE(parent, nullptr);
   std::vector<uint8_t> data = Pattern(1024, 3);
@@ -271,7 +272,7 @@ TEST(Tensor, SliceOffsetsCompose) {
 }
 
 TEST(Tensor, SliceOutlivesFreedSource) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* parent = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 128, "parent");
   ASSERT_NE(parent, nullptr);
   std::vector<uint8_t> data = Pattern(128, 11);
@@ -290,7 +291,7 @@ TEST(Tensor, SliceOutlivesFreedSource) {
 }
 
 TEST(Tensor, SliceRejectsBadRanges) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* parent = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 100, "parent");
   ASSERT_NE(parent, nullptr);
   nrt_tensor_t* s = nullptr;
@@ -312,7 +313,7 @@ TEST(Tensor, SliceRejectsBadRanges) {
 }
 
 TEST(Tensor, ReadWriteBoundsAreChecked) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64);
   ASSERT_NE(t, nullptr);
   std::vector<uint8_t> data = Pattern(64, 5);
@@ -340,7 +341,7 @@ TEST(Tensor, ReadWriteBoundsAreChecked) {
 }
 
 TEST(Tensor, MemsetBoundsAndByteValue) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 32);
   ASSERT_NE(t, nullptr);
   ASSERT_EQ(nrt_tensor_memset(t, 4, 0x1AB, 8), NRT_SUCCESS);
@@ -359,7 +360,7 @@ TEST(Tensor, MemsetBoundsAndByteValue) {
 }
 
 TEST(Tensor, CopyBoundsAreChecked) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* src = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64, "src");
   nrt_tensor_t* dst = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 32, "dst");
   ASSERT_TRUE(src && dst);
@@ -384,7 +385,7 @@ TEST(Tensor, CopyBoundsAreChecked) {
 }
 
 TEST(Tensor, CopyBetweenDeviceTensorsOnDifferentCoresIsInvalid) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* a = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, "a");
   nrt_tensor_t* b = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 1, 16, "b");
   ASSERT_TRUE(a && b);
@@ -397,7 +398,7 @@ TEST(Tensor, CopyBetweenDeviceTensorsOnDifferentCoresIsInvalid) {
 }
 
 TEST(Tensor, CopyBetweenHostAndDeviceOrSameCoreWorks) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* d0 = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, "d0");
   nrt_tensor_t* d0b = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, "d0b");
   nrt_tensor_t* d3 = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 3, 16, "d3");
@@ -415,7 +416,7 @@ TEST(Tensor, CopyBetweenHostAndDeviceOrSameCoreWorks) {
 }
 
 TEST(Tensor, WriteBatchAndReadBatchAcrossTensors) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* a = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64, "a");
   nrt_tensor_t* b = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 2, 64, "b");
   ASSERT_TRUE(a && b);
@@ -447,7 +448,7 @@ TEST(Tensor, WriteBatchAndReadBatchAcrossTensors) {
 }
 
 TEST(Tensor, WriteBatchWithOneBadOpChangesNothing) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* a = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64, "a");
   nrt_tensor_t* b = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64, "b");
   ASSERT_TRUE(a && b);
@@ -477,7 +478,7 @@ TEST(Tensor, WriteBatchWithOneBadOpChangesNothing) {
 }
 
 TEST(Tensor, ReadBatchWithOneBadOpChangesNothing) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* a = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64, "a");
   ASSERT_NE(a, nullptr);
   WriteAll(a, Pattern(64, 77));
@@ -491,7 +492,7 @@ TEST(Tensor, ReadBatchWithOneBadOpChangesNothing) {
 }
 
 TEST(Tensor, BatchWithFreedTensorIsInvalid) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* a = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64, "a");
   nrt_tensor_t* gone = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64, "gone");
   ASSERT_TRUE(a && gone);
@@ -506,7 +507,7 @@ TEST(Tensor, BatchWithFreedTensorIsInvalid) {
 }
 
 TEST(Tensor, GetVaPointsAtTheData) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   for (nrt_tensor_placement_t placement :
        {NRT_TENSOR_PLACEMENT_DEVICE, NRT_TENSOR_PLACEMENT_HOST, NRT_TENSOR_PLACEMENT_VIRTUAL}) {
     nrt_tensor_t* t = MakeTensor(placement, placement == NRT_TENSOR_PLACEMENT_DEVICE ? 0 : -1, 32);
@@ -527,12 +528,12 @@ TEST(Tensor, GetVaPointsAtTheData) {
 }
 
 TEST(Tensor, GetSizeOfNullIsZero) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   EXPECT_EQ(nrt_tensor_get_size(nullptr), 0u);
 }
 
 TEST(Tensor, DeviceAllocationInfoDescribesDeviceTensors) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* d = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 1, 4096, "d");
   nrt_tensor_t* d2 = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 1, 4096, "d2");
   nrt_tensor_t* h = MakeTensor(NRT_TENSOR_PLACEMENT_HOST, -1, 4096, "h");
@@ -551,7 +552,7 @@ TEST(Tensor, DeviceAllocationInfoDescribesDeviceTensors) {
 }
 
 TEST(Tensor, DeviceAllocationInfoOfASlice) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* d = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 4096, "d");
   nrt_tensor_t* s = nullptr;
   ASSERT_EQ(nrt_tensor_allocate_slice(d, 1024, 512, "s", &s), NRT_SUCCESS);
@@ -566,7 +567,7 @@ TEST(Tensor, DeviceAllocationInfoOfASlice) {
 }
 
 TEST(Tensor, GetLncIndexReportsTheCore) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   for (int vnc = 0; vnc < 4; ++vnc) {
     nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, vnc, 8);
     int lnc = -7;
@@ -584,7 +585,7 @@ TEST(Tensor, GetLncIndexReportsTheCore) {
 }
 
 TEST(Tensor, FreeNullAndDoubleFreeAreSafe) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_free(nullptr);
   nrt_tensor_t* t = nullptr;
   nrt_tensor_free(&t);
@@ -606,7 +607,7 @@ TEST(Tensor, FreeNullAndDoubleFreeAreSafe) {
 }
 
 TEST(Tensor, CheckOutputCompletionTimesOutQuickly) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64);
   ASSERT_NE(t, nullptr);
   EXPECT_EQ(nrt_tensor_check_output_completion(t, 0, 0), NRT_SUCCESS) << "count 0 is reached at once";
@@ -622,7 +623,7 @@ TEST(Tensor, CheckOutputCompletionTimesOutQuickly) {
 }
 
 TEST(Tensor, HugeAllocationsReturnResource) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = nullptr;
   EXPECT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, kU64Max, "max", &t), NRT_RESOURCE);
   EXPECT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, (24ull << 30) + 1, "limit + 1", &t), NRT_RESOURCE);
@@ -632,7 +633,7 @@ TEST(Tensor, HugeAllocationsReturnResource) {
 }
 
 TEST(Tensor, MemsetUsesTheLowByteOfNegativeValues) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_HOST, -1, 8);
   ASSERT_EQ(nrt_tensor_memset(t, 0, -1, 8), NRT_SUCCESS);
   EXPECT_EQ(ReadAll<uint8_t>(t), std::vector<uint8_t>(8, 0xFF));
@@ -640,7 +641,7 @@ TEST(Tensor, MemsetUsesTheLowByteOfNegativeValues) {
 }
 
 TEST(Tensor, CheckOutputCompletionOfFreedTensorIsInvalid) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 8);
   nrt_tensor_t* stale = t;
   nrt_tensor_free(&t);
@@ -649,7 +650,7 @@ TEST(Tensor, CheckOutputCompletionOfFreedTensorIsInvalid) {
 }
 
 TEST(Tensor, ConcurrentAllocateAndFreeKeepAccountingExact) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
   for (int th = 0; th < 6; ++th) {

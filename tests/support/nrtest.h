@@ -1,0 +1,26 @@
+// nrtest: the public-API test kit of nrt-bridge (GoogleTest, the public headers and POSIX only), used by the
+// conformance, shim and migrate tests. Include this, or only the part you need:
+//   nrtest/runtime.h         Runtime (nrt_init/nrt_close), NRTEST_INIT(rt)
+//   nrtest/tensor.h          Tensor, TensorSet, MakeTensor, ReadAll/WriteAll, ReadFloats
+//   nrtest/model.h           Model, LoadModelFile, GetTensorInfo, ModelIo, the async_* model helpers
+//   nrtest/request.h         Req, sentinels, XuId/MakeSeq/SeqNum, WaitSeq/WaitUnit/CompletedNum
+//   nrtest/eventfd.h         EventFd, Readable, ReadEventFd, DrainEventFd, FdOpen
+//   nrtest/stderr_capture.h  StderrCapture, LinesWith
+//   nrtest/subprocess.h      RunSelf (a test of this binary in a fresh process), RunInFork, ChildResult
+//   nrtest/paths.h           TempPath, ReadText, ReadFileBytes, WriteFile, ModelPath, SampleModelDir
+//   nrtest/env.h             SetEnv, UnsetEnv, ScopedEnv
+//   nrtest/time.h            Clock, SecondsSince, WaitUntil, kGenerousTimeoutS
+//   nrtest/process.h         OpenFdCount, ThreadCount, RssKb
+#pragma once
+
+#include "nrtest/env.h"
+#include "nrtest/eventfd.h"
+#include "nrtest/model.h"
+#include "nrtest/paths.h"
+#include "nrtest/process.h"
+#include "nrtest/request.h"
+#include "nrtest/runtime.h"
+#include "nrtest/stderr_capture.h"
+#include "nrtest/subprocess.h"
+#include "nrtest/tensor.h"
+#include "nrtest/time.h"
