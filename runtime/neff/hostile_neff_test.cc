@@ -20,8 +20,21 @@
 namespace nrtb {
 namespace {
 
-constexpr double kMaxSeconds = 5.0;
-constexpr long kMaxPeakGrowthKiB = 160 << 10;
+// Sanitizers slow parsing down and hold freed memory in quarantine: the bounds stretch by this much.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr int kSanitizerSlack = 4;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr int kSanitizerSlack = 4;
+#else
+constexpr int kSanitizerSlack = 1;
+#endif
+#else
+constexpr int kSanitizerSlack = 1;
+#endif
+
+constexpr double kMaxSeconds = 5.0 * kSanitizerSlack;
+constexpr long kMaxPeakGrowthKiB = (160 << 10) * kSanitizerSlack;
 
 struct ChildOutcome {
   int status = -1;  // NRT_STATUS, or -1 for an exception that is not an Error
@@ -126,15 +139,16 @@ TEST(HostileNeff, HugeVarTableInDefJsonIsRefused) {
       "sg00/def.json: more than 1048576 JSON elements");
 }
 
-// What the runtime does not read of def.json is dropped while parsing and costs no memory: 40 MiB of
-// empty objects outside `var` parse within the bounds and the file is accepted.
+// What the runtime does not read of def.json is dropped while parsing and costs no memory: 13 MiB of
+// empty objects (4.5M, far over the element cap) outside `var` parse within the bounds and are accepted.
 TEST(HostileNeff, UnreadDefJsonMembersCostNoMemory) {
-  const std::string def = "{\"dma_queue\": [" + Repeat("{},", 13000000) + "{}], \"var\": {}}";
+  const std::string def = "{\"dma_queue\": [" + Repeat("{},", 4500000) + "{}], \"var\": {}}";
   const std::string image = NeffWith("./sg00/def.json", def);
   const ChildOutcome o = RunInChild([&] { ParseNeff(image.data(), image.size()); });
   EXPECT_EQ(o.status, NRT_SUCCESS) << o.message;
   EXPECT_LT(o.peak_growth_kib, kMaxPeakGrowthKiB);
-  std::printf("[ measured ] %zu-byte NEFF, 40 MiB def.json: %.3f s, peak RSS +%ld KiB\n", image.size(), o.seconds,
+  EXPECT_LT(o.seconds, kMaxSeconds);
+  std::printf("[ measured ] %zu-byte NEFF, 13 MiB def.json: %.3f s, peak RSS +%ld KiB\n", image.size(), o.seconds,
               o.peak_growth_kib);
 }
 
