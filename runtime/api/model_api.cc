@@ -33,6 +33,7 @@ NRT_STATUS Load(const char* api, const void* neff_bytes, size_t size, int32_t vn
     options.pool = lnc.pool();
     ModelRef m = LoadModel(neff_bytes, size, options);
     lnc.loaded_models.fetch_add(1);
+    TraceModelEvent(d.tracer(), TraceKind::kModelLoad, m->lnc(), m->id(), m->name());
     if (LogEnabled(LogLevel::kInfo)) {
       LogLine(LogLevel::kInfo, api, "loaded model \"%s\" (id %u) on logical core %u: %zu input(s), %zu output(s), %s",
               m->name().c_str(), m->id(), m->lnc(), m->inputs().size(), m->outputs().size(),
@@ -48,12 +49,14 @@ NRT_STATUS Execute(const char* api, nrt_model_t* model, const nrt_tensor_set_t* 
   return Guarded(api, [&] {
     Device& d = RequireDevice();
     ModelRef m = GetModel(model, "model");
-    auto inputs = BindTensors(*m, *GetTensorSet(input_set, "input_set"), false);
-    auto outputs = BindTensors(*m, *GetTensorSet(output_set, "output_set"), true);
+    auto in_set = GetTensorSet(input_set, "input_set");
+    auto out_set = GetTensorSet(output_set, "output_set");
+    // Bound as nrta_execute_schedule binds: the sets' tensors cannot be re-attached while being checked.
+    BoundSets bound = BindSets(*m, *in_set, *out_set);
     ExecUnit* unit = RequireLnc(d, m->lnc(), "model core").Unit(XuType::kCompute, 0);
     if (unit == nullptr) ThrowStatus(NRT_CLOSED, "runtime closed");
     // Through the model's compute unit, so it is ordered with nrta_execute_schedule on that core.
-    return unit->RunSync(MakeExecution(api, std::move(m), std::move(inputs), std::move(outputs)));
+    return unit->RunSync(MakeExecution(api, std::move(m), std::move(bound.inputs), std::move(bound.outputs)));
   });
 }
 
@@ -89,6 +92,7 @@ NRTB_EXPORT NRT_STATUS nrt_unload(nrt_model_t* model) {
               m->name().c_str(), n);
     }
     if (Lnc* l = d.lnc(m->lnc())) l->loaded_models.fetch_sub(1);
+    TraceModelEvent(d.tracer(), TraceKind::kModelUnload, m->lnc(), m->id(), m->name());
     return NRT_SUCCESS;
   });
 }

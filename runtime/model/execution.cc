@@ -14,10 +14,8 @@ namespace {
 class Execution final : public Work {
  public:
   Execution(const char* api, ModelRef model, std::vector<TensorRef> inputs, std::vector<TensorRef> outputs)
-      : api_(api), model_(std::move(model)), inputs_(std::move(inputs)), outputs_(std::move(outputs)) {
+      : api_(api), model_(std::move(model)), inputs_(Use(std::move(inputs))), outputs_(Use(std::move(outputs))) {
     model_->in_flight().Enter();
-    for (auto& t : inputs_) t->in_flight.fetch_add(1, std::memory_order_relaxed);
-    for (auto& t : outputs_) t->in_flight.fetch_add(1, std::memory_order_relaxed);
   }
   ~Execution() override {
     if (!finished_) Release();
@@ -48,6 +46,7 @@ class Execution final : public Work {
   }
   uint64_t SimulatedNs() const override { return model_->device_time_ns(); }
   const char* Label() const override { return model_->name().c_str(); }
+  uint32_t ModelId() const override { return model_->id(); }
   void Finish(NRT_STATUS) override {
     // Counted even for failed executions: an application waiting on the counter must wake up.
     for (auto& t : outputs_) BumpOutputCompletion(*t);
@@ -56,15 +55,23 @@ class Execution final : public Work {
   }
 
  private:
+  // The tensors are counted (and their layout held) through TensorUse, as tensor ops count theirs.
+  static std::vector<TensorUse> Use(std::vector<TensorRef> tensors) {
+    std::vector<TensorUse> uses;
+    uses.reserve(tensors.size());
+    for (TensorRef& t : tensors) uses.emplace_back(std::move(t));
+    return uses;
+  }
+
   void Release() {
     model_->in_flight().Leave();
-    for (auto& t : inputs_) t->in_flight.fetch_sub(1, std::memory_order_relaxed);
-    for (auto& t : outputs_) t->in_flight.fetch_sub(1, std::memory_order_relaxed);
+    for (auto& t : inputs_) t.Release();
+    for (auto& t : outputs_) t.Release();
   }
 
   const char* const api_;  // the public function that made it, for its log lines
   ModelRef model_;
-  std::vector<TensorRef> inputs_, outputs_;
+  std::vector<TensorUse> inputs_, outputs_;
   bool finished_ = false;
 };
 

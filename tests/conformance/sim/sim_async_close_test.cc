@@ -1,0 +1,173 @@
+// nrt_close with work in flight: returns promptly, every request gets a status; afterwards every
+// async call returns NRT_CLOSED.
+// This file: the cases that need the simulator (NRT_SIM_*); the portable ones are in
+// portable/async_close_test.cc.
+#include <atomic>
+#include <deque>
+#include <thread>
+#include <vector>
+
+#include "nrtest.h"
+
+using namespace nrtest;
+
+namespace {
+
+// Per unit, statuses are a run of NRT_SUCCESS followed by NRT_CLOSED (requests run in order; the
+// ones not started at close are failed with NRT_CLOSED).
+void ExpectSuccessThenClosed(const std::vector<Req>& reqs, const char* unit) {
+  bool closed_seen = false;
+  for (size_t i = 0; i < reqs.size(); ++i) {
+    NRT_STATUS s = reqs[i].ret;
+    ASSERT_NE(s, kSentinelStatus) << unit << " request " << i + 1 << " has no status after nrt_close";
+    ASSERT_TRUE(s == NRT_SUCCESS || s == NRT_CLOSED) << unit << " request " << i + 1 << ": " << s;
+    if (s == NRT_CLOSED) closed_seen = true;
+    if (closed_seen) {
+      EXPECT_EQ(s, NRT_CLOSED) << unit << " request " << i + 1 << " ran after an unstarted one";
+    }
+  }
+}
+
+}  // namespace
+
+TEST(AsyncClose, CloseWithQueuedSlowRequestsReturnsAndSetsEveryRet) {
+  SetEnv("NRT_SIM_DMA_LATENCY_US", "200000");
+  SetEnv("NRT_SIM_EXEC_TIME_US", "200000");
+  NRTEST_INIT(rt);
+  Model m("async_scale", 1);
+  ASSERT_EQ(m.status(), NRT_SUCCESS);
+  Tensor t0(0, 64), x(1, kModelBytes), y(1, kModelBytes);
+  TensorSet is, os;
+  ASSERT_EQ(is.Add("x", x), NRT_SUCCESS);
+  ASSERT_EQ(os.Add("y", y), NRT_SUCCESS);
+  std::vector<Req> q0(20), q1(10), ex(8);
+  std::vector<uint8_t> buf(64, 1), back(64);
+  for (auto& r : q0) ASSERT_EQ(nrta_tensor_write(t0, buf.data(), 0, 64, 0, 0, &r.ret, &r.seq), NRT_SUCCESS);
+  for (auto& r : q1) ASSERT_EQ(nrta_tensor_read(back.data(), t0, 0, 64, 0, 1, &r.ret, &r.seq), NRT_SUCCESS);
+  for (auto& r : ex) ASSERT_EQ(nrta_execute_schedule(m, is, os, 0, &r.ret, &r.seq), NRT_SUCCESS);
+  SleepMs(20);
+  auto t = Clock::now();
+  rt.Close();
+  EXPECT_LT(SecondsSince(t), 1.0) << "nrt_close waited for the queued simulated time";
+  ExpectSuccessThenClosed(q0, "tensor_op q0");
+  ExpectSuccessThenClosed(q1, "tensor_op q1");
+  ExpectSuccessThenClosed(ex, "compute");
+  EXPECT_EQ(q0.back().ret, NRT_CLOSED);
+  EXPECT_EQ(q1.back().ret, NRT_CLOSED);
+  EXPECT_EQ(ex.back().ret, NRT_CLOSED);
+}
+
+// The running request's simulated time is cut short.
+TEST(AsyncClose, CloseCutsTheRunningRequestShort) {
+  SetEnv("NRT_SIM_DMA_LATENCY_US", "30000000");  // 30 s
+  NRTEST_INIT(rt);
+  Tensor t(0, 16);
+  uint32_t v = 1;
+  Req r;
+  ASSERT_EQ(nrta_tensor_write(t, &v, 0, 4, 0, 0, &r.ret, &r.seq), NRT_SUCCESS);
+  SleepMs(20);
+  auto t0 = Clock::now();
+  rt.Close();
+  EXPECT_LT(SecondsSince(t0), 1.0);
+  EXPECT_TRUE(r.ret == NRT_SUCCESS || r.ret == NRT_CLOSED) << r.ret;
+}
+
+// Schedulers racing with nrt_close: each call returns SUCCESS, QUEUE_FULL or CLOSED, and every
+// accepted request gets a status.
+TEST(AsyncClose, SchedulersRacingWithCloseAllGetStatuses) {
+  SetEnv("NRT_SIM_DMA_LATENCY_US", "500");
+  NRTEST_INIT(rt);
+  Tensor t0(0, 16), t1(1, 16);
+  constexpr int kThreads = 4;
+  std::vector<std::deque<Req>> reqs(kThreads);  // deque: stable addresses
+  std::atomic<int> bad_status{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      nrt_tensor_t* t = i % 2 == 0 ? t0.get() : t1.get();
+      int lnc = i % 2, queue = i / 2;
+      static const uint32_t v = 1;
+      while (!go.load()) std::this_thread::yield();
+      while (true) {
+        reqs[i].emplace_back();
+        Req& r = reqs[i].back();
+        NRT_STATUS s = nrta_tensor_write(t, &v, 0, 4, lnc, queue, &r.ret, &r.seq);
+        if (s == NRT_SUCCESS) continue;
+        reqs[i].pop_back();
+        if (s == NRT_CLOSED) break;
+        if (s != NRT_QUEUE_FULL) {
+          bad_status = s;
+          break;
+        }
+        std::this_thread::yield();
+      }
+    });
+  }
+  go = true;
+  SleepMs(50);
+  rt.Close();
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(bad_status.load(), 0);
+  size_t total = 0;
+  for (auto& q : reqs) {
+    for (const Req& r : q) {
+      ++total;
+      ASSERT_TRUE(r.ret == NRT_SUCCESS || r.ret == NRT_CLOSED) << r.ret;
+    }
+  }
+  EXPECT_GT(total, 0u);
+}
+
+// A request hanging (fault action=hang, default 30 s timeout) does not hold up nrt_close.
+TEST(AsyncClose, CloseCutsAHungRequestShort) {
+  SetEnv("NRT_SIM_FAULTS", "xu=tensor_op,nth=1,action=hang");
+  NRTEST_INIT(rt);
+  Tensor t(0, 16);
+  uint32_t v = 1;
+  Req hung, queued;
+  ASSERT_EQ(nrta_tensor_write(t, &v, 0, 4, 0, 0, &hung.ret, &hung.seq), NRT_SUCCESS);
+  ASSERT_EQ(nrta_tensor_write(t, &v, 0, 4, 0, 0, &queued.ret, &queued.seq), NRT_SUCCESS);
+  SleepMs(20);
+  auto t0 = Clock::now();
+  rt.Close();
+  EXPECT_LT(SecondsSince(t0), 1.0);
+  EXPECT_NE(hung.ret, kSentinelStatus);
+  EXPECT_NE(hung.ret, NRT_SUCCESS) << "a hung request cannot succeed";
+  EXPECT_TRUE(queued.ret == NRT_CLOSED || queued.ret == NRT_EXEC_UNIT_UNRECOVERABLE) << queued.ret;
+}
+
+// Synchronous executions racing with nrt_close return SUCCESS or NRT_CLOSED; close waits for them.
+TEST(AsyncClose, SyncExecutesRacingWithClose) {
+  SetEnv("NRT_SIM_EXEC_TIME_US", "2000");
+  NRTEST_INIT(rt);
+  Model m("async_scale", 0);
+  ASSERT_EQ(m.status(), NRT_SUCCESS);
+  Tensor x(0, kModelBytes), y(0, kModelBytes);
+  TensorSet is, os;
+  ASSERT_EQ(is.Add("x", x), NRT_SUCCESS);
+  ASSERT_EQ(os.Add("y", y), NRT_SUCCESS);
+  std::atomic<int> bad{0}, ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 3; ++i) {
+    threads.emplace_back([&] {
+      while (true) {
+        NRT_STATUS s = nrt_execute(m, is, os);
+        if (s == NRT_SUCCESS) {
+          ok++;
+          continue;
+        }
+        if (s != NRT_CLOSED) bad = s;
+        break;
+      }
+    });
+  }
+  Req r[4];
+  for (auto& q : r) ASSERT_EQ(nrta_execute_schedule(m, is, os, 0, &q.ret, &q.seq), NRT_SUCCESS);
+  SleepMs(30);
+  rt.Close();
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_GT(ok.load(), 0);
+  for (auto& q : r) EXPECT_TRUE(q.ret == NRT_SUCCESS || q.ret == NRT_CLOSED) << q.ret;
+}
