@@ -147,4 +147,21 @@ TEST(SimHbmMmap, ANewTensorReadsZeroEvenWhereAFreedOneWasWritten) {
   nrt_tensor_free(&t);
 }
 
+TEST(SimHbmMmap, CloseReturnsTheDeviceMemorysPhysicalPages) {
+  constexpr size_t kBytes = size_t{256} << 20;
+  int64_t before_kb = 0, written_kb = 0;
+  {
+    NRTEST_INIT(rt);
+    before_kb = nrtest::RssKb();
+    nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, kBytes, "big");
+    ASSERT_NE(t, nullptr);
+    ASSERT_EQ(nrt_tensor_memset(t, 0, 0x11, kBytes), NRT_SUCCESS);  // touches every page, no host copy
+    written_kb = nrtest::RssKb();
+    EXPECT_GE(written_kb - before_kb, 200 * 1024) << "device memory is real memory once written";
+    // Left allocated on purpose: nrt_close must release it anyway.
+  }
+  EXPECT_LE(nrtest::RssKb(), written_kb - 200 * 1024) << "nrt_close returned the pages (before " << before_kb
+                                                      << " KiB, written " << written_kb << " KiB)";
+}
+
 }  // namespace
