@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "runtime/core/compute_interrupt.h"
 #include "runtime/core/error.h"
 #include "runtime/core/log.h"
 #include "runtime/neff/element.h"
@@ -199,6 +200,8 @@ void Graph::Run(const void* const* inputs, void* const* outputs) const {
   const auto arena = std::make_unique_for_overwrite<std::byte[]>(arena_bytes_);
   std::array<const void*, kMaxNodeInputs> args{};
   for (const Node& node : nodes_) {
+    // Between nodes too: a graph of many small nodes must stop at the deadline as well.
+    CheckComputeInterrupt();
     for (size_t i = 0; i < node.inputs.size(); ++i) args[i] = Locate(values_[node.inputs[i]], inputs, arena.get());
     try {
       RunOp(node.op, args.data(), arena.get() + values_[node.output].location);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks that the linker version script lists exactly the functions the public headers declare,
 # each in the right node: nrt_async.h -> NRT_3.0.0; nrt.h, nrt_experimental.h, nrt_version.h,
-# nrt_status.h and the auxiliary headers (HEADERS_V2 below) -> NRT_2.0.0. Also checks the script's shape (local: * in NRT_2.0.0, NRT_3.0.0
+# nrt_status.h, nrt_profile.h, nrt_sys_trace.h and the auxiliary headers (HEADERS_V2 below) -> NRT_2.0.0. Also checks the script's shape (local: * in NRT_2.0.0, NRT_3.0.0
 # inheriting NRT_2.0.0).
 #
 #   check_map.sh <include-dir> <libnrt.map> [<libnrt.symbols>]
@@ -17,7 +17,7 @@ usage() {
   exit 2
 }
 
-HEADERS_V2=(nrt_status.h nrt.h nrt_experimental.h nrt_version.h)
+HEADERS_V2=(nrt_status.h nrt.h nrt_experimental.h nrt_version.h nrt_profile.h nrt_sys_trace.h)
 HEADERS_V3=(nrt_async.h)
 # The SDK's auxiliary headers: debug stream, async send/receive, and the hardware interfaces
 # (nec_* and nds_* functions share NRT_2.0.0 with nrt_*).

@@ -215,10 +215,9 @@ TEST(ConfigEnv, VisibleCoresBeyondLnc2DeviceButWithinLnc1Device) {
   EXPECT_EQ(VisibleCount(), 1u);
 }
 
-TEST(ConfigEnv, BadLogLevelDoesNotFailInit) {
+TEST(ConfigEnv, BadLogLevelFailsInit) {
   setenv("NEURON_RT_LOG_LEVEL", "LOUDEST", 1);
-  NRTEST_INIT(rt);
-  EXPECT_EQ(AllocateOn(0), NRT_SUCCESS);
+  EXPECT_EQ(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""), NRT_INVALID);
 }
 
 TEST(ConfigEnv, LogLevelIsCaseInsensitive) {
@@ -325,13 +324,6 @@ TEST(ConfigEnv, ImplicitAsyncVariableKeepsExecuteSynchronous) {
   }
   EXPECT_EQ(g_callbacks.load(), 0) << "the implicit-async callback must not be called without the shim";
   EXPECT_EQ(nrt_unload(model), NRT_SUCCESS);
-}
-
-TEST(ConfigEnv, MalformedSimulatorVariablesFailInit) {
-  ExpectInitRejects("NRT_SIM_LNC_MEMORY_MB", {"0", "lots", "-5"});
-  ExpectInitRejects("NRT_SIM_QUEUE_DEPTH", {"0", "deep"});
-  ExpectInitRejects("NEURON_RT_EXEC_TIMEOUT", {"soon", "-1", "inf"});
-  ExpectInitRejects("NRT_SIM_DEVICE_LNCS", {"0", "129"});
 }
 
 }  // namespace
