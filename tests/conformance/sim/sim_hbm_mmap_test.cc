@@ -1,7 +1,10 @@
 // nrt_get_hbm_mmap_va on the simulated device: device 0 has one HBM region per visible logical core,
 // the range that core's device tensors are carved from, so the mapping aliases their bytes.
 // Simulator-specific (a device tensor has a host address, and NRT_SIM_LNC_MEMORY_MB sets capacity).
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <random>
 #include <utility>
@@ -147,11 +150,13 @@ TEST(SimHbmMmap, ANewTensorReadsZeroEvenWhereAFreedOneWasWritten) {
   nrt_tensor_free(&t);
 }
 
-TEST(SimHbmMmap, CloseReturnsTheDeviceMemorysPhysicalPages) {
+TEST(SimHbmMmap, CloseReturnsThePhysicalPagesAndUnmapsTheRange) {
   constexpr size_t kBytes = size_t{256} << 20;
   int64_t before_kb = 0, written_kb = 0;
+  Hbm hbm;
   {
     NRTEST_INIT(rt);
+    hbm = MapHbm(0);
     before_kb = nrtest::RssKb();
     nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, kBytes, "big");
     ASSERT_NE(t, nullptr);
@@ -162,6 +167,10 @@ TEST(SimHbmMmap, CloseReturnsTheDeviceMemorysPhysicalPages) {
   }
   EXPECT_LE(nrtest::RssKb(), written_kb - 200 * 1024) << "nrt_close returned the pages (before " << before_kb
                                                       << " KiB, written " << written_kb << " KiB)";
+  // With its runtime gone, nothing refers to the range any more: it is unmapped (msync: ENOMEM).
+  errno = 0;
+  EXPECT_EQ(msync(hbm.base, 4096, MS_ASYNC), -1) << "the HBM range is still mapped after nrt_close";
+  EXPECT_EQ(errno, ENOMEM);
 }
 
 }  // namespace
