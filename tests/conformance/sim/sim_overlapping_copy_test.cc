@@ -3,15 +3,14 @@
 // source arrive at the destination); with memcpy, AddressSanitizer reports memcpy-param-overlap and
 // the result is undefined. Simulator-specific: device tensors have a host address here.
 #include <algorithm>
-#include <thread>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 #include "nrt/nrt_async.h"
 
 namespace {
 
-using conformance::MakeTensor;
+using nrtest::MakeTensor;
 
 constexpr size_t kBytes = 1024;
 
@@ -48,7 +47,7 @@ struct Aliased {
   ASSERT_NE(x.va, nullptr) << "nrt_tensor_get_va"
 
 TEST(SimOverlappingCopy, TensorWriteFromItsOwnMemory) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   ALIASED(a);
   ASSERT_EQ(nrt_tensor_write(a.t, a.va + 8, 0, 512), NRT_SUCCESS);  // destination below the source
   EXPECT_EQ(a.Now(), a.Moved(0, 8, 512));
@@ -58,7 +57,7 @@ TEST(SimOverlappingCopy, TensorWriteFromItsOwnMemory) {
 }
 
 TEST(SimOverlappingCopy, TensorReadIntoItsOwnMemory) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   ALIASED(a);
   ASSERT_EQ(nrt_tensor_read(a.t, a.va + 8, 0, 512), NRT_SUCCESS);
   EXPECT_EQ(a.Now(), a.Moved(8, 0, 512));
@@ -68,7 +67,7 @@ TEST(SimOverlappingCopy, TensorReadIntoItsOwnMemory) {
 }
 
 TEST(SimOverlappingCopy, BatchReadAndWriteWithAliasedBuffers) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   ALIASED(a);
   nrt_tensor_batch_op_t wop{0, 256, a.va + 16};
   nrt_tensor_batch_t wb{a.t, &wop, 1};
@@ -82,42 +81,32 @@ TEST(SimOverlappingCopy, BatchReadAndWriteWithAliasedBuffers) {
 }
 
 TEST(SimOverlappingCopy, MemcpyToDeviceWithinOneTensor) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   ALIASED(a);
   ASSERT_EQ(nrt_memcpy_to_device(a.va + 32, a.va, 512), NRT_SUCCESS);
   EXPECT_EQ(a.Now(), a.Moved(32, 0, 512));
 }
 
-bool WaitDone(nrta_seq_t seq) {
-  for (int i = 0; i < 5'000'000; ++i) {
-    bool done = false;
-    if (nrta_is_completed(seq, &done) != NRT_SUCCESS) return false;
-    if (done) return true;
-    std::this_thread::yield();
-  }
-  return false;
-}
-
 TEST(SimOverlappingCopy, AsyncTensorReadAndWriteWithAliasedBuffers) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   ALIASED(a);
   NRT_STATUS ret = NRT_FAILURE;
   nrta_seq_t seq = 0;
   ASSERT_EQ(nrta_tensor_read(a.va + 4, a.t, 0, 512, 0, 0, &ret, &seq), NRT_SUCCESS);
-  ASSERT_TRUE(WaitDone(seq));
+  ASSERT_TRUE(nrtest::WaitSeq(seq));
   EXPECT_EQ(ret, NRT_SUCCESS);
   EXPECT_EQ(a.Now(), a.Moved(4, 0, 512));
   ALIASED(b);
   ret = NRT_FAILURE;
   ASSERT_EQ(nrta_tensor_write(b.t, b.va + 4, 0, 512, 0, 0, &ret, &seq), NRT_SUCCESS);
-  ASSERT_TRUE(WaitDone(seq));
+  ASSERT_TRUE(nrtest::WaitSeq(seq));
   EXPECT_EQ(ret, NRT_SUCCESS);
   EXPECT_EQ(b.Now(), b.Moved(0, 4, 512));
 }
 
 TEST(SimOverlappingCopy, PassThroughOutputOverlappingItsInput) {
-  CONFORMANCE_INIT();
-  nrt_model_t* model = conformance::LoadModelFile(conformance::ConformanceModel("passthrough"), 0);
+  NRTEST_INIT(rt);
+  nrt_model_t* model = nrtest::LoadModelFile(nrtest::ModelPath("passthrough"), 0);
   ASSERT_NE(model, nullptr);
   // One tensor holds the input a = [0, 128), the pass-through output same = [4, 132) and twice.
   ALIASED(base);

@@ -1,20 +1,16 @@
 // ndebug_stream.h as a client uses it: connect to every visible core's stream, wait on the fds with
 // epoll, consume events with nrt_debug_client_read_one_event, close. With no device code that emits
 // debug events, the streams stay quiet and reads report NRT_QUEUE_EMPTY.
-#include <fcntl.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 #include "nrt/ndebug_stream.h"
 
 namespace {
-
-bool FdIsOpen(int fd) { return fcntl(fd, F_GETFD) != -1 || errno != EBADF; }
 
 std::vector<int> ConnectAll() {
   uint32_t cores = 0;
@@ -30,7 +26,7 @@ std::vector<int> ConnectAll() {
 }
 
 TEST(DebugStream, ReaderLoopSeesNoEventsAndRunsAcrossExecutions) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   std::vector<int> fds = ConnectAll();
   ASSERT_FALSE(fds.empty());
   int ep = epoll_create1(EPOLL_CLOEXEC);
@@ -43,9 +39,9 @@ TEST(DebugStream, ReaderLoopSeesNoEventsAndRunsAcrossExecutions) {
   }
 
   // Work on the device between polls: an execution on core 0 emits no debug events either.
-  nrt_model_t* model = conformance::LoadModelFile(conformance::ConformanceModel("sync_add"), 0);
+  nrt_model_t* model = nrtest::LoadModelFile(nrtest::ModelPath("sync_add"), 0);
   ASSERT_NE(model, nullptr);
-  conformance::ModelIo io(model, 0);
+  nrtest::ModelIo io(model, 0);
   for (int round = 0; round < 3; ++round) {
     ASSERT_EQ(nrt_execute(model, io.inputs, io.outputs), NRT_SUCCESS);
     epoll_event events[8];
@@ -62,11 +58,11 @@ TEST(DebugStream, ReaderLoopSeesNoEventsAndRunsAcrossExecutions) {
   ASSERT_EQ(nrt_unload(model), NRT_SUCCESS);
   close(ep);
   for (int fd : fds) nrt_debug_client_connect_close(fd);
-  for (int fd : fds) EXPECT_FALSE(FdIsOpen(fd)) << "nrt_debug_client_connect_close released fd " << fd;
+  for (int fd : fds) EXPECT_FALSE(nrtest::FdOpen(fd)) << "nrt_debug_client_connect_close released fd " << fd;
 }
 
 TEST(DebugStream, OneClientPerCoreAndReconnectAfterClose) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   int fd = -1;
   ASSERT_EQ(nrt_debug_client_connect(0, &fd), NRT_SUCCESS);
   int second = -7;
@@ -81,7 +77,7 @@ TEST(DebugStream, OneClientPerCoreAndReconnectAfterClose) {
 }
 
 TEST(DebugStream, BadArgumentsAreInvalid) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   uint32_t cores = 0;
   ASSERT_EQ(nrt_get_visible_nc_count(&cores), NRT_SUCCESS);
   int fd = -1;
@@ -96,7 +92,7 @@ TEST(DebugStream, BadArgumentsAreInvalid) {
   EXPECT_EQ(nrt_debug_client_read_one_event(fd, nullptr, &payload), NRT_INVALID);
   EXPECT_EQ(nrt_debug_client_read_one_event(fd, &header, nullptr), NRT_INVALID);
   nrt_debug_client_connect_close(2);  // not a connection: ignored, stderr stays open
-  EXPECT_TRUE(FdIsOpen(2));
+  EXPECT_TRUE(nrtest::FdOpen(2));
   nrt_debug_client_connect_close(fd);
   EXPECT_EQ(nrt_debug_client_read_one_event(fd, &header, &payload), NRT_INVALID) << "closed connection";
 }
@@ -109,11 +105,11 @@ TEST(DebugStream, LifecycleAndFdsReleasedAtClose) {
   EXPECT_EQ(nrt_debug_client_read_one_event(0, &header, &payload), NRT_UNINITIALIZED);
   std::vector<int> fds;
   {
-    CONFORMANCE_INIT();
+    NRTEST_INIT(rt);
     fds = ConnectAll();
-    for (int f : fds) EXPECT_TRUE(FdIsOpen(f));
+    for (int f : fds) EXPECT_TRUE(nrtest::FdOpen(f));
   }
-  for (int f : fds) EXPECT_FALSE(FdIsOpen(f)) << "nrt_close released fd " << f;
+  for (int f : fds) EXPECT_FALSE(nrtest::FdOpen(f)) << "nrt_close released fd " << f;
   EXPECT_EQ(nrt_debug_client_connect(0, &fd), NRT_CLOSED);
   EXPECT_EQ(nrt_debug_client_read_one_event(fds.empty() ? 0 : fds[0], &header, &payload), NRT_CLOSED);
   nrt_debug_client_connect_close(fds.empty() ? 0 : fds[0]);  // after close: nothing to do, no crash
