@@ -45,7 +45,8 @@ NRT_STATUS Load(const char* api, const void* neff_bytes, size_t size, int32_t vn
   });
 }
 
-NRT_STATUS Execute(const char* api, nrt_model_t* model, const nrt_tensor_set_t* input_set, nrt_tensor_set_t* output_set) {
+NRT_STATUS Execute(const char* api, nrt_model_t* model, const nrt_tensor_set_t* input_set,
+                   nrt_tensor_set_t* output_set) {
   return Guarded(api, [&] {
     Device& d = RequireDevice();
     ModelRef m = GetModel(model, "model");
@@ -62,7 +63,8 @@ NRT_STATUS Execute(const char* api, nrt_model_t* model, const nrt_tensor_set_t* 
 
 }  // namespace
 
-NRTB_EXPORT NRT_STATUS nrt_load(const void* neff_bytes, size_t size, int32_t vnc, int32_t vnc_count, nrt_model_t** model) {
+NRTB_EXPORT NRT_STATUS nrt_load(const void* neff_bytes, size_t size, int32_t vnc, int32_t vnc_count,
+                                nrt_model_t** model) {
   // vnc_count is deprecated and ignored, as in the SDK.
   return Load("nrt_load", neff_bytes, size, vnc, model);
 }
@@ -122,7 +124,8 @@ NRTB_EXPORT NRT_STATUS nrt_get_model_tensor_info(nrt_model_t* model, nrt_tensor_
     ModelRef m = GetModel(model, "model");
     RequireNonNull(tensor_info, "tensor_info");
     size_t n = m->inputs().size() + m->outputs().size();
-    auto* array = static_cast<nrt_tensor_info_array_t*>(std::calloc(1, sizeof(nrt_tensor_info_array_t) + n * sizeof(nrt_tensor_info_t)));
+    auto* array = static_cast<nrt_tensor_info_array_t*>(
+        std::calloc(1, sizeof(nrt_tensor_info_array_t) + n * sizeof(nrt_tensor_info_t)));
     if (array == nullptr) throw std::bad_alloc();
     array->tensor_count = n;
     size_t i = 0;
@@ -184,12 +187,13 @@ NRTB_EXPORT NRT_STATUS nrt_get_model_info(const nrt_model_t* model, nrt_model_in
   });
 }
 
-NRTB_EXPORT NRT_STATUS nrt_execute(nrt_model_t* model, const nrt_tensor_set_t* input_set, nrt_tensor_set_t* output_set) {
+NRTB_EXPORT NRT_STATUS nrt_execute(nrt_model_t* model, const nrt_tensor_set_t* input_set,
+                                   nrt_tensor_set_t* output_set) {
   return Execute("nrt_execute", model, input_set, output_set);
 }
 
-NRTB_EXPORT NRT_STATUS nrt_execute_repeat(nrt_model_t* model, const nrt_tensor_set_t* input_set, nrt_tensor_set_t* output_set,
-                                          int repeat_count) {
+NRTB_EXPORT NRT_STATUS nrt_execute_repeat(nrt_model_t* model, const nrt_tensor_set_t* input_set,
+                                          nrt_tensor_set_t* output_set, int repeat_count) {
   // Lifecycle first, as everywhere: before init or after close the state is what the caller must learn.
   const NRT_STATUS s = Guarded("nrt_execute_repeat", [&] {
     RequireDevice();

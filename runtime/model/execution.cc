@@ -34,7 +34,9 @@ class Execution final : public Work {
     try {
       model_->graph()->Run(in.data(), out.data());
     } catch (const Error& e) {
-      if (LogEnabled(LogLevel::kError)) LogLine(LogLevel::kError, api_, "model \"%s\": %s", model_->name().c_str(), e.what());
+      if (LogEnabled(LogLevel::kError)) {
+        LogLine(LogLevel::kError, api_, "model \"%s\": %s", model_->name().c_str(), e.what());
+      }
       return e.status();
     } catch (const std::bad_alloc&) {
       if (LogEnabled(LogLevel::kError)) {
@@ -85,13 +87,15 @@ std::vector<TensorRef> BindTensors(const nrt_model& model, const TensorSet& set,
   for (const TensorSpec& spec : specs) {
     TensorRef t = set.Get(spec.name);
     if (!t) {
-      ThrowInvalid("model \"%s\": %s \"%s\" is missing from the %s tensor set (or its tensor was freed)", model.name().c_str(),
-                   kind, spec.name.c_str(), kind);
+      ThrowInvalid("model \"%s\": %s \"%s\" is missing from the %s tensor set (or its tensor was freed)",
+                   model.name().c_str(), kind, spec.name.c_str(), kind);
     }
-    if (!t->storage) ThrowInvalid("model \"%s\": %s \"%s\" is a tensor without memory", model.name().c_str(), kind, spec.name.c_str());
+    if (!t->storage) {
+      ThrowInvalid("model \"%s\": %s \"%s\" is a tensor without memory", model.name().c_str(), kind, spec.name.c_str());
+    }
     if (t->size != spec.size_bytes) {
-      ThrowInvalid("model \"%s\": %s \"%s\" is %zu bytes, the model expects %llu", model.name().c_str(), kind, spec.name.c_str(),
-                   t->size, static_cast<unsigned long long>(spec.size_bytes));
+      ThrowInvalid("model \"%s\": %s \"%s\" is %zu bytes, the model expects %llu", model.name().c_str(), kind,
+                   spec.name.c_str(), t->size, static_cast<unsigned long long>(spec.size_bytes));
     }
     if (t->on_device() && static_cast<uint32_t>(t->lnc) != model.lnc()) {
       ThrowInvalid("model \"%s\": %s \"%s\" lives on logical core %d, the model on %u", model.name().c_str(), kind,
@@ -104,8 +108,8 @@ std::vector<TensorRef> BindTensors(const nrt_model& model, const TensorSet& set,
     for (const auto& s : specs) known.insert(s.name);
     for (const auto& [name, t] : set.Entries()) {
       if (!known.count(name)) {
-        ThrowInvalid("model \"%s\": the %s tensor set has \"%s\", which is not one of the model's %zu %ss", model.name().c_str(),
-                     kind, name.c_str(), specs.size(), kind);
+        ThrowInvalid("model \"%s\": the %s tensor set has \"%s\", which is not one of the model's %zu %ss",
+                     model.name().c_str(), kind, name.c_str(), specs.size(), kind);
       }
     }
   }

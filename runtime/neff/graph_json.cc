@@ -112,7 +112,9 @@ class BoundedBuilder final : public nlohmann::json_sax<Json> {
 }  // namespace
 
 Json ParseText(std::string_view text, const Limits& limits, KeyFilter keep) {
-  if (text.size() > limits.max_bytes) ThrowInvalid("%zu bytes exceeds the %zu-byte limit", text.size(), limits.max_bytes);
+  if (text.size() > limits.max_bytes) {
+    ThrowInvalid("%zu bytes exceeds the %zu-byte limit", text.size(), limits.max_bytes);
+  }
   BoundedBuilder builder(limits, keep);
   Json::sax_parse(text.begin(), text.end(), &builder);
   return builder.Take();
@@ -183,7 +185,9 @@ double GetNumber(const Json& v, const std::string& where) {
 std::vector<int64_t> GetIntList(const Json& v, const std::string& where, size_t max_size, int64_t min, int64_t max) {
   std::vector<int64_t> out;
   const Json& array = GetArray(v, where, max_size);
-  for (size_t i = 0; i < array.size(); ++i) out.push_back(GetInt(array[i], where + "[" + std::to_string(i) + "]", min, max));
+  for (size_t i = 0; i < array.size(); ++i) {
+    out.push_back(GetInt(array[i], where + "[" + std::to_string(i) + "]", min, max));
+  }
   return out;
 }
 

@@ -35,8 +35,9 @@ bool IsNeffRuntimeMember(std::string_view path);
 // non-regular entries. Throws Error(NRT_INVALID) for a corrupt archive, a path that is absolute or
 // contains "..", a duplicate runtime member, compressed data inside the gzip stream (a NEFF has exactly
 // one gzip layer; libarchive would otherwise peel any number of them), or any limit exceeded — declared
-// sizes are checked against the limits before any data is read, and actual bytes as they are read. The gzip CRC is not verified (libarchive does not check it); a NEFF's
-// integrity is the hash's job, which the runtime does not validate (see neff_header.h).
+// sizes are checked against the limits before any data is read, and actual bytes as they are read. The
+// gzip CRC is not verified (libarchive does not check it); a NEFF's integrity is the hash's job, which the
+// runtime does not validate (see neff_header.h).
 std::map<std::string, std::string> ReadNeffArchive(const void* data, size_t size, NeffCompression compression,
                                                    const NeffArchiveLimits& limits = {});
 

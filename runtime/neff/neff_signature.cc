@@ -95,7 +95,9 @@ class GraphTables {
   }
 
   const json& Node(uint64_t index, const std::string& where) const {
-    if (index >= nodes_.size()) ThrowInvalid("%s refers to node %" PRIu64 " of %zu", where.c_str(), index, nodes_.size());
+    if (index >= nodes_.size()) {
+      ThrowInvalid("%s refers to node %" PRIu64 " of %zu", where.c_str(), index, nodes_.size());
+    }
     return gj::GetObject(nodes_[index], "node " + std::to_string(index));
   }
 
