@@ -87,6 +87,7 @@ TEST(Fork, ChildrenForkedWhileParentThreadsHoldLocksNeverHang) {
       if (Init() != NRT_SUCCESS) continue;
       for (int i = 0; i < 50 && !stop.load(); ++i) std::this_thread::yield();
       nrt_close();
+      for (int i = 0; i < 50 && !stop.load(); ++i) std::this_thread::yield();  // children of a closed parent too
     }
   });
   for (int t = 0; t < 2; ++t) {
