@@ -318,8 +318,11 @@ NRT_STATUS nrt_tensor_get_lnc_index(const nrt_tensor_t *tensor, int *lnc_idx);
  * Hardware only: nrt-bridge returns an error status. */
 NRT_STATUS nrt_get_dmabuf_fd(uint64_t va, uint64_t size, int *fd);
 
-/* Map HBM hbm_idx of device device_id into the process: *addr / *size receive the mapping.
- * NRT_SUCCESS; NRT_INVALID. */
+/* Map HBM hbm_idx of device device_id into the process: *addr / *size receive the mapping. Walk
+ * hbm_idx from 0 until NRT_INVALID_HANDLE (no more regions). On nrt-bridge: device 0 only, one region
+ * per visible logical core (hbm_idx = core index; the range its device tensors are carved from, so
+ * the mapping aliases their bytes), valid until nrt_close. NRT_SUCCESS; NRT_INVALID_HANDLE;
+ * NRT_INVALID (NULL addr / size, bad device_id, negative hbm_idx). */
 NRT_STATUS nrt_get_hbm_mmap_va(int device_id, int hbm_idx, void **addr, size_t *size);
 
 /* Memory statistics of logical core vnc: copies min(stats_size_in, sizeof(nrt_vnc_memory_stats_t))

@@ -104,7 +104,7 @@ NRTB_EXPORT NRT_STATUS nrt_memcpy_to_device(void* dest, const void* src, size_t 
     // In use, the layout cannot change any more; it may have changed since the search, so check again.
     TensorUse t = found ? TensorUse(found) : TensorUse();
     if (!found || !inside(*t)) ThrowInvalid("dest %p .. +%zu is not inside a device tensor", dest, size);
-    std::memcpy(dest, src, size);
+    std::memmove(dest, src, size);  // src may be device memory too, overlapping dest
     return NRT_SUCCESS;
   });
 }

@@ -48,24 +48,26 @@ NRTB_EXPORT void nrt_tensor_free(nrt_tensor_t** tensor) {
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_read(const nrt_tensor_t* tensor, void* buf, size_t offset, size_t size) {
   return Guarded("nrt_tensor_read", [&] {
-    RequireDevice();
+    Device& d = RequireDevice();
     TensorUse t = UseTensor(tensor, "tensor");
     RequireNonNull(buf, "buf");
     CheckRange(*t, offset, size, "nrt_tensor_read");
+    TensorOpTrace trace(d.tracer(), t->lnc, "read", t->name, size);
     DeviceAccessScope device;
-    std::memcpy(buf, t->data() + offset, size);
+    std::memmove(buf, t->data() + offset, size);  // buf may alias the tensor (nrt_tensor_get_va)
     return NRT_SUCCESS;
   });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_write(nrt_tensor_t* tensor, const void* buf, size_t offset, size_t size) {
   return Guarded("nrt_tensor_write", [&] {
-    RequireDevice();
+    Device& d = RequireDevice();
     TensorUse t = UseTensor(tensor, "tensor");
     RequireNonNull(buf, "buf");
     CheckRange(*t, offset, size, "nrt_tensor_write");
+    TensorOpTrace trace(d.tracer(), t->lnc, "write", t->name, size);
     DeviceAccessScope device;
-    std::memcpy(t->data() + offset, buf, size);
+    std::memmove(t->data() + offset, buf, size);  // buf may alias the tensor (nrt_tensor_get_va)
     return NRT_SUCCESS;
   });
 }
@@ -190,12 +192,12 @@ NRT_STATUS RunBatches(const char* api, const nrt_tensor_batch_t* batches, uint64
 // `unsafe` only skips implicit-async fences, which this runtime (SDK 2.31+ behaviour) does not have.
 NRTB_EXPORT NRT_STATUS nrt_tensor_read_batch(const nrt_tensor_batch_t* batches, uint64_t num_batches, bool unsafe) {
   return RunBatches("nrt_tensor_read_batch", batches, num_batches,
-                    [](nrt_tensor& t, const nrt_tensor_batch_op_t& op) { std::memcpy(op.buffer, t.data() + op.offset, op.size); });
+                    [](nrt_tensor& t, const nrt_tensor_batch_op_t& op) { std::memmove(op.buffer, t.data() + op.offset, op.size); });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_write_batch(const nrt_tensor_batch_t* batches, uint64_t num_batches, bool unsafe) {
   return RunBatches("nrt_tensor_write_batch", batches, num_batches,
-                    [](nrt_tensor& t, const nrt_tensor_batch_op_t& op) { std::memcpy(t.data() + op.offset, op.buffer, op.size); });
+                    [](nrt_tensor& t, const nrt_tensor_batch_op_t& op) { std::memmove(t.data() + op.offset, op.buffer, op.size); });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_get_device_allocation_info(const nrt_tensor_t* tensor,
@@ -208,7 +210,7 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_get_device_allocation_info(const nrt_tensor_t*
     // The simulated device's "physical" address is the host address of its memory.
     alloc_info->physical_address = reinterpret_cast<uint64_t>(t->data());
     alloc_info->size = t->size;
-    alloc_info->hbm_index = 0;
+    alloc_info->hbm_index = t->lnc;  // each core's memory is its own HBM region (hbm_api.cc)
     return NRT_SUCCESS;
   });
 }
@@ -249,16 +251,6 @@ NRTB_EXPORT NRT_STATUS nrt_get_dmabuf_fd(uint64_t va, uint64_t size, int* fd) {
   return Guarded("nrt_get_dmabuf_fd", [&] {
     RequireDevice();
     ThrowStatus(NRT_FAILURE, "the simulated device has no dma-buf exporter (device memory is host memory; use nrt_tensor_get_va)");
-    return NRT_FAILURE;
-  });
-}
-
-NRTB_EXPORT NRT_STATUS nrt_get_hbm_mmap_va(int device_id, int hbm_idx, void** addr, size_t* size) {
-  return Guarded("nrt_get_hbm_mmap_va", [&] {
-    RequireDevice();
-    ThrowStatus(NRT_FAILURE,
-                "the simulated device has no contiguous HBM region to map (each tensor is its own host allocation; use "
-                "nrt_tensor_get_va)");
     return NRT_FAILURE;
   });
 }

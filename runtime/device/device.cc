@@ -10,16 +10,17 @@ namespace {
 std::atomic<Device*> g_current{nullptr};
 }  // namespace
 
-Device::Device(const RuntimeConfig& config) : config_(config), faults_(FaultPlan::Parse(config.faults)) {
-  if (!config_.trace_path.empty()) tracer_ = std::make_unique<Tracer>(config_.trace_path);
+Device::Device(const RuntimeConfig& config)
+    : config_(config), faults_(FaultPlan::Parse(config.faults)), tracer_(config.trace_path, config.visible_cores) {
   dma_.latency_ns = config_.dma_latency_ns;
   dma_.bytes_per_ns = config_.dma_bytes_per_ns;
   UnitContext unit;
   unit.depth = config_.queue_depth;
   unit.exec_timeout_ns = config_.exec_timeout_ns;
   unit.abort_on_fatal = config_.abort_on_fatal;
+  unit.denormals = config_.denormals;
   unit.faults = faults_.empty() ? nullptr : &faults_;
-  unit.tracer = tracer_.get();
+  unit.trace = tracer_.hub();
   for (uint32_t i = 0; i < config_.visible_cores; ++i) {
     lncs_.push_back(std::make_unique<Lnc>(i, config_.lnc_memory_bytes, unit));
   }
@@ -78,11 +79,8 @@ Lnc* Device::LncForLoad(int64_t vnc) const {
 
 void Device::Shutdown() {
   for (auto& l : lncs_) l->Shutdown();
-  // Units may still hold the tracer pointer, so it is written once and kept.
-  if (tracer_ && !trace_written_) {
-    trace_written_ = true;
-    tracer_->Write();
-  }
+  // After the units: nothing emits any more. The tracer object stays (units keep its hub pointer).
+  tracer_.Shutdown();
 }
 
 Device* Device::Current() { return g_current.load(std::memory_order_acquire); }

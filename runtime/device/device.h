@@ -28,6 +28,7 @@ class Device {
     return idx >= 0 && idx < static_cast<int64_t>(lncs_.size()) ? lncs_[static_cast<size_t>(idx)].get() : nullptr;
   }
   const DmaTiming& dma_timing() const { return dma_; }
+  Tracer& tracer() { return tracer_; }
   // The unit a sequence id names, if that unit exists. Null for ids naming no valid unit.
   ExecUnit* UnitForSeq(uint64_t seq) const;
 
@@ -51,9 +52,8 @@ class Device {
  private:
   RuntimeConfig config_;
   FaultPlan faults_;
-  std::unique_ptr<Tracer> tracer_;
+  Tracer tracer_;
   DmaTiming dma_;
-  bool trace_written_ = false;
   std::vector<std::unique_ptr<Lnc>> lncs_;
 };
 

@@ -26,7 +26,7 @@ class Write final : public Transfer {
       : Transfer("write", size, t), dst_(std::move(dst)), off_(off), src_(src) {}
   NRT_STATUS Run() override {
     DeviceAccessScope device;
-    std::memcpy((*dst_).data() + off_, src_, size_);
+    std::memmove((*dst_).data() + off_, src_, size_);  // src_ may alias the tensor
     return NRT_SUCCESS;
   }
   void Finish(NRT_STATUS) override { dst_.Release(); }
@@ -43,7 +43,7 @@ class Read final : public Transfer {
       : Transfer("read", size, t), dst_(dst), src_(std::move(src)), off_(off) {}
   NRT_STATUS Run() override {
     DeviceAccessScope device;
-    std::memcpy(dst_, (*src_).data() + off_, size_);
+    std::memmove(dst_, (*src_).data() + off_, size_);  // dst_ may alias the tensor
     return NRT_SUCCESS;
   }
   void Finish(NRT_STATUS) override { src_.Release(); }
@@ -75,11 +75,6 @@ class Copy final : public Transfer {
 };
 
 }  // namespace
-
-uint64_t DmaTiming::Cost(uint64_t bytes) const {
-  uint64_t transfer = bytes_per_ns > 0 ? static_cast<uint64_t>(static_cast<double>(bytes) / bytes_per_ns) : 0;
-  return latency_ns + transfer;
-}
 
 std::unique_ptr<Work> MakeTensorWrite(TensorRef dst, uint64_t offset, const void* src, uint64_t size, const DmaTiming& t) {
   return std::make_unique<Write>(std::move(dst), offset, src, size, t);

@@ -55,7 +55,9 @@ inline bool WriteFile(const std::string& path, const void* data, size_t size) {
   out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
   return static_cast<bool>(out);
 }
-inline bool WriteFile(const std::string& path, const std::string& text) { return WriteFile(path, text.data(), text.size()); }
+inline bool WriteFile(const std::string& path, const std::string& text) {
+  return WriteFile(path, text.data(), text.size());
+}
 
 // The directory of the test models (tests/conformance/models/*.json built into NEFFs). NRTEST_MODEL_DIR
 // overrides the build-time location, so a copied test binary can run elsewhere (e.g. against another libnrt).
@@ -70,6 +72,8 @@ inline std::string SampleModelDir() {
 }
 // tests/conformance/models/<stem>.json as a NEFF.
 inline std::string ModelPath(const std::string& stem) { return ModelDir() + "/" + stem + ".neff"; }
-inline std::string SampleModelPath(const std::string& stem) { return SampleModelDir() + "/" + stem + ".neff"; }
+inline std::string SampleModelPath(const std::string& stem) {
+  return SampleModelDir() + "/" + stem + ".neff";
+}
 
 }  // namespace nrtest

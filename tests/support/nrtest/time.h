@@ -14,7 +14,9 @@ using Clock = std::chrono::steady_clock;
 inline constexpr double kGenerousTimeoutS = 30.0;
 
 inline double SecondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-inline void SleepMs(double ms) { std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(ms * 1000))); }
+inline void SleepMs(double ms) {
+  std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(ms * 1000)));
+}
 
 // Polls pred until it returns true (true) or timeout_s passes (false).
 template <class Pred>

@@ -326,11 +326,4 @@ TEST(ConfigEnv, ImplicitAsyncVariableKeepsExecuteSynchronous) {
   EXPECT_EQ(nrt_unload(model), NRT_SUCCESS);
 }
 
-TEST(ConfigEnv, MalformedSimulatorVariablesFailInit) {
-  ExpectInitRejects("NRT_SIM_LNC_MEMORY_MB", {"0", "lots", "-5"});
-  ExpectInitRejects("NRT_SIM_QUEUE_DEPTH", {"0", "deep"});
-  ExpectInitRejects("NEURON_RT_EXEC_TIMEOUT", {"soon", "-1", "inf"});
-  ExpectInitRejects("NRT_SIM_DEVICE_LNCS", {"0", "129"});
-}
-
 }  // namespace

@@ -93,30 +93,6 @@ TEST(AsyncSequence, GetSequenceBeforeAnythingRanHasXuIdAndZero) {
   }
 }
 
-// The SDK examples' polling pattern: `completed >= last_submitted` (full 64-bit compare).
-TEST(AsyncSequence, CompletedSeqComparesWithLastSubmitted) {
-  SetEnv("NRT_SIM_DMA_LATENCY_US", "20000");
-  NRTEST_INIT(rt);
-  Tensor t(0, 16);
-  uint32_t word = 3;
-  NRT_STATUS rets[3] = {kSentinelStatus, kSentinelStatus, kSentinelStatus};
-  nrta_seq_t seqs[3];
-  for (int i = 0; i < 3; ++i) ASSERT_EQ(Write(t, &word, 4, 0, 0, &rets[i], &seqs[i]), NRT_SUCCESS);
-  nrta_seq_t done = kSentinelSeq;
-  ASSERT_EQ(nrta_get_sequence(0, NRTA_XU_TENSOR_OP, 0, &done), NRT_SUCCESS);
-  EXPECT_LT(done, seqs[2]) << "three 20 ms requests cannot all be done already";
-  EXPECT_EQ(SeqXu(done), SeqXu(seqs[2]));
-  ASSERT_TRUE(WaitUnit(0, NRTA_XU_TENSOR_OP, 0, seqs[2]));
-  for (int i = 0; i < 3; ++i) {
-    bool b = false;
-    ASSERT_EQ(nrta_is_completed(seqs[i], &b), NRT_SUCCESS);
-    EXPECT_TRUE(b);
-    EXPECT_EQ(rets[i], NRT_SUCCESS);
-  }
-  ASSERT_EQ(nrta_get_sequence(0, NRTA_XU_TENSOR_OP, 0, &done), NRT_SUCCESS);
-  EXPECT_EQ(done, seqs[2]);
-}
-
 TEST(AsyncSequence, IsCompletedOfSeqNumberZeroIsTrue) {
   NRTEST_INIT(rt);
   bool b = false;
@@ -199,36 +175,6 @@ TEST(AsyncSequence, RetIsWrittenBeforeCompletionIsObservable) {
   }
 }
 
-// Completion is monotonic within a unit: when request k is complete, so is every earlier one.
-TEST(AsyncSequence, CompletionIsInOrderWithinAUnit) {
-  SetEnv("NRT_SIM_DMA_LATENCY_US", "2000");
-  NRTEST_INIT(rt);
-  Tensor t(0, 16);
-  uint32_t word = 5;
-  constexpr int kN = 20;
-  std::vector<NRT_STATUS> rets(kN, kSentinelStatus);
-  std::vector<nrta_seq_t> seqs(kN);
-  for (int i = 0; i < kN; ++i) ASSERT_EQ(Write(t, &word, 4, 0, 0, &rets[i], &seqs[i]), NRT_SUCCESS);
-  auto t0 = Clock::now();
-  bool last = false;
-  while (!last && SecondsSince(t0) < 5) {
-    std::vector<bool> done(kN);
-    for (int i = kN - 1; i >= 0; --i) {  // later first, so an in-order runtime never shows a gap
-      bool b = false;
-      ASSERT_EQ(nrta_is_completed(seqs[i], &b), NRT_SUCCESS);
-      done[i] = b;
-    }
-    for (int i = 1; i < kN; ++i) {
-      if (done[i]) {
-        ASSERT_TRUE(done[i - 1]) << "request " << i + 1 << " complete before " << i;
-      }
-    }
-    last = done[kN - 1];
-  }
-  ASSERT_TRUE(last);
-  for (int i = 0; i < kN; ++i) EXPECT_EQ(rets[i], NRT_SUCCESS);
-}
-
 // Visible cores are renumbered from 0: the LNC bits of a sequence id use the process's numbering.
 TEST(AsyncSequence, SeqUsesRenumberedVisibleCores) {
   SetEnv("NEURON_RT_VISIBLE_CORES", "2-3");
@@ -246,26 +192,4 @@ TEST(AsyncSequence, SeqUsesRenumberedVisibleCores) {
   ASSERT_TRUE(WaitSeq(seq));
   nrta_seq_t s = kSentinelSeq;
   EXPECT_EQ(nrta_get_sequence(2, NRTA_XU_TENSOR_OP, 0, &s), NRT_INVALID) << "only cores 0-1 exist for this process";
-}
-
-// The LNC occupies bits 63..56, so high core numbers survive the round trip.
-TEST(AsyncSequence, HighLncNumbersRoundTrip) {
-  SetEnv("NRT_SIM_DEVICE_LNCS", "128");
-  SetEnv("NRT_SIM_LNC_MEMORY_MB", "16");
-  NRTEST_INIT(rt);
-  Tensor t(127, 16);
-  ASSERT_EQ(t.status(), NRT_SUCCESS);
-  uint32_t word = 1;
-  NRT_STATUS ret = kSentinelStatus;
-  nrta_seq_t seq = kSentinelSeq;
-  ASSERT_EQ(Write(t, &word, 4, 127, 1, &ret, &seq), NRT_SUCCESS);
-  EXPECT_EQ(seq >> 56, 127u);
-  EXPECT_EQ(SeqXu(seq), 0x7F10);
-  ASSERT_TRUE(WaitSeq(seq));
-  EXPECT_EQ(ret, NRT_SUCCESS);
-  nrta_seq_t s = kSentinelSeq;
-  ASSERT_EQ(nrta_get_sequence(127, NRTA_XU_TENSOR_OP, 1, &s), NRT_SUCCESS);
-  EXPECT_EQ(s, seq);
-  bool b = false;
-  EXPECT_EQ(nrta_is_completed(MakeSeq(XuId(128, NRTA_XU_TENSOR_OP, 0), 0), &b), NRT_INVALID);
 }

@@ -494,22 +494,6 @@ TEST(ModelLoad, NeffMemoryIsAccountedOnItsCore) {
   EXPECT_EQ(UsedBytes(2), before);
 }
 
-TEST(ModelLoad, LoadWithoutDeviceMemoryReturnsResource) {
-  setenv("NRT_SIM_LNC_MEMORY_MB", "1", 1);
-  NRTEST_INIT(rt);
-  std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_add"));
-  ASSERT_LT(neff.size(), 4096u);
-  nrt_tensor_t* fill = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, (1 << 20) - 100, "fill");
-  ASSERT_NE(fill, nullptr);
-  nrt_model_t* m = nullptr;
-  EXPECT_EQ(nrt_load(neff.data(), neff.size(), 0, -1, &m), NRT_RESOURCE);
-  EXPECT_EQ(m, nullptr);
-  nrt_tensor_free(&fill);
-  ASSERT_EQ(nrt_load(neff.data(), neff.size(), 0, -1, &m), NRT_SUCCESS);
-  EXPECT_EQ(nrt_unload(m), NRT_SUCCESS);
-  EXPECT_EQ(UsedBytes(0), 0u);
-}
-
 TEST(ModelLoad, LoadCollectivesChecksTheContext) {
   NRTEST_INIT(rt);
   std::vector<uint8_t> neff = ReadFileBytes(ModelPath("sync_add"));
