@@ -35,12 +35,6 @@ class Lnc {
   // Joins every unit's worker (work still queued completes with a status), then closes the debug
   // stream and releases the device memory's physical pages.
   void Shutdown();
-  // True from the start of Shutdown: allocations from the pool fail from then on, and callers
-  // report that as NRT_CLOSED rather than as exhausted memory.
-  bool closed() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return closed_;
-  }
 
   std::atomic<uint32_t> loaded_models{0};
 
@@ -52,7 +46,7 @@ class Lnc {
   ErrorLog errors_;
   DebugStream debug_stream_;
   UnitContext unit_template_;
-  mutable std::mutex mu_;
+  std::mutex mu_;
   bool closed_ = false;
   std::array<std::atomic<ExecUnit*>, kXuTypeCount * kMaxQueuesPerXu> units_{};
   std::array<std::unique_ptr<ExecUnit>, kXuTypeCount * kMaxQueuesPerXu> owned_;
