@@ -127,6 +127,12 @@ void MemoryPool::Shutdown() {
   if (base_ != nullptr) madvise(base_, region_bytes_, MADV_DONTNEED);
 }
 
+bool MemoryPool::shut_down() const {
+  if (InForkedChild()) return true;
+  std::lock_guard<std::mutex> lock(mu_);
+  return shut_down_;
+}
+
 size_t MemoryPool::free_block_count() const {
   if (InForkedChild()) return 0;
   std::lock_guard<std::mutex> lock(mu_);

@@ -60,6 +60,8 @@ class MemoryPool {
   // unmapped memory.
   void Shutdown();
 
+  // True once Shutdown ran: an allocation that fails then is a call racing nrt_close, not a full core.
+  bool shut_down() const;
   uint64_t used() const { return used_.load(std::memory_order_relaxed); }
   uint64_t limit() const { return limit_; }
   // Entries of the free list (for tests: coalescing keeps it short).
