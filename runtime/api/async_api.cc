@@ -132,12 +132,13 @@ NRTB_EXPORT NRT_STATUS nrta_execute_schedule(nrt_model_t* model, const nrt_tenso
     ModelRef m = GetModel(model, "model");
     RequireNonNull(ret, "ret");
     RequireNonNull(req_sequence, "req_sequence");
-    ExecUnit& unit = RequireUnit(d, m->lnc, XuType::kCompute, queue);
+    ExecUnit& unit = RequireUnit(d, m->lnc(), XuType::kCompute, queue);
     // The sets are bound now: later changes to them, or destroying them, do not affect this request.
     auto in_set = GetTensorSet(input, "input");
     auto out_set = GetTensorSet(output, "output");
     BoundSets bound = BindSets(*m, *in_set, *out_set);
-    return Schedule(unit, MakeExecution(std::move(m), std::move(bound.inputs), std::move(bound.outputs)), ret, req_sequence);
+    return Schedule(unit, MakeExecution("nrta_execute_schedule", std::move(m), std::move(bound.inputs), std::move(bound.outputs)),
+                    ret, req_sequence);
   });
 }
 

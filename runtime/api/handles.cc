@@ -96,7 +96,7 @@ BoundSets BindSets(const nrt_model& model, const TensorSet& inputs, const Tensor
     }
     if (all_used) return b;
   }
-  ThrowInvalid("the tensor sets of model \"%s\" keep changing while it is being scheduled", model.name.c_str());
+  ThrowInvalid("the tensor sets of model \"%s\" keep changing while it is being scheduled", model.name().c_str());
 }
 
 ModelRef GetModel(const nrt_model_t* handle, const char* what) {

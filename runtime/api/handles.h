@@ -16,6 +16,7 @@
 #include "runtime/core/lifecycle.h"
 #include "runtime/core/log.h"
 #include "runtime/api/session.h"
+#include "runtime/model/execution.h"
 
 namespace nrtb {
 

@@ -4,6 +4,7 @@
 
 #include "nrt/nrt_experimental.h"
 #include "runtime/api/handles.h"
+#include "runtime/model/model_loader.h"
 
 using namespace nrtb;
 
@@ -32,30 +33,38 @@ NRT_STATUS Load(const char* api, const void* neff_bytes, size_t size, int32_t vn
     options.pool = lnc.pool();
     ModelRef m = LoadModel(neff_bytes, size, options);
     lnc.loaded_models.fetch_add(1);
-    TraceModelEvent(d.tracer(), TraceKind::kModelLoad, m->lnc, m->id, m->name);
-    NRTB_INFO("loaded model \"%s\" (id %u) on logical core %u: %zu input(s), %zu output(s), %s", m->name.c_str(), m->id, m->lnc,
-              m->inputs.size(), m->outputs.size(), m->graph ? "CPU graph" : "signature-only");
+    TraceModelEvent(d.tracer(), TraceKind::kModelLoad, m->lnc(), m->id(), m->name());
+    if (LogEnabled(LogLevel::kInfo)) {
+      LogLine(LogLevel::kInfo, api, "loaded model \"%s\" (id %u) on logical core %u: %zu input(s), %zu output(s), %s",
+              m->name().c_str(), m->id(), m->lnc(), m->inputs().size(), m->outputs().size(),
+              m->graph() != nullptr ? "CPU graph"
+                                    : "not a CPU NEFF: runs signature-only (inputs validated, outputs zero-filled)");
+    }
     *model = Models().Add(std::move(m));
     return NRT_SUCCESS;
   });
 }
 
-NRT_STATUS Execute(const char* api, nrt_model_t* model, const nrt_tensor_set_t* input_set, nrt_tensor_set_t* output_set) {
+NRT_STATUS Execute(const char* api, nrt_model_t* model, const nrt_tensor_set_t* input_set,
+                   nrt_tensor_set_t* output_set) {
   return Guarded(api, [&] {
     Device& d = RequireDevice();
     ModelRef m = GetModel(model, "model");
-    auto inputs = BindTensors(*m, *GetTensorSet(input_set, "input_set"), false);
-    auto outputs = BindTensors(*m, *GetTensorSet(output_set, "output_set"), true);
-    ExecUnit* unit = RequireLnc(d, m->lnc, "model core").Unit(XuType::kCompute, 0);
+    auto in_set = GetTensorSet(input_set, "input_set");
+    auto out_set = GetTensorSet(output_set, "output_set");
+    // Bound as nrta_execute_schedule binds: the sets' tensors cannot be re-attached while being checked.
+    BoundSets bound = BindSets(*m, *in_set, *out_set);
+    ExecUnit* unit = RequireLnc(d, m->lnc(), "model core").Unit(XuType::kCompute, 0);
     if (unit == nullptr) ThrowStatus(NRT_CLOSED, "runtime closed");
     // Through the model's compute unit, so it is ordered with nrta_execute_schedule on that core.
-    return unit->RunSync(MakeExecution(std::move(m), std::move(inputs), std::move(outputs)));
+    return unit->RunSync(MakeExecution(api, std::move(m), std::move(bound.inputs), std::move(bound.outputs)));
   });
 }
 
 }  // namespace
 
-NRTB_EXPORT NRT_STATUS nrt_load(const void* neff_bytes, size_t size, int32_t vnc, int32_t vnc_count, nrt_model_t** model) {
+NRTB_EXPORT NRT_STATUS nrt_load(const void* neff_bytes, size_t size, int32_t vnc, int32_t vnc_count,
+                                nrt_model_t** model) {
   // vnc_count is deprecated and ignored, as in the SDK.
   return Load("nrt_load", neff_bytes, size, vnc, model);
 }
@@ -79,12 +88,13 @@ NRTB_EXPORT NRT_STATUS nrt_unload(nrt_model_t* model) {
     RequireNonNull(model, "model");
     ModelRef m = Models().Remove(model);
     if (!m) ThrowInvalid("model (%p) is not a loaded model (unloaded twice?)", static_cast<void*>(model));
-    if (uint32_t n = m->in_flight.load()) {
-      NRTB_WARN("model \"%s\" unloaded while %u scheduled execution(s) still use it; it is released when they complete",
-                m->name.c_str(), n);
+    if (uint32_t n = m->in_flight().count(); n != 0 && LogEnabled(LogLevel::kWarn)) {
+      LogLine(LogLevel::kWarn, "nrt_unload",
+              "model \"%s\" unloaded while %u scheduled execution(s) still use it; it is released when they complete",
+              m->name().c_str(), n);
     }
-    if (Lnc* l = d.lnc(m->lnc)) l->loaded_models.fetch_sub(1);
-    TraceModelEvent(d.tracer(), TraceKind::kModelUnload, m->lnc, m->id, m->name);
+    if (Lnc* l = d.lnc(m->lnc())) l->loaded_models.fetch_sub(1);
+    TraceModelEvent(d.tracer(), TraceKind::kModelUnload, m->lnc(), m->id(), m->name());
     return NRT_SUCCESS;
   });
 }
@@ -113,14 +123,15 @@ NRTB_EXPORT NRT_STATUS nrt_get_model_tensor_info(nrt_model_t* model, nrt_tensor_
     RequireDevice();
     ModelRef m = GetModel(model, "model");
     RequireNonNull(tensor_info, "tensor_info");
-    size_t n = m->inputs.size() + m->outputs.size();
-    auto* array = static_cast<nrt_tensor_info_array_t*>(std::calloc(1, sizeof(nrt_tensor_info_array_t) + n * sizeof(nrt_tensor_info_t)));
+    size_t n = m->inputs().size() + m->outputs().size();
+    auto* array = static_cast<nrt_tensor_info_array_t*>(
+        std::calloc(1, sizeof(nrt_tensor_info_array_t) + n * sizeof(nrt_tensor_info_t)));
     if (array == nullptr) throw std::bad_alloc();
     array->tensor_count = n;
     size_t i = 0;
     // Inputs first, then outputs, as the SDK orders them.
     for (int pass = 0; pass < 2; ++pass) {
-      for (const TensorSpec& s : pass == 0 ? m->inputs : m->outputs) {
+      for (const TensorSpec& s : pass == 0 ? m->inputs() : m->outputs()) {
         nrt_tensor_info_t& info = array->tensor_array[i++];
         std::snprintf(info.name, sizeof info.name, "%s", s.name.c_str());
         info.usage = pass == 0 ? NRT_TENSOR_USAGE_INPUT : NRT_TENSOR_USAGE_OUTPUT;
@@ -140,9 +151,11 @@ NRTB_EXPORT NRT_STATUS nrt_get_model_tensor_info(nrt_model_t* model, nrt_tensor_
   });
 }
 
+// No lifecycle check: the array is host memory the caller owns, and freeing it after nrt_close must work
+// rather than leak.
 NRTB_EXPORT NRT_STATUS nrt_free_model_tensor_info(nrt_tensor_info_array_t* tensor_info) {
   if (tensor_info == nullptr) {
-    NRTB_ERROR("nrt_free_model_tensor_info: tensor_info is NULL");
+    if (LogEnabled(LogLevel::kError)) LogLine(LogLevel::kError, "nrt_free_model_tensor_info", "tensor_info is NULL");
     return NRT_INVALID;
   }
   for (uint64_t i = 0; i < tensor_info->tensor_count; ++i) std::free(tensor_info->tensor_array[i].shape);
@@ -167,25 +180,30 @@ NRTB_EXPORT NRT_STATUS nrt_get_model_info(const nrt_model_t* model, nrt_model_in
     ModelRef m = GetModel(model, "model");
     RequireNonNull(info, "info");
     nrt_model_info_t ours{};
-    ours.vnc = m->lnc;
+    ours.vnc = m->lnc();
     std::memcpy(info, &ours, std::min(info_size_in, sizeof ours));
     if (info_size_out != nullptr) *info_size_out = sizeof ours;
     return NRT_SUCCESS;
   });
 }
 
-NRTB_EXPORT NRT_STATUS nrt_execute(nrt_model_t* model, const nrt_tensor_set_t* input_set, nrt_tensor_set_t* output_set) {
+NRTB_EXPORT NRT_STATUS nrt_execute(nrt_model_t* model, const nrt_tensor_set_t* input_set,
+                                   nrt_tensor_set_t* output_set) {
   return Execute("nrt_execute", model, input_set, output_set);
 }
 
-NRTB_EXPORT NRT_STATUS nrt_execute_repeat(nrt_model_t* model, const nrt_tensor_set_t* input_set, nrt_tensor_set_t* output_set,
-                                          int repeat_count) {
-  if (repeat_count > 1) {
-    // As the shipped 2.31 library: host-side repeat loops are gone.
-    NRTB_ERROR("nrt_execute_repeat: repeat_count %d is not supported (host-side repeat loops were removed); call nrt_execute "
-               "in a loop or schedule with nrta_execute_schedule",
-               repeat_count);
-    return NRT_INVALID;
-  }
-  return Execute("nrt_execute_repeat", model, input_set, output_set);
+NRTB_EXPORT NRT_STATUS nrt_execute_repeat(nrt_model_t* model, const nrt_tensor_set_t* input_set,
+                                          nrt_tensor_set_t* output_set, int repeat_count) {
+  // Lifecycle first, as everywhere: before init or after close the state is what the caller must learn.
+  const NRT_STATUS s = Guarded("nrt_execute_repeat", [&] {
+    RequireDevice();
+    if (repeat_count > 1) {
+      // As the shipped 2.31 library: host-side repeat loops are gone.
+      ThrowInvalid("repeat_count %d is not supported (host-side repeat loops were removed); call nrt_execute in a loop "
+                   "or schedule with nrta_execute_schedule",
+                   repeat_count);
+    }
+    return NRT_SUCCESS;
+  });
+  return s != NRT_SUCCESS ? s : Execute("nrt_execute_repeat", model, input_set, output_set);
 }

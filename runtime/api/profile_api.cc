@@ -41,7 +41,7 @@ NRTB_EXPORT NRT_STATUS nrt_profile_start(nrt_model_t* model, const char* filenam
   return Guarded("nrt_profile_start", [&] {
     Device& d = RequireDevice();
     ModelRef m = GetModel(model, "model");
-    d.tracer().StartProfile(m->id, m->lnc, RequirePath(filename, "filename"));
+    d.tracer().StartProfile(m->id(), m->lnc(), RequirePath(filename, "filename"));
     return NRT_SUCCESS;
   });
 }

@@ -1,62 +1,67 @@
-// A loaded model (nrt.h: `typedef struct nrt_model nrt_model_t`): its I/O signature, the logical
-// core it is loaded on, and how it executes — a CPU NEFF computes its graph; any other NEFF runs
-// signature-only (inputs validated, outputs zero-filled).
+// A loaded model (nrt.h: `typedef struct nrt_model nrt_model_t`): its I/O signature, the logical core it is
+// loaded on, and how it executes — a CPU NEFF computes its graph; any other NEFF runs signature-only
+// (inputs validated, outputs zero-filled).
+//
+// Immutable once built: the loader (model_loader.h) supplies everything to the constructor, and after the
+// handle is published nothing changes but the in-flight count, which is atomic. Readers on any thread
+// (executions on worker threads, queries through the C API) therefore need no lock.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "runtime/device/tensor.h"
-#include "runtime/device/work.h"
+#include "runtime/model/in_flight_counter.h"
 #include "runtime/neff/cpu_graph.h"
 #include "runtime/neff/tensor_spec.h"
 
 namespace nrtb {
 class MemoryPool;
-class TensorSet;
 }  // namespace nrtb
 
 struct nrt_model {
-  ~nrt_model();
+ public:
+  struct Contents {
+    std::string name;
+    uint32_t lnc = 0;  // logical core it runs on
+    uint32_t neff_lnc_size = 1;
+    std::vector<nrtb::TensorSpec> inputs;
+    std::vector<nrtb::TensorSpec> outputs;
+    std::unique_ptr<nrtb::CpuGraph> graph;  // null: signature-only
+    uint64_t device_time_ns = 0;            // timing model: simulated time of one execution
+  };
 
-  std::string name;
-  uint32_t id = 0;   // process-unique, reported to async-exec callbacks
-  uint32_t lnc = 0;  // logical core it runs on
-  uint32_t neff_lnc_size = 1;
-  std::vector<nrtb::TensorSpec> inputs;
-  std::vector<nrtb::TensorSpec> outputs;
-  std::unique_ptr<nrtb::CpuGraph> graph;  // null: signature-only
-  uint64_t device_time_ns = 0;           // timing model: simulated time of one execution
-  std::shared_ptr<nrtb::MemoryPool> pool;  // device memory the loaded NEFF occupies
-  uint64_t device_bytes = 0;
-  std::atomic<uint32_t> in_flight{0};
+  // `pool` (may be null) holds `device_bytes` reserved for this model; they are released with it.
+  nrt_model(Contents contents, uint32_t id, std::shared_ptr<nrtb::MemoryPool> pool, uint64_t device_bytes);
+  ~nrt_model();
+  nrt_model(const nrt_model&) = delete;
+  nrt_model& operator=(const nrt_model&) = delete;
+
+  const std::string& name() const { return c_.name; }
+  uint32_t id() const { return id_; }  // process-unique, reported to async-exec callbacks
+  uint32_t lnc() const { return c_.lnc; }
+  uint32_t neff_lnc_size() const { return c_.neff_lnc_size; }
+  const std::vector<nrtb::TensorSpec>& inputs() const { return c_.inputs; }
+  const std::vector<nrtb::TensorSpec>& outputs() const { return c_.outputs; }
+  const nrtb::CpuGraph* graph() const { return c_.graph.get(); }
+  uint64_t device_time_ns() const { return c_.device_time_ns; }
+  uint64_t device_bytes() const { return device_bytes_; }
+
+  // Executions scheduled or running with this model (mutable through a const model: it is the one
+  // piece of state that changes after publication).
+  nrtb::InFlightCounter& in_flight() const { return in_flight_; }
+
+ private:
+  const Contents c_;
+  const uint32_t id_;
+  const std::shared_ptr<nrtb::MemoryPool> pool_;
+  const uint64_t device_bytes_;
+  mutable nrtb::InFlightCounter in_flight_;
 };
 
 namespace nrtb {
 
 using ModelRef = std::shared_ptr<nrt_model>;
-
-struct LoadOptions {
-  uint32_t lnc = 0;
-  uint32_t runtime_lnc_size = 2;
-  uint64_t default_exec_time_ns = 0;
-  std::shared_ptr<MemoryPool> pool;
-};
-
-// Parses and validates the NEFF and builds the model. Throws Error(NRT_INVALID /
-// NRT_UNSUPPORTED_NEFF_VERSION / NRT_RESOURCE, "...").
-ModelRef LoadModel(const void* neff, size_t size, const LoadOptions& options);
-
-// Tensors of `set` in signature order for the model's inputs (or outputs). Every name must be
-// present and live, sizes must equal the signature, device tensors must be on the model's core,
-// and the set must not hold names the model does not have. Throws Error(NRT_INVALID, "...").
-std::vector<TensorRef> BindTensors(const nrt_model& model, const TensorSet& set, bool outputs);
-
-// One execution as unit work. Keeps the model and tensors alive until it completes; bumps the
-// outputs' completion counters when it finishes.
-std::unique_ptr<Work> MakeExecution(ModelRef model, std::vector<TensorRef> inputs, std::vector<TensorRef> outputs);
 
 }  // namespace nrtb

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -15,6 +16,7 @@
 #include "runtime/neff/element.h"
 #include "runtime/neff/graph_json.h"
 #include "runtime/neff/graph_ops.h"
+#include "runtime/neff/name_check.h"
 #include "runtime/neff/npy.h"
 
 namespace nrtb {
@@ -43,9 +45,7 @@ std::string CheckName(const Json& v, const std::string& where) {
   if (name.empty() || name.size() > kMaxNameBytes) {
     ThrowInvalid("%s: names must be 1 to %zu bytes, got %zu", where.c_str(), kMaxNameBytes, name.size());
   }
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f) ThrowInvalid("%s: name contains a control character", where.c_str());
-  }
+  if (const char* why = NameProblem(name)) ThrowInvalid("%s: name %s", where.c_str(), why);
   return name;
 }
 

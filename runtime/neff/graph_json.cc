@@ -1,7 +1,7 @@
 #include "runtime/neff/graph_json.h"
 
-#include <algorithm>
 #include <cinttypes>
+#include <nlohmann/json.hpp>
 
 #include "runtime/core/error.h"
 
@@ -10,44 +10,114 @@ namespace {
 
 const char* TypeName(const Json& v) { return v.type_name(); }
 
-// Deepest nesting of arrays/objects in the text, counting brackets outside strings. Bounding it
-// before parsing keeps the parser's and the destructor's work (and stack) bounded.
-size_t NestingDepth(std::string_view text) {
-  size_t depth = 0, max_depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      max_depth = std::max(max_depth, ++depth);
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
+// Builds the tree from nlohmann's SAX events, applying the limits as the events arrive and dropping the
+// values of refused keys unbuilt. (nlohmann's own callback parser is quadratic in the length of an array
+// of containers — it rescans the parent for discarded values at the end of every child — so it cannot be
+// the bounded path.)
+class BoundedBuilder final : public nlohmann::json_sax<Json> {
+ public:
+  BoundedBuilder(const Limits& limits, KeyFilter keep) : limits_(limits), keep_(keep) {}
+
+  Json Take() { return std::move(root_); }
+
+  bool null() override { return Add(nullptr); }
+  bool boolean(bool v) override { return Add(v); }
+  bool number_integer(number_integer_t v) override { return Add(v); }
+  bool number_unsigned(number_unsigned_t v) override { return Add(v); }
+  bool number_float(number_float_t v, const string_t&) override { return Add(v); }
+  bool string(string_t& v) override { return Add(std::move(v)); }
+  bool binary(binary_t&) override { ThrowInvalid("binary values are not JSON"); }
+
+  bool start_object(std::size_t) override { return Open(Json::object()); }
+  bool start_array(std::size_t) override { return Open(Json::array()); }
+  bool end_object() override { return Close(); }
+  bool end_array() override { return Close(); }
+
+  bool key(string_t& k) override {
+    if (skipping_) return true;
+    if (keep_ != nullptr && !keep_(depth_, k)) {
+      // The value that follows, however large, is read past without being built.
+      skipping_ = true;
+      skip_depth_ = depth_;
+      return true;
     }
+    Count();
+    key_ = std::move(k);
+    return true;
   }
-  return max_depth;
-}
+
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+    ThrowInvalid("malformed JSON: %s", e.what());
+  }
+
+ private:
+  void Count() {
+    if (++elements_ > limits_.max_elements) ThrowInvalid("more than %zu JSON elements", limits_.max_elements);
+  }
+
+  // Places a value in the innermost open container (or as the root) and returns where it went.
+  Json* Place(Json&& v) {
+    Count();
+    if (open_.empty()) {
+      root_ = std::move(v);
+      return &root_;
+    }
+    Json& parent = *open_.back();
+    if (parent.is_array()) {
+      parent.push_back(std::move(v));
+      return &parent.back();
+    }
+    Json& slot = parent[key_];  // a repeated key keeps its last value, as nlohmann's own parser does
+    slot = std::move(v);
+    return &slot;
+  }
+
+  bool Add(Json&& v) {
+    if (skipping_) {
+      if (depth_ == skip_depth_) skipping_ = false;
+      return true;
+    }
+    Place(std::move(v));
+    return true;
+  }
+
+  bool Open(Json&& container) {
+    if (depth_ >= limits_.max_depth) ThrowInvalid("nesting deeper than %zu levels", limits_.max_depth);
+    ++depth_;
+    if (!skipping_) open_.push_back(Place(std::move(container)));
+    return true;
+  }
+
+  bool Close() {
+    --depth_;
+    if (skipping_) {
+      if (depth_ == skip_depth_) skipping_ = false;
+      return true;
+    }
+    open_.pop_back();
+    return true;
+  }
+
+  const Limits& limits_;
+  const KeyFilter keep_;
+  Json root_;
+  std::vector<Json*> open_;  // containers being filled, outermost first
+  std::string key_;          // key of the next value placed in an object
+  size_t depth_ = 0;         // containers open, built or skipped
+  size_t elements_ = 0;
+  bool skipping_ = false;    // inside the value of a refused key, which began at skip_depth_
+  size_t skip_depth_ = 0;
+};
 
 }  // namespace
 
-Json ParseText(std::string_view text) {
-  if (text.size() > kMaxTextBytes) {
-    ThrowInvalid("%zu bytes exceeds the %zu-byte limit (put large constants in .npy files)", text.size(),
-                 kMaxTextBytes);
+Json ParseText(std::string_view text, const Limits& limits, KeyFilter keep) {
+  if (text.size() > limits.max_bytes) {
+    ThrowInvalid("%zu bytes exceeds the %zu-byte limit", text.size(), limits.max_bytes);
   }
-  if (NestingDepth(text) > kMaxDepth) ThrowInvalid("nesting deeper than %zu levels", kMaxDepth);
-  try {
-    return Json::parse(text);
-  } catch (const Json::exception& e) {
-    ThrowInvalid("malformed JSON: %s", e.what());
-  }
+  BoundedBuilder builder(limits, keep);
+  Json::sax_parse(text.begin(), text.end(), &builder);
+  return builder.Take();
 }
 
 void CheckKeys(const Json& obj, const std::string& where, const std::vector<std::string_view>& allowed) {
@@ -115,7 +185,9 @@ double GetNumber(const Json& v, const std::string& where) {
 std::vector<int64_t> GetIntList(const Json& v, const std::string& where, size_t max_size, int64_t min, int64_t max) {
   std::vector<int64_t> out;
   const Json& array = GetArray(v, where, max_size);
-  for (size_t i = 0; i < array.size(); ++i) out.push_back(GetInt(array[i], where + "[" + std::to_string(i) + "]", min, max));
+  for (size_t i = 0; i < array.size(); ++i) {
+    out.push_back(GetInt(array[i], where + "[" + std::to_string(i) + "]", min, max));
+  }
   return out;
 }
 

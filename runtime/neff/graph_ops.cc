@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "runtime/core/error.h"

@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cinttypes>
 #include <memory>
 #include <new>
@@ -49,7 +50,8 @@ bool MatchesPrefixSuffix(std::string_view s, std::string_view prefix, std::strin
 // Running totals and the limits they are checked against.
 class Budget {
  public:
-  explicit Budget(const NeffArchiveLimits& limits) : limits_(limits) {}
+  Budget(const NeffArchiveLimits& limits, uint64_t archive_bytes)
+      : limits_(limits), max_unpacked_(UnpackedCap(limits, archive_bytes)) {}
 
   void CountMember() {
     if (++members_ > limits_.max_members) {
@@ -57,12 +59,23 @@ class Budget {
     }
   }
 
+  // Declared sizes are checked before libarchive inflates a member, to read it or to skip it.
   void DeclareUnpacked(const std::string& path, uint64_t size) {
     unpacked_ += size;
-    if (size > limits_.max_unpacked_bytes || unpacked_ > limits_.max_unpacked_bytes) {
-      ThrowInvalid("NEFF archive: member %s (%" PRIu64 " bytes) takes the archive over the %" PRIu64
-                   "-byte cap on unpacked data",
-                   path.c_str(), size, limits_.max_unpacked_bytes);
+    if (size > max_unpacked_ || unpacked_ > max_unpacked_) {
+      ThrowInvalid("NEFF archive: member %s (%" PRIu64 " bytes) takes the unpacked data over its %" PRIu64
+                   "-byte cap (%s)",
+                   path.c_str(), size, max_unpacked_, CapReason());
+    }
+  }
+
+  // What the decompressor has produced so far (tar headers and padding included), checked after every
+  // header and chunk: catches what declared sizes do not account for.
+  void CheckInflated(archive* a, const std::string& path) const {
+    const la_int64_t produced = archive_filter_bytes(a, 0);
+    if (produced > 0 && static_cast<uint64_t>(produced) > max_unpacked_) {
+      ThrowInvalid("NEFF archive: unpacking %s goes over the %" PRIu64 "-byte cap on unpacked data (%s)",
+                   path.c_str(), max_unpacked_, CapReason());
     }
   }
 
@@ -82,7 +95,21 @@ class Budget {
   void AddKept(uint64_t bytes) { kept_ += bytes; }
 
  private:
+  static uint64_t UnpackedCap(const NeffArchiveLimits& limits, uint64_t archive_bytes) {
+    uint64_t by_ratio = 0;
+    if (__builtin_mul_overflow(limits.max_ratio, archive_bytes, &by_ratio) ||
+        __builtin_add_overflow(by_ratio, limits.ratio_free_bytes, &by_ratio)) {
+      return limits.max_unpacked_bytes;
+    }
+    return std::min(by_ratio, limits.max_unpacked_bytes);
+  }
+
+  const char* CapReason() const {
+    return max_unpacked_ == limits_.max_unpacked_bytes ? "absolute limit" : "compression ratio limit";
+  }
+
   const NeffArchiveLimits& limits_;
+  const uint64_t max_unpacked_;
   uint64_t members_ = 0;
   uint64_t unpacked_ = 0;
   uint64_t kept_ = 0;
@@ -99,6 +126,7 @@ std::string ReadMemberData(archive* a, const std::string& path, uint64_t declare
     if (n < 0) ThrowInvalid("NEFF archive: reading member %s: %s", path.c_str(), ArchiveMessage(a));
     if (n == 0) break;
     budget.CheckKept(path, out.size() + static_cast<uint64_t>(n));
+    budget.CheckInflated(a, path);
     out.append(chunk, static_cast<size_t>(n));
   }
   budget.AddKept(out.size());
@@ -131,6 +159,14 @@ ReadArchive OpenReader(const void* data, size_t size, NeffCompression compressio
   archive_read_support_format_tar(a.get());
   if (archive_read_open_memory(a.get(), data, size) != ARCHIVE_OK) {
     ThrowInvalid("NEFF archive: %s", ArchiveMessage(a.get()));
+  }
+  // Opening chose the filter chain: libarchive bids again on what gzip produced, so gzip data inside
+  // the gzip stream would be inflated once more per layer (each layer multiplying the size up to ~1000x).
+  // The chain is gzip + the memory reader, or the reader alone for a plain tar.
+  const int expected_filters = compression == NeffCompression::kGzip ? 2 : 1;
+  if (archive_filter_count(a.get()) != expected_filters) {
+    ThrowInvalid("NEFF archive: the %s stream holds another compressed stream (%s); a NEFF has one gzip layer",
+                 compression == NeffCompression::kGzip ? "gzip" : "tar", archive_filter_name(a.get(), 0));
   }
   return a;
 }
@@ -166,12 +202,13 @@ std::map<std::string, std::string> ReadNeffArchive(const void* data, size_t size
     ThrowInvalid("NEFF archive: pkg_version 2 promises gzip, but the data does not start with 1f 8b");
   }
   ReadArchive a = OpenReader(data, size, compression);
-  Budget budget(limits);
+  Budget budget(limits, size);
   std::map<std::string, std::string> members;
   archive_entry* entry = nullptr;
   while (NextHeader(a.get(), &entry)) {
     budget.CountMember();
     const std::string path = EntryPath(a.get(), entry);
+    budget.CheckInflated(a.get(), path);
     const uint64_t declared = DeclaredSize(entry, path);
     budget.DeclareUnpacked(path, declared);
     if (!IsPlainFile(entry) || !IsNeffRuntimeMember(path)) continue;  // data skipped by the next header read

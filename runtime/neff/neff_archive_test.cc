@@ -178,7 +178,48 @@ TEST(NeffArchive, GzipBombIsRejectedByItsDeclaredSize) {
 TEST(NeffArchive, HugeDeclaredMemberIsRejectedWithDefaultCaps) {
   const std::string tar = RawTarRecord("cpu/huge.bin", 5ull << 30, "tiny");
   const std::string msg = InvalidMessage(tar, NeffCompression::kNone);
-  EXPECT_EQ(msg, "NEFF archive: member cpu/huge.bin is 5368709120 bytes, over the 1073741824-byte cap per member");
+  EXPECT_NE(msg.find("NEFF archive: member cpu/huge.bin (5368709120 bytes) takes the unpacked data over its"),
+            std::string::npos)
+      << msg;
+}
+
+// Defect 5: libarchive peels any number of gzip layers, so gzip(gzip(tar)) was inflated twice, each layer
+// multiplying the size by up to ~1000. Refused when the archive is opened, before anything is inflated.
+TEST(NeffArchive, GzipInsideGzipIsRejected) {
+  const std::string inner = Gzip({{"neff.json", "{}"}, {"cpu/big.bin", std::string(16 << 20, '\0')}});
+  const std::string nested = testutil::GzipBytes(inner);
+  ASSERT_LT(nested.size(), inner.size());
+  const std::string msg = InvalidMessage(nested, NeffCompression::kGzip);
+  EXPECT_NE(msg.find("holds another compressed stream (gzip); a NEFF has one gzip layer"), std::string::npos) << msg;
+}
+
+TEST(NeffArchive, GzipInsidePlainTarPkgIsNotInflated) {
+  const std::string msg =
+      InvalidMessage(testutil::GzipBytes(WriteNeffArchive({{"neff.json", "{}"}}, NeffCompression::kNone)),
+                     NeffCompression::kNone);
+  EXPECT_NE(msg.find("NEFF archive:"), std::string::npos) << msg;
+}
+
+// Unpacked bytes (skipped members included) are bounded by the archive's size times the ratio.
+TEST(NeffArchive, CompressionRatioIsCapped) {
+  NeffArchiveLimits limits;
+  limits.ratio_free_bytes = 0;
+  limits.max_ratio = 20;
+  const std::string zeros = Gzip({{"neff.json", "{}"}, {"sg00/PE.bin", std::string(1 << 20, '\0')}});
+  const std::string msg = InvalidMessage(zeros, NeffCompression::kGzip, limits);
+  EXPECT_NE(msg.find("sg00/PE.bin (1048576 bytes) takes the unpacked data over its"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("compression ratio limit"), std::string::npos) << msg;
+  // Incompressible data of the same size is well within the ratio.
+  EXPECT_NO_THROW(Read(Gzip({{"neff.json", "{}"}, {"sg00/PE.bin", testutil::Blob(1 << 20, 5)}}),
+                       NeffCompression::kGzip, limits));
+}
+
+TEST(NeffArchive, DefaultRatioCapBoundsASmallArchive) {
+  // 200 MiB of zeros compress to ~200 KiB: 64 MiB + 256 x 200 KiB is far below 200 MiB.
+  const std::string zeros = Gzip({{"neff.json", "{}"}, {"sg00/PE.bin", std::string(200 << 20, '\0')}});
+  ASSERT_LT(zeros.size(), 512u << 10);
+  const std::string msg = InvalidMessage(zeros, NeffCompression::kGzip);
+  EXPECT_NE(msg.find("compression ratio limit"), std::string::npos) << msg;
 }
 
 }  // namespace

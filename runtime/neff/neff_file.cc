@@ -8,6 +8,7 @@
 #include "runtime/neff/neff_archive.h"
 #include "runtime/neff/neff_header.h"
 #include "runtime/neff/neff_signature.h"
+#include "runtime/neff/name_check.h"
 
 namespace nrtb {
 namespace {
@@ -52,12 +53,14 @@ std::map<std::string, std::string> TakeCpuFiles(std::map<std::string, std::strin
 NeffFile Describe(const NeffHeader& h, NeffSignature sig, std::map<std::string, std::string> cpu_files) {
   NeffFile f;
   f.name = NeffHeaderText(h.name, sizeof h.name);
+  if (const char* why = NameProblem(f.name)) ThrowInvalid("NEFF header: the model name %s", why);
   f.pkg_version = h.pkg_version;
   f.neff_version_major = h.neff_version_major;
   f.neff_version_minor = h.neff_version_minor;
   f.feature_bits = h.feature_bits;
   f.lnc_size = h.lnc_size == 0 ? 1 : h.lnc_size;
   f.build_version = NeffHeaderText(h.neff_build_version, sizeof h.neff_build_version);
+  if (const char* why = NameProblem(f.build_version)) ThrowInvalid("NEFF header: the build version %s", why);
   f.inputs = std::move(sig.inputs);
   f.outputs = std::move(sig.outputs);
   f.has_cpu_graph = cpu_files.contains("graph.json");

@@ -195,9 +195,9 @@ TEST(NeffFile, BadGzipIsInvalid) {
 }
 
 TEST(NeffFile, BadJsonIsInvalid) {
-  EXPECT_NE(InvalidMessage(WithMember("./neff.json", "{\"nodes\": [")).find("neff.json: not valid JSON"),
+  EXPECT_NE(InvalidMessage(WithMember("./neff.json", "{\"nodes\": [")).find("neff.json: malformed JSON"),
             std::string::npos);
-  EXPECT_NE(InvalidMessage(WithMember("./sg01/def.json", "[1,")).find("sg01/def.json: not valid JSON"),
+  EXPECT_NE(InvalidMessage(WithMember("./sg01/def.json", "[1,")).find("sg01/def.json: malformed JSON"),
             std::string::npos);
 }
 
@@ -252,7 +252,7 @@ TEST(NeffFile, MemberOverTheCapIsRejectedWithoutReadingIt) {
   const std::string tar = testutil::RawTarRecord("neff.json", 5ull << 30, testutil::RealLikeNeffJson());
   auto o = RealLikeOptions();
   o.pkg_version = kNeffPkgPlainTar;
-  EXPECT_NE(InvalidMessage(AssembleNeff(tar, o)).find("cap per member"), std::string::npos);
+  EXPECT_NE(InvalidMessage(AssembleNeff(tar, o)).find("takes the unpacked data over its"), std::string::npos);
 }
 
 TEST(NeffFile, GarbageIsInvalid) {

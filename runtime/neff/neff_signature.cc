@@ -6,49 +6,58 @@
 
 #include "runtime/core/error.h"
 #include "runtime/neff/dtype.h"
+#include "runtime/neff/graph_json.h"
+#include "runtime/neff/name_check.h"
 
 namespace nrtb {
 namespace {
 
 using nlohmann::json;
+namespace gj = graph_json;
 
-json ParseJson(std::string_view text, std::string_view file) {
+// neff.json is the graph of a handful of nodes (one per input and per compiled subgraph) with a few
+// attributes per tensor entry: 16 MiB and 2^20 elements hold thousands of tensors.
+constexpr gj::Limits kNeffJsonLimits = {size_t{16} << 20, 32, size_t{1} << 20};
+// def.json lists every variable of a subgraph (and DMA / engine tables the runtime does not read), so
+// real ones are large; only `var` entries' type, size and name are kept, bounding the parsed tree by
+// the element count while the text may be larger.
+constexpr gj::Limits kDefJsonLimits = {size_t{128} << 20, 32, size_t{1} << 20};
+constexpr size_t kMaxListEntries = size_t{1} << 20;  // nodes, arg_nodes, heads, attrs lists
+constexpr int64_t kMaxIndex = std::numeric_limits<int64_t>::max();
+
+bool KeepDefJsonMember(size_t depth, std::string_view key) {
+  if (depth == 1) return key == "var";
+  // depth 2 names a var (object form); depth 3 is a field of one var (both forms).
+  if (depth == 3) return key == "type" || key == "size" || key == "name";
+  return true;
+}
+
+// Runs `f`, prefixing any error with the file name: "<file>: <where>: <problem>".
+template <class F>
+auto InFile(std::string_view file, F&& f) {
   try {
-    return json::parse(text);
+    return f();
+  } catch (const Error& e) {
+    throw Error(e.status(), std::string(file) + ": " + e.what());
   } catch (const json::exception& e) {
-    ThrowInvalid("%.*s: not valid JSON: %s", static_cast<int>(file.size()), file.data(), e.what());
+    throw Error(NRT_INVALID, std::string(file) + ": " + e.what());
   }
 }
 
-const json& Field(const json& object, const char* key, const std::string& where) {
-  if (!object.is_object()) ThrowInvalid("neff.json: %s is not an object", where.c_str());
-  const auto it = object.find(key);
-  if (it == object.end()) ThrowInvalid("neff.json: %s has no \"%s\"", where.c_str(), key);
-  return *it;
-}
-
 const json& ArrayField(const json& object, const char* key, const std::string& where) {
-  const json& value = Field(object, key, where);
-  if (!value.is_array()) ThrowInvalid("neff.json: %s.%s is not an array", where.c_str(), key);
-  return value;
+  return gj::GetArray(gj::Require(gj::GetObject(object, where), key, where), where + "." + key, kMaxListEntries);
 }
 
-uint64_t Unsigned(const json& value, const std::string& where) {
-  if (!value.is_number_unsigned()) ThrowInvalid("neff.json: %s is not a non-negative integer", where.c_str());
-  return value.get<uint64_t>();
-}
-
-const std::string& String(const json& value, const std::string& where) {
-  if (!value.is_string()) ThrowInvalid("neff.json: %s is not a string", where.c_str());
-  return value.get_ref<const std::string&>();
+uint64_t Index(const json& value, const std::string& where) {
+  return static_cast<uint64_t>(gj::GetInt(value, where, 0, kMaxIndex));
 }
 
 // attrs.<key> = ["<kind>", [one value per entry id]].
 const json& ListAttr(const json& attrs, const char* key, const char* kind) {
   const std::string where = std::string("attrs.") + key;
-  const json& attr = Field(attrs, key, "attrs");
+  const json& attr = gj::Require(gj::GetObject(attrs, "attrs"), key, "attrs");
   if (!attr.is_array() || attr.size() != 2 || attr[0] != kind || !attr[1].is_array()) {
-    ThrowInvalid("neff.json: %s is not [\"%s\", [...]]", where.c_str(), kind);
+    ThrowInvalid("%s is not [\"%s\", [...]]", where.c_str(), kind);
   }
   return attr[1];
 }
@@ -57,18 +66,18 @@ uint64_t ShapeBytes(const std::vector<uint32_t>& shape, DType dtype, const std::
   uint64_t bytes = DTypeSize(dtype);
   for (uint32_t d : shape) {
     if (__builtin_mul_overflow(bytes, uint64_t{d}, &bytes)) {
-      ThrowInvalid("neff.json: tensor %s: size of its shape overflows 64 bits", name.c_str());
+      ThrowInvalid("tensor %s: size of its shape overflows 64 bits", name.c_str());
     }
   }
   return bytes;
 }
 
 void CheckTensorName(const std::string& name, const std::string& where) {
-  if (name.empty()) ThrowInvalid("neff.json: %s has an empty name", where.c_str());
+  if (name.empty()) ThrowInvalid("%s has an empty name", where.c_str());
   if (name.size() > kMaxTensorNameBytes) {
-    ThrowInvalid("neff.json: %s name is %zu bytes, at most %zu allowed", where.c_str(), name.size(),
-                 kMaxTensorNameBytes);
+    ThrowInvalid("%s name is %zu bytes, at most %zu allowed", where.c_str(), name.size(), kMaxTensorNameBytes);
   }
+  if (const char* why = NameProblem(name)) ThrowInvalid("%s name %s", where.c_str(), why);
 }
 
 // The graph-level arrays every lookup goes through, validated once.
@@ -77,35 +86,35 @@ class GraphTables {
   explicit GraphTables(const json& doc)
       : nodes_(ArrayField(doc, "nodes", "top level")),
         row_ptr_(ArrayField(doc, "node_row_ptr", "top level")),
-        dtypes_(ListAttr(Field(doc, "attrs", "top level"), "dltype", "list_str")),
-        shapes_(ListAttr(Field(doc, "attrs", "top level"), "shape", "list_shape")) {
+        dtypes_(ListAttr(gj::Require(doc, "attrs", "top level"), "dltype", "list_str")),
+        shapes_(ListAttr(gj::Require(doc, "attrs", "top level"), "shape", "list_shape")) {
     if (row_ptr_.size() != nodes_.size() + 1) {
-      ThrowInvalid("neff.json: node_row_ptr has %zu entries for %zu nodes (expected %zu)", row_ptr_.size(),
-                   nodes_.size(), nodes_.size() + 1);
+      ThrowInvalid("node_row_ptr has %zu entries for %zu nodes (expected %zu)", row_ptr_.size(), nodes_.size(),
+                   nodes_.size() + 1);
     }
   }
 
   const json& Node(uint64_t index, const std::string& where) const {
     if (index >= nodes_.size()) {
-      ThrowInvalid("neff.json: %s refers to node %" PRIu64 " of %zu", where.c_str(), index, nodes_.size());
+      ThrowInvalid("%s refers to node %" PRIu64 " of %zu", where.c_str(), index, nodes_.size());
     }
-    return nodes_[index];
+    return gj::GetObject(nodes_[index], "node " + std::to_string(index));
   }
 
   const json& nodes() const { return nodes_; }
 
   // Reads the dtype and shape of output `out` of node `node` (entry id node_row_ptr[node] + out).
   TensorSpec Spec(const std::string& name, uint64_t node, uint64_t out, const std::string& where) const {
-    const uint64_t first = Unsigned(row_ptr_[node], "node_row_ptr[" + std::to_string(node) + "]");
-    const uint64_t end = Unsigned(row_ptr_[node + 1], "node_row_ptr[" + std::to_string(node + 1) + "]");
+    const uint64_t first = Index(row_ptr_[node], "node_row_ptr[" + std::to_string(node) + "]");
+    const uint64_t end = Index(row_ptr_[node + 1], "node_row_ptr[" + std::to_string(node + 1) + "]");
     if (end < first || out >= end - first) {
-      ThrowInvalid("neff.json: %s uses output %" PRIu64 " of node %" PRIu64 ", which has %" PRIu64, where.c_str(), out,
-                   node, end < first ? 0 : end - first);
+      ThrowInvalid("%s uses output %" PRIu64 " of node %" PRIu64 ", which has %" PRIu64, where.c_str(), out, node,
+                   end < first ? 0 : end - first);
     }
     const uint64_t eid = first + out;
     if (eid >= dtypes_.size() || eid >= shapes_.size()) {
-      ThrowInvalid("neff.json: %s has entry id %" PRIu64 ", beyond attrs.dltype (%zu) or attrs.shape (%zu)",
-                   where.c_str(), eid, dtypes_.size(), shapes_.size());
+      ThrowInvalid("%s has entry id %" PRIu64 ", beyond attrs.dltype (%zu) or attrs.shape (%zu)", where.c_str(), eid,
+                   dtypes_.size(), shapes_.size());
     }
     TensorSpec spec;
     spec.name = name;
@@ -117,23 +126,22 @@ class GraphTables {
 
  private:
   static DType ParseDType(const json& value, const std::string& name) {
-    const std::string& text = String(value, "dtype of " + name);
+    const std::string text = gj::GetString(value, "dtype of " + name);
     const std::optional<DType> dtype = DTypeFromName(text);
-    if (!dtype) ThrowInvalid("neff.json: tensor %s has unknown dtype '%s'", name.c_str(), text.c_str());
+    if (!dtype) ThrowInvalid("tensor %s has unknown dtype '%s'", name.c_str(), text.c_str());
     return *dtype;
   }
 
   static std::vector<uint32_t> ParseShape(const json& value, const std::string& name) {
-    if (!value.is_array()) ThrowInvalid("neff.json: shape of tensor %s is not an array", name.c_str());
+    if (!value.is_array()) ThrowInvalid("shape of tensor %s is not an array", name.c_str());
     if (value.size() > kMaxTensorDims) {
-      ThrowInvalid("neff.json: tensor %s has %zu dimensions, at most %zu allowed", name.c_str(), value.size(),
-                   kMaxTensorDims);
+      ThrowInvalid("tensor %s has %zu dimensions, at most %zu allowed", name.c_str(), value.size(), kMaxTensorDims);
     }
     std::vector<uint32_t> shape;
     for (const json& d : value) {
-      const uint64_t dim = Unsigned(d, "a dimension of tensor " + name);
+      const uint64_t dim = Index(d, "a dimension of tensor " + name);
       if (dim > std::numeric_limits<uint32_t>::max()) {
-        ThrowInvalid("neff.json: tensor %s has dimension %" PRIu64 ", over 2^32-1", name.c_str(), dim);
+        ThrowInvalid("tensor %s has dimension %" PRIu64 ", over 2^32-1", name.c_str(), dim);
       }
       shape.push_back(static_cast<uint32_t>(dim));
     }
@@ -151,7 +159,7 @@ void AddUnique(std::vector<TensorSpec>& list, TensorSpec spec, const char* kind)
   for (const TensorSpec& have : list) {
     if (have.name != spec.name) continue;
     if (have.dtype != spec.dtype || have.shape != spec.shape) {
-      ThrowInvalid("neff.json: %s %s is declared twice with different dtype or shape", kind, spec.name.c_str());
+      ThrowInvalid("%s %s is declared twice with different dtype or shape", kind, spec.name.c_str());
     }
     return;
   }
@@ -162,9 +170,8 @@ void ReadInputs(const json& doc, const GraphTables& g, NeffSignature& sig) {
   const json& args = ArrayField(doc, "arg_nodes", "top level");
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string where = "arg_nodes[" + std::to_string(i) + "]";
-    const uint64_t node = Unsigned(args[i], where);
-    const std::string& name =
-        String(Field(g.Node(node, where), "name", "node " + std::to_string(node)), where + " name");
+    const uint64_t node = Index(args[i], where);
+    const std::string name = gj::GetString(gj::Require(g.Node(node, where), "name", where), where + " name");
     CheckTensorName(name, where);
     AddUnique(sig.inputs, g.Spec(name, node, 0, where), "input");
   }
@@ -172,17 +179,16 @@ void ReadInputs(const json& doc, const GraphTables& g, NeffSignature& sig) {
 
 // Output name = nodes[node].output_names[out]; a graph input passed straight through has no
 // output_names and is named after its node.
-const std::string& OutputName(const json& node, uint64_t out, const std::string& where) {
-  const auto names = node.find("output_names");
-  if (names == node.end()) {
-    if (out != 0)
-      ThrowInvalid("neff.json: %s uses output %" PRIu64 " of a node without output_names", where.c_str(), out);
-    return String(Field(node, "name", where), where + " node name");
+std::string OutputName(const json& node, uint64_t out, const std::string& where) {
+  const json* names = gj::Find(node, "output_names");
+  if (names == nullptr) {
+    if (out != 0) ThrowInvalid("%s uses output %" PRIu64 " of a node without output_names", where.c_str(), out);
+    return gj::GetString(gj::Require(node, "name", where), where + " node name");
   }
   if (!names->is_array() || out >= names->size()) {
-    ThrowInvalid("neff.json: %s uses output %" PRIu64 ", beyond its node's output_names", where.c_str(), out);
+    ThrowInvalid("%s uses output %" PRIu64 ", beyond its node's output_names", where.c_str(), out);
   }
-  return String((*names)[out], where + " output name");
+  return gj::GetString((*names)[out], where + " output name");
 }
 
 void ReadOutputs(const json& doc, const GraphTables& g, NeffSignature& sig) {
@@ -190,11 +196,10 @@ void ReadOutputs(const json& doc, const GraphTables& g, NeffSignature& sig) {
   for (size_t i = 0; i < heads.size(); ++i) {
     const std::string where = "heads[" + std::to_string(i) + "]";
     const json& head = heads[i];
-    if (!head.is_array() || head.size() < 2)
-      ThrowInvalid("neff.json: %s is not [node, output, version]", where.c_str());
-    const uint64_t node = Unsigned(head[0], where + "[0]");
-    const uint64_t out = Unsigned(head[1], where + "[1]");
-    const std::string& name = OutputName(g.Node(node, where), out, where);
+    if (!head.is_array() || head.size() < 2) ThrowInvalid("%s is not [node, output, version]", where.c_str());
+    const uint64_t node = Index(head[0], where + "[0]");
+    const uint64_t out = Index(head[1], where + "[1]");
+    const std::string name = OutputName(g.Node(node, where), out, where);
     CheckTensorName(name, where);
     AddUnique(sig.outputs, g.Spec(name, node, out, where), "output");
   }
@@ -203,11 +208,14 @@ void ReadOutputs(const json& doc, const GraphTables& g, NeffSignature& sig) {
 void ReadKelfFiles(const GraphTables& g, NeffSignature& sig) {
   for (size_t i = 0; i < g.nodes().size(); ++i) {
     const json& node = g.nodes()[i];
-    const auto op = node.find("op");
-    if (op == node.end() || *op != "tvm_op") continue;
-    const auto attrs = node.find("attrs");
-    if (attrs == node.end() || !attrs->is_object() || !attrs->contains("kelf")) continue;
-    sig.kelf_files.push_back(String((*attrs)["kelf"], "nodes[" + std::to_string(i) + "].attrs.kelf"));
+    if (!node.is_object()) continue;
+    const json* op = gj::Find(node, "op");
+    if (op == nullptr || *op != "tvm_op") continue;
+    const json* attrs = gj::Find(node, "attrs");
+    if (attrs == nullptr || !attrs->is_object()) continue;
+    if (const json* kelf = gj::Find(*attrs, "kelf")) {
+      sig.kelf_files.push_back(gj::GetString(*kelf, "nodes[" + std::to_string(i) + "].attrs.kelf"));
+    }
   }
 }
 
@@ -218,61 +226,61 @@ const TensorSpec* Find(const std::vector<TensorSpec>& list, std::string_view nam
   return nullptr;
 }
 
-void CheckVar(std::string_view member, const std::string& name, const json& var, const NeffSignature& sig) {
-  const std::string m(member);
-  if (!var.is_object()) ThrowInvalid("%s: var %s is not an object", m.c_str(), name.c_str());
-  const auto type = var.find("type");
-  if (type == var.end() || !type->is_string()) return;
+void CheckVar(const std::string& name, const json& var, const NeffSignature& sig) {
+  if (!var.is_object()) ThrowInvalid("var %s is not an object", name.c_str());
+  const json* type = gj::Find(var, "type");
+  if (type == nullptr || !type->is_string()) return;
   const bool is_input = *type == "input";
   if (!is_input && *type != "output") return;
   const char* kind = is_input ? "input" : "output";
-  const auto size = var.find("size");
-  if (size == var.end() || !size->is_number_unsigned()) {
-    ThrowInvalid("%s: %s var %s has no non-negative integer size", m.c_str(), kind, name.c_str());
+  const json* size = gj::Find(var, "size");
+  if (size == nullptr || !size->is_number_unsigned()) {
+    ThrowInvalid("%s var %s has no non-negative integer size", kind, name.c_str());
   }
   const TensorSpec* spec = Find(is_input ? sig.inputs : sig.outputs, name);
-  if (spec == nullptr) ThrowInvalid("%s: %s var %s is not declared in neff.json", m.c_str(), kind, name.c_str());
+  if (spec == nullptr) ThrowInvalid("%s var %s is not declared in neff.json", kind, name.c_str());
   const uint64_t bytes = size->get<uint64_t>();
   if (bytes != spec->size_bytes) {
-    ThrowInvalid("%s: %s var %s is %" PRIu64 " bytes, but neff.json declares %" PRIu64, m.c_str(), kind, name.c_str(),
-                 bytes, spec->size_bytes);
+    ThrowInvalid("%s var %s is %" PRIu64 " bytes, but neff.json declares %" PRIu64, kind, name.c_str(), bytes,
+                 spec->size_bytes);
   }
 }
 
 }  // namespace
 
 NeffSignature ParseNeffSignature(std::string_view neff_json) {
-  const json doc = ParseJson(neff_json, "neff.json");
-  if (!doc.is_object()) ThrowInvalid("neff.json: top level is not an object");
-  const GraphTables graph(doc);
-  NeffSignature sig;
-  ReadInputs(doc, graph, sig);
-  ReadOutputs(doc, graph, sig);
-  ReadKelfFiles(graph, sig);
-  return sig;
+  return InFile("neff.json", [&] {
+    const json doc = gj::ParseText(neff_json, kNeffJsonLimits);
+    if (!doc.is_object()) ThrowInvalid("top level is not an object");
+    const GraphTables graph(doc);
+    NeffSignature sig;
+    ReadInputs(doc, graph, sig);
+    ReadOutputs(doc, graph, sig);
+    ReadKelfFiles(graph, sig);
+    return sig;
+  });
 }
 
 void CheckDefJsonVars(std::string_view def_json, std::string_view member, const NeffSignature& signature) {
-  const json doc = ParseJson(def_json, member);
-  const std::string m(member);
-  if (!doc.is_object()) ThrowInvalid("%s: top level is not an object", m.c_str());
-  const auto vars = doc.find("var");
-  if (vars == doc.end()) return;
-  // Real NEFFs key `var` by name; the format has also been described as an array of named objects.
-  if (vars->is_object()) {
-    for (const auto& [name, var] : vars->items()) CheckVar(member, name, var, signature);
-  } else if (vars->is_array()) {
-    for (size_t i = 0; i < vars->size(); ++i) {
-      const json& var = (*vars)[i];
-      const std::string fallback = "[" + std::to_string(i) + "]";
-      const std::string name = var.is_object() && var.contains("name") && var["name"].is_string()
-                                   ? var["name"].get<std::string>()
-                                   : fallback;
-      CheckVar(member, name, var, signature);
+  InFile(member, [&] {
+    const json doc = gj::ParseText(def_json, kDefJsonLimits, KeepDefJsonMember);
+    if (!doc.is_object()) ThrowInvalid("top level is not an object");
+    const json* vars = gj::Find(doc, "var");
+    if (vars == nullptr) return;
+    // Real NEFFs key `var` by name; the format has also been described as an array of named objects.
+    if (vars->is_object()) {
+      for (const auto& [name, var] : vars->items()) CheckVar(name, var, signature);
+    } else if (vars->is_array()) {
+      for (size_t i = 0; i < vars->size(); ++i) {
+        const json& var = (*vars)[i];
+        const json* name = var.is_object() ? gj::Find(var, "name") : nullptr;
+        CheckVar(name != nullptr && name->is_string() ? name->get<std::string>() : "[" + std::to_string(i) + "]", var,
+                 signature);
+      }
+    } else {
+      ThrowInvalid("var is neither an object nor an array");
     }
-  } else {
-    ThrowInvalid("%s: var is neither an object nor an array", m.c_str());
-  }
+  });
 }
 
 namespace {

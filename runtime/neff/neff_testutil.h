@@ -2,6 +2,9 @@
 // the way neuronx-cc lays them out, and raw tar records for archives our writer refuses to produce.
 #pragma once
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -178,6 +181,32 @@ inline std::string RawTarRecord(std::string_view name, uint64_t declared_size, s
   std::string out(h, sizeof h);
   out += data;
   out.resize(out.size() + (512 - data.size() % 512) % 512, '\0');
+  return out;
+}
+
+// `data` gzip-compressed as a single stream (no tar inside): for gzip-inside-gzip archives.
+inline std::string GzipBytes(std::string_view data) {
+  std::string out;
+  archive* a = archive_write_new();
+  archive_write_set_format_raw(a);
+  archive_write_add_filter_gzip(a);
+  archive_write_set_bytes_in_last_block(a, 1);
+  archive_write_open2(
+      a, &out, nullptr,
+      [](archive*, void* client, const void* buffer, size_t length) -> la_ssize_t {
+        static_cast<std::string*>(client)->append(static_cast<const char*>(buffer), length);
+        return static_cast<la_ssize_t>(length);
+      },
+      nullptr, nullptr);
+  archive_entry* e = archive_entry_new();
+  archive_entry_set_pathname(e, "data");
+  archive_entry_set_filetype(e, AE_IFREG);
+  archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
+  archive_write_header(a, e);
+  archive_write_data(a, data.data(), data.size());
+  archive_entry_free(e);
+  archive_write_close(a);
+  archive_write_free(a);
   return out;
 }
 

@@ -67,6 +67,12 @@ NeffImageOptions Plain() {
   return o;
 }
 
+std::string Repeat(std::string_view unit, size_t times) {
+  std::string out;
+  for (size_t i = 0; i < times; ++i) out += unit;
+  return out;
+}
+
 std::string Patched(std::string image, size_t offset, uint64_t value) {
   std::memcpy(image.data() + offset, &value, sizeof value);
   return image;
@@ -116,6 +122,30 @@ int main(int argc, char** argv) {
   members = RealLikeMembers();
   SetMember(members, "./neff.json", dims);
   seeds.push_back({"bad_33_dims.neff", AssembleNeff(members, RealLikeOptions())});
+
+  // Hostile NEFFs of issue 6 (defects 2, 4, 5): small files that cost unbounded memory or time once.
+  members = RealLikeMembers();
+  SetMember(members, "./neff.json", "{\"nodes\": " + Repeat("[", 100000));
+  seeds.push_back({"hostile_deep_neff_json.neff", AssembleNeff(members, RealLikeOptions())});
+  members = RealLikeMembers();
+  SetMember(members, "./neff.json", "{\"metadata\": [" + Repeat("0,", 1100000) + "0]}");
+  seeds.push_back({"hostile_many_values_neff_json.neff", AssembleNeff(members, RealLikeOptions())});
+  members = RealLikeMembers();
+  SetMember(members, "./sg00/def.json", "{\"var\": {\"x\": {\"type\": [" + Repeat("[],", 1100000) + "[]]}}}");
+  seeds.push_back({"hostile_def_json_var_table.neff", AssembleNeff(members, RealLikeOptions())});
+  auto graph_bomb = mlp;
+  SetMember(graph_bomb, "cpu/graph.json",
+            R"({"name": "g", "inputs": [], "constants": [{"name": "c", "dtype": "float32", "shape": [2200000],
+               "values": [)" + Repeat("0,", 2200000) + R"(0]}], "nodes": [], "outputs": ["c"]})");
+  seeds.push_back({"hostile_graph_json_values.neff", AssembleNeff(graph_bomb, gzip)});
+  auto zeros = RealLikeMembers();
+  zeros.push_back({"cpu/big.npy", std::string(size_t{4} << 20, '\0')});
+  seeds.push_back({"hostile_gzip_in_gzip.neff",
+                   AssembleNeff(GzipBytes(nrtb::WriteNeffArchive(zeros, nrtb::NeffCompression::kGzip)),
+                                RealLikeOptions())});
+  NeffImageOptions bad_name = RealLikeOptions();
+  bad_name.name = "bad\xff\xfe";
+  seeds.push_back({"hostile_name_not_utf8.neff", AssembleNeff(RealLikeMembers(), bad_name)});
 
   for (const auto& [name, bytes] : seeds) {
     std::ofstream(dir / name, std::ios::binary) << bytes;

@@ -1,0 +1,124 @@
+#include "runtime/model/execution.h"
+
+#include <cstring>
+#include <set>
+
+#include "runtime/core/error.h"
+#include "runtime/core/log.h"
+#include "runtime/device/device_access.h"
+#include "runtime/device/tensor_set.h"
+
+namespace nrtb {
+namespace {
+
+class Execution final : public Work {
+ public:
+  Execution(const char* api, ModelRef model, std::vector<TensorRef> inputs, std::vector<TensorRef> outputs)
+      : api_(api), model_(std::move(model)), inputs_(Use(std::move(inputs))), outputs_(Use(std::move(outputs))) {
+    model_->in_flight().Enter();
+  }
+  ~Execution() override {
+    if (!finished_) Release();
+  }
+
+  NRT_STATUS Run() override {
+    DeviceAccessScope device;
+    if (model_->graph() == nullptr) {
+      for (auto& t : outputs_) std::memset(t->data(), 0, t->size);
+      return NRT_SUCCESS;
+    }
+    std::vector<const void*> in(inputs_.size());
+    std::vector<void*> out(outputs_.size());
+    for (size_t i = 0; i < in.size(); ++i) in[i] = inputs_[i]->data();
+    for (size_t i = 0; i < out.size(); ++i) out[i] = outputs_[i]->data();
+    try {
+      model_->graph()->Run(in.data(), out.data());
+    } catch (const Error& e) {
+      if (LogEnabled(LogLevel::kError)) {
+        LogLine(LogLevel::kError, api_, "model \"%s\": %s", model_->name().c_str(), e.what());
+      }
+      return e.status();
+    } catch (const std::bad_alloc&) {
+      if (LogEnabled(LogLevel::kError)) {
+        LogLine(LogLevel::kError, api_, "model \"%s\": out of host memory while computing", model_->name().c_str());
+      }
+      return NRT_RESOURCE;
+    }
+    return NRT_SUCCESS;
+  }
+  uint64_t SimulatedNs() const override { return model_->device_time_ns(); }
+  const char* Label() const override { return model_->name().c_str(); }
+  uint32_t ModelId() const override { return model_->id(); }
+  void Finish(NRT_STATUS) override {
+    // Counted even for failed executions: an application waiting on the counter must wake up.
+    for (auto& t : outputs_) BumpOutputCompletion(*t);
+    Release();
+    finished_ = true;
+  }
+
+ private:
+  // The tensors are counted (and their layout held) through TensorUse, as tensor ops count theirs.
+  static std::vector<TensorUse> Use(std::vector<TensorRef> tensors) {
+    std::vector<TensorUse> uses;
+    uses.reserve(tensors.size());
+    for (TensorRef& t : tensors) uses.emplace_back(std::move(t));
+    return uses;
+  }
+
+  void Release() {
+    model_->in_flight().Leave();
+    for (auto& t : inputs_) t.Release();
+    for (auto& t : outputs_) t.Release();
+  }
+
+  const char* const api_;  // the public function that made it, for its log lines
+  ModelRef model_;
+  std::vector<TensorUse> inputs_, outputs_;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+std::vector<TensorRef> BindTensors(const nrt_model& model, const TensorSet& set, bool outputs) {
+  const char* kind = outputs ? "output" : "input";
+  const auto& specs = outputs ? model.outputs() : model.inputs();
+  std::vector<TensorRef> bound;
+  bound.reserve(specs.size());
+  for (const TensorSpec& spec : specs) {
+    TensorRef t = set.Get(spec.name);
+    if (!t) {
+      ThrowInvalid("model \"%s\": %s \"%s\" is missing from the %s tensor set (or its tensor was freed)",
+                   model.name().c_str(), kind, spec.name.c_str(), kind);
+    }
+    if (!t->storage) {
+      ThrowInvalid("model \"%s\": %s \"%s\" is a tensor without memory", model.name().c_str(), kind, spec.name.c_str());
+    }
+    if (t->size != spec.size_bytes) {
+      ThrowInvalid("model \"%s\": %s \"%s\" is %zu bytes, the model expects %llu", model.name().c_str(), kind,
+                   spec.name.c_str(), t->size, static_cast<unsigned long long>(spec.size_bytes));
+    }
+    if (t->on_device() && static_cast<uint32_t>(t->lnc) != model.lnc()) {
+      ThrowInvalid("model \"%s\": %s \"%s\" lives on logical core %d, the model on %u", model.name().c_str(), kind,
+                   spec.name.c_str(), t->lnc, model.lnc());
+    }
+    bound.push_back(std::move(t));
+  }
+  if (set.size() != specs.size()) {
+    std::set<std::string> known;
+    for (const auto& s : specs) known.insert(s.name);
+    for (const auto& [name, t] : set.Entries()) {
+      if (!known.count(name)) {
+        ThrowInvalid("model \"%s\": the %s tensor set has \"%s\", which is not one of the model's %zu %ss",
+                     model.name().c_str(), kind, name.c_str(), specs.size(), kind);
+      }
+    }
+  }
+  return bound;
+}
+
+std::unique_ptr<Work> MakeExecution(const char* api, ModelRef model, std::vector<TensorRef> inputs,
+                                    std::vector<TensorRef> outputs) {
+  return std::make_unique<Execution>(api, std::move(model), std::move(inputs), std::move(outputs));
+}
+
+}  // namespace nrtb

@@ -1,0 +1,26 @@
+// One execution of a model as unit work: the tensors bound from the caller's sets, kept alive (with the
+// model) until the execution completes.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "runtime/device/tensor.h"
+#include "runtime/device/work.h"
+#include "runtime/model/model.h"
+
+namespace nrtb {
+
+class TensorSet;
+
+// Tensors of `set` in signature order for the model's inputs (or outputs). Every name must be
+// present and live, sizes must equal the signature, device tensors must be on the model's core,
+// and the set must not hold names the model does not have. Throws Error(NRT_INVALID, "...").
+std::vector<TensorRef> BindTensors(const nrt_model& model, const TensorSet& set, bool outputs);
+
+// Bumps the in-flight counts of the model and tensors until it finishes, and the outputs' completion
+// counters when it does. `api` (a string literal) names the public function in the execution's log lines.
+std::unique_ptr<Work> MakeExecution(const char* api, ModelRef model, std::vector<TensorRef> inputs,
+                                    std::vector<TensorRef> outputs);
+
+}  // namespace nrtb
