@@ -5,6 +5,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <deque>
 #include <thread>
 #include <vector>
 
@@ -288,7 +289,17 @@ TEST(ExecUnit, ShutdownFailsNotStartedRequestsWithClosed) {
   }
   while (!started) std::this_thread::yield();
   std::thread closer([&] { unit.Shutdown(); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // The gate opens only once Shutdown has begun (the unit refuses new work), not after a sleep: the
+  // queued requests must not start. Probes that got in before that are queued too and closed as well.
+  std::deque<NRT_STATUS> probe_rets;
+  while (true) {
+    auto probe = Noop();
+    probe_rets.push_back(static_cast<NRT_STATUS>(-1));
+    NRT_STATUS s = unit.Submit(probe, &probe_rets.back(), &seq);
+    if (s == NRT_CLOSED) break;
+    if (s != NRT_SUCCESS) std::this_thread::yield();
+  }
+  probe_rets.pop_back();
   gate.Open();
   closer.join();
   EXPECT_EQ(rets[0], NRT_SUCCESS);
