@@ -31,8 +31,9 @@ ExecUnit& RequireUnit(Device& d, int64_t lnc, XuType type, int queue) {
 
 // A device tensor can only be reached by its own core's DMA engines.
 void RequireOnCore(const nrt_tensor& t, int lnc_idx, const char* what) {
-  if (t.on_device() && t.lnc != lnc_idx) {
-    ThrowInvalid("%s \"%s\" lives on logical core %d, the request names core %d", what, t.name.c_str(), t.lnc, lnc_idx);
+  if (t.on_device() && t.lnc() != lnc_idx) {
+    ThrowInvalid("%s \"%s\" lives on logical core %d, the request names core %d", what, t.name().c_str(), t.lnc(),
+                 lnc_idx);
   }
 }
 

@@ -95,10 +95,11 @@ NRTB_EXPORT NRT_STATUS nrt_memcpy_to_device(void* dest, const void* src, size_t 
     // dest must lie inside one live device tensor: a stray pointer is refused, not written through.
     auto* d = static_cast<uint8_t*>(dest);
     auto inside = [&](const nrt_tensor& x) {
-      return x.on_device() && x.storage && d >= x.data() && size <= x.size && d - x.data() <= static_cast<ptrdiff_t>(x.size - size);
+      return x.on_device() && x.storage() && d >= x.data() && size <= x.size() &&
+             d - x.data() <= static_cast<ptrdiff_t>(x.size() - size);
     };
     TensorRef found = Tensors().Find([&](nrt_tensor& x) {
-      std::lock_guard<std::mutex> lock(x.layout_mu);  // the layout may only be read in use or under its lock
+      auto lock = x.LockLayout();  // the layout may only be read in use or under its lock
       return inside(x);
     });
     // In use, the layout cannot change any more; it may have changed since the search, so check again.

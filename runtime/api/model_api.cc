@@ -10,22 +10,13 @@ using namespace nrtb;
 
 namespace {
 
-Lnc& ChooseLnc(Device& d, int32_t vnc) {
-  if (vnc != -1) return RequireLnc(d, vnc, "vnc");
-  // -1: the first core with no model; when every core has one, the least loaded.
-  Lnc* best = d.lnc(0);
-  for (uint32_t i = 1; i < d.lnc_count() && best->loaded_models.load() != 0; ++i) {
-    if (d.lnc(i)->loaded_models.load() < best->loaded_models.load()) best = d.lnc(i);
-  }
-  return *best;
-}
-
 NRT_STATUS Load(const char* api, const void* neff_bytes, size_t size, int32_t vnc, nrt_model_t** model) {
   return Guarded(api, [&] {
     Device& d = RequireDevice();
     RequireNonNull(neff_bytes, "neff_bytes");
     RequireNonNull(model, "model");
-    Lnc& lnc = ChooseLnc(d, vnc);
+    Lnc* chosen = d.LncForLoad(vnc);  // -1: the first core with no model, else the least loaded
+    Lnc& lnc = chosen != nullptr ? *chosen : RequireLnc(d, vnc, "vnc");  // not a core: RequireLnc throws
     LoadOptions options;
     options.lnc = lnc.index();
     options.runtime_lnc_size = d.config().lnc_size;

@@ -36,10 +36,10 @@ NRTB_EXPORT void nrt_tensor_free(nrt_tensor_t** tensor) {
     if (tensor == nullptr || *tensor == nullptr) return NRT_SUCCESS;  // freeing NULL is a no-op, as free()
     TensorRef t = Tensors().Remove(*tensor);
     if (!t) ThrowInvalid("%p is not a live tensor handle (double free?)", static_cast<void*>(*tensor));
-    t->freed.store(true, std::memory_order_release);
-    if (uint32_t n = t->in_flight.load(std::memory_order_relaxed)) {
+    t->MarkFreed();
+    if (uint32_t n = t->in_flight()) {
       NRTB_WARN("tensor \"%s\" freed while %u scheduled request(s) still use it; its memory is released when they complete",
-                t->name.c_str(), n);
+                t->name().c_str(), n);
     }
     *tensor = nullptr;
     return NRT_SUCCESS;
@@ -52,7 +52,7 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_read(const nrt_tensor_t* tensor, void* buf, si
     TensorUse t = UseTensor(tensor, "tensor");
     RequireNonNull(buf, "buf");
     CheckRange(*t, offset, size, "nrt_tensor_read");
-    TensorOpTrace trace(d.tracer(), t->lnc, "read", t->name, size);
+    TensorOpTrace trace(d.tracer(), t->lnc(), "read", t->name(), size);
     DeviceAccessScope device;
     std::memmove(buf, t->data() + offset, size);  // buf may alias the tensor (nrt_tensor_get_va)
     return NRT_SUCCESS;
@@ -65,7 +65,7 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_write(nrt_tensor_t* tensor, const void* buf, s
     TensorUse t = UseTensor(tensor, "tensor");
     RequireNonNull(buf, "buf");
     CheckRange(*t, offset, size, "nrt_tensor_write");
-    TensorOpTrace trace(d.tracer(), t->lnc, "write", t->name, size);
+    TensorOpTrace trace(d.tracer(), t->lnc(), "write", t->name(), size);
     DeviceAccessScope device;
     std::memmove(t->data() + offset, buf, size);  // buf may alias the tensor (nrt_tensor_get_va)
     return NRT_SUCCESS;
@@ -80,8 +80,9 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_copy(const nrt_tensor_t* src, size_t src_offse
     TensorUse d = UseTensor(dst, "dst");
     CheckRange(*s, src_offset, size, "nrt_tensor_copy source");
     CheckRange(*d, dst_offset, size, "nrt_tensor_copy destination");
-    if (s->on_device() && d->on_device() && s->lnc != d->lnc) {
-      ThrowInvalid("nrt_tensor_copy: tensors must be on the same logical core (source on %d, destination on %d)", s->lnc, d->lnc);
+    if (s->on_device() && d->on_device() && s->lnc() != d->lnc()) {
+      ThrowInvalid("nrt_tensor_copy: tensors must be on the same logical core (source on %d, destination on %d)",
+                   s->lnc(), d->lnc());
     }
     DeviceAccessScope device;
     std::memmove(d->data() + dst_offset, s->data() + src_offset, size);
@@ -94,7 +95,7 @@ NRTB_EXPORT size_t nrt_tensor_get_size(const nrt_tensor_t* tensor) {
   size_t size = 0;
   Guarded("nrt_tensor_get_size", [&] {
     RequireSession();
-    size = UseTensor(tensor, "tensor")->size;
+    size = UseTensor(tensor, "tensor")->size();
     return NRT_SUCCESS;
   });
   return size;
@@ -125,7 +126,7 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_attach_buffer(nrt_tensor_t* tensor, void* buff
     RequireDevice();
     TensorRef t = GetTensor(tensor, "tensor");
     RequireNonNull(buffer, "buffer");
-    if (size == 0) ThrowInvalid("tensor \"%s\": attached buffer size must be greater than 0", t->name.c_str());
+    if (size == 0) ThrowInvalid("tensor \"%s\": attached buffer size must be greater than 0", t->name().c_str());
     AttachBuffer(*t, buffer, size);
     return NRT_SUCCESS;
   });
@@ -206,11 +207,11 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_get_device_allocation_info(const nrt_tensor_t*
     RequireDevice();
     TensorUse t = UseTensor(tensor, "tensor");
     RequireNonNull(alloc_info, "alloc_info");
-    if (!t->on_device()) ThrowInvalid("tensor \"%s\" is not in device memory", t->name.c_str());
+    if (!t->on_device()) ThrowInvalid("tensor \"%s\" is not in device memory", t->name().c_str());
     // The simulated device's "physical" address is the host address of its memory.
     alloc_info->physical_address = reinterpret_cast<uint64_t>(t->data());
-    alloc_info->size = t->size;
-    alloc_info->hbm_index = t->lnc;  // each core's memory is its own HBM region (hbm_api.cc)
+    alloc_info->size = t->size();
+    alloc_info->hbm_index = t->lnc();  // each core's memory is its own HBM region (hbm_api.cc)
     return NRT_SUCCESS;
   });
 }
@@ -232,7 +233,7 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_reset_output_completion(nrt_tensor_t* output_t
   return Guarded("nrt_tensor_reset_output_completion", [&] {
     RequireSession();
     TensorRef t = GetTensor(output_tensor, "output_tensor");
-    t->completions.store(0, std::memory_order_seq_cst);
+    t->ResetCompletions();
     return NRT_SUCCESS;
   });
 }
@@ -242,7 +243,7 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_get_lnc_index(const nrt_tensor_t* tensor, int*
     RequireDevice();
     TensorUse t = UseTensor(tensor, "tensor");
     RequireNonNull(lnc_idx, "lnc_idx");
-    *lnc_idx = t->lnc;
+    *lnc_idx = t->lnc();
     return NRT_SUCCESS;
   });
 }

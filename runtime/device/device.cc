@@ -38,9 +38,6 @@ ExecUnit* Device::UnitForSeq(uint64_t seq) const {
 
 TensorRef Device::AllocateTensor(int placement, int64_t lnc, size_t size, const std::string& name) {
   if (size == 0) ThrowInvalid("tensor \"%s\": size must be greater than 0", name.c_str());
-  auto t = std::make_shared<nrt_tensor>();
-  t->name = name;
-  t->size = size;
   switch (static_cast<Placement>(placement)) {
     case Placement::kDevice: {
       Lnc* l = this->lnc(lnc);
@@ -48,25 +45,25 @@ TensorRef Device::AllocateTensor(int placement, int64_t lnc, size_t size, const 
         ThrowInvalid("tensor \"%s\": %lld is not a logical core of this process (0-%u are visible)", name.c_str(),
                      static_cast<long long>(lnc), lnc_count() - 1);
       }
-      t->storage = Storage::Allocate(size, l->pool());
-      if (!t->storage && l->pool()->shut_down()) {
+      std::shared_ptr<Storage> storage = Storage::Allocate(size, l->pool());
+      if (!storage && l->pool()->shut_down()) {
         ThrowStatus(NRT_CLOSED, "tensor \"%s\": the runtime was closed during the allocation", name.c_str());
       }
-      if (!t->storage) {
+      if (!storage) {
         ThrowStatus(NRT_RESOURCE, "tensor \"%s\": cannot allocate %zu bytes on logical core %lld (%llu of %llu bytes in use)",
                     name.c_str(), size, static_cast<long long>(lnc), static_cast<unsigned long long>(l->pool()->used()),
                     static_cast<unsigned long long>(l->pool()->limit()));
       }
-      t->placement = Placement::kDevice;
-      t->lnc = static_cast<int>(lnc);
-      return t;
+      return MakeTensor(name, Placement::kDevice, static_cast<int>(lnc), std::move(storage), size);
     }
     case Placement::kHost:
-    case Placement::kVirtual:
-      t->storage = Storage::Allocate(size, nullptr);
-      if (!t->storage) ThrowStatus(NRT_RESOURCE, "tensor \"%s\": cannot allocate %zu bytes of host memory", name.c_str(), size);
-      t->placement = static_cast<Placement>(placement);
-      return t;
+    case Placement::kVirtual: {
+      std::shared_ptr<Storage> storage = Storage::Allocate(size, nullptr);
+      if (!storage) {
+        ThrowStatus(NRT_RESOURCE, "tensor \"%s\": cannot allocate %zu bytes of host memory", name.c_str(), size);
+      }
+      return MakeTensor(name, static_cast<Placement>(placement), -1, std::move(storage), size);
+    }
   }
   ThrowInvalid("tensor \"%s\": invalid placement %d", name.c_str(), placement);
 }

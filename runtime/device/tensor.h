@@ -3,10 +3,11 @@
 //
 // What may change after the tensor is published (handed out as a handle):
 //   - its layout (storage, offset, size, placement, lnc): only by nrt_tensor_attach_buffer (AttachBuffer),
-//     under layout_mu, and only while nothing uses the tensor. Every reader of the layout holds a
-//     TensorUse, taken under the same mutex, so it never sees a layout change half-way;
-//   - completions, in_flight, freed: atomics, any time.
-// The name never changes.
+//     under layout_mu_, and only while nothing uses the tensor. Every reader of the layout holds a
+//     TensorUse, taken under the same mutex (or holds LockLayout()), so it never sees a layout change half-way;
+//   - the completion counter, the in-flight count, the freed flag: atomics, any time.
+// The name never changes. The state is private: only tensor.cc builds tensors (Device::AllocateTensor through
+// MakeTensor) and changes their layout; the friends of nrt_tensor below are all of that code.
 #pragma once
 
 #include <atomic>
@@ -14,39 +15,89 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include "nrt/nrt_status.h"
 #include "runtime/device/storage.h"
 
+struct nrt_tensor;
+
 namespace nrtb {
 // Same values as nrt_tensor_placement_t.
 enum class Placement : int { kDevice = 0, kHost = 1, kVirtual = 2 };
+
+using TensorRef = std::shared_ptr<nrt_tensor>;
+class TensorUse;
+TensorRef MakeTensor(const std::string& name, Placement placement, int lnc, std::shared_ptr<Storage> storage,
+                     size_t size);
+TensorRef MakeSlice(const nrt_tensor& source, uint64_t offset, uint64_t size, const std::string& name);
+void AttachBuffer(nrt_tensor& t, void* buffer, size_t size);
+void BumpOutputCompletion(nrt_tensor& t);
 }  // namespace nrtb
 
 struct nrt_tensor {
-  std::string name;
-  nrtb::Placement placement = nrtb::Placement::kVirtual;
-  int lnc = -1;  // logical core of a device tensor; -1 for host memory
-  std::shared_ptr<nrtb::Storage> storage;  // null for an allocate_empty tensor not yet attached
-  size_t offset = 0;
-  size_t size = 0;
-  // Output-completion counter (nrt_tensor_check_output_completion): bumped when an execution that
-  // writes this tensor completes.
-  std::atomic<uint64_t> completions{0};
-  // Requests scheduled but not completed that use this tensor (to warn on free while in use).
-  std::atomic<uint32_t> in_flight{0};
-  // Set by nrt_tensor_free; work in flight may still hold the object, tensor sets must not use it.
-  std::atomic<bool> freed{false};
-  // Serialises AttachBuffer with the start of every TensorUse.
-  std::mutex layout_mu;
+ private:
+  // Opens the constructor to the friends below only (std::make_shared cannot call a private one).
+  struct Key {
+    explicit Key() = default;
+  };
 
-  uint8_t* data() const { return storage ? storage->data() + offset : nullptr; }
-  bool on_device() const { return placement == nrtb::Placement::kDevice; }
+ public:
+  nrt_tensor(Key, std::string name, nrtb::Placement placement, int lnc, std::shared_ptr<nrtb::Storage> storage,
+             size_t offset, size_t size)
+      : name_(std::move(name)), placement_(placement), lnc_(lnc), storage_(std::move(storage)), offset_(offset),
+        size_(size) {}
+  nrt_tensor(const nrt_tensor&) = delete;
+  nrt_tensor& operator=(const nrt_tensor&) = delete;
+
+  const std::string& name() const { return name_; }  // never changes
+
+  // The layout: read it only in a TensorUse or under LockLayout().
+  nrtb::Placement placement() const { return placement_; }
+  int lnc() const { return lnc_; }  // logical core of a device tensor; -1 for host memory
+  // Null for an allocate_empty tensor not yet attached.
+  const std::shared_ptr<nrtb::Storage>& storage() const { return storage_; }
+  size_t offset() const { return offset_; }
+  size_t size() const { return size_; }
+  uint8_t* data() const { return storage_ ? storage_->data() + offset_ : nullptr; }
+  bool on_device() const { return placement_ == nrtb::Placement::kDevice; }
+  // Reading the layout outside a TensorUse (e.g. searching every tensor): hold this lock meanwhile. Not
+  // while taking a TensorUse of the same tensor (which takes it too).
+  std::unique_lock<std::mutex> LockLayout() const { return std::unique_lock<std::mutex>(layout_mu_); }
+
+  // Output-completion counter (nrt_tensor_check_output_completion): bumped (BumpOutputCompletion) when an
+  // execution that writes this tensor completes.
+  uint64_t completions() const { return completions_.load(std::memory_order_seq_cst); }
+  void ResetCompletions() { completions_.store(0, std::memory_order_seq_cst); }
+  // Requests scheduled but not completed and calls that use the tensor (TensorUse), now: for log lines.
+  uint32_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+  // Set by nrt_tensor_free; work in flight may still hold the object, tensor sets must not use it.
+  void MarkFreed() { freed_.store(true, std::memory_order_release); }
+  bool freed() const { return freed_.load(std::memory_order_acquire); }
+
+ private:
+  friend class nrtb::TensorUse;
+  friend nrtb::TensorRef nrtb::MakeTensor(const std::string& name, nrtb::Placement placement, int lnc,
+                                          std::shared_ptr<nrtb::Storage> storage, size_t size);
+  friend nrtb::TensorRef nrtb::MakeSlice(const nrt_tensor& source, uint64_t offset, uint64_t size,
+                                         const std::string& name);
+  friend void nrtb::AttachBuffer(nrt_tensor& t, void* buffer, size_t size);
+  friend void nrtb::BumpOutputCompletion(nrt_tensor& t);
+
+  const std::string name_;
+  nrtb::Placement placement_;
+  int lnc_;
+  std::shared_ptr<nrtb::Storage> storage_;
+  size_t offset_;
+  size_t size_;
+  std::atomic<uint64_t> completions_{0};
+  std::atomic<uint32_t> in_flight_{0};
+  std::atomic<bool> freed_{false};
+  // Serialises AttachBuffer with the start of every TensorUse.
+  mutable std::mutex layout_mu_;
 };
 
 namespace nrtb {
-
-using TensorRef = std::shared_ptr<nrt_tensor>;
 
 // One use of a tensor by a request (from scheduling until it finishes) or by a call (while it reads the
 // layout or copies): counted in in_flight, and while it lasts the layout cannot change. The one in-flight
@@ -69,6 +120,10 @@ class TensorUse {
   TensorRef t_;
 };
 
+// A new tensor viewing the whole of `storage` (`size` bytes). Device::AllocateTensor's builder; `lnc` is -1
+// unless `placement` is kDevice.
+TensorRef MakeTensor(const std::string& name, Placement placement, int lnc, std::shared_ptr<Storage> storage,
+                     size_t size);
 // nrt_tensor_allocate_empty: a tensor without memory until AttachBuffer.
 TensorRef MakeEmptyTensor(const std::string& name);
 // nrt_tensor_allocate_slice: a tensor viewing [offset, offset + size) of `source`'s memory (shared, freed

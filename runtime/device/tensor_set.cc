@@ -4,7 +4,7 @@ namespace nrtb {
 namespace {
 TensorRef Live(const std::weak_ptr<nrt_tensor>& w) {
   TensorRef t = w.lock();
-  return t && !t->freed.load(std::memory_order_acquire) ? t : nullptr;
+  return t && !t->freed() ? t : nullptr;
 }
 }  // namespace
 

@@ -11,4 +11,6 @@ uint64_t DmaTiming::Cost(uint64_t bytes) const {
   return ns >= static_cast<double>(kMaxSimulatedNs) ? kMaxSimulatedNs : static_cast<uint64_t>(ns);
 }
 
+uint64_t ModelExecNs(uint64_t declared_ns, uint64_t default_ns) { return declared_ns != 0 ? declared_ns : default_ns; }
+
 }  // namespace nrtb

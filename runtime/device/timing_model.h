@@ -15,4 +15,8 @@ struct DmaTiming {
   uint64_t Cost(uint64_t bytes) const;
 };
 
+// Simulated duration of one execution of a model: the device time its graph declares (`declared_ns`), or
+// for a model that declares none (0) the runtime's default, NRT_SIM_EXEC_TIME_US (`default_ns`).
+uint64_t ModelExecNs(uint64_t declared_ns, uint64_t default_ns);
+
 }  // namespace nrtb

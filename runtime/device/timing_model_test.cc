@@ -20,5 +20,11 @@ TEST(DmaTiming, DurationsSaturateInsteadOfOverflowing) {
   EXPECT_EQ((DmaTiming{kMaxSimulatedNs, 1.0}).Cost(1ull << 50), kMaxSimulatedNs);
 }
 
+TEST(ModelExecNs, DeclaredDeviceTimeElseTheDefault) {
+  EXPECT_EQ(ModelExecNs(2500, 1000), 2500u);
+  EXPECT_EQ(ModelExecNs(0, 1000), 1000u) << "a model that declares no device time takes NRT_SIM_EXEC_TIME_US";
+  EXPECT_EQ(ModelExecNs(0, 0), 0u);
+}
+
 }  // namespace
 }  // namespace nrtb

@@ -24,7 +24,7 @@ class Execution final : public Work {
   NRT_STATUS Run() override {
     DeviceAccessScope device;
     if (model_->graph() == nullptr) {
-      for (auto& t : outputs_) std::memset(t->data(), 0, t->size);
+      for (auto& t : outputs_) std::memset(t->data(), 0, t->size());
       return NRT_SUCCESS;
     }
     std::vector<const void*> in(inputs_.size());
@@ -90,16 +90,16 @@ std::vector<TensorRef> BindTensors(const nrt_model& model, const TensorSet& set,
       ThrowInvalid("model \"%s\": %s \"%s\" is missing from the %s tensor set (or its tensor was freed)",
                    model.name().c_str(), kind, spec.name.c_str(), kind);
     }
-    if (!t->storage) {
+    if (!t->storage()) {
       ThrowInvalid("model \"%s\": %s \"%s\" is a tensor without memory", model.name().c_str(), kind, spec.name.c_str());
     }
-    if (t->size != spec.size_bytes) {
+    if (t->size() != spec.size_bytes) {
       ThrowInvalid("model \"%s\": %s \"%s\" is %zu bytes, the model expects %llu", model.name().c_str(), kind,
-                   spec.name.c_str(), t->size, static_cast<unsigned long long>(spec.size_bytes));
+                   spec.name.c_str(), t->size(), static_cast<unsigned long long>(spec.size_bytes));
     }
-    if (t->on_device() && static_cast<uint32_t>(t->lnc) != model.lnc()) {
+    if (t->on_device() && static_cast<uint32_t>(t->lnc()) != model.lnc()) {
       ThrowInvalid("model \"%s\": %s \"%s\" lives on logical core %d, the model on %u", model.name().c_str(), kind,
-                   spec.name.c_str(), t->lnc, model.lnc());
+                   spec.name.c_str(), t->lnc(), model.lnc());
     }
     bound.push_back(std::move(t));
   }

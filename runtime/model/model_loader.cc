@@ -5,6 +5,7 @@
 
 #include "runtime/core/error.h"
 #include "runtime/device/memory_pool.h"
+#include "runtime/device/timing_model.h"
 #include "runtime/neff/neff_file.h"
 
 namespace nrtb {
@@ -54,7 +55,7 @@ ModelRef LoadModel(const void* neff_bytes, size_t size, const LoadOptions& optio
   if (c.name.empty()) c.name = neff.name.empty() ? "model" : neff.name;
   c.lnc = options.lnc;
   c.neff_lnc_size = neff.lnc_size;
-  if (c.device_time_ns == 0) c.device_time_ns = options.default_exec_time_ns;
+  c.device_time_ns = ModelExecNs(c.device_time_ns, options.default_exec_time_ns);
   // The reservation is handed to the model at once, so a failure below cannot leak it.
   if (options.pool) Reserve(*options.pool, options.lnc, size);
   return std::make_shared<nrt_model>(std::move(c), g_next_model_id.fetch_add(1, std::memory_order_relaxed),
