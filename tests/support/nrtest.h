@@ -6,6 +6,7 @@
 //   nrtest/request.h         Req, sentinels, XuId/MakeSeq/SeqNum, WaitSeq/WaitUnit/CompletedNum
 //   nrtest/eventfd.h         EventFd, Readable, ReadEventFd, DrainEventFd, FdOpen
 //   nrtest/stderr_capture.h  StderrCapture, LinesWith
+//   nrtest/hold.h            HoldGate (NRT_SIM_FAULTS hold=PATH: keep a request in flight until released)
 //   nrtest/subprocess.h      RunSelf (a test of this binary in a fresh process), RunInFork, ChildResult
 //   nrtest/paths.h           TempPath, ReadText, ReadFileBytes, WriteFile, ModelPath, SampleModelDir
 //   nrtest/env.h             SetEnv, UnsetEnv, ScopedEnv
@@ -15,6 +16,7 @@
 
 #include "nrtest/env.h"
 #include "nrtest/eventfd.h"
+#include "nrtest/hold.h"
 #include "nrtest/model.h"
 #include "nrtest/paths.h"
 #include "nrtest/process.h"
