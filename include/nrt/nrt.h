@@ -184,12 +184,19 @@ typedef struct nrt_tensor_list {
 /* Initialise the runtime: reads the environment and reserves the visible logical cores for this
  * process. Must precede every other call except the *_nc_count / *_vnc_count getters and
  * nrt_get_version. Non-framework applications pass (NRT_FRAMEWORK_TYPE_NO_FW, "", ""); the strings
- * only tag telemetry. Calling it again while initialised returns NRT_SUCCESS.
- * Returns NRT_SUCCESS; NRT_INVALID (bad framework, no devices, bad core selection); NRT_RESOURCE;
- * NRT_CLOSED after nrt_close; NRT_FAILURE in a forked child. */
+ * only tag telemetry. Calling it again while initialised returns NRT_SUCCESS. After nrt_close it
+ * starts a new runtime (init -> close -> init any number of times); handles of an earlier runtime
+ * are NRT_INVALID in a later one. A process that forked before its first nrt_init, or after
+ * nrt_close, may initialise in the child; the child of an initialised process may not.
+ * Returns NRT_SUCCESS; NRT_INVALID (bad framework, bad environment value such as
+ * NEURON_RT_LOG_LEVEL, no devices, bad core selection); NRT_RESOURCE; NRT_FAILURE in a forked child
+ * of an initialised process. */
 NRT_STATUS nrt_init(nrt_framework_type_t framework, const char *fw_version, const char *fal_version);
 
-/* Release every model, tensor and core of the process. Afterwards every call returns NRT_CLOSED. */
+/* Release every model, tensor, tensor set, error tracker and core of the process: queued requests
+ * complete (NRT_CLOSED if they had not started), worker threads end, memory is freed. Calls racing
+ * with it return a status. Afterwards every call returns NRT_CLOSED until the next nrt_init; freeing
+ * a handle then only sets the caller's pointer to NULL. In a forked child it returns at once. */
 void nrt_close(void);
 
 /* Copy min(instance_info_len, sizeof(nrt_instance_info_t)) bytes of the instance description to
@@ -284,8 +291,9 @@ NRT_STATUS nrt_tensor_allocate_slice(const nrt_tensor_t *tensor_source, size_t o
 void *nrt_tensor_get_va(const nrt_tensor_t *tensor);
 
 /* Perform all ranges of num_batches batches (read: tensor -> buffer; write: buffer -> tensor).
- * unsafe = true skips the wait for pending executions using the tensors.
- * NRT_SUCCESS; NRT_INVALID (NULL, out of bounds). */
+ * unsafe = true skips the wait for pending executions using the tensors. Every range is checked
+ * before any is copied. nrt-bridge accepts at most 1048576 batches per call.
+ * NRT_SUCCESS; NRT_INVALID (NULL, out of bounds, num_batches above the limit). */
 NRT_STATUS nrt_tensor_read_batch(const nrt_tensor_batch_t *batches, uint64_t num_batches, bool unsafe);
 NRT_STATUS nrt_tensor_write_batch(const nrt_tensor_batch_t *batches, uint64_t num_batches, bool unsafe);
 
@@ -294,8 +302,9 @@ NRT_STATUS nrt_tensor_get_device_allocation_info(const nrt_tensor_t *tensor,
                                                  nrt_tensor_device_allocation_info_t *alloc_info);
 
 /* Wait until the output tensor's completion counter reaches expected_completion_count. timeout in
- * microseconds; negative = no limit. Not gated on the runtime lifecycle state.
- * NRT_SUCCESS; NRT_INVALID (NULL); NRT_TIMEOUT. */
+ * microseconds; negative = no limit. Gated on the lifecycle like every call here (the SDK does not
+ * check its state for these two, but a tensor does not outlive nrt_close); a wait in progress does
+ * not hold nrt_close up. NRT_SUCCESS; NRT_INVALID (NULL); NRT_TIMEOUT. */
 NRT_STATUS nrt_tensor_check_output_completion(const nrt_tensor_t *output_tensor, int64_t timeout,
                                               uint64_t expected_completion_count);
 
@@ -309,8 +318,11 @@ NRT_STATUS nrt_tensor_get_lnc_index(const nrt_tensor_t *tensor, int *lnc_idx);
  * Hardware only: nrt-bridge returns an error status. */
 NRT_STATUS nrt_get_dmabuf_fd(uint64_t va, uint64_t size, int *fd);
 
-/* Map HBM hbm_idx of device device_id into the process: *addr / *size receive the mapping.
- * NRT_SUCCESS; NRT_INVALID. */
+/* Map HBM hbm_idx of device device_id into the process: *addr / *size receive the mapping. Walk
+ * hbm_idx from 0 until NRT_INVALID_HANDLE (no more regions). On nrt-bridge: device 0 only, one region
+ * per visible logical core (hbm_idx = core index; the range its device tensors are carved from, so
+ * the mapping aliases their bytes), valid until nrt_close. NRT_SUCCESS; NRT_INVALID_HANDLE;
+ * NRT_INVALID (NULL addr / size, bad device_id, negative hbm_idx). */
 NRT_STATUS nrt_get_hbm_mmap_va(int device_id, int hbm_idx, void **addr, size_t *size);
 
 /* Memory statistics of logical core vnc: copies min(stats_size_in, sizeof(nrt_vnc_memory_stats_t))

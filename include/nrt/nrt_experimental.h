@@ -137,7 +137,11 @@ typedef void (*NRT_ASYNC_EXEC_STATUS_CALLBACK)(void *params, uint32_t model_id, 
                                                NRT_STATUS status);
 
 /* Register the completion callback (replacing any previous one); params (may be NULL) is passed
- * back to it. NRT_SUCCESS; NRT_INVALID. */
+ * back to it. The registration is process-wide: accepted before nrt_init (and kept for the runtime
+ * nrt_init starts), while initialised and after nrt_close. callback == NULL restores the default (no
+ * callback; params is ignored) and returns NRT_SUCCESS. Without implicit async execution (SDK 2.31+,
+ * and this runtime unless run under the implicit-async shim) the callback is never called.
+ * NRT_SUCCESS; NRT_FAILURE in a forked child of an initialised process. */
 NRT_STATUS nrt_register_async_exec_callback(NRT_ASYNC_EXEC_STATUS_CALLBACK callback, void *params);
 
 /* Block until every execution queued on logical core vnc has completed. NRT_SUCCESS; NRT_INVALID. */

@@ -1,13 +1,9 @@
 // The explicit async API (nrt_async.h): schedule calls, completion queries, eventfd registration,
 // and the nrt-bridge extensions (error trackers, completion handles).
 #include <fcntl.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "runtime/api/handles.h"
+#include "runtime/device/completion_handle.h"
 
 using namespace nrtb;
 
@@ -77,13 +73,13 @@ void RequireOpenFd(int fd) {
 // status and sequence outputs, the range, the tensor-op unit, and a device tensor on that core.
 struct Transfer {
   Device& device;
-  TensorRef tensor;
+  TensorUse tensor;
   ExecUnit& unit;
 };
 Transfer CheckTransfer(const char* api, const nrt_tensor_t* tensor, const void* buf, uint64_t offset, uint64_t size,
                        int lnc_idx, int queue, NRT_STATUS* ret, nrta_seq_t* req_sequence) {
   Device& d = RequireDevice();
-  TensorRef t = GetTensor(tensor, "tensor");
+  TensorUse t = UseTensor(tensor, "tensor");
   RequireNonNull(buf, "buf");
   RequireNonNull(ret, "ret");
   RequireNonNull(req_sequence, "req_sequence");
@@ -99,7 +95,7 @@ NRTB_EXPORT NRT_STATUS nrta_tensor_write(nrt_tensor_t* tensor, const void* buf, 
                                          int queue, NRT_STATUS* ret, nrta_seq_t* req_sequence) {
   return Guarded("nrta_tensor_write", [&] {
     Transfer x = CheckTransfer("nrta_tensor_write", tensor, buf, offset, size, lnc_idx, queue, ret, req_sequence);
-    return Schedule(x.unit, MakeTensorWrite(std::move(x.tensor), offset, buf, size, x.device.dma_timing()), ret, req_sequence);
+    return Schedule(x.unit, MakeTensorWrite(x.tensor.ref(), offset, buf, size, x.device.dma_timing()), ret, req_sequence);
   });
 }
 
@@ -107,7 +103,7 @@ NRTB_EXPORT NRT_STATUS nrta_tensor_read(void* buf, nrt_tensor_t* tensor, uint64_
                                         NRT_STATUS* ret, nrta_seq_t* req_sequence) {
   return Guarded("nrta_tensor_read", [&] {
     Transfer x = CheckTransfer("nrta_tensor_read", tensor, buf, offset, size, lnc_idx, queue, ret, req_sequence);
-    return Schedule(x.unit, MakeTensorRead(buf, std::move(x.tensor), offset, size, x.device.dma_timing()), ret, req_sequence);
+    return Schedule(x.unit, MakeTensorRead(buf, x.tensor.ref(), offset, size, x.device.dma_timing()), ret, req_sequence);
   });
 }
 
@@ -115,8 +111,8 @@ NRTB_EXPORT NRT_STATUS nrta_tensor_copy(nrt_tensor_t* src, uint64_t src_offset, 
                                         uint64_t size, int lnc_idx, int queue, NRT_STATUS* ret, nrta_seq_t* req_sequence) {
   return Guarded("nrta_tensor_copy", [&] {
     Device& d = RequireDevice();
-    TensorRef s = GetTensor(src, "src");
-    TensorRef t = GetTensor(dst, "dst");
+    TensorUse s = UseTensor(src, "src");
+    TensorUse t = UseTensor(dst, "dst");
     RequireNonNull(ret, "ret");
     RequireNonNull(req_sequence, "req_sequence");
     CheckRange(*s, src_offset, size, "nrta_tensor_copy source");
@@ -124,7 +120,7 @@ NRTB_EXPORT NRT_STATUS nrta_tensor_copy(nrt_tensor_t* src, uint64_t src_offset, 
     ExecUnit& unit = RequireUnit(d, lnc_idx, XuType::kTensorOp, queue);
     RequireOnCore(*s, lnc_idx, "src");
     RequireOnCore(*t, lnc_idx, "dst");
-    return Schedule(unit, MakeTensorCopy(std::move(s), src_offset, std::move(t), dst_offset, size, d.dma_timing()), ret,
+    return Schedule(unit, MakeTensorCopy(s.ref(), src_offset, t.ref(), dst_offset, size, d.dma_timing()), ret,
                     req_sequence);
   });
 }
@@ -138,9 +134,10 @@ NRTB_EXPORT NRT_STATUS nrta_execute_schedule(nrt_model_t* model, const nrt_tenso
     RequireNonNull(req_sequence, "req_sequence");
     ExecUnit& unit = RequireUnit(d, m->lnc, XuType::kCompute, queue);
     // The sets are bound now: later changes to them, or destroying them, do not affect this request.
-    auto inputs = BindTensors(*m, *GetTensorSet(input, "input"), false);
-    auto outputs = BindTensors(*m, *GetTensorSet(output, "output"), true);
-    return Schedule(unit, MakeExecution(std::move(m), std::move(inputs), std::move(outputs)), ret, req_sequence);
+    auto in_set = GetTensorSet(input, "input");
+    auto out_set = GetTensorSet(output, "output");
+    BoundSets bound = BindSets(*m, *in_set, *out_set);
+    return Schedule(unit, MakeExecution(std::move(m), std::move(bound.inputs), std::move(bound.outputs)), ret, req_sequence);
   });
 }
 
@@ -195,17 +192,7 @@ NRTB_EXPORT NRT_STATUS nrta_get_completion_handle(nrta_seq_t seq, int* fd) {
     RequireNonNull(fd, "fd");
     SeqRef r = ResolveSeq(d, seq);
     if (r.n == 0) ThrowInvalid("sequence id 0x%016llx has number 0, which no request has", static_cast<unsigned long long>(seq));
-    // The runtime signals (and then closes) its own eventfd; the caller gets a duplicate, so closing
-    // it early can never make the runtime write to a recycled descriptor number.
-    int ours = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (ours < 0) ThrowStatus(NRT_RESOURCE, "eventfd: %s", std::strerror(errno));
-    int theirs = fcntl(ours, F_DUPFD_CLOEXEC, 0);
-    if (theirs < 0) {
-      close(ours);
-      ThrowStatus(NRT_RESOURCE, "dup of eventfd: %s", std::strerror(errno));
-    }
-    r.unit->RegisterSeqFd(r.n, ours, true);
-    *fd = theirs;
+    *fd = NewCompletionHandle(*r.unit, r.n);
     return NRT_SUCCESS;
   });
 }
@@ -223,15 +210,14 @@ NRTB_EXPORT NRT_STATUS nrta_error_tracker_create(uint32_t lnc_idx, nrta_error_tr
 }
 
 NRTB_EXPORT void nrta_error_tracker_destroy(nrta_error_tracker_t* error_tracker) {
-  if (error_tracker == nullptr) return;
-  auto tracker = Trackers().Remove(error_tracker);
-  if (!tracker) {
-    NRTB_ERROR("nrta_error_tracker_destroy: %p is not a live error tracker (destroyed twice?)", static_cast<void*>(error_tracker));
-    return;
-  }
-  if (Device* d = Device::Current()) {
-    if (Lnc* l = d->lnc(tracker->lnc())) l->errors().Detach(tracker.get());
-  }
+  Guarded("nrta_error_tracker_destroy", [&] {
+    Device& d = RequireDevice();
+    if (error_tracker == nullptr) return NRT_SUCCESS;
+    auto tracker = Trackers().Remove(error_tracker);
+    if (!tracker) ThrowInvalid("%p is not a live error tracker (destroyed twice?)", static_cast<void*>(error_tracker));
+    if (Lnc* l = d.lnc(tracker->lnc())) l->errors().Detach(tracker.get());
+    return NRT_SUCCESS;
+  });
 }
 
 static_assert(sizeof(ErrorRecord) == sizeof(nrta_error_t) && offsetof(nrta_error_t, seq_id) == offsetof(ErrorRecord, seq) &&

@@ -3,14 +3,24 @@
 #include <cstring>
 
 #include "nrt/nrt_experimental.h"
+#include "runtime/api/exec_callback.h"
 #include "runtime/api/handles.h"
 
 using namespace nrtb;
 
+// Accepted in every state but a forked child: before nrt_init (legacy programs register first), while
+// initialised and after nrt_close; it is process-wide and outlives a session. NULL restores the default (no
+// callback). As SDK 2.31+: never called, because nrt_execute is synchronous; the shim calls it.
 NRTB_EXPORT NRT_STATUS nrt_register_async_exec_callback(NRT_ASYNC_EXEC_STATUS_CALLBACK callback, void* params) {
   return Guarded("nrt_register_async_exec_callback", [&] {
-    // As SDK 2.31+: accepted, never called, because nrt_execute is synchronous. The shim calls it.
-    NRTB_INFO("async exec callback registered; without the implicit-async shim nrt_execute is synchronous and it is never called");
+    if (CurrentState() == State::kChild) RequireSession();  // fails with NRT_FAILURE
+    SetExecCallback(ExecCallback{callback, callback != nullptr ? params : nullptr});
+    if (callback == nullptr) {
+      NRTB_INFO("async exec callback cleared (default restored)");
+    } else {
+      NRTB_INFO("async exec callback registered; without the implicit-async shim nrt_execute is synchronous and it is never "
+                "called");
+    }
     return NRT_SUCCESS;
   });
 }
@@ -24,6 +34,8 @@ NRTB_EXPORT NRT_STATUS nrt_async_drain_queued_execs(int32_t vnc) {
 
 NRTB_EXPORT NRT_STATUS nrt_set_pool_eng_ucode(const nrt_ucode_info* ucode_info) {
   return Guarded("nrt_set_pool_eng_ucode", [&] {
+    // Not gated on the lifecycle: microcode is set before nrt_init, which would load it.
+    if (CurrentState() == State::kChild) RequireSession();  // fails with NRT_FAILURE
     RequireNonNull(ucode_info, "ucode_info");
     ThrowStatus(NRT_FAILURE, "the simulated device has no pool engine to load microcode into");
     return NRT_FAILURE;
@@ -82,11 +94,17 @@ NRTB_EXPORT NRT_STATUS nrt_memcpy_to_device(void* dest, const void* src, size_t 
     RequireNonNull(src, "src");
     // dest must lie inside one live device tensor: a stray pointer is refused, not written through.
     auto* d = static_cast<uint8_t*>(dest);
-    TensorRef t = Tensors().Find([&](const nrt_tensor& x) {
+    auto inside = [&](const nrt_tensor& x) {
       return x.on_device() && x.storage && d >= x.data() && size <= x.size && d - x.data() <= static_cast<ptrdiff_t>(x.size - size);
+    };
+    TensorRef found = Tensors().Find([&](nrt_tensor& x) {
+      std::lock_guard<std::mutex> lock(x.layout_mu);  // the layout may only be read in use or under its lock
+      return inside(x);
     });
-    if (!t) ThrowInvalid("dest %p .. +%zu is not inside a device tensor", dest, size);
-    std::memcpy(dest, src, size);
+    // In use, the layout cannot change any more; it may have changed since the search, so check again.
+    TensorUse t = found ? TensorUse(found) : TensorUse();
+    if (!found || !inside(*t)) ThrowInvalid("dest %p .. +%zu is not inside a device tensor", dest, size);
+    std::memmove(dest, src, size);  // src may be device memory too, overlapping dest
     return NRT_SUCCESS;
   });
 }

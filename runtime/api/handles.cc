@@ -1,33 +1,54 @@
 #include "runtime/api/handles.h"
 
 namespace nrtb {
+namespace {
 
-// Function-local statics: constructed on first use and never destroyed, so handles stay checkable
-// from atexit handlers and other libraries' destructors.
-HandleRegistry<nrt_tensor>& Tensors() {
-  static auto* r = new HandleRegistry<nrt_tensor>();
-  return *r;
-}
-HandleRegistry<nrt_model>& Models() {
-  static auto* r = new HandleRegistry<nrt_model>();
-  return *r;
-}
-HandleRegistry<TensorSet>& TensorSets() {
-  static auto* r = new HandleRegistry<TensorSet>();
-  return *r;
-}
-HandleRegistry<ErrorTracker>& Trackers() {
-  static auto* r = new HandleRegistry<ErrorTracker>();
-  return *r;
-}
+// Nesting depth of ApiCall on this thread and whether it holds the lifecycle pin.
+thread_local int t_call_depth = 0;
+thread_local bool t_pinned = false;
 
-Device& RequireDevice() {
-  NRT_STATUS s = CheckInitialized();
-  if (s != NRT_SUCCESS) {
-    ThrowStatus(s, s == NRT_FAILURE ? "the Neuron runtime cannot be used in a forked child process" : "runtime not initialized");
+[[noreturn]] void ThrowLifecycle(NRT_STATUS s) {
+  switch (s) {
+    case NRT_UNINITIALIZED: ThrowStatus(s, "the runtime is not initialized (call nrt_init first)");
+    case NRT_CLOSED: ThrowStatus(s, "the runtime was closed (nrt_close)");
+    default: ThrowStatus(NRT_FAILURE, "the Neuron runtime cannot be used in a forked child process");
   }
-  return *Device::Current();
 }
+
+}  // namespace
+
+ApiCall::ApiCall(const char* api) : name_(api) { ++t_call_depth; }
+
+ApiCall::~ApiCall() {
+  if (--t_call_depth == 0) ReleaseSession();
+}
+
+Session& RequireSession() {
+  if (!t_pinned) {
+    // The state first: in a forked child nothing below may be touched (its locks may be held forever).
+    NRT_STATUS s = CheckInitialized();
+    if (s != NRT_SUCCESS) ThrowLifecycle(s);
+    if (t_call_depth == 0) ThrowStatus(NRT_FAILURE, "internal error: runtime used outside an API call");
+    // Lost a race with nrt_close: report what the state is now.
+    if (!TryPin()) ThrowLifecycle(CheckInitialized() == NRT_SUCCESS ? NRT_CLOSED : CheckInitialized());
+    t_pinned = true;
+  }
+  return *CurrentSession();
+}
+
+Device& RequireDevice() { return RequireSession().device(); }
+
+void ReleaseSession() {
+  if (t_pinned) {
+    t_pinned = false;
+    Unpin();
+  }
+}
+
+HandleRegistry<nrt_tensor>& Tensors() { return RequireSession().tensors(); }
+HandleRegistry<nrt_model>& Models() { return RequireSession().models(); }
+HandleRegistry<TensorSet>& TensorSets() { return RequireSession().tensor_sets(); }
+HandleRegistry<ErrorTracker>& Trackers() { return RequireSession().trackers(); }
 
 void RequireNonNull(const void* p, const char* what) {
   if (p == nullptr) ThrowInvalid("%s is NULL", what);
@@ -38,6 +59,44 @@ TensorRef GetTensor(const nrt_tensor_t* handle, const char* what) {
   TensorRef t = Tensors().Get(handle);
   if (!t) ThrowInvalid("%s (%p) is not a live tensor handle (freed or never allocated)", what, static_cast<const void*>(handle));
   return t;
+}
+
+TensorUse UseTensor(const nrt_tensor_t* handle, const char* what) { return TensorUse(GetTensor(handle, what)); }
+
+BoundSets BindSets(const nrt_model& model, const TensorSet& inputs, const TensorSet& outputs) {
+  BoundSets b;
+  auto use_all = [&](const TensorSet& set) {
+    for (auto& [name, t] : set.Entries()) {
+      if (t) b.uses.emplace_back(std::move(t));
+    }
+  };
+  auto used = [&](const TensorRef& t) {
+    for (const TensorUse& u : b.uses) {
+      if (u.ref() == t) return true;
+    }
+    return false;
+  };
+  // Another thread may put a tensor into a set between the snapshot and the bind: use that one too and bind
+  // again, so every bound tensor was in use when it was checked.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (attempt == 0) {
+      use_all(inputs);
+      use_all(outputs);
+    }
+    b.inputs = BindTensors(model, inputs, false);
+    b.outputs = BindTensors(model, outputs, true);
+    bool all_used = true;
+    for (const auto* list : {&b.inputs, &b.outputs}) {
+      for (const TensorRef& t : *list) {
+        if (!used(t)) {
+          b.uses.emplace_back(t);
+          all_used = false;
+        }
+      }
+    }
+    if (all_used) return b;
+  }
+  ThrowInvalid("the tensor sets of model \"%s\" keep changing while it is being scheduled", model.name.c_str());
 }
 
 ModelRef GetModel(const nrt_model_t* handle, const char* what) {

@@ -1,36 +1,67 @@
 // What every C entry point shares: the handle registries, the lifecycle check, and Guarded(),
 // which turns the C++ errors of the layers below into one log line and an NRT_STATUS.
+//
+// Every entry point has the same shape: Guarded(name, f) around the whole body; f checks the lifecycle
+// first (RequireDevice / RequireSession, which pin the runtime until the call returns, so nrt_close cannot
+// free what the call uses), then its arguments, then calls one method below. In a forked child the lifecycle
+// check fails before any lock is taken.
 #pragma once
 
 #include <new>
+#include <vector>
 
 #include "nrt/nrt.h"
 #include "nrt/nrt_async.h"
 #include "runtime/core/error.h"
 #include "runtime/core/lifecycle.h"
 #include "runtime/core/log.h"
-#include "runtime/device/device.h"
-#include "runtime/device/error_log.h"
-#include "runtime/api/handle_registry.h"
-#include "runtime/device/tensor.h"
-#include "runtime/device/tensor_set.h"
-#include "runtime/model/model.h"
+#include "runtime/api/session.h"
 
 namespace nrtb {
 
+// The current API call on this thread (Guarded makes one): names the public function in log lines and
+// releases the lifecycle pin RequireSession took when the outermost call returns.
+class ApiCall {
+ public:
+  explicit ApiCall(const char* api);
+  ~ApiCall();
+  ApiCall(const ApiCall&) = delete;
+  ApiCall& operator=(const ApiCall&) = delete;
+
+ private:
+  ScopedApiName name_;
+};
+
+// The session when the runtime is initialised, pinned until the current ApiCall ends; throws
+// Error(NRT_UNINITIALIZED / NRT_CLOSED / NRT_FAILURE) otherwise. Must be called inside an ApiCall.
+Session& RequireSession();
+Device& RequireDevice();
+// Gives the pin back before the call returns, for a call that goes on to wait on something it holds
+// (nrt_tensor_check_output_completion), so nrt_close does not wait for it. Objects it holds stay valid.
+void ReleaseSession();
+
+// The registries of the pinned session (they pin it when the call has not yet).
 HandleRegistry<nrt_tensor>& Tensors();
 HandleRegistry<nrt_model>& Models();
 HandleRegistry<TensorSet>& TensorSets();
 HandleRegistry<ErrorTracker>& Trackers();
 
-// The device when the runtime is initialised; throws Error(NRT_UNINITIALIZED / NRT_CLOSED /
-// NRT_FAILURE) otherwise.
-Device& RequireDevice();
-
 // Live object behind a handle, or Error(NRT_INVALID, "<what> is NULL / not a live ... handle").
 TensorRef GetTensor(const nrt_tensor_t* handle, const char* what);
+// GetTensor, and a use of it for the rest of the call: its layout (storage, size, core) can be read and
+// cannot change until the use ends (tensor.h).
+TensorUse UseTensor(const nrt_tensor_t* handle, const char* what);
 ModelRef GetModel(const nrt_model_t* handle, const char* what);
 std::shared_ptr<TensorSet> GetTensorSet(const nrt_tensor_set_t* handle, const char* what);
+// A model's inputs and outputs bound from two tensor sets (BindTensors), with every tensor of the sets in use
+// while they are bound, so nrt_tensor_attach_buffer cannot change one between the checks and the work that
+// counts it. The uses end with the object, after the work item has taken its own.
+struct BoundSets {
+  std::vector<TensorUse> uses;
+  std::vector<TensorRef> inputs, outputs;
+};
+BoundSets BindSets(const nrt_model& model, const TensorSet& inputs, const TensorSet& outputs);
+
 // Error(NRT_INVALID, "<what> is NULL") when p is NULL.
 void RequireNonNull(const void* p, const char* what);
 // The logical core `idx` of the device, or Error(NRT_INVALID).
@@ -45,6 +76,7 @@ void RequireSingleRankWorld(const char* api, uint32_t g_device_id, uint32_t g_de
 // without a log line, as the SDK does.
 template <typename F>
 NRT_STATUS Guarded(const char* api, F&& f) noexcept {
+  ApiCall call(api);
   try {
     return f();
   } catch (const Error& e) {

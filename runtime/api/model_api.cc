@@ -32,6 +32,7 @@ NRT_STATUS Load(const char* api, const void* neff_bytes, size_t size, int32_t vn
     options.pool = lnc.pool();
     ModelRef m = LoadModel(neff_bytes, size, options);
     lnc.loaded_models.fetch_add(1);
+    TraceModelEvent(d.tracer(), TraceKind::kModelLoad, m->lnc, m->id, m->name);
     NRTB_INFO("loaded model \"%s\" (id %u) on logical core %u: %zu input(s), %zu output(s), %s", m->name.c_str(), m->id, m->lnc,
               m->inputs.size(), m->outputs.size(), m->graph ? "CPU graph" : "signature-only");
     *model = Models().Add(std::move(m));
@@ -83,6 +84,7 @@ NRTB_EXPORT NRT_STATUS nrt_unload(nrt_model_t* model) {
                 m->name.c_str(), n);
     }
     if (Lnc* l = d.lnc(m->lnc)) l->loaded_models.fetch_sub(1);
+    TraceModelEvent(d.tracer(), TraceKind::kModelUnload, m->lnc, m->id, m->name);
     return NRT_SUCCESS;
   });
 }

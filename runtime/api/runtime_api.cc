@@ -1,26 +1,35 @@
 // Lifecycle, core counts, instance info, version and status names (nrt.h, nrt_version.h, nrt_status.h).
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <mutex>
+#include <string>
 
 #include "nrt/nrt_version.h"
 #include "runtime/api/handles.h"
 #include "runtime/core/config.h"
+#include "runtime/core/env.h"
 #include "runtime/core/status_names.h"
 
 using namespace nrtb;
 
 namespace {
 
-std::mutex g_init_mu;
+// The configuration of the initialised runtime, or (when nrt_close won the race) the environment's.
+RuntimeConfig ConfigOfRunningDevice() {
+  try {
+    return RequireDevice().config();
+  } catch (const Error&) {
+    return LoadConfigFromEnv();
+  }
+}
 
-NRT_STATUS CountFromEnv(uint32_t* out, bool visible) {
-  return Guarded(visible ? "nrt_get_visible_vnc_count" : "nrt_get_total_vnc_count", [&] {
+NRT_STATUS CountFromEnv(const char* api, uint32_t* out, bool visible) {
+  return Guarded(api, [&] {
+    if (CurrentState() == State::kChild) RequireSession();  // fails: NRT_FAILURE, before anything else
     RequireNonNull(out, "vnc_count");
-    if (CurrentState() == State::kChild) ThrowStatus(NRT_FAILURE, "the Neuron runtime cannot be used in a forked child process");
     // Callable before nrt_init: answer from the same configuration nrt_init would use.
-    Device* d = CurrentState() == State::kInit ? Device::Current() : nullptr;
-    RuntimeConfig c = d != nullptr ? d->config() : LoadConfigFromEnv();
+    RuntimeConfig c = CurrentState() == State::kInit ? ConfigOfRunningDevice() : LoadConfigFromEnv();
     *out = visible ? c.visible_cores : c.device_cores;
     return NRT_SUCCESS;
   });
@@ -43,20 +52,23 @@ void WarnImplicitAsyncOnce() {
 
 NRTB_EXPORT NRT_STATUS nrt_init(nrt_framework_type_t framework, const char* fw_version, const char* fal_version) {
   return Guarded("nrt_init", [&] {
-    std::lock_guard<std::mutex> lock(g_init_mu);
-    switch (CurrentState()) {
-      case State::kInit: return NRT_SUCCESS;
-      case State::kClosed: ThrowStatus(NRT_CLOSED, "nrt_init after nrt_close: the runtime cannot be re-initialised in this process");
-      case State::kChild: ThrowStatus(NRT_FAILURE, "the Neuron runtime cannot be used in a forked child process");
-      case State::kStart: break;
+    // The state before the lock: a forked child must not wait on a mutex a parent thread may hold.
+    if (CurrentState() == State::kChild) RequireSession();  // fails with NRT_FAILURE
+    auto lock = LockTransitions();
+    if (CurrentState() == State::kInit) return NRT_SUCCESS;
+    // kStart, or kClosed: after nrt_close a new runtime starts; the old one's handles stay invalid.
+    std::string level = GetEnv("NEURON_RT_LOG_LEVEL").value_or("");
+    if (!ReloadLogLevelFromEnv()) {
+      ThrowInvalid("invalid NEURON_RT_LOG_LEVEL=\"%s\" (expected ERROR, WARN, INFO, DEBUG, TRACE or QUIET)", level.c_str());
     }
-    ReloadLogLevelFromEnv();
     if (framework < NRT_FRAMEWORK_TYPE_NO_FW || framework > NRT_FRAMEWORK_TYPE_PRECHECK) {
       ThrowInvalid("invalid framework type %d", static_cast<int>(framework));
     }
     RuntimeConfig config = LoadConfigFromEnv();
-    auto* device = new Device(config);  // lives for the rest of the process (see device.h)
-    Device::SetCurrent(device);
+    // A session left by a parent that forked in the middle of nrt_close belongs to threads that do not exist
+    // here: it is dropped, never freed (freeing would join them).
+    auto session = std::make_unique<Session>(config);
+    SetCurrentSession(session.release());
     SetState(State::kInit);
     if (config.implicit_async_requested) WarnImplicitAsyncOnce();
     NRTB_INFO("nrt-bridge %s: simulated trn2-class device, %u logical core(s) visible (device cores %u-%u), LNC size %u, "
@@ -69,11 +81,19 @@ NRTB_EXPORT NRT_STATUS nrt_init(nrt_framework_type_t framework, const char* fw_v
 }
 
 NRTB_EXPORT void nrt_close(void) {
-  std::lock_guard<std::mutex> lock(g_init_mu);
+  // The state before the lock (see nrt_init): in a forked child, and when nothing is running, return at once.
   if (CurrentState() != State::kInit) return;
-  // Closed first, so calls racing with close fail cleanly instead of queueing more work.
+  auto lock = LockTransitions();
+  if (CurrentState() != State::kInit) return;
+  Session* session = CurrentSession();
+  // Closed first, so calls racing with close fail cleanly instead of queueing more work; then every queued
+  // request completes (NRT_CLOSED if it had not started) and the workers are joined, which also ends every
+  // wait a pinned call may be in; then, once no call holds a pin, nothing can reach the session: free it.
   SetState(State::kClosed);
-  Device::Current()->Shutdown();
+  session->device().Shutdown();
+  WaitUntilUnpinned();
+  SetCurrentSession(nullptr);
+  delete session;
 }
 
 NRTB_EXPORT NRT_STATUS nrt_get_instance_info(nrt_instance_info_t* info, size_t instance_info_len) {
@@ -90,10 +110,18 @@ NRTB_EXPORT NRT_STATUS nrt_get_instance_info(nrt_instance_info_t* info, size_t i
   });
 }
 
-NRTB_EXPORT NRT_STATUS nrt_get_total_nc_count(uint32_t* vnc_count) { return CountFromEnv(vnc_count, false); }
-NRTB_EXPORT NRT_STATUS nrt_get_total_vnc_count(uint32_t* vnc_count) { return CountFromEnv(vnc_count, false); }
-NRTB_EXPORT NRT_STATUS nrt_get_visible_nc_count(uint32_t* vnc_count) { return CountFromEnv(vnc_count, true); }
-NRTB_EXPORT NRT_STATUS nrt_get_visible_vnc_count(uint32_t* vnc_count) { return CountFromEnv(vnc_count, true); }
+NRTB_EXPORT NRT_STATUS nrt_get_total_nc_count(uint32_t* vnc_count) {
+  return CountFromEnv("nrt_get_total_nc_count", vnc_count, false);
+}
+NRTB_EXPORT NRT_STATUS nrt_get_total_vnc_count(uint32_t* vnc_count) {
+  return CountFromEnv("nrt_get_total_vnc_count", vnc_count, false);
+}
+NRTB_EXPORT NRT_STATUS nrt_get_visible_nc_count(uint32_t* vnc_count) {
+  return CountFromEnv("nrt_get_visible_nc_count", vnc_count, true);
+}
+NRTB_EXPORT NRT_STATUS nrt_get_visible_vnc_count(uint32_t* vnc_count) {
+  return CountFromEnv("nrt_get_visible_vnc_count", vnc_count, true);
+}
 
 NRTB_EXPORT NRT_STATUS nrt_get_version(nrt_version_t* ver, size_t size) {
   return Guarded("nrt_get_version", [&] {

@@ -21,72 +21,53 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_allocate(nrt_tensor_placement_t placement, int
   return Guarded("nrt_tensor_allocate", [&] {
     Device& d = RequireDevice();
     RequireNonNull(tensor, "tensor");
-    if (size == 0) ThrowInvalid("tensor \"%s\": size must be greater than 0", NameOr(name));
-    auto t = std::make_shared<nrt_tensor>();
-    t->name = NameOr(name);
-    t->size = size;
-    switch (placement) {
-      case NRT_TENSOR_PLACEMENT_DEVICE: {
-        Lnc& l = RequireLnc(d, vnc, "vnc");
-        t->storage = Storage::Allocate(size, l.pool());
-        if (!t->storage) {
-          ThrowStatus(NRT_RESOURCE, "tensor \"%s\": cannot allocate %zu bytes on logical core %d (%llu of %llu bytes in use)",
-                      t->name.c_str(), size, vnc, static_cast<unsigned long long>(l.pool()->used()),
-                      static_cast<unsigned long long>(l.pool()->limit()));
-        }
-        t->placement = Placement::kDevice;
-        t->lnc = vnc;
-        break;
-      }
-      case NRT_TENSOR_PLACEMENT_HOST:
-      case NRT_TENSOR_PLACEMENT_VIRTUAL:
-        t->storage = Storage::Allocate(size, nullptr);
-        if (!t->storage) ThrowStatus(NRT_RESOURCE, "tensor \"%s\": cannot allocate %zu bytes of host memory", t->name.c_str(), size);
-        t->placement = placement == NRT_TENSOR_PLACEMENT_HOST ? Placement::kHost : Placement::kVirtual;
-        break;
-      default:
-        ThrowInvalid("tensor \"%s\": invalid placement %d", NameOr(name), static_cast<int>(placement));
-    }
-    *tensor = Publish(std::move(t));
+    *tensor = Publish(d.AllocateTensor(placement, vnc, size, NameOr(name)));
     return NRT_SUCCESS;
   });
 }
 
+// Void: the status only decides the log line. After nrt_close the tensor is already released (NRT_CLOSED,
+// silent); a stale or foreign handle logs one line and changes nothing.
 NRTB_EXPORT void nrt_tensor_free(nrt_tensor_t** tensor) {
-  if (tensor == nullptr || *tensor == nullptr) return;
-  TensorRef t = Tensors().Remove(*tensor);
-  if (!t) {
-    NRTB_ERROR("nrt_tensor_free: %p is not a live tensor handle (double free?)", static_cast<void*>(*tensor));
-    return;
-  }
-  t->freed.store(true, std::memory_order_release);
-  if (uint32_t n = t->in_flight.load(std::memory_order_relaxed)) {
-    NRTB_WARN("tensor \"%s\" freed while %u scheduled request(s) still use it; its memory is released when they complete",
-              t->name.c_str(), n);
-  }
-  *tensor = nullptr;
+  Guarded("nrt_tensor_free", [&] {
+    // nrt_close released the tensor already: the caller's pointer is cleared as a free would.
+    if (CurrentState() == State::kClosed && tensor != nullptr) *tensor = nullptr;
+    RequireSession();
+    if (tensor == nullptr || *tensor == nullptr) return NRT_SUCCESS;  // freeing NULL is a no-op, as free()
+    TensorRef t = Tensors().Remove(*tensor);
+    if (!t) ThrowInvalid("%p is not a live tensor handle (double free?)", static_cast<void*>(*tensor));
+    t->freed.store(true, std::memory_order_release);
+    if (uint32_t n = t->in_flight.load(std::memory_order_relaxed)) {
+      NRTB_WARN("tensor \"%s\" freed while %u scheduled request(s) still use it; its memory is released when they complete",
+                t->name.c_str(), n);
+    }
+    *tensor = nullptr;
+    return NRT_SUCCESS;
+  });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_read(const nrt_tensor_t* tensor, void* buf, size_t offset, size_t size) {
   return Guarded("nrt_tensor_read", [&] {
-    RequireDevice();
-    TensorRef t = GetTensor(tensor, "tensor");
+    Device& d = RequireDevice();
+    TensorUse t = UseTensor(tensor, "tensor");
     RequireNonNull(buf, "buf");
     CheckRange(*t, offset, size, "nrt_tensor_read");
+    TensorOpTrace trace(d.tracer(), t->lnc, "read", t->name, size);
     DeviceAccessScope device;
-    std::memcpy(buf, t->data() + offset, size);
+    std::memmove(buf, t->data() + offset, size);  // buf may alias the tensor (nrt_tensor_get_va)
     return NRT_SUCCESS;
   });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_write(nrt_tensor_t* tensor, const void* buf, size_t offset, size_t size) {
   return Guarded("nrt_tensor_write", [&] {
-    RequireDevice();
-    TensorRef t = GetTensor(tensor, "tensor");
+    Device& d = RequireDevice();
+    TensorUse t = UseTensor(tensor, "tensor");
     RequireNonNull(buf, "buf");
     CheckRange(*t, offset, size, "nrt_tensor_write");
+    TensorOpTrace trace(d.tracer(), t->lnc, "write", t->name, size);
     DeviceAccessScope device;
-    std::memcpy(t->data() + offset, buf, size);
+    std::memmove(t->data() + offset, buf, size);  // buf may alias the tensor (nrt_tensor_get_va)
     return NRT_SUCCESS;
   });
 }
@@ -95,8 +76,8 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_copy(const nrt_tensor_t* src, size_t src_offse
                                        size_t size) {
   return Guarded("nrt_tensor_copy", [&] {
     RequireDevice();
-    TensorRef s = GetTensor(src, "src");
-    TensorRef d = GetTensor(dst, "dst");
+    TensorUse s = UseTensor(src, "src");
+    TensorUse d = UseTensor(dst, "dst");
     CheckRange(*s, src_offset, size, "nrt_tensor_copy source");
     CheckRange(*d, dst_offset, size, "nrt_tensor_copy destination");
     if (s->on_device() && d->on_device() && s->lnc != d->lnc) {
@@ -108,15 +89,21 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_copy(const nrt_tensor_t* src, size_t src_offse
   });
 }
 
+// 0 (and one log line) for anything but a live tensor, in any lifecycle state but kInit too.
 NRTB_EXPORT size_t nrt_tensor_get_size(const nrt_tensor_t* tensor) {
-  TensorRef t = tensor != nullptr ? Tensors().Get(tensor) : nullptr;
-  return t ? t->size : 0;
+  size_t size = 0;
+  Guarded("nrt_tensor_get_size", [&] {
+    RequireSession();
+    size = UseTensor(tensor, "tensor")->size;
+    return NRT_SUCCESS;
+  });
+  return size;
 }
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_memset(nrt_tensor_t* tensor, uint64_t offset, int value, size_t size) {
   return Guarded("nrt_tensor_memset", [&] {
     RequireDevice();
-    TensorRef t = GetTensor(tensor, "tensor");
+    TensorUse t = UseTensor(tensor, "tensor");
     CheckRange(*t, offset, size, "nrt_tensor_memset");
     DeviceAccessScope device;
     std::memset(t->data() + offset, value, size);
@@ -128,10 +115,7 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_allocate_empty(const char* name, nrt_tensor_t*
   return Guarded("nrt_tensor_allocate_empty", [&] {
     RequireDevice();
     RequireNonNull(tensor, "tensor");
-    auto t = std::make_shared<nrt_tensor>();
-    t->name = NameOr(name);
-    t->placement = Placement::kVirtual;
-    *tensor = Publish(std::move(t));
+    *tensor = Publish(MakeEmptyTensor(NameOr(name)));
     return NRT_SUCCESS;
   });
 }
@@ -142,15 +126,7 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_attach_buffer(nrt_tensor_t* tensor, void* buff
     TensorRef t = GetTensor(tensor, "tensor");
     RequireNonNull(buffer, "buffer");
     if (size == 0) ThrowInvalid("tensor \"%s\": attached buffer size must be greater than 0", t->name.c_str());
-    if (t->in_flight.load(std::memory_order_relaxed) != 0) {
-      ThrowInvalid("tensor \"%s\": cannot attach a buffer while scheduled requests use the tensor", t->name.c_str());
-    }
-    // The tensor now views caller memory (VIRTUAL placement); the caller keeps ownership.
-    t->storage = Storage::Attach(buffer, size);
-    t->offset = 0;
-    t->size = size;
-    t->placement = Placement::kVirtual;
-    t->lnc = -1;
+    AttachBuffer(*t, buffer, size);
     return NRT_SUCCESS;
   });
 }
@@ -159,39 +135,43 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_allocate_slice(const nrt_tensor_t* tensor_sour
                                                  nrt_tensor_t** tensor_slice) {
   return Guarded("nrt_tensor_allocate_slice", [&] {
     RequireDevice();
-    TensorRef src = GetTensor(tensor_source, "tensor_source");
+    TensorUse src = UseTensor(tensor_source, "tensor_source");
     RequireNonNull(tensor_slice, "tensor_slice");
-    if (size == 0) ThrowInvalid("slice \"%s\": size must be greater than 0", NameOr(name));
-    CheckRange(*src, offset, size, "nrt_tensor_allocate_slice");
-    auto t = std::make_shared<nrt_tensor>();
-    t->name = NameOr(name);
-    t->placement = src->placement;
-    t->lnc = src->lnc;
-    t->storage = src->storage;  // shared, ref-counted: freed with the last tensor using it
-    t->offset = src->offset + offset;
-    t->size = size;
-    *tensor_slice = Publish(std::move(t));
+    *tensor_slice = Publish(MakeSlice(*src, offset, size, NameOr(name)));
     return NRT_SUCCESS;
   });
 }
 
 NRTB_EXPORT void* nrt_tensor_get_va(const nrt_tensor_t* tensor) {
-  TensorRef t = tensor != nullptr ? Tensors().Get(tensor) : nullptr;
-  return t ? t->data() : nullptr;
+  void* va = nullptr;
+  Guarded("nrt_tensor_get_va", [&] {
+    RequireSession();
+    va = UseTensor(tensor, "tensor")->data();
+    return NRT_SUCCESS;
+  });
+  return va;
 }
 
 namespace {
+
+// Per call, as documented in nrt.h: far above any real use, and it bounds what the call reserves before it
+// has looked at a single batch (a garbage count must be NRT_INVALID, not an allocation failure).
+constexpr uint64_t kMaxBatches = uint64_t{1} << 20;
 
 // Validates every range of every batch before copying any, so a bad batch changes nothing.
 template <typename Copy>
 NRT_STATUS RunBatches(const char* api, const nrt_tensor_batch_t* batches, uint64_t num_batches, Copy copy) {
   return Guarded(api, [&] {
     RequireDevice();
+    if (num_batches > kMaxBatches) {
+      ThrowInvalid("num_batches %llu is above the limit of %llu batches per call", static_cast<unsigned long long>(num_batches),
+                   static_cast<unsigned long long>(kMaxBatches));
+    }
     if (num_batches != 0) RequireNonNull(batches, "batches");
-    std::vector<TensorRef> tensors;
+    std::vector<TensorUse> tensors;
     tensors.reserve(num_batches);
     for (uint64_t b = 0; b < num_batches; ++b) {
-      tensors.push_back(GetTensor(batches[b].tensor, "batches[].tensor"));
+      tensors.push_back(UseTensor(batches[b].tensor, "batches[].tensor"));
       if (batches[b].num_ops != 0) RequireNonNull(batches[b].ops, "batches[].ops");
       for (uint32_t i = 0; i < batches[b].num_ops; ++i) {
         const nrt_tensor_batch_op_t& op = batches[b].ops[i];
@@ -212,40 +192,45 @@ NRT_STATUS RunBatches(const char* api, const nrt_tensor_batch_t* batches, uint64
 // `unsafe` only skips implicit-async fences, which this runtime (SDK 2.31+ behaviour) does not have.
 NRTB_EXPORT NRT_STATUS nrt_tensor_read_batch(const nrt_tensor_batch_t* batches, uint64_t num_batches, bool unsafe) {
   return RunBatches("nrt_tensor_read_batch", batches, num_batches,
-                    [](nrt_tensor& t, const nrt_tensor_batch_op_t& op) { std::memcpy(op.buffer, t.data() + op.offset, op.size); });
+                    [](nrt_tensor& t, const nrt_tensor_batch_op_t& op) { std::memmove(op.buffer, t.data() + op.offset, op.size); });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_write_batch(const nrt_tensor_batch_t* batches, uint64_t num_batches, bool unsafe) {
   return RunBatches("nrt_tensor_write_batch", batches, num_batches,
-                    [](nrt_tensor& t, const nrt_tensor_batch_op_t& op) { std::memcpy(t.data() + op.offset, op.buffer, op.size); });
+                    [](nrt_tensor& t, const nrt_tensor_batch_op_t& op) { std::memmove(t.data() + op.offset, op.buffer, op.size); });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_get_device_allocation_info(const nrt_tensor_t* tensor,
                                                              nrt_tensor_device_allocation_info_t* alloc_info) {
   return Guarded("nrt_tensor_get_device_allocation_info", [&] {
     RequireDevice();
-    TensorRef t = GetTensor(tensor, "tensor");
+    TensorUse t = UseTensor(tensor, "tensor");
     RequireNonNull(alloc_info, "alloc_info");
     if (!t->on_device()) ThrowInvalid("tensor \"%s\" is not in device memory", t->name.c_str());
     // The simulated device's "physical" address is the host address of its memory.
     alloc_info->physical_address = reinterpret_cast<uint64_t>(t->data());
     alloc_info->size = t->size;
-    alloc_info->hbm_index = 0;
+    alloc_info->hbm_index = t->lnc;  // each core's memory is its own HBM region (hbm_api.cc)
     return NRT_SUCCESS;
   });
 }
 
-// Not gated on the lifecycle, as in the SDK: the counters belong to the tensor.
+// Gated on the lifecycle like every other call (the SDK does not check its state here, but its tensors do
+// not survive nrt_close either): after nrt_close the tensor is gone, NRT_CLOSED.
 NRTB_EXPORT NRT_STATUS nrt_tensor_check_output_completion(const nrt_tensor_t* output_tensor, int64_t timeout,
                                                           uint64_t expected_completion_count) {
   return Guarded("nrt_tensor_check_output_completion", [&] {
+    RequireSession();
     TensorRef t = GetTensor(output_tensor, "output_tensor");
+    // The wait may be unbounded: it must not hold nrt_close up. The tensor object stays valid (t owns it).
+    ReleaseSession();
     return WaitOutputCompletion(*t, timeout, expected_completion_count);
   });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_reset_output_completion(nrt_tensor_t* output_tensor) {
   return Guarded("nrt_tensor_reset_output_completion", [&] {
+    RequireSession();
     TensorRef t = GetTensor(output_tensor, "output_tensor");
     t->completions.store(0, std::memory_order_seq_cst);
     return NRT_SUCCESS;
@@ -255,7 +240,7 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_reset_output_completion(nrt_tensor_t* output_t
 NRTB_EXPORT NRT_STATUS nrt_tensor_get_lnc_index(const nrt_tensor_t* tensor, int* lnc_idx) {
   return Guarded("nrt_tensor_get_lnc_index", [&] {
     RequireDevice();
-    TensorRef t = GetTensor(tensor, "tensor");
+    TensorUse t = UseTensor(tensor, "tensor");
     RequireNonNull(lnc_idx, "lnc_idx");
     *lnc_idx = t->lnc;
     return NRT_SUCCESS;
@@ -266,16 +251,6 @@ NRTB_EXPORT NRT_STATUS nrt_get_dmabuf_fd(uint64_t va, uint64_t size, int* fd) {
   return Guarded("nrt_get_dmabuf_fd", [&] {
     RequireDevice();
     ThrowStatus(NRT_FAILURE, "the simulated device has no dma-buf exporter (device memory is host memory; use nrt_tensor_get_va)");
-    return NRT_FAILURE;
-  });
-}
-
-NRTB_EXPORT NRT_STATUS nrt_get_hbm_mmap_va(int device_id, int hbm_idx, void** addr, size_t* size) {
-  return Guarded("nrt_get_hbm_mmap_va", [&] {
-    RequireDevice();
-    ThrowStatus(NRT_FAILURE,
-                "the simulated device has no contiguous HBM region to map (each tensor is its own host allocation; use "
-                "nrt_tensor_get_va)");
     return NRT_FAILURE;
   });
 }
@@ -305,12 +280,16 @@ NRTB_EXPORT NRT_STATUS nrt_allocate_tensor_set(nrt_tensor_set_t** result) {
 }
 
 NRTB_EXPORT void nrt_destroy_tensor_set(nrt_tensor_set_t** tensor_set) {
-  if (tensor_set == nullptr || *tensor_set == nullptr) return;
-  if (!TensorSets().Remove(*tensor_set)) {
-    NRTB_ERROR("nrt_destroy_tensor_set: %p is not a live tensor set (destroyed twice?)", *tensor_set);
-    return;
-  }
-  *tensor_set = nullptr;
+  Guarded("nrt_destroy_tensor_set", [&] {
+    if (CurrentState() == State::kClosed && tensor_set != nullptr) *tensor_set = nullptr;  // as nrt_tensor_free
+    RequireSession();
+    if (tensor_set == nullptr || *tensor_set == nullptr) return NRT_SUCCESS;
+    if (!TensorSets().Remove(*tensor_set)) {
+      ThrowInvalid("%p is not a live tensor set (destroyed twice?)", static_cast<void*>(*tensor_set));
+    }
+    *tensor_set = nullptr;
+    return NRT_SUCCESS;
+  });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_add_tensor_to_tensor_set(nrt_tensor_set_t* tensor_set, const char* tensor_name, nrt_tensor_t* tensor) {
@@ -333,8 +312,9 @@ NRTB_EXPORT NRT_STATUS nrt_get_tensor_from_tensor_set(nrt_tensor_set_t* tensor_s
     RequireNonNull(tensor, "tensor");
     TensorRef t = set->Get(tensor_name);
     // Missing name: NRT_FAILURE and *tensor untouched, as documented for the SDK.
-    if (!t) ThrowStatus(NRT_FAILURE, "tensor set has no live tensor named \"%s\"", tensor_name);
-    *tensor = t.get();
+    nrt_tensor_t* handle = t ? Tensors().HandleOf(t.get()) : nullptr;
+    if (handle == nullptr) ThrowStatus(NRT_FAILURE, "tensor set has no live tensor named \"%s\"", tensor_name);
+    *tensor = handle;
     return NRT_SUCCESS;
   });
 }

@@ -1,5 +1,7 @@
 #include "runtime/core/config.h"
 
+#include <strings.h>
+
 #include "runtime/core/env.h"
 #include "runtime/core/error.h"
 #include "runtime/core/log.h"
@@ -32,6 +34,27 @@ void LoadCoreSelection(RuntimeConfig& c) {
   }
 }
 
+// NRT_SIM_DMA_GBPS: a rate so low that moving a tensor as large as a logical core's memory would take
+// longer than the timing model can represent is refused (1e-300 once made every duration overflow).
+double ParseDmaRate(const std::string& value, uint64_t lnc_memory_bytes) {
+  const double rate = ParseNumberEnv("NRT_SIM_DMA_GBPS", value, 0, 1e6);
+  if (rate == 0) return 0;  // unlimited
+  const double min_rate = static_cast<double>(lnc_memory_bytes) / static_cast<double>(kMaxSimulatedNs);
+  if (rate < min_rate) {
+    ThrowInvalid("NRT_SIM_DMA_GBPS=\"%s\": too slow to represent: a %llu-byte transfer (a logical core's memory) "
+                 "would take longer than %llu s; use 0 for unlimited or at least %g",
+                 value.c_str(), static_cast<unsigned long long>(lnc_memory_bytes),
+                 static_cast<unsigned long long>(kMaxSimulatedNs / 1'000'000'000ull), min_rate);
+  }
+  return rate;
+}
+
+DenormalMode ParseDenormals(const std::string& value) {
+  if (strcasecmp(value.c_str(), "flush") == 0) return DenormalMode::kFlush;
+  if (strcasecmp(value.c_str(), "keep") == 0) return DenormalMode::kKeep;
+  ThrowInvalid("NRT_SIM_DENORMALS=\"%s\": expected flush or keep", value.c_str());
+}
+
 }  // namespace
 
 RuntimeConfig LoadConfigFromEnv() {
@@ -51,16 +74,19 @@ RuntimeConfig LoadConfigFromEnv() {
   if (auto v = GetEnv("NRT_SIM_QUEUE_DEPTH")) {
     c.queue_depth = static_cast<uint32_t>(ParseUintEnv("NRT_SIM_QUEUE_DEPTH", *v, 1, 1u << 20));
   }
+  // The upper bounds below (a year, 1000 s, an hour) keep every duration far under kMaxSimulatedNs;
+  // values too small to matter round to 0 ns, and strtod underflow is refused by ParseNumberEnv.
   if (auto v = GetEnv("NEURON_RT_EXEC_TIMEOUT")) {
     c.exec_timeout_ns = static_cast<uint64_t>(ParseNumberEnv("NEURON_RT_EXEC_TIMEOUT", *v, 0.001, 86400.0 * 365) * 1e9);
   }
   if (auto v = GetEnv("NRT_SIM_DMA_LATENCY_US")) {
     c.dma_latency_ns = static_cast<uint64_t>(ParseNumberEnv("NRT_SIM_DMA_LATENCY_US", *v, 0, 1e9) * 1e3);
   }
-  if (auto v = GetEnv("NRT_SIM_DMA_GBPS")) c.dma_bytes_per_ns = ParseNumberEnv("NRT_SIM_DMA_GBPS", *v, 0, 1e6);
+  if (auto v = GetEnv("NRT_SIM_DMA_GBPS")) c.dma_bytes_per_ns = ParseDmaRate(*v, c.lnc_memory_bytes);
   if (auto v = GetEnv("NRT_SIM_EXEC_TIME_US")) {
     c.default_exec_time_ns = static_cast<uint64_t>(ParseNumberEnv("NRT_SIM_EXEC_TIME_US", *v, 0, 3.6e9) * 1e3);
   }
+  if (auto v = GetEnv("NRT_SIM_DENORMALS")) c.denormals = ParseDenormals(*v);
   if (auto v = GetEnv("NRT_SIM_FAULTS")) c.faults = *v;
   if (auto v = GetEnv("NRT_SIM_TRACE")) c.trace_path = *v;
   if (auto v = GetEnv("NRT_SIM_ABORT_ON_FATAL")) c.abort_on_fatal = ParseBoolEnv("NRT_SIM_ABORT_ON_FATAL", *v);

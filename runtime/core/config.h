@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "runtime/core/denormal_mode.h"
+
 namespace nrtb {
 
 struct RuntimeConfig {
@@ -24,6 +26,9 @@ struct RuntimeConfig {
   double dma_bytes_per_ns = 0;            // NRT_SIM_DMA_GBPS (GB/s == bytes/ns); 0 = unlimited
   uint64_t default_exec_time_ns = 0;      // NRT_SIM_EXEC_TIME_US: device time of models that declare none
 
+  // NRT_SIM_DENORMALS (flush|keep): subnormal floats while the device computes (README "Numerics").
+  DenormalMode denormals = DenormalMode::kFlush;
+
   std::string faults;                     // NRT_SIM_FAULTS (grammar in device/fault_plan.h)
   std::string trace_path;                 // NRT_SIM_TRACE: Chrome/Perfetto JSON written at nrt_close
   bool abort_on_fatal = false;            // NRT_SIM_ABORT_ON_FATAL: abort() when a unit turns fatal
@@ -31,6 +36,10 @@ struct RuntimeConfig {
   // NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS was set to a non-zero value (only warned about).
   bool implicit_async_requested = false;
 };
+
+// Longest simulated duration the timing model represents (about 31 years): every duration a setting
+// can produce must stay below it, so adding one to a CLOCK_MONOTONIC time never overflows.
+inline constexpr uint64_t kMaxSimulatedNs = 1'000'000'000'000'000'000ull;
 
 // Reads and validates the environment. Throws Error(NRT_INVALID, "<VAR>=...: reason").
 RuntimeConfig LoadConfigFromEnv();

@@ -3,15 +3,25 @@
 #include <pthread.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 
 namespace nrtb {
 namespace {
 
 std::atomic<State> g_state{State::kStart};
+std::atomic<uint32_t> g_pins{0};
+// A pointer so the fork child can swap in a fresh mutex; the old one (perhaps held by a parent thread that does
+// not exist in the child) is leaked on purpose.
+std::atomic<std::mutex*> g_transition_mu{new std::mutex};
 
-// A forked child shares nothing usable with the parent's worker threads (they do not exist in the
-// child), so every call there fails, as in the SDK.
-void OnForkChild() { g_state.store(State::kChild, std::memory_order_relaxed); }
+// The parent's threads do not exist in the child: an initialised runtime there is unusable (every call fails,
+// as in the SDK), and pins or the transition mutex held by parent threads will never be released.
+void OnForkChild() {
+  g_pins.store(0, std::memory_order_relaxed);
+  g_transition_mu.store(new std::mutex, std::memory_order_relaxed);
+  if (g_state.load(std::memory_order_relaxed) == State::kInit) g_state.store(State::kChild, std::memory_order_relaxed);
+}
 
 struct AtForkRegistration {
   AtForkRegistration() { pthread_atfork(nullptr, nullptr, OnForkChild); }
@@ -19,7 +29,7 @@ struct AtForkRegistration {
 
 }  // namespace
 
-State CurrentState() { return g_state.load(std::memory_order_acquire); }
+State CurrentState() { return g_state.load(std::memory_order_seq_cst); }
 
 NRT_STATUS CheckInitialized() {
   switch (CurrentState()) {
@@ -31,6 +41,31 @@ NRT_STATUS CheckInitialized() {
   return NRT_FAILURE;
 }
 
-void SetState(State s) { g_state.store(s, std::memory_order_release); }
+std::unique_lock<std::mutex> LockTransitions() {
+  return std::unique_lock<std::mutex>(*g_transition_mu.load(std::memory_order_acquire));
+}
+
+void SetState(State s) { g_state.store(s, std::memory_order_seq_cst); }
+
+bool TryPin() {
+  // Count first, then look at the state (seq_cst both): a transition that stored a new state and then read zero
+  // pins cannot miss this call, and this call cannot miss that state.
+  g_pins.fetch_add(1, std::memory_order_seq_cst);
+  if (g_state.load(std::memory_order_seq_cst) == State::kInit) return true;
+  g_pins.fetch_sub(1, std::memory_order_release);
+  return false;
+}
+
+void Unpin() { g_pins.fetch_sub(1, std::memory_order_release); }
+
+void WaitUntilUnpinned() {
+  // Pins are held for the length of one API call, and nrt_close has already completed every request a pinned
+  // call could wait for, so this is short; polling keeps the unpin path a single atomic.
+  auto pause = std::chrono::microseconds(20);
+  while (g_pins.load(std::memory_order_seq_cst) != 0) {
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(1000));
+  }
+}
 
 }  // namespace nrtb

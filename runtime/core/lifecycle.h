@@ -1,7 +1,19 @@
 // The runtime's lifecycle state machine (SPEC §4.2):
-//   kStart --nrt_init--> kInit --nrt_close--> kClosed;  any state --fork (in the child)--> kChild.
+//   kStart --nrt_init--> kInit --nrt_close--> kClosed --nrt_init--> kInit ...
+//   fork, in the child: kInit -> kChild (sticky); kStart and kClosed stay as they are, so a process that forks
+//   before nrt_init, or after nrt_close, may initialise a runtime of its own in the child.
 // API calls check it first: kStart -> NRT_UNINITIALIZED, kClosed -> NRT_CLOSED, kChild -> NRT_FAILURE.
+//
+// Pins let nrt_close free the runtime while other threads may still be inside API calls: a call pins the
+// runtime (TryPin) before it touches any runtime object and unpins when it returns; a transition first moves
+// the state away from kInit (new pins fail), then waits until no pin is held (WaitUntilUnpinned) before it
+// frees anything. TryPin and the state are a Dekker pair, both seq_cst.
+//
+// Nothing here takes a lock a forked child could inherit held: the state and the pin count are atomics, and
+// the transition mutex is replaced by a fresh one in the child.
 #pragma once
+
+#include <mutex>
 
 #include "nrt/nrt_status.h"
 
@@ -12,7 +24,18 @@ enum class State { kStart, kInit, kClosed, kChild };
 State CurrentState();
 // NRT_SUCCESS when initialised, else the status the state maps to.
 NRT_STATUS CheckInitialized();
-// Transitions; the caller (runtime/api) holds the init mutex while calling these.
+
+// Serialises nrt_init and nrt_close. Never taken in a forked child of an initialised parent (callers check
+// the state first); a child gets a fresh mutex, so one held by a parent thread at fork time is never waited on.
+std::unique_lock<std::mutex> LockTransitions();
+// Transitions; the caller holds LockTransitions().
 void SetState(State s);
+
+// Pins the initialised runtime: true when the state is kInit, and then the runtime is not freed until
+// Unpin(). False (nothing held) in any other state.
+bool TryPin();
+void Unpin();
+// Blocks until no call holds a pin. Called by a transition after it moved the state away from kInit.
+void WaitUntilUnpinned();
 
 }  // namespace nrtb

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -13,6 +14,32 @@ namespace nrtb {
 namespace {
 
 std::atomic<int> g_level{static_cast<int>(LogLevel::kError)};
+// Offset of local time from UTC, refreshed with the level. Log lines convert the time themselves instead of
+// calling localtime_r, which takes glibc's time zone lock: a child forked while a parent thread held it would
+// hang in its first log line.
+std::atomic<long> g_utc_offset_s{0};
+thread_local const char* t_api = nullptr;
+
+void RefreshUtcOffset() {
+  time_t now = time(nullptr);
+  tm parts{};
+  if (localtime_r(&now, &parts) != nullptr) g_utc_offset_s.store(parts.tm_gmtoff, std::memory_order_relaxed);
+}
+
+// "2026-Nov-30 13:05:09" for `epoch_s` (seconds since the epoch) in local time, without any library lock.
+void FormatLocalTime(time_t epoch_s, char* out, size_t size) {
+  static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  using namespace std::chrono;
+  sys_seconds local{std::chrono::seconds{epoch_s + g_utc_offset_s.load(std::memory_order_relaxed)}};
+  sys_days day = floor<days>(local);
+  year_month_day ymd{day};
+  hh_mm_ss<std::chrono::seconds> hms{local - day};
+  std::snprintf(out, size, "%d-%s-%02u %02ld:%02ld:%02lld", static_cast<int>(ymd.year()),
+                kMonths[static_cast<unsigned>(ymd.month()) - 1], static_cast<unsigned>(ymd.day()),
+                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                static_cast<long long>(hms.seconds().count()));
+}
 
 const char* LevelName(LogLevel level) {
   switch (level) {
@@ -48,17 +75,17 @@ bool ParseLogLevel(const char* text, LogLevel* out) {
   return false;
 }
 
-void ReloadLogLevelFromEnv() {
+bool ReloadLogLevelFromEnv() {
+  RefreshUtcOffset();
   const char* v = std::getenv("NEURON_RT_LOG_LEVEL");
   LogLevel level = LogLevel::kError;
-  if (v != nullptr && *v != '\0' && !ParseLogLevel(v, &level)) {
-    level = LogLevel::kError;
-    g_level.store(static_cast<int>(level), std::memory_order_relaxed);
-    LogLine(LogLevel::kError, "log", "invalid NEURON_RT_LOG_LEVEL=\"%s\" (expected ERROR, WARN, INFO, DEBUG, TRACE or QUIET); using ERROR", v);
-    return;
-  }
-  g_level.store(static_cast<int>(level), std::memory_order_relaxed);
+  bool valid = v == nullptr || *v == '\0' || ParseLogLevel(v, &level);
+  g_level.store(static_cast<int>(valid ? level : LogLevel::kError), std::memory_order_relaxed);
+  return valid;
 }
+
+ScopedApiName::ScopedApiName(const char* api) : previous_(t_api) { t_api = api; }
+ScopedApiName::~ScopedApiName() { t_api = previous_; }
 
 LogLevel CurrentLogLevel() { return static_cast<LogLevel>(g_level.load(std::memory_order_relaxed)); }
 
@@ -75,10 +102,9 @@ void LogLine(LogLevel level, const char* where, const char* fmt, ...) {
 
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
-  tm parts{};
-  localtime_r(&ts.tv_sec, &parts);
   char stamp[64];
-  std::strftime(stamp, sizeof stamp, "%Y-%b-%d %H:%M:%S", &parts);
+  FormatLocalTime(ts.tv_sec, stamp, sizeof stamp);
+  if (t_api != nullptr) where = t_api;
   // One fprintf per line keeps lines from different threads whole (stdio locks the stream).
   std::fprintf(stderr, "%s.%06ld %d:%ld %s NRT:%s %s\n", stamp, ts.tv_nsec / 1000, static_cast<int>(getpid()),
                static_cast<long>(syscall(SYS_gettid)), LevelName(level), where, message);

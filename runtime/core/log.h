@@ -11,15 +11,31 @@ enum class LogLevel : int { kQuiet = -1, kError = 0, kWarn = 1, kInfo = 2, kDebu
 // any case). Returns false for anything else.
 bool ParseLogLevel(const char* text, LogLevel* out);
 
-// Re-reads NEURON_RT_LOG_LEVEL. Called at load time and by nrt_init so a level set in the
-// environment before nrt_init takes effect.
-void ReloadLogLevelFromEnv();
+// Re-reads NEURON_RT_LOG_LEVEL (and the local time zone offset used in log lines). Called at load time and by
+// nrt_init so a level set in the environment before nrt_init takes effect. Logs nothing: an invalid value
+// leaves the level at ERROR and returns false, and nrt_init reports it (once) by failing.
+bool ReloadLogLevelFromEnv();
 
 LogLevel CurrentLogLevel();
 bool LogEnabled(LogLevel level);
 
-// One line: "<date time> <pid>:<tid> <LEVEL> NRT:<where> <message>".
+// One line: "<date time> <pid>:<tid> <LEVEL> NRT:<where> <message>". Inside an API call (ScopedApiName),
+// <where> is the public function's name, whatever `where` says: lines logged deeper down (or from a lambda,
+// where __func__ is "operator()") still name the function the application called. Takes no lock but stderr's,
+// which glibc resets in a forked child, so it is safe there too.
 void LogLine(LogLevel level, const char* where, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+
+// Names the public function the calling thread is in, for LogLine; restores the previous name on exit.
+class ScopedApiName {
+ public:
+  explicit ScopedApiName(const char* api);
+  ~ScopedApiName();
+  ScopedApiName(const ScopedApiName&) = delete;
+  ScopedApiName& operator=(const ScopedApiName&) = delete;
+
+ private:
+  const char* previous_;
+};
 
 }  // namespace nrtb
 

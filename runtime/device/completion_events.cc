@@ -11,15 +11,19 @@ namespace nrtb {
 
 CompletionEvents::~CompletionEvents() { CloseOwned(); }
 
-void CompletionEvents::Signal(int fd) {
+int CompletionEvents::Signal(int fd) {
   uint64_t one = 1;
   ssize_t r;
   do {
     r = write(fd, &one, sizeof one);
   } while (r < 0 && errno == EINTR);
   // EAGAIN means the eventfd counter is saturated: the reader is already due a wake-up.
-  if (r < 0 && errno != EAGAIN) {
-    NRTB_WARN("cannot signal completion fd %d: %s (was it closed without deregistering?)", fd, std::strerror(errno));
+  return r < 0 && errno != EAGAIN ? errno : 0;
+}
+
+void CompletionEvents::SignalOnce(int fd, const char* what) {
+  if (int err = Signal(fd)) {
+    NRTB_WARN("cannot signal %s fd %d: %s (was it closed without deregistering?)", what, fd, std::strerror(err));
   }
 }
 
@@ -45,7 +49,7 @@ void CompletionEvents::RegisterSeq(uint64_t n, int fd, bool owned, const std::at
   auto it = by_seq_.emplace(n, Registration{fd, owned});
   active_.fetch_add(1, std::memory_order_seq_cst);
   if (completed.load(std::memory_order_seq_cst) >= n) {
-    Signal(fd);
+    SignalOnce(fd, "completion");
     if (owned) close(fd);
     by_seq_.erase(it);
     active_.fetch_sub(1, std::memory_order_seq_cst);
@@ -61,10 +65,20 @@ void CompletionEvents::SetUnitFd(int fd) {
 
 void CompletionEvents::SignalUpTo(uint64_t n) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (unit_fd_ >= 0) Signal(unit_fd_);
+  if (unit_fd_ >= 0) {
+    if (int err = Signal(unit_fd_)) {
+      // The fd is dead (closed, or never an eventfd): every later completion would fail the same
+      // way, so the registration is dropped after one line instead of one line per completion.
+      NRTB_WARN("cannot signal execution-unit completion fd %d: %s (was it closed without deregistering?); "
+                "the registration is dropped",
+                unit_fd_, std::strerror(err));
+      unit_fd_ = -1;
+      active_.fetch_sub(1, std::memory_order_seq_cst);
+    }
+  }
   auto end = by_seq_.upper_bound(n);
   for (auto it = by_seq_.begin(); it != end; ++it) {
-    Signal(it->second.fd);
+    SignalOnce(it->second.fd, "completion");  // a per-request registration is signalled once anyway
     if (it->second.owned) close(it->second.fd);
     active_.fetch_sub(1, std::memory_order_seq_cst);
   }

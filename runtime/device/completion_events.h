@@ -1,5 +1,6 @@
 // eventfd notification for one execution unit: per-sequence registrations (signalled once when that
-// request completes, at once if it already has) and one unit-wide fd (signalled on every completion).
+// request completes, at once if it already has) and one unit-wide fd (signalled on every completion;
+// dropped with one WARN line the first time it cannot be signalled).
 //
 // No lost wake-up: a registrar inserts (under mu_) and bumps active_ before it reads the completed
 // counter; the completer publishes the counter before it reads active_. With both seq_cst, at least
@@ -37,7 +38,10 @@ class CompletionEvents {
     bool owned;
   };
   void SignalUpTo(uint64_t n);
-  static void Signal(int fd);
+  // 0, or the errno of a failed signal (EAGAIN, a saturated counter, is not a failure).
+  static int Signal(int fd);
+  // Signals a one-shot registration, logging a failure.
+  static void SignalOnce(int fd, const char* what);
 
   std::atomic<uint32_t> active_{0};  // registrations + (unit fd set ? 1 : 0)
   std::mutex mu_;

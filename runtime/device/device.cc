@@ -2,21 +2,25 @@
 
 #include <atomic>
 
+#include "runtime/core/error.h"
+#include "runtime/device/memory_pool.h"
+
 namespace nrtb {
 namespace {
 std::atomic<Device*> g_current{nullptr};
 }  // namespace
 
-Device::Device(const RuntimeConfig& config) : config_(config), faults_(FaultPlan::Parse(config.faults)) {
-  if (!config_.trace_path.empty()) tracer_ = std::make_unique<Tracer>(config_.trace_path);
+Device::Device(const RuntimeConfig& config)
+    : config_(config), faults_(FaultPlan::Parse(config.faults)), tracer_(config.trace_path, config.visible_cores) {
   dma_.latency_ns = config_.dma_latency_ns;
   dma_.bytes_per_ns = config_.dma_bytes_per_ns;
   UnitContext unit;
   unit.depth = config_.queue_depth;
   unit.exec_timeout_ns = config_.exec_timeout_ns;
   unit.abort_on_fatal = config_.abort_on_fatal;
+  unit.denormals = config_.denormals;
   unit.faults = faults_.empty() ? nullptr : &faults_;
-  unit.tracer = tracer_.get();
+  unit.trace = tracer_.hub();
   for (uint32_t i = 0; i < config_.visible_cores; ++i) {
     lncs_.push_back(std::make_unique<Lnc>(i, config_.lnc_memory_bytes, unit));
   }
@@ -32,13 +36,51 @@ ExecUnit* Device::UnitForSeq(uint64_t seq) const {
   return l == nullptr ? nullptr : l->ExistingUnit(static_cast<XuType>(type), queue);
 }
 
+TensorRef Device::AllocateTensor(int placement, int64_t lnc, size_t size, const std::string& name) {
+  if (size == 0) ThrowInvalid("tensor \"%s\": size must be greater than 0", name.c_str());
+  auto t = std::make_shared<nrt_tensor>();
+  t->name = name;
+  t->size = size;
+  switch (static_cast<Placement>(placement)) {
+    case Placement::kDevice: {
+      Lnc* l = this->lnc(lnc);
+      if (l == nullptr) {
+        ThrowInvalid("tensor \"%s\": %lld is not a logical core of this process (0-%u are visible)", name.c_str(),
+                     static_cast<long long>(lnc), lnc_count() - 1);
+      }
+      t->storage = Storage::Allocate(size, l->pool());
+      if (!t->storage) {
+        ThrowStatus(NRT_RESOURCE, "tensor \"%s\": cannot allocate %zu bytes on logical core %lld (%llu of %llu bytes in use)",
+                    name.c_str(), size, static_cast<long long>(lnc), static_cast<unsigned long long>(l->pool()->used()),
+                    static_cast<unsigned long long>(l->pool()->limit()));
+      }
+      t->placement = Placement::kDevice;
+      t->lnc = static_cast<int>(lnc);
+      return t;
+    }
+    case Placement::kHost:
+    case Placement::kVirtual:
+      t->storage = Storage::Allocate(size, nullptr);
+      if (!t->storage) ThrowStatus(NRT_RESOURCE, "tensor \"%s\": cannot allocate %zu bytes of host memory", name.c_str(), size);
+      t->placement = static_cast<Placement>(placement);
+      return t;
+  }
+  ThrowInvalid("tensor \"%s\": invalid placement %d", name.c_str(), placement);
+}
+
+Lnc* Device::LncForLoad(int64_t vnc) const {
+  if (vnc != -1) return lnc(vnc);
+  Lnc* best = lnc(0);
+  for (uint32_t i = 1; i < lnc_count() && best->loaded_models.load() != 0; ++i) {
+    if (lncs_[i]->loaded_models.load() < best->loaded_models.load()) best = lncs_[i].get();
+  }
+  return best;
+}
+
 void Device::Shutdown() {
   for (auto& l : lncs_) l->Shutdown();
-  // Units may still hold the tracer pointer, so it is written once and kept.
-  if (tracer_ && !trace_written_) {
-    trace_written_ = true;
-    tracer_->Write();
-  }
+  // After the units: nothing emits any more. The tracer object stays (units keep its hub pointer).
+  tracer_.Shutdown();
 }
 
 Device* Device::Current() { return g_current.load(std::memory_order_acquire); }

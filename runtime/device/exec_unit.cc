@@ -2,13 +2,17 @@
 
 #include <sched.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <new>
 
+#include "runtime/core/compute_interrupt.h"
+#include "runtime/core/error.h"
 #include "runtime/core/log.h"
 #include "runtime/core/status_names.h"
 #include "runtime/device/error_log.h"
 #include "runtime/device/fault_plan.h"
-#include "runtime/device/tracer.h"
+#include "runtime/device/trace_hub.h"
 #include "runtime/device/xu_id.h"
 
 namespace nrtb {
@@ -22,7 +26,17 @@ constexpr uint64_t kWorkerSpinNs = 10'000;
 constexpr uint64_t kWaiterSpinNs = 5'000;
 constexpr int kPollsPerYield = 64;
 
-inline void CpuRelax() { __builtin_ia32_pause(); }
+// Ring slots allocated up front; the ring doubles from here as requests pile up.
+constexpr uint64_t kInitialRingCapacity = 64;
+
+// Tells the core a spin-wait is in progress (frees pipeline resources for a sibling hyperthread).
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("isb" ::: "memory");  // a short, predictable stall, as `pause` on x86
+#endif
+}
 
 // Polls `done` for up to `budget_ns`; true as soon as it holds.
 template <typename Done>
@@ -53,18 +67,27 @@ std::string UnitName(uint16_t xu_id) {
 }  // namespace
 
 ExecUnit::ExecUnit(uint16_t xu_id, const UnitContext& ctx)
-    : xu_id_(xu_id), depth_(ctx.depth), ctx_(ctx), slots_(NextPowerOfTwo(ctx.depth)), mask_(slots_.size() - 1) {}
+    : xu_id_(xu_id),
+      depth_(ctx.depth),
+      ctx_(ctx),
+      max_capacity_(NextPowerOfTwo(ctx.depth)),
+      capacity_(std::min(max_capacity_, kInitialRingCapacity)),
+      mask_(capacity_ - 1) {
+  slots_ = std::make_unique<Slot[]>(capacity_);
+}
 
 ExecUnit::~ExecUnit() { Shutdown(); }
 
 NRT_STATUS ExecUnit::Submit(std::unique_ptr<Work>& work, NRT_STATUS* ret, uint64_t* seq_out) {
-  uint64_t schedule_ns = ctx_.tracer != nullptr ? NowNs() : 0;
+  uint64_t schedule_ns = ctx_.trace != nullptr && ctx_.trace->active() ? NowNs() : 0;
   {
     std::lock_guard<std::mutex> lock(submit_mu_);
     if (stopping_.load(std::memory_order_relaxed)) return NRT_CLOSED;
     if (fatal()) return NRT_EXEC_UNIT_UNRECOVERABLE;
     uint64_t n = submitted_.load(std::memory_order_relaxed) + 1;
-    if (n - 1 - completed_.load(std::memory_order_acquire) >= depth_) return NRT_QUEUE_FULL;
+    const uint64_t in_flight = n - 1 - completed_.load(std::memory_order_acquire);
+    if (in_flight >= depth_) return NRT_QUEUE_FULL;
+    if (in_flight >= capacity_) GrowRingLocked();
     Slot& s = slots_[n & mask_];
     s.work = std::move(work);
     s.ret = ret;
@@ -117,6 +140,32 @@ void ExecUnit::StartWorkerLocked() {
   worker_ = std::thread([this] { WorkerLoop(); });
 }
 
+uint64_t ExecUnit::ring_capacity() const {
+  std::lock_guard<std::mutex> lock(ring_mu_);
+  return capacity_;
+}
+
+void ExecUnit::GrowRingLocked() {
+  const uint64_t capacity = capacity_ * 2;
+  auto slots = std::make_unique<Slot[]>(capacity);
+  std::lock_guard<std::mutex> lock(ring_mu_);
+  // Every slot moves to the index its sequence number has in the bigger ring. Slots of completed
+  // requests move too (harmlessly): they hold distinct n mod capacity_, hence distinct n mod capacity.
+  for (uint64_t i = 0; i < capacity_; ++i) {
+    Slot& from = slots_[i];
+    const uint64_t tag = from.tag.load(std::memory_order_relaxed);
+    if (tag == 0) continue;
+    Slot& to = slots[(tag >> 1) & (capacity - 1)];
+    to.work = std::move(from.work);
+    to.ret = from.ret;
+    to.schedule_ns = from.schedule_ns;
+    to.tag.store(tag, std::memory_order_relaxed);
+  }
+  slots_ = std::move(slots);
+  capacity_ = capacity;
+  mask_ = capacity - 1;
+}
+
 bool ExecUnit::WaitForSubmission(uint64_t n) {
   bool ready = SpinUntil(
       [&] { return submitted_.load(std::memory_order_acquire) >= n || stopping_.load(std::memory_order_relaxed); },
@@ -135,14 +184,27 @@ void ExecUnit::WorkerLoop() {
   UsePreciseTimers();
   uint64_t n = completed() + 1;
   while (WaitForSubmission(n)) {
-    Slot& s = slots_[n & mask_];
-    uint64_t tag = s.tag.load(std::memory_order_acquire);
-    if ((tag & 1) != 0 || (tag >> 1) != n) {
+    std::unique_ptr<Work> work;
+    NRT_STATUS* ret = nullptr;
+    uint64_t schedule_ns = 0;
+    bool queued;
+    {
+      std::lock_guard<std::mutex> lock(ring_mu_);
+      Slot& s = slots_[n & mask_];
+      const uint64_t tag = s.tag.load(std::memory_order_acquire);
+      queued = (tag & 1) == 0 && (tag >> 1) == n;
+      if (queued) {
+        work = std::move(s.work);
+        ret = s.ret;
+        schedule_ns = s.schedule_ns;
+      }
+    }
+    if (queued) {
+      Complete(n, std::move(work), ret, schedule_ns);
+    } else {
       // An inline (synchronous) request: it completes on its caller's thread. If the tag already
       // names a later request, n completed and the slot was refilled.
       WaitCompleted(n);
-    } else {
-      Complete(n, std::move(s.work), s.ret, s.schedule_ns);
     }
     ++n;
   }
@@ -152,13 +214,37 @@ void ExecUnit::WorkerLoop() {
   }
 }
 
+TraceRecord ExecUnit::RequestRecord(const Work& work, uint64_t n, uint64_t schedule_ns, uint64_t start_ns,
+                                    NRT_STATUS status) const {
+  TraceRecord r;
+  r.kind = TraceKind::kRequest;
+  r.lnc = XuIdLnc(xu_id_);
+  r.xu_id = xu_id_;
+  r.model_id = work.ModelId();
+  r.seq_num = n;
+  r.schedule_ns = schedule_ns;
+  r.start_ns = start_ns;
+  r.end_ns = NowNs();
+  r.status = status;
+  r.label = work.Label();
+  return r;
+}
+
+TraceRecord ExecUnit::FatalRecord(const std::string& cause) const {
+  TraceRecord r;
+  r.kind = TraceKind::kUnitFatal;
+  r.lnc = XuIdLnc(xu_id_);
+  r.xu_id = xu_id_;
+  r.start_ns = r.end_ns = NowNs();
+  r.detail = cause;
+  return r;
+}
+
 void ExecUnit::Complete(uint64_t n, std::unique_ptr<Work> work, NRT_STATUS* ret, uint64_t schedule_ns) {
   uint64_t start = NowNs();
   NRT_STATUS status = Execute(*work, n, start);
   work->Finish(status);
-  if (ctx_.tracer != nullptr) {
-    ctx_.tracer->Record({xu_id_, n, schedule_ns, start, NowNs(), status, work->Label()});
-  }
+  if (ctx_.trace != nullptr && ctx_.trace->active()) ctx_.trace->Emit(RequestRecord(*work, n, schedule_ns, start, status));
   if (status != NRT_SUCCESS && ctx_.errors != nullptr) ctx_.errors->Record(MakeSeq(xu_id_, n), status);
   // Release the request's tensors and model before the slot can be reused.
   work.reset();
@@ -195,7 +281,9 @@ NRT_STATUS ExecUnit::Execute(Work& work, uint64_t n, uint64_t start_ns) {
   };
   if (fault && fault->kind == FaultKind::kHang) return time_out("hung (injected)", NRT_CLOSED);
 
-  NRT_STATUS status = work.Run();
+  bool stopped_at_deadline = false;
+  NRT_STATUS status = RunWork(work, n, timeout_deadline, &stopped_at_deadline);
+  if (stopped_at_deadline) return NRT_TIMEOUT;
   uint64_t simulated = work.SimulatedNs();
   if (simulated > ctx_.exec_timeout_ns) return time_out("ran", status);
   if (simulated != 0) sleeper_.SleepUntil(start_ns + simulated);
@@ -210,6 +298,35 @@ NRT_STATUS ExecUnit::Execute(Work& work, uint64_t n, uint64_t start_ns) {
     }
   }
   return status;
+}
+
+NRT_STATUS ExecUnit::RunWork(Work& work, uint64_t n, uint64_t deadline_ns, bool* stopped_at_deadline) {
+  const auto request = [&] {
+    return "request " + std::to_string(n) + " (" + work.Label() + ") on " + UnitName(xu_id_);
+  };
+  try {
+    DenormalModeScope float_mode(ctx_.denormals);
+    ComputeInterruptScope limits(deadline_ns, &stopping_);
+    return work.Run();
+  } catch (const ComputeInterrupted& e) {
+    if (e.reason() == InterruptReason::kStop) return NRT_CLOSED;  // shutdown: the request never finished
+    MakeFatal("request " + std::to_string(n) + " (" + work.Label() + ") was still computing at NEURON_RT_EXEC_TIMEOUT (" +
+              std::to_string(ctx_.exec_timeout_ns / 1'000'000) + " ms); computation stopped");
+    *stopped_at_deadline = true;
+    return NRT_TIMEOUT;
+  } catch (const Error& e) {
+    NRTB_ERROR("%s failed: %s", request().c_str(), e.what());
+    return e.status();
+  } catch (const std::bad_alloc&) {
+    NRTB_ERROR("%s failed: out of host memory", request().c_str());
+    return NRT_RESOURCE;
+  } catch (const std::exception& e) {
+    NRTB_ERROR("%s failed with an unexpected exception: %s", request().c_str(), e.what());
+    return NRT_FAILURE;
+  } catch (...) {
+    NRTB_ERROR("%s failed with an exception of unknown type", request().c_str());
+    return NRT_FAILURE;
+  }
 }
 
 void ExecUnit::Publish(uint64_t n) {
@@ -258,6 +375,7 @@ void ExecUnit::MakeFatal(const std::string& cause) {
   }
   NRTB_ERROR("execution unit %s is unrecoverable: %s; every later request on it fails with NRT_EXEC_UNIT_UNRECOVERABLE",
              UnitName(xu_id_).c_str(), cause.c_str());
+  if (ctx_.trace != nullptr && ctx_.trace->active()) ctx_.trace->Emit(FatalRecord(cause));
   if (ctx_.abort_on_fatal) {
     NRTB_ERROR("NRT_SIM_ABORT_ON_FATAL is set: aborting");
     std::abort();

@@ -7,6 +7,10 @@
 //   completed_  last sequence number completed; written only by whoever runs request n, seq_cst
 // Full  <=> submitted_ - completed_ >= depth. A request's slot is slots_[n & mask_]; it is filled
 // under submit_mu_ before submitted_ is published and not reused until completed_ >= n.
+// The ring starts small and doubles (under submit_mu_ and ring_mu_) whenever the requests in flight
+// would not fit, up to the first power of two >= depth: memory follows what is in flight, so a large
+// NRT_SIM_QUEUE_DEPTH costs nothing until it is used. The worker takes a slot's contents under
+// ring_mu_, so a growing ring never moves a slot under it.
 // Completion of n: run -> Finish() -> store *ret -> publish completed_ = n -> wake waiters/eventfds.
 //
 // Synchronous calls (nrt_execute) use RunSync: when the unit is idle the request runs on the
@@ -21,25 +25,27 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <vector>
 
 #include "nrt/nrt_status.h"
+#include "runtime/core/denormal_mode.h"
 #include "runtime/device/completion_events.h"
 #include "runtime/device/sim_clock.h"
+#include "runtime/device/trace_event.h"
 #include "runtime/device/work.h"
 
 namespace nrtb {
 
 class ErrorLog;
 class FaultPlan;
-class Tracer;
+class TraceHub;
 
 struct UnitContext {
   uint32_t depth = 64;
   uint64_t exec_timeout_ns = 30'000'000'000ull;
   bool abort_on_fatal = false;
+  DenormalMode denormals = DenormalMode::kFlush;  // while a request's work runs
   const FaultPlan* faults = nullptr;  // may be null
-  Tracer* tracer = nullptr;           // may be null
+  TraceHub* trace = nullptr;          // may be null
   ErrorLog* errors = nullptr;         // may be null
 };
 
@@ -52,6 +58,8 @@ class ExecUnit {
 
   uint16_t xu_id() const { return xu_id_; }
   uint32_t depth() const { return depth_; }
+  // Slots currently allocated (grows with the requests in flight, up to depth rounded up to a power of 2).
+  uint64_t ring_capacity() const;
 
   // Never blocks. NRT_SUCCESS: queued, *seq_out = full sequence id, `work` moved from.
   // NRT_QUEUE_FULL / NRT_EXEC_UNIT_UNRECOVERABLE / NRT_CLOSED: nothing changed, `work` untouched.
@@ -91,17 +99,28 @@ class ExecUnit {
   };
 
   void StartWorkerLocked();
+  // Doubles the ring; submit_mu_ held.
+  void GrowRingLocked();
+  // Runs the work under the unit's compute limits and float mode. Any exception it throws becomes the
+  // request's status: the unit keeps working. *stopped_at_deadline: the computation was cut off at
+  // deadline_ns (the unit is then fatal, as after any timeout).
+  NRT_STATUS RunWork(Work& work, uint64_t n, uint64_t deadline_ns, bool* stopped_at_deadline);
   void WorkerLoop();
   bool WaitForSubmission(uint64_t n);
   // Runs request n and publishes its completion.
   void Complete(uint64_t n, std::unique_ptr<Work> work, NRT_STATUS* ret, uint64_t schedule_ns);
   NRT_STATUS Execute(Work& work, uint64_t n, uint64_t start_ns);
   void Publish(uint64_t n);
+  TraceRecord RequestRecord(const Work& work, uint64_t n, uint64_t schedule_ns, uint64_t start_ns, NRT_STATUS status) const;
+  TraceRecord FatalRecord(const std::string& cause) const;
 
   const uint16_t xu_id_;
   const uint32_t depth_;
   const UnitContext ctx_;
-  std::vector<Slot> slots_;
+  const uint64_t max_capacity_;  // first power of two >= depth
+  mutable std::mutex ring_mu_;
+  std::unique_ptr<Slot[]> slots_;  // replaced only with submit_mu_ and ring_mu_ held
+  uint64_t capacity_;
   uint64_t mask_;
 
   std::mutex submit_mu_;

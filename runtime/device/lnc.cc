@@ -29,6 +29,8 @@ void Lnc::Shutdown() {
   for (auto& u : owned_) {
     if (u) u->Shutdown();
   }
+  debug_stream_.Shutdown();
+  pool_->Shutdown();
 }
 
 }  // namespace nrtb

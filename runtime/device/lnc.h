@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 
+#include "runtime/device/debug_stream.h"
 #include "runtime/device/error_log.h"
 #include "runtime/device/exec_unit.h"
 #include "runtime/device/memory_pool.h"
@@ -23,6 +24,7 @@ class Lnc {
   uint32_t index() const { return index_; }
   const std::shared_ptr<MemoryPool>& pool() const { return pool_; }
   ErrorLog& errors() { return errors_; }
+  DebugStream& debug_stream() { return debug_stream_; }
 
   // The unit, created on first use; null after Shutdown. `queue` must be valid for `type`.
   ExecUnit* Unit(XuType type, uint32_t queue);
@@ -30,7 +32,8 @@ class Lnc {
   ExecUnit* ExistingUnit(XuType type, uint32_t queue) const {
     return units_[Slot(type, queue)].load(std::memory_order_acquire);
   }
-  // Joins every unit's worker; work still queued completes with a status.
+  // Joins every unit's worker (work still queued completes with a status), then closes the debug
+  // stream and releases the device memory's physical pages.
   void Shutdown();
 
   std::atomic<uint32_t> loaded_models{0};
@@ -41,6 +44,7 @@ class Lnc {
   const uint32_t index_;
   std::shared_ptr<MemoryPool> pool_;
   ErrorLog errors_;
+  DebugStream debug_stream_;
   UnitContext unit_template_;
   std::mutex mu_;
   bool closed_ = false;

@@ -13,7 +13,8 @@ uint64_t NowNs();  // CLOCK_MONOTONIC
 // Sleeps until `deadline_ns` (NowNs time base) without burning a core: a timed condition-variable
 // wait up to a short margin before the deadline, then yields for the rest, so simulated durations
 // of a few hundred microseconds are accurate to a few percent. Returns early (false) once
-// `interrupt` is set and Interrupt() is called on the same object.
+// Interrupt() is called on the same object. On a thread without precise timers (an application
+// thread running a request inline) the timer slack is lowered to 1 ns for the wait and restored after.
 class Sleeper {
  public:
   bool SleepUntil(uint64_t deadline_ns);
@@ -25,8 +26,8 @@ class Sleeper {
   std::atomic<bool> interrupted_{false};
 };
 
-// Lowers the calling thread's timer slack to 1 ns so timed waits wake on time (the default 50 us
-// slack alone would be a 25% error on a 200 us simulated request).
+// Lowers the calling thread's timer slack to 1 ns for good so timed waits wake on time (the default
+// 50 us slack alone would be a 25% error on a 200 us simulated request). For the runtime's own threads.
 void UsePreciseTimers();
 
 }  // namespace nrtb

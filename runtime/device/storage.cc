@@ -19,14 +19,10 @@ uint64_t PhysicalMemoryBytes() {
 
 std::shared_ptr<Storage> Storage::Allocate(size_t size, std::shared_ptr<MemoryPool> pool) {
   if (size > PhysicalMemoryBytes()) return nullptr;
-  if (pool != nullptr && !pool->Reserve(size)) return nullptr;
-  // calloc: large blocks come straight from mmap as zero pages, so a big, untouched simulated
-  // device buffer costs no physical memory.
-  auto* data = static_cast<uint8_t*>(std::calloc(size == 0 ? 1 : size, 1));
-  if (data == nullptr) {
-    if (pool != nullptr) pool->Release(size);
-    return nullptr;
-  }
+  // Device memory is carved from the core's simulated HBM (see memory_pool.h); host memory comes
+  // from calloc, whose large blocks are fresh zero pages, so an untouched buffer costs no memory.
+  auto* data = pool != nullptr ? pool->Allocate(size) : static_cast<uint8_t*>(std::calloc(size == 0 ? 1 : size, 1));
+  if (data == nullptr) return nullptr;
   return std::shared_ptr<Storage>(new Storage(data, size, true, std::move(pool)));
 }
 
@@ -35,8 +31,11 @@ std::shared_ptr<Storage> Storage::Attach(void* data, size_t size) {
 }
 
 Storage::~Storage() {
-  if (owned_) std::free(data_);
-  if (pool_ != nullptr) pool_->Release(size_);
+  if (pool_ != nullptr) {
+    pool_->Free(data_, size_);
+  } else if (owned_) {
+    std::free(data_);
+  }
 }
 
 }  // namespace nrtb

@@ -11,8 +11,9 @@ class MemoryPool;
 
 class Storage {
  public:
-  // Zero-filled memory, accounted to `pool` when given (device memory). Returns null when the pool
-  // is exhausted, the size exceeds the machine's RAM, or the host has no memory left.
+  // Zero-filled memory: carved from `pool` when given (device memory), else from the host heap.
+  // Returns null when the pool is exhausted, the size exceeds the machine's RAM, or the host has no
+  // memory left.
   static std::shared_ptr<Storage> Allocate(size_t size, std::shared_ptr<MemoryPool> pool);
   // Caller-owned memory (nrt_tensor_attach_buffer); never freed by us.
   static std::shared_ptr<Storage> Attach(void* data, size_t size);

@@ -15,6 +15,57 @@ std::condition_variable g_completion_cv;
 std::atomic<uint32_t> g_completion_waiters{0};
 }  // namespace
 
+TensorUse::TensorUse(TensorRef t) : t_(std::move(t)) {
+  std::lock_guard<std::mutex> lock(t_->layout_mu);
+  t_->in_flight.fetch_add(1, std::memory_order_relaxed);
+}
+
+TensorUse& TensorUse::operator=(TensorUse&& other) noexcept {
+  if (this != &other) {
+    Release();
+    t_ = std::move(other.t_);
+  }
+  return *this;
+}
+
+void TensorUse::Release() {
+  if (t_) t_->in_flight.fetch_sub(1, std::memory_order_release);
+  t_.reset();
+}
+
+TensorRef MakeEmptyTensor(const std::string& name) {
+  auto t = std::make_shared<nrt_tensor>();
+  t->name = name;
+  t->placement = Placement::kVirtual;
+  return t;
+}
+
+TensorRef MakeSlice(const nrt_tensor& source, uint64_t offset, uint64_t size, const std::string& name) {
+  if (size == 0) ThrowInvalid("slice \"%s\": size must be greater than 0", name.c_str());
+  CheckRange(source, offset, size, "nrt_tensor_allocate_slice");
+  auto t = std::make_shared<nrt_tensor>();
+  t->name = name;
+  t->placement = source.placement;
+  t->lnc = source.lnc;
+  t->storage = source.storage;
+  t->offset = source.offset + offset;
+  t->size = size;
+  return t;
+}
+
+void AttachBuffer(nrt_tensor& t, void* buffer, size_t size) {
+  std::lock_guard<std::mutex> lock(t.layout_mu);
+  // Under layout_mu: no use can start while this runs, and every earlier one is counted.
+  if (uint32_t n = t.in_flight.load(std::memory_order_acquire)) {
+    ThrowInvalid("tensor \"%s\": cannot attach a buffer while %u request(s) or call(s) use the tensor", t.name.c_str(), n);
+  }
+  t.storage = Storage::Attach(buffer, size);
+  t.offset = 0;
+  t.size = size;
+  t.placement = Placement::kVirtual;
+  t.lnc = -1;
+}
+
 void CheckRange(const nrt_tensor& t, uint64_t offset, uint64_t size, const char* what) {
   if (!t.storage) ThrowInvalid("%s: tensor \"%s\" has no memory (allocate_empty without attach_buffer)", what, t.name.c_str());
   if (offset > t.size || size > t.size - offset) {

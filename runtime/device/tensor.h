@@ -1,10 +1,18 @@
 // A tensor: a named view (offset, size) of a Storage, on a logical core or on the host.
 // nrt.h declares `typedef struct nrt_tensor nrt_tensor_t`; this is that struct.
+//
+// What may change after the tensor is published (handed out as a handle):
+//   - its layout (storage, offset, size, placement, lnc): only by nrt_tensor_attach_buffer (AttachBuffer),
+//     under layout_mu, and only while nothing uses the tensor. Every reader of the layout holds a
+//     TensorUse, taken under the same mutex, so it never sees a layout change half-way;
+//   - completions, in_flight, freed: atomics, any time.
+// The name never changes.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "nrt/nrt_status.h"
@@ -29,6 +37,8 @@ struct nrt_tensor {
   std::atomic<uint32_t> in_flight{0};
   // Set by nrt_tensor_free; work in flight may still hold the object, tensor sets must not use it.
   std::atomic<bool> freed{false};
+  // Serialises AttachBuffer with the start of every TensorUse.
+  std::mutex layout_mu;
 
   uint8_t* data() const { return storage ? storage->data() + offset : nullptr; }
   bool on_device() const { return placement == nrtb::Placement::kDevice; }
@@ -37,6 +47,37 @@ struct nrt_tensor {
 namespace nrtb {
 
 using TensorRef = std::shared_ptr<nrt_tensor>;
+
+// One use of a tensor by a request (from scheduling until it finishes) or by a call (while it reads the
+// layout or copies): counted in in_flight, and while it lasts the layout cannot change. The one in-flight
+// counter of the runtime: tensor ops, executions and the API's own checks all count through it.
+class TensorUse {
+ public:
+  TensorUse() = default;
+  explicit TensorUse(TensorRef t);
+  TensorUse(TensorUse&& other) noexcept : t_(std::move(other.t_)) {}
+  TensorUse& operator=(TensorUse&& other) noexcept;
+  ~TensorUse() { Release(); }
+
+  // Ends the use early (e.g. when the request finishes but the work object lives on).
+  void Release();
+  nrt_tensor& operator*() const { return *t_; }
+  nrt_tensor* operator->() const { return t_.get(); }
+  const TensorRef& ref() const { return t_; }
+
+ private:
+  TensorRef t_;
+};
+
+// nrt_tensor_allocate_empty: a tensor without memory until AttachBuffer.
+TensorRef MakeEmptyTensor(const std::string& name);
+// nrt_tensor_allocate_slice: a tensor viewing [offset, offset + size) of `source`'s memory (shared, freed
+// with the last tensor using it). The caller holds a TensorUse of `source`. Throws Error(NRT_INVALID).
+TensorRef MakeSlice(const nrt_tensor& source, uint64_t offset, uint64_t size, const std::string& name);
+
+// nrt_tensor_attach_buffer: the tensor now views caller memory (VIRTUAL placement, no core); the caller
+// keeps ownership. Throws Error(NRT_INVALID) while the tensor is in use (scheduled requests, calls).
+void AttachBuffer(nrt_tensor& t, void* buffer, size_t size);
 
 // Checks that [offset, offset + size) lies inside the tensor (overflow-safe) and that it has
 // storage. Throws Error(NRT_INVALID, "<what>: ...").

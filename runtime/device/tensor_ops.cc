@@ -8,22 +8,6 @@
 namespace nrtb {
 namespace {
 
-// Counts the request in the tensors' in_flight counters from scheduling until Finish().
-class InFlight {
- public:
-  explicit InFlight(TensorRef t) : t_(std::move(t)) { t_->in_flight.fetch_add(1, std::memory_order_relaxed); }
-  void Release() {
-    if (t_ && !released_) t_->in_flight.fetch_sub(1, std::memory_order_relaxed);
-    released_ = true;
-  }
-  ~InFlight() { Release(); }
-  nrt_tensor& operator*() const { return *t_; }
-
- private:
-  TensorRef t_;
-  bool released_ = false;
-};
-
 class Transfer : public Work {
  public:
   Transfer(const char* label, uint64_t size, const DmaTiming& t) : label_(label), size_(size), sim_ns_(t.Cost(size)) {}
@@ -42,13 +26,13 @@ class Write final : public Transfer {
       : Transfer("write", size, t), dst_(std::move(dst)), off_(off), src_(src) {}
   NRT_STATUS Run() override {
     DeviceAccessScope device;
-    std::memcpy((*dst_).data() + off_, src_, size_);
+    std::memmove((*dst_).data() + off_, src_, size_);  // src_ may alias the tensor
     return NRT_SUCCESS;
   }
   void Finish(NRT_STATUS) override { dst_.Release(); }
 
  private:
-  InFlight dst_;
+  TensorUse dst_;
   uint64_t off_;
   const void* src_;
 };
@@ -59,14 +43,14 @@ class Read final : public Transfer {
       : Transfer("read", size, t), dst_(dst), src_(std::move(src)), off_(off) {}
   NRT_STATUS Run() override {
     DeviceAccessScope device;
-    std::memcpy(dst_, (*src_).data() + off_, size_);
+    std::memmove(dst_, (*src_).data() + off_, size_);  // dst_ may alias the tensor
     return NRT_SUCCESS;
   }
   void Finish(NRT_STATUS) override { src_.Release(); }
 
  private:
   void* dst_;
-  InFlight src_;
+  TensorUse src_;
   uint64_t off_;
 };
 
@@ -86,16 +70,11 @@ class Copy final : public Transfer {
   }
 
  private:
-  InFlight src_, dst_;
+  TensorUse src_, dst_;
   uint64_t src_off_, dst_off_;
 };
 
 }  // namespace
-
-uint64_t DmaTiming::Cost(uint64_t bytes) const {
-  uint64_t transfer = bytes_per_ns > 0 ? static_cast<uint64_t>(static_cast<double>(bytes) / bytes_per_ns) : 0;
-  return latency_ns + transfer;
-}
 
 std::unique_ptr<Work> MakeTensorWrite(TensorRef dst, uint64_t offset, const void* src, uint64_t size, const DmaTiming& t) {
   return std::make_unique<Write>(std::move(dst), offset, src, size, t);

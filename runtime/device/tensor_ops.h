@@ -6,15 +6,10 @@
 #include <memory>
 
 #include "runtime/device/tensor.h"
+#include "runtime/device/timing_model.h"
 #include "runtime/device/work.h"
 
 namespace nrtb {
-
-struct DmaTiming {
-  uint64_t latency_ns = 0;
-  double bytes_per_ns = 0;  // 0 = unlimited
-  uint64_t Cost(uint64_t bytes) const;
-};
 
 std::unique_ptr<Work> MakeTensorWrite(TensorRef dst, uint64_t offset, const void* src, uint64_t size, const DmaTiming& t);
 std::unique_ptr<Work> MakeTensorRead(void* dst, TensorRef src, uint64_t offset, uint64_t size, const DmaTiming& t);

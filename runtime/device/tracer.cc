@@ -1,82 +1,191 @@
 #include "runtime/device/tracer.h"
 
-#include <unistd.h>
-
-#include <cstdio>
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <set>
-
+#include "runtime/core/error.h"
 #include "runtime/core/log.h"
-#include "runtime/core/status_names.h"
 #include "runtime/device/sim_clock.h"
-#include "runtime/device/xu_id.h"
 
 namespace nrtb {
 
-Tracer::Tracer(std::string path) : path_(std::move(path)), origin_ns_(NowNs()) {}
-
-void Tracer::Record(Event event) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (events_.size() >= kMaxEvents) {
-    ++dropped_;
-    return;
-  }
-  events_.push_back(std::move(event));
+void Tracer::SimTraceSink::OnRecord(const TraceRecord& r) {
+  if (r.kind == TraceKind::kRequest || r.kind == TraceKind::kUnitFatal) writer->Write(r);
 }
 
-bool Tracer::Write() {
-  using nlohmann::json;
-  std::lock_guard<std::mutex> lock(mu_);
-  auto us = [&](uint64_t ns) { return static_cast<double>(ns - std::min(ns, origin_ns_)) / 1000.0; };
-  json events = json::array();
-  std::set<uint32_t> lncs;
-  std::set<uint16_t> tracks;
-  for (const Event& e : events_) {
-    uint32_t pid = XuIdLnc(e.xu_id);
-    uint32_t tid = XuIdType(e.xu_id) * 16 + XuIdQueue(e.xu_id);
-    lncs.insert(pid);
-    tracks.insert(e.xu_id);
-    events.push_back({{"name", "schedule " + e.label}, {"cat", "schedule"}, {"ph", "i"}, {"s", "t"}, {"ts", us(e.schedule_ns)},
-                      {"pid", pid}, {"tid", tid}, {"args", {{"seq_num", e.seq_num}}}});
-    events.push_back({{"name", e.label}, {"cat", "request"}, {"ph", "X"}, {"ts", us(e.start_ns)},
-                      {"dur", static_cast<double>(e.end_ns - e.start_ns) / 1000.0}, {"pid", pid}, {"tid", tid},
-                      {"args", {{"seq_num", e.seq_num}, {"seq", MakeSeq(e.xu_id, e.seq_num)}, {"status", StatusName(e.status)},
-                                {"queued_us", static_cast<double>(e.start_ns - e.schedule_ns) / 1000.0}}}});
-  }
-  for (uint32_t lnc : lncs) {
-    events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", lnc}, {"args", {{"name", "LNC " + std::to_string(lnc)}}}});
-    events.push_back({{"name", "process_sort_index"}, {"ph", "M"}, {"pid", lnc}, {"args", {{"sort_index", lnc}}}});
-  }
-  for (uint16_t id : tracks) {
-    uint32_t tid = XuIdType(id) * 16 + XuIdQueue(id);
-    std::string name = std::string(XuTypeName(static_cast<XuType>(XuIdType(id)))) + " q" + std::to_string(XuIdQueue(id));
-    events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", XuIdLnc(id)}, {"tid", tid}, {"args", {{"name", name}}}});
-    events.push_back({{"name", "thread_sort_index"}, {"ph", "M"}, {"pid", XuIdLnc(id)}, {"tid", tid}, {"args", {{"sort_index", tid}}}});
-  }
-  json doc = {{"traceEvents", std::move(events)},
-              {"displayTimeUnit", "ns"},
-              {"otherData", {{"producer", "nrt-bridge"}, {"dropped_requests", dropped_}}}};
+Tracer::Tracer(const std::string& sim_trace_path, uint32_t lnc_count) : lnc_count_(lnc_count), origin_ns_(NowNs()) {
+  if (sim_trace_path.empty()) return;
+  auto writer = PerfettoWriter::Open(sim_trace_path, "NRT_SIM_TRACE", origin_ns_);
+  if (!writer) return;
+  sim_ = std::make_shared<SimTraceSink>(std::move(writer));
+  hub_.Attach(sim_);
+}
 
-  std::string tmp = path_ + ".tmp." + std::to_string(getpid());
+Tracer::~Tracer() { Shutdown(); }
+
+void Tracer::StartSysTrace(const SysTraceOptions& options) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (sys_trace_) ThrowInvalid("a system trace is already running (call nrt_sys_trace_stop first)");
+  if (!options.invalid.empty()) ThrowInvalid("the options hold an invalid value: %s", options.invalid.c_str());
+  if (options.max_events_per_nc == 0 || options.max_events_per_nc > SysTraceOptions::kMaxEventsPerNcLimit) {
+    ThrowInvalid("max_events_per_nc %llu is out of range (1 .. %llu)", static_cast<unsigned long long>(options.max_events_per_nc),
+                 static_cast<unsigned long long>(SysTraceOptions::kMaxEventsPerNcLimit));
+  }
+  sys_trace_ = std::make_shared<SysTraceBuffer>(options, lnc_count_);
+  hub_.Attach(sys_trace_);
+}
+
+void Tracer::StopSysTrace() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!sys_trace_) ThrowInvalid("no system trace is running");
+  hub_.Detach(sys_trace_.get());
+  sys_trace_.reset();
+}
+
+std::string Tracer::FetchSysTrace(int64_t nc, uint64_t max_per_nc) {
+  std::shared_ptr<SysTraceBuffer> buffer;
   {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << doc.dump() << '\n';
-    out.close();
-    if (!out) {
-      NRTB_ERROR("cannot write trace file %s (NRT_SIM_TRACE)", tmp.c_str());
-      std::remove(tmp.c_str());
-      return false;
-    }
+    std::lock_guard<std::mutex> lock(mu_);
+    buffer = sys_trace_;
   }
-  if (std::rename(tmp.c_str(), path_.c_str()) != 0) {
-    NRTB_ERROR("cannot rename %s to %s (NRT_SIM_TRACE)", tmp.c_str(), path_.c_str());
-    std::remove(tmp.c_str());
-    return false;
+  if (!buffer) ThrowInvalid("no system trace is running (call nrt_sys_trace_start first)");
+  if (nc >= static_cast<int64_t>(lnc_count_)) {
+    ThrowInvalid("nc_idx %lld is not a visible logical core (%u visible)", static_cast<long long>(nc), lnc_count_);
   }
-  if (dropped_ != 0) NRTB_WARN("trace %s: kept the first %zu requests, dropped %llu", path_.c_str(), events_.size(), static_cast<unsigned long long>(dropped_));
-  NRTB_INFO("wrote trace of %zu requests to %s", events_.size(), path_.c_str());
-  return true;
+  return buffer->Fetch(nc, max_per_nc);
+}
+
+void Tracer::StartProfile(uint32_t model_id, uint32_t lnc, const std::string& filename) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (profiles_.count(filename) != 0) ThrowInvalid("a profile session writing to \"%s\" is already running", filename.c_str());
+  auto writer = PerfettoWriter::Open(filename, "nrt_profile_start", origin_ns_);
+  if (!writer) ThrowStatus(NRT_FAILURE, "cannot create the profile file \"%s\"", filename.c_str());
+  auto session = std::make_shared<ProfileSession>(std::move(writer), model_id, lnc);
+  profiles_.emplace(filename, session);
+  hub_.Attach(std::move(session));
+}
+
+void Tracer::StopProfile(const std::string& filename) {
+  std::shared_ptr<ProfileSession> session;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = profiles_.find(filename);
+    if (it == profiles_.end()) ThrowInvalid("no profile session was started with filename \"%s\"", filename.c_str());
+    session = std::move(it->second);
+    profiles_.erase(it);
+    hub_.Detach(session.get());
+  }
+  if (!session->Finish()) ThrowStatus(NRT_FAILURE, "could not write the profile \"%s\"", filename.c_str());
+}
+
+void Tracer::StartContinuous() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (continuous_) ThrowInvalid("continuous profiling is already running");
+  if (inspecting_) ThrowInvalid("an inspect session is running (nrt_inspect_stop first)");
+  continuous_ = std::make_shared<ContinuousCapture>(lnc_count_);
+  hub_.Attach(continuous_);
+}
+
+std::string Tracer::SaveContinuous(uint32_t lnc, const std::string& output_dir) {
+  std::shared_ptr<ContinuousCapture> capture;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    capture = continuous_;
+  }
+  if (!capture) ThrowInvalid("continuous profiling is not running (nrt_profile_continuous_start first)");
+  return capture->Save(lnc, output_dir, origin_ns_);
+}
+
+void Tracer::StopContinuous() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!continuous_) ThrowInvalid("continuous profiling is not running");
+  hub_.Detach(continuous_.get());
+  continuous_.reset();
+}
+
+std::string Tracer::BeginInspect(const InspectOptions& options) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (inspecting_) ThrowInvalid("an inspect session is already running");
+  if (continuous_) ThrowInvalid("continuous profiling is running (nrt_profile_continuous_stop first)");
+  if (!options.capture.invalid.empty()) ThrowInvalid("the options hold an invalid value: %s", options.capture.invalid.c_str());
+  inspecting_ = true;
+  bool captures = (options.enable_inspect && (options.system_profile() || options.device_profile())) ||
+                  (options.enable_inspect_on_fail && options.device_profile());
+  if (!captures) return "";
+  try {
+    inspect_ = std::make_shared<InspectSession>(options, lnc_count_, origin_ns_);
+  } catch (...) {
+    inspecting_ = false;
+    throw;
+  }
+  hub_.Attach(inspect_);
+  return inspect_->directory();
+}
+
+void Tracer::StopInspect() {
+  std::shared_ptr<InspectSession> session;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!inspecting_) ThrowInvalid("no inspect session is running");
+    inspecting_ = false;
+    session = std::move(inspect_);
+    if (session) hub_.Detach(session.get());
+  }
+  if (session && !session->Finish()) ThrowStatus(NRT_FAILURE, "could not write the inspect files in %s", session->directory().c_str());
+}
+
+void Tracer::Shutdown() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (shut_down_) return;
+  shut_down_ = true;
+  // Units are stopped by now: nothing emits any more. Open sessions are written as if stopped.
+  for (auto& [name, session] : profiles_) {
+    hub_.Detach(session.get());
+    NRTB_WARN("nrt_close: profile session \"%s\" was not stopped; writing it now", name.c_str());
+    session->Finish();
+  }
+  profiles_.clear();
+  if (inspect_) {
+    hub_.Detach(inspect_.get());
+    inspect_->Finish();
+    inspect_.reset();
+  }
+  inspecting_ = false;
+  if (continuous_) hub_.Detach(continuous_.get());
+  continuous_.reset();
+  if (sys_trace_) hub_.Detach(sys_trace_.get());
+  sys_trace_.reset();
+  if (sim_) {
+    hub_.Detach(sim_.get());
+    sim_->writer->Finish();
+    sim_.reset();
+  }
+}
+
+TensorOpTrace::TensorOpTrace(Tracer& tracer, int lnc, const char* op, const std::string& tensor, uint64_t bytes) {
+  if (!tracer.hub()->active() || lnc < 0) return;
+  hub_ = tracer.hub();
+  record_.kind = TraceKind::kTensorOp;
+  record_.lnc = static_cast<uint32_t>(lnc);
+  record_.label = op;
+  record_.detail = tensor;
+  record_.bytes = bytes;
+  record_.start_ns = NowNs();
+}
+
+TensorOpTrace::~TensorOpTrace() {
+  if (hub_ == nullptr) return;
+  record_.end_ns = NowNs();
+  hub_->Emit(record_);
+}
+
+void TraceModelEvent(Tracer& tracer, TraceKind kind, uint32_t lnc, uint32_t model_id, const std::string& name) {
+  TraceHub* hub = tracer.hub();
+  if (!hub->active()) return;
+  TraceRecord r;
+  r.kind = kind;
+  r.lnc = lnc;
+  r.model_id = model_id;
+  r.label = name;
+  r.start_ns = r.end_ns = NowNs();
+  hub->Emit(r);
 }
 
 }  // namespace nrtb

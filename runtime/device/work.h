@@ -17,6 +17,8 @@ class Work {
   virtual uint64_t SimulatedNs() const = 0;
   // Short label for traces and fault matching: the model name, or "write"/"read"/"copy".
   virtual const char* Label() const = 0;
+  // The executed model's id for traces and profiles (0: not a model execution).
+  virtual uint32_t ModelId() const { return 0; }
   // Called once with the final status, before the completion is published (e.g. to bump output
   // completion counters). Runs even when the request was failed without running.
   virtual void Finish(NRT_STATUS status) {}

@@ -55,6 +55,7 @@ class Execution final : public Work {
   }
   uint64_t SimulatedNs() const override { return model_->device_time_ns; }
   const char* Label() const override { return model_->name.c_str(); }
+  uint32_t ModelId() const override { return model_->id; }
   void Finish(NRT_STATUS) override {
     // Counted even for failed executions: an application waiting on the counter must wake up.
     for (auto& t : outputs_) BumpOutputCompletion(*t);

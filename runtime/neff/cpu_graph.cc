@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "runtime/core/compute_interrupt.h"
 #include "runtime/core/error.h"
 #include "runtime/core/log.h"
 #include "runtime/neff/element.h"
@@ -199,6 +200,8 @@ void Graph::Run(const void* const* inputs, void* const* outputs) const {
   const auto arena = std::make_unique_for_overwrite<std::byte[]>(arena_bytes_);
   std::array<const void*, kMaxNodeInputs> args{};
   for (const Node& node : nodes_) {
+    // Between nodes too: a graph of many small nodes must stop at the deadline as well.
+    CheckComputeInterrupt();
     for (size_t i = 0; i < node.inputs.size(); ++i) args[i] = Locate(values_[node.inputs[i]], inputs, arena.get());
     try {
       RunOp(node.op, args.data(), arena.get() + values_[node.output].location);
@@ -208,7 +211,8 @@ void Graph::Run(const void* const* inputs, void* const* outputs) const {
   }
   for (size_t j = 0; j < output_values_.size(); ++j) {
     const Value& v = values_[output_values_[j]];
-    std::memcpy(outputs[j], Locate(v, inputs, arena.get()), v.bytes);
+    // memmove: a pass-through output may be the very input (or overlap it).
+    std::memmove(outputs[j], Locate(v, inputs, arena.get()), v.bytes);
   }
 }
 

@@ -8,11 +8,40 @@
 #include <numbers>
 #include <vector>
 
+#include "runtime/core/compute_interrupt.h"
 #include "runtime/core/error.h"
 #include "runtime/neff/element.h"
 
 namespace nrtb {
 namespace {
+
+// Kernels check for interruption (execution timeout, shutdown) about every this many elements: well
+// under a millisecond of work, and a clock read costs ~20 ns, so the check is free.
+constexpr uint64_t kCheckEveryElements = uint64_t{1} << 16;
+
+// Calls chunk(begin, end) over [0, n) in interruptible chunks.
+template <class F>
+void InChunks(uint64_t n, F&& chunk) {
+  for (uint64_t begin = 0; begin < n; begin += kCheckEveryElements) {
+    CheckComputeInterrupt();
+    chunk(begin, std::min(n, begin + kCheckEveryElements));
+  }
+}
+
+// Counts elements done and checks for interruption once per kCheckEveryElements.
+class InterruptCheckpoint {
+ public:
+  void Done(uint64_t elements) {
+    done_ += elements;
+    if (done_ >= kCheckEveryElements) {
+      done_ = 0;
+      CheckComputeInterrupt();
+    }
+  }
+
+ private:
+  uint64_t done_ = 0;
+};
 
 // Calls row(offsets) for each row (all dims but the last) of `dims` in row-major order, with the
 // offset of the row's first element in each of N operands; strides[k] has one entry per dim.
@@ -25,11 +54,13 @@ void ForEachRow(const Shape& dims, const std::array<const std::vector<uint64_t>*
     return;
   }
   const size_t outer_rank = dims.size() - 1;
+  InterruptCheckpoint checkpoint;
   uint64_t rows = 1;
   for (size_t d = 0; d < outer_rank; ++d) rows *= dims[d];
   std::vector<uint32_t> index(outer_rank, 0);
   for (uint64_t r = 0; r < rows; ++r) {
     row(offsets);
+    checkpoint.Done(dims.back());
     for (size_t d = outer_rank; d-- > 0;) {
       ++index[d];
       for (size_t k = 0; k < N; ++k) offsets[k] += (*strides[k])[d];
@@ -98,8 +129,9 @@ T ApplyBinary(BinaryOp op, T a, T b) {
 template <class T>
 void BinaryTyped(BinaryOp op, const BroadcastPlan& plan, const T* a, const T* b, T* out) {
   if (plan.same_shape) {
-    const uint64_t n = ElementCount(plan.out);
-    for (uint64_t i = 0; i < n; ++i) out[i] = ApplyBinary(op, a[i], b[i]);
+    InChunks(ElementCount(plan.out), [&](uint64_t begin, uint64_t end) {
+      for (uint64_t i = begin; i < end; ++i) out[i] = ApplyBinary(op, a[i], b[i]);
+    });
     return;
   }
   const uint64_t len = RowLength(plan.out);
@@ -133,10 +165,14 @@ double FloatUnary(UnaryOp op, const UnaryParams& p, double x) {
 template <class T>
 void UnaryTyped(UnaryOp op, const UnaryParams& p, uint64_t n, const T* in, T* out) {
   if constexpr (kIsFloatElement<T>) {
-    for (uint64_t i = 0; i < n; ++i) out[i] = RoundToFloatElement<T>(FloatUnary(op, p, ToDouble(in[i])));
+    InChunks(n, [&](uint64_t begin, uint64_t end) {
+      for (uint64_t i = begin; i < end; ++i) out[i] = RoundToFloatElement<T>(FloatUnary(op, p, ToDouble(in[i])));
+    });
   } else {
     if (op != UnaryOp::kRelu) ThrowInvalid("integer operands support relu only");
-    for (uint64_t i = 0; i < n; ++i) out[i] = in[i] < 0 ? T{0} : in[i];
+    InChunks(n, [&](uint64_t begin, uint64_t end) {
+      for (uint64_t i = begin; i < end; ++i) out[i] = in[i] < 0 ? T{0} : in[i];
+    });
   }
 }
 
@@ -144,11 +180,21 @@ void UnaryTyped(UnaryOp op, const UnaryParams& p, uint64_t n, const T* in, T* ou
 
 using RowMajorMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+// A product of more multiply-adds than this (~10 ms) runs in blocks of rows with an interruption
+// check between them; a block keeps at least kMinBlockRows rows so Eigen still runs a full GEMM.
+constexpr uint64_t kMatMulBlockMacs = uint64_t{1} << 26;
+constexpr uint64_t kMinBlockRows = 16;
+
 void MatMulFloat(const MatMulPlan& p, const float* a, const float* b, float* c) {
-  const auto m = static_cast<Eigen::Index>(p.m), k = static_cast<Eigen::Index>(p.k),
-             n = static_cast<Eigen::Index>(p.n);
-  Eigen::Map<RowMajorMatrix>(c, m, n).noalias() =
-      Eigen::Map<const RowMajorMatrix>(a, m, k) * Eigen::Map<const RowMajorMatrix>(b, k, n);
+  const auto k = static_cast<Eigen::Index>(p.k), n = static_cast<Eigen::Index>(p.n);
+  const uint64_t row_macs = std::max<uint64_t>(1, p.k * p.n);
+  const uint64_t block = p.m * row_macs <= kMatMulBlockMacs ? p.m : std::max(kMinBlockRows, kMatMulBlockMacs / row_macs);
+  for (uint64_t r = 0; r < p.m; r += block) {
+    CheckComputeInterrupt();
+    const auto rows = static_cast<Eigen::Index>(std::min(block, p.m - r));
+    Eigen::Map<RowMajorMatrix>(c + r * p.n, rows, n).noalias() =
+        Eigen::Map<const RowMajorMatrix>(a + r * p.k, rows, k) * Eigen::Map<const RowMajorMatrix>(b, k, n);
+  }
 }
 
 // Runs one [M,K]x[K,N] product per output batch index, each operand at its broadcast offset.
@@ -185,8 +231,10 @@ void MatMulTyped(const MatMulPlan& p, const T* a, const T* b, T* c) {
 template <class T>
 void SoftmaxTyped(const AxisPlan& p, const T* in, T* out) {
   std::vector<double> e(p.axis_len);
+  InterruptCheckpoint checkpoint;
   for (uint64_t o = 0; o < p.outer; ++o) {
     for (uint64_t i = 0; i < p.inner; ++i) {
+      checkpoint.Done(p.axis_len);
       const uint64_t base = o * p.axis_len * p.inner + i;
       double max = -std::numeric_limits<double>::infinity();
       for (uint64_t j = 0; j < p.axis_len; ++j) max = std::max(max, ToDouble(in[base + j * p.inner]));
@@ -199,7 +247,9 @@ void SoftmaxTyped(const AxisPlan& p, const T* in, T* out) {
 
 template <class T>
 void LayerNormTyped(uint64_t rows, uint64_t cols, double eps, const T* x, const T* gamma, const T* beta, T* out) {
+  InterruptCheckpoint checkpoint;
   for (uint64_t r = 0; r < rows; ++r) {
+    checkpoint.Done(cols);
     const T* row = x + r * cols;
     double mean = 0;
     for (uint64_t j = 0; j < cols; ++j) mean += ToDouble(row[j]);
@@ -320,7 +370,9 @@ void RunCast(DType from, DType to, uint64_t count, const void* in, void* out) {
       using To = decltype(to_tag);
       const From* src = static_cast<const From*>(in);
       To* dst = static_cast<To*>(out);
-      for (uint64_t i = 0; i < count; ++i) dst[i] = ConvertElement<To>(src[i]);
+      InChunks(count, [&](uint64_t begin, uint64_t end) {
+        for (uint64_t i = begin; i < end; ++i) dst[i] = ConvertElement<To>(src[i]);
+      });
     });
   });
 }

@@ -1,7 +1,9 @@
 // Kernels of the CPU graph ops. Each works on raw, densely packed row-major buffers whose dtype and
 // shape were checked at Parse time (the plans come from shape_inference.h). Single-threaded,
 // no shared state: safe to call concurrently. Float math is done in double (matmul: float32 via
-// Eigen) and rounded once to the output dtype, nearest even.
+// Eigen) and rounded once to the output dtype, nearest even. Long kernels call CheckComputeInterrupt
+// (core/compute_interrupt.h) between chunks, so under an execution unit's limits they may throw
+// ComputeInterrupted; subnormals follow the calling thread's mode (core/denormal_mode.h).
 #pragma once
 
 #include <cstdint>

@@ -13,5 +13,7 @@
 #define ABI_FNPTR(T, R, ARGS) _Static_assert(_Generic((T)0, R(*) ARGS: 1, default: 0), #T " is not " #R " (*)" #ARGS)
 
 #include "abi_layout_checks.h"
+#include "abi_trace_checks.h"
+#include "abi_layout_checks_aux.h"
 
 int main(void) { return 0; }

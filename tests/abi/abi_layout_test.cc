@@ -18,6 +18,8 @@
 #define ABI_FNPTR(T, R, ARGS) static_assert(std::is_same_v<T, R(*) ARGS>, #T " is not " #R " (*)" #ARGS)
 
 #include "abi_layout_checks.h"
+#include "abi_trace_checks.h"
+#include "abi_layout_checks_aux.h"
 
 // Struct layouts are plain C data.
 static_assert(std::is_standard_layout_v<nrt_tensor_info_t> && std::is_trivial_v<nrt_tensor_info_t>);
@@ -70,6 +72,10 @@ int main() {
     EXPECT_MANGLED(nrta_seq_t, typeid(uint64_t).name());
     EXPECT_MANGLED(nrta_error_t, "10nrta_error");
     EXPECT_MANGLED(nrta_error_tracker_t *, "P18nrta_error_tracker");
+    EXPECT_MANGLED(nrt_profile_continuous_options_t *, "P30nrt_profile_continuous_options");
+    EXPECT_MANGLED(nrt_inspect_config_t *, "P18nrt_inspect_config");
+    EXPECT_MANGLED(nrt_sys_trace_config_t *, "P20nrt_sys_trace_config");
+    EXPECT_MANGLED(nrt_sys_trace_fetch_options_t *, "P27nrt_sys_trace_fetch_options");
 #endif
     return failures == 0 ? 0 : 1;
 }

@@ -7,7 +7,8 @@
 #
 # Checks, in order:
 #   1. SONAME is libnrt.so.1;
-#   2. every exported (defined, dynamic) symbol is versioned in NRT_2.0.0 (nrt_*) or NRT_3.0.0
+#   2. every exported (defined, dynamic) symbol is versioned in NRT_2.0.0 (nrt_*, and the hardware
+#      interfaces' nec_* / nds_*) or NRT_3.0.0
 #      (nrta_*), i.e. nothing else leaks (no _ZN..., archive_*, Eigen, unversioned symbols), and
 #      both version nodes are defined;
 #   3. the sorted "name@@VERSION" list equals the baseline (tests/abi/libnrt.symbols, generated from
@@ -57,9 +58,9 @@ if [[ -n $nodes && -n $symbols ]] && ! grep -q '@' <<<"$symbols"; then
   echo "FAIL: the library defines version nodes but '$NM -D' prints no symbol versions: binutils >= 2.35 is needed" >&2
   exit 1
 fi
-stray=$(grep -Ev '^nrt_[A-Za-z0-9_]+@@NRT_2\.0\.0$|^nrta_[A-Za-z0-9_]+@@NRT_3\.0\.0$' <<<"$symbols" || true)
+stray=$(grep -Ev '^(nrt|nec|nds)_[A-Za-z0-9_]+@@NRT_2\.0\.0$|^nrta_[A-Za-z0-9_]+@@NRT_3\.0\.0$' <<<"$symbols" || true)
 if [[ -n $stray ]]; then
-  echo "FAIL: symbols exported outside the two version nodes (nrt_*@@NRT_2.0.0, nrta_*@@NRT_3.0.0):" >&2
+  echo "FAIL: symbols exported outside the two version nodes (nrt_*|nec_*|nds_*@@NRT_2.0.0, nrta_*@@NRT_3.0.0):" >&2
   awk '{ print "  " $0 }' <<<"$stray" >&2
   fail=1
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks that the linker version script lists exactly the functions the public headers declare,
 # each in the right node: nrt_async.h -> NRT_3.0.0; nrt.h, nrt_experimental.h, nrt_version.h,
-# nrt_status.h -> NRT_2.0.0. Also checks the script's shape (local: * in NRT_2.0.0, NRT_3.0.0
+# nrt_status.h, nrt_profile.h, nrt_sys_trace.h and the auxiliary headers (HEADERS_V2 below) -> NRT_2.0.0. Also checks the script's shape (local: * in NRT_2.0.0, NRT_3.0.0
 # inheriting NRT_2.0.0).
 #
 #   check_map.sh <include-dir> <libnrt.map> [<libnrt.symbols>]
@@ -17,12 +17,15 @@ usage() {
   exit 2
 }
 
-HEADERS_V2=(nrt_status.h nrt.h nrt_experimental.h nrt_version.h)
+HEADERS_V2=(nrt_status.h nrt.h nrt_experimental.h nrt_version.h nrt_profile.h nrt_sys_trace.h)
 HEADERS_V3=(nrt_async.h)
+# The SDK's auxiliary headers: debug stream, async send/receive, and the hardware interfaces
+# (nec_* and nds_* functions share NRT_2.0.0 with nrt_*).
+HEADERS_V2+=(ndebug_stream.h nrt_async_sendrecv.h nec.h nds/neuron_ds.h)
 
 # Function names declared in one header, one per line. A declaration is a line (comments stripped)
-# starting with one of the API's return types followed by nrt_* / nrta_* and "(". Any other
-# "nrt[a]_name(" outside a function-pointer typedef is reported as unrecognised, so that a
+# starting with one of the API's return types followed by nrt_* / nrta_* / nec_* / nds_* and "(".
+# Any other "nrt[a]_name(" / "nec_name(" / "nds_name(" outside a function-pointer typedef is reported as unrecognised, so that a
 # declaration written in another style cannot slip past the check.
 declared_in() {
   local header=$1
@@ -32,11 +35,11 @@ declared_in() {
     s{//[^\n]*}{}g;               # line comments
     s{^[ \t]*#[^\n]*}{}gm;        # preprocessor lines (macros such as NRTA_SEQ_GET_XU_ID(x))
     my %decl;
-    while (/^[ \t]*(?:extern[ \t]+)?(?:NRT_STATUS|void|size_t|const[ \t]+char)[ \t]*\*?[ \t]*(nrta?_[A-Za-z0-9_]+)[ \t]*\(/mg) {
+    while (/^[ \t]*(?:extern[ \t]+)?(?:NRT_STATUS|void|size_t|int|bool|const[ \t]+char|nds_[a-z_]+_t)[ \t]*\*?[ \t]*((?:nrta?|nec|nds)_[A-Za-z0-9_]+)[ \t]*\(/mg) {
       $decl{$1} = 1;
     }
     my $bad = 0;
-    while (/\b(nrta?_[A-Za-z0-9_]+)[ \t\n]*\(/g) {
+    while (/\b((?:nrta?|nec|nds)_[A-Za-z0-9_]+)[ \t\n]*\(/g) {
       next if $decl{$1};
       print STDERR "unrecognised declaration of $1 in '"$header"'\n";
       $bad = 1;

@@ -18,6 +18,12 @@ foreach(f include/nrt/nrt.h include/nrt/nrt_async.h include/nrt/nrt_experimental
     message(FATAL_ERROR "installed tree lacks ${f}")
   endif()
 endforeach()
+# The SDK's auxiliary headers, nds/ included (include/nrt is installed recursively).
+foreach(f include/nrt/ndebug_stream.h include/nrt/nrt_async_sendrecv.h include/nrt/nec.h include/nrt/nds/neuron_ds.h)
+  if(NOT EXISTS ${prefix}/${f})
+    message(FATAL_ERROR "installed tree lacks ${f}")
+  endif()
+endforeach()
 
 # 1. find_package(nrt-bridge) -> nrt::nrt
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/cmake-consumer -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_C_COMPILER=${C_COMPILER})

@@ -40,12 +40,16 @@ TEST(AsyncClose, CallsAfterCloseReturnClosed) {
   EXPECT_FALSE(Readable(efd.fd(), 0));
 }
 
-// nrt_close is idempotent and nrt_init afterwards reports NRT_CLOSED.
+// nrt_close is idempotent and nrt_init afterwards starts a new runtime.
 TEST(AsyncClose, CloseTwiceAndInitAfterClose) {
   NRTEST_INIT(rt);
   rt.Close();
   nrt_close();
-  EXPECT_EQ(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""), NRT_CLOSED);
   nrta_seq_t s = 0;
   EXPECT_EQ(nrta_get_sequence(0, NRTA_XU_TENSOR_OP, 0, &s), NRT_CLOSED);
+  // A new runtime, with units that start from sequence number 0 again.
+  ASSERT_EQ(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""), NRT_SUCCESS);
+  EXPECT_EQ(nrta_get_sequence(0, NRTA_XU_TENSOR_OP, 0, &s), NRT_SUCCESS);
+  EXPECT_EQ(SeqNum(s), 0u);
+  nrt_close();
 }

@@ -215,10 +215,9 @@ TEST(ConfigEnv, VisibleCoresBeyondLnc2DeviceButWithinLnc1Device) {
   EXPECT_EQ(VisibleCount(), 1u);
 }
 
-TEST(ConfigEnv, BadLogLevelDoesNotFailInit) {
+TEST(ConfigEnv, BadLogLevelFailsInit) {
   setenv("NEURON_RT_LOG_LEVEL", "LOUDEST", 1);
-  NRTEST_INIT(rt);
-  EXPECT_EQ(AllocateOn(0), NRT_SUCCESS);
+  EXPECT_EQ(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""), NRT_INVALID);
 }
 
 TEST(ConfigEnv, LogLevelIsCaseInsensitive) {

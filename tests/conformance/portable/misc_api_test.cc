@@ -46,9 +46,6 @@ TEST(MiscApi, HardwareOnlyCallsFailCleanly) {
   int fd = -12345;
   EXPECT_NE(nrt_get_dmabuf_fd(reinterpret_cast<uint64_t>(nrt_tensor_get_va(t)), 4096, &fd), NRT_SUCCESS);
   EXPECT_EQ(fd, -12345) << "no fd handed out on failure";
-  void* addr = nullptr;
-  size_t size = 0;
-  EXPECT_NE(nrt_get_hbm_mmap_va(0, 0, &addr, &size), NRT_SUCCESS);
   char bdf[64];
   size_t len = sizeof bdf;
   EXPECT_NE(nrt_get_attached_efa_bdf(nrt_tensor_get_va(t), bdf, &len), NRT_SUCCESS);

@@ -1,0 +1,151 @@
+// fork and the runtime. A child of an initialised parent gets NRT_FAILURE from every call, at once, without
+// waiting on any lock a parent thread may have held at fork time. A child forked before the parent ever called
+// nrt_init, or after nrt_close, starts a runtime of its own (fork-then-init, as servers fork their workers).
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "nrtest.h"
+#include "nrt/nrt_async.h"
+
+namespace {
+
+using namespace nrtest;
+
+NRT_STATUS Init() { return nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""); }
+
+// A runtime of the child's own: a host tensor written and read back. Exit code 0 when it works.
+int UseOwnRuntime() {
+  if (Init() != NRT_SUCCESS) return 20;
+  nrt_tensor_t* t = nullptr;
+  if (nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64, "child", &t) != NRT_SUCCESS) return 21;
+  char in[64], out[64] = {};
+  std::memset(in, 0x3c, sizeof in);
+  if (nrt_tensor_write(t, in, 0, sizeof in) != NRT_SUCCESS) return 22;
+  if (nrt_tensor_read(t, out, 0, sizeof out) != NRT_SUCCESS) return 23;
+  if (std::memcmp(in, out, sizeof in) != 0) return 24;
+  nrt_tensor_free(&t);
+  nrt_close();
+  return 0;
+}
+
+// The child's exit code, -1 when it hung (killed after timeout_s), -2 when it died or never started.
+template <typename F>
+int InChild(F&& f, double timeout_s = kGenerousTimeoutS) {
+  ChildResult r = RunInFork(std::forward<F>(f), timeout_s);
+  if (r.timed_out) return -1;
+  return r.started && WIFEXITED(r.wstatus) ? WEXITSTATUS(r.wstatus) : -2;
+}
+
+TEST(Fork, ChildForkedBeforeInitCanInitialise) {
+  EXPECT_EQ(InChild(UseOwnRuntime), 0);
+  // And the parent too, afterwards.
+  ASSERT_EQ(Init(), NRT_SUCCESS);
+  nrt_close();
+}
+
+TEST(Fork, ChildForkedAfterCloseCanInitialise) {
+  ASSERT_EQ(Init(), NRT_SUCCESS);
+  nrt_close();
+  EXPECT_EQ(InChild(UseOwnRuntime), 0);
+}
+
+TEST(Fork, ChildOfInitialisedParentCannotInitialise) {
+  ASSERT_EQ(Init(), NRT_SUCCESS);
+  EXPECT_EQ(InChild([] {
+              if (Init() != NRT_FAILURE) return 1;
+              nrt_tensor_t* t = nullptr;
+              return nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_HOST, -1, 16, "t", &t) == NRT_FAILURE ? 0 : 2;
+            }),
+            0);
+  nrt_close();
+}
+
+// Defect 1: children forked while parent threads are inside nrt_init / nrt_close (the transition lock) and
+// inside the handle registries (free, destroy, size, output completion) must not hang. Each child calls the
+// six functions that used to deadlock, then either gets NRT_FAILURE (forked while the parent was initialised)
+// or, forked between close and init, initialises a runtime of its own.
+TEST(Fork, ChildrenForkedWhileParentThreadsHoldLocksNeverHang) {
+  ASSERT_EQ(setenv("NEURON_RT_LOG_LEVEL", "QUIET", 1), 0);  // stale handles after a re-init log a line each
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  // Cycles the runtime: nrt_init and nrt_close hold the transition lock, and close frees what the others use.
+  threads.emplace_back([&] {
+    while (!stop.load()) {
+      if (Init() != NRT_SUCCESS) continue;
+      for (int i = 0; i < 50 && !stop.load(); ++i) std::this_thread::yield();
+      nrt_close();
+    }
+  });
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&] {
+      while (!stop.load()) {
+        nrt_tensor_t* x = nullptr;
+        if (nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_HOST, -1, 64, "h", &x) != NRT_SUCCESS) {
+          std::this_thread::yield();
+          continue;
+        }
+        nrt_tensor_set_t* set = nullptr;
+        nrta_error_tracker_t* tracker = nullptr;
+        (void)nrt_allocate_tensor_set(&set);
+        (void)nrt_add_tensor_to_tensor_set(set, "x", x);
+        (void)nrta_error_tracker_create(0, &tracker);
+        (void)nrt_tensor_get_size(x);
+        (void)nrt_tensor_check_output_completion(x, 0, 0);
+        nrta_error_tracker_destroy(tracker);
+        nrt_destroy_tensor_set(&set);
+        nrt_tensor_free(&x);
+      }
+    });
+  }
+  // Handles the children use: whatever the parent had at fork time (maybe stale, maybe live).
+  std::atomic<nrt_tensor_t*> shared_tensor{nullptr};
+  int hangs = 0, failures = 0, own_runtimes = 0;
+  for (int i = 0; i < 60; ++i) {
+    nrt_tensor_t* mine = nullptr;
+    if (nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_HOST, -1, 64, "mine", &mine) == NRT_SUCCESS) shared_tensor = mine;
+    nrt_tensor_t* tensor = shared_tensor.load();
+    int code = InChild(
+        [tensor] {
+          nrt_tensor_t* t = tensor;
+          nrt_tensor_set_t* set = reinterpret_cast<nrt_tensor_set_t*>(tensor);
+          (void)nrt_tensor_get_size(tensor);
+          NRT_STATUS completion = nrt_tensor_check_output_completion(tensor, 0, 1);
+          nrta_error_tracker_destroy(reinterpret_cast<nrta_error_tracker_t*>(tensor));
+          nrt_destroy_tensor_set(&set);
+          nrt_tensor_free(&t);
+          nrt_close();
+          nrt_tensor_t* probe = nullptr;
+          NRT_STATUS s = nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_HOST, -1, 16, "probe", &probe);
+          if (s == NRT_FAILURE) {  // forked while the parent was initialised
+            if (completion != NRT_FAILURE) return 10;
+            return Init() == NRT_FAILURE ? 100 : 11;
+          }
+          if (s != NRT_CLOSED && s != NRT_UNINITIALIZED) return 12;
+          int own = UseOwnRuntime();
+          return own == 0 ? 101 : own;
+        },
+        20);
+    if (code == -1) {
+      ++hangs;
+    } else if (code == 100 || code == 101) {
+      own_runtimes += code == 101;
+    } else {
+      ++failures;
+      ADD_FAILURE() << "child " << i << " exited with " << code;
+    }
+  }
+  stop = true;
+  for (auto& th : threads) th.join();
+  if (Init() == NRT_SUCCESS) nrt_close();
+  EXPECT_EQ(hangs, 0) << "children hung (killed after 20 s)";
+  EXPECT_EQ(failures, 0);
+  RecordProperty("children_with_own_runtime", own_runtimes);
+}
+
+}  // namespace
