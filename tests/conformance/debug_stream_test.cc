@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 #include "nrt/ndebug_stream.h"
 
 namespace {
@@ -30,7 +30,7 @@ std::vector<int> ConnectAll() {
 }
 
 TEST(DebugStream, ReaderLoopSeesNoEventsAndRunsAcrossExecutions) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   std::vector<int> fds = ConnectAll();
   ASSERT_FALSE(fds.empty());
   int ep = epoll_create1(EPOLL_CLOEXEC);
@@ -43,9 +43,9 @@ TEST(DebugStream, ReaderLoopSeesNoEventsAndRunsAcrossExecutions) {
   }
 
   // Work on the device between polls: an execution on core 0 emits no debug events either.
-  nrt_model_t* model = conformance::LoadModelFile(conformance::ConformanceModel("sync_add"), 0);
+  nrt_model_t* model = nrtest::LoadModelFile(nrtest::ModelPath("sync_add"), 0);
   ASSERT_NE(model, nullptr);
-  conformance::ModelIo io(model, 0);
+  nrtest::ModelIo io(model, 0);
   for (int round = 0; round < 3; ++round) {
     ASSERT_EQ(nrt_execute(model, io.inputs, io.outputs), NRT_SUCCESS);
     epoll_event events[8];
@@ -66,7 +66,7 @@ TEST(DebugStream, ReaderLoopSeesNoEventsAndRunsAcrossExecutions) {
 }
 
 TEST(DebugStream, OneClientPerCoreAndReconnectAfterClose) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   int fd = -1;
   ASSERT_EQ(nrt_debug_client_connect(0, &fd), NRT_SUCCESS);
   int second = -7;
@@ -81,7 +81,7 @@ TEST(DebugStream, OneClientPerCoreAndReconnectAfterClose) {
 }
 
 TEST(DebugStream, BadArgumentsAreInvalid) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   uint32_t cores = 0;
   ASSERT_EQ(nrt_get_visible_nc_count(&cores), NRT_SUCCESS);
   int fd = -1;
@@ -109,7 +109,7 @@ TEST(DebugStream, LifecycleAndFdsReleasedAtClose) {
   EXPECT_EQ(nrt_debug_client_read_one_event(0, &header, &payload), NRT_UNINITIALIZED);
   std::vector<int> fds;
   {
-    CONFORMANCE_INIT();
+    NRTEST_INIT(rt);
     fds = ConnectAll();
     for (int f : fds) EXPECT_TRUE(FdIsOpen(f));
   }

@@ -5,11 +5,11 @@
 #include <utility>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 
 namespace {
 
-using conformance::MakeTensor;
+using nrtest::MakeTensor;
 
 struct Hbm {
   uint8_t* base = nullptr;
@@ -29,7 +29,7 @@ bool Inside(const Hbm& hbm, const void* p, size_t n) {
 }
 
 TEST(SimHbmMmap, WalksOneRegionPerVisibleCoreThenInvalidHandle) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   uint32_t cores = 0;
   ASSERT_EQ(nrt_get_visible_nc_count(&cores), NRT_SUCCESS);
   ASSERT_GT(cores, 0u);
@@ -54,7 +54,7 @@ TEST(SimHbmMmap, BadArgumentsAreInvalid) {
   size_t size = 0;
   EXPECT_EQ(nrt_get_hbm_mmap_va(0, 0, &addr, &size), NRT_UNINITIALIZED);
   {
-    CONFORMANCE_INIT();
+    NRTEST_INIT(rt);
     EXPECT_EQ(nrt_get_hbm_mmap_va(1, 0, &addr, &size), NRT_INVALID) << "one device";
     EXPECT_EQ(nrt_get_hbm_mmap_va(-1, 0, &addr, &size), NRT_INVALID);
     EXPECT_EQ(nrt_get_hbm_mmap_va(0, -1, &addr, &size), NRT_INVALID);
@@ -65,7 +65,7 @@ TEST(SimHbmMmap, BadArgumentsAreInvalid) {
 }
 
 TEST(SimHbmMmap, MappingAliasesDeviceTensorBytesBothWays) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   Hbm hbm = MapHbm(1);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 1, 4096, "aliased");
   ASSERT_NE(t, nullptr);
@@ -94,7 +94,7 @@ TEST(SimHbmMmap, MappingAliasesDeviceTensorBytesBothWays) {
 
 TEST(SimHbmMmap, CapacityHoldsAndFreedMemoryIsReusedOverManyCycles) {
   ASSERT_EQ(setenv("NRT_SIM_LNC_MEMORY_MB", "64", 1), 0);
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   constexpr size_t kCapacity = size_t{64} << 20;
   Hbm hbm = MapHbm(0);
   nrt_tensor_t* t = nullptr;
@@ -128,7 +128,7 @@ TEST(SimHbmMmap, CapacityHoldsAndFreedMemoryIsReusedOverManyCycles) {
 }
 
 TEST(SimHbmMmap, ANewTensorReadsZeroEvenWhereAFreedOneWasWritten) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   constexpr size_t kBytes = (size_t{1} << 20) + 77;  // whole pages plus ragged ends
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, kBytes, "dirty");
   ASSERT_NE(t, nullptr);

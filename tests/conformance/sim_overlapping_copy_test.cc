@@ -6,12 +6,12 @@
 #include <thread>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 #include "nrt/nrt_async.h"
 
 namespace {
 
-using conformance::MakeTensor;
+using nrtest::MakeTensor;
 
 constexpr size_t kBytes = 1024;
 
@@ -48,7 +48,7 @@ struct Aliased {
   ASSERT_NE(x.va, nullptr) << "nrt_tensor_get_va"
 
 TEST(SimOverlappingCopy, TensorWriteFromItsOwnMemory) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   ALIASED(a);
   ASSERT_EQ(nrt_tensor_write(a.t, a.va + 8, 0, 512), NRT_SUCCESS);  // destination below the source
   EXPECT_EQ(a.Now(), a.Moved(0, 8, 512));
@@ -58,7 +58,7 @@ TEST(SimOverlappingCopy, TensorWriteFromItsOwnMemory) {
 }
 
 TEST(SimOverlappingCopy, TensorReadIntoItsOwnMemory) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   ALIASED(a);
   ASSERT_EQ(nrt_tensor_read(a.t, a.va + 8, 0, 512), NRT_SUCCESS);
   EXPECT_EQ(a.Now(), a.Moved(8, 0, 512));
@@ -68,7 +68,7 @@ TEST(SimOverlappingCopy, TensorReadIntoItsOwnMemory) {
 }
 
 TEST(SimOverlappingCopy, BatchReadAndWriteWithAliasedBuffers) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   ALIASED(a);
   nrt_tensor_batch_op_t wop{0, 256, a.va + 16};
   nrt_tensor_batch_t wb{a.t, &wop, 1};
@@ -82,7 +82,7 @@ TEST(SimOverlappingCopy, BatchReadAndWriteWithAliasedBuffers) {
 }
 
 TEST(SimOverlappingCopy, MemcpyToDeviceWithinOneTensor) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   ALIASED(a);
   ASSERT_EQ(nrt_memcpy_to_device(a.va + 32, a.va, 512), NRT_SUCCESS);
   EXPECT_EQ(a.Now(), a.Moved(32, 0, 512));
@@ -99,7 +99,7 @@ bool WaitDone(nrta_seq_t seq) {
 }
 
 TEST(SimOverlappingCopy, AsyncTensorReadAndWriteWithAliasedBuffers) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   ALIASED(a);
   NRT_STATUS ret = NRT_FAILURE;
   nrta_seq_t seq = 0;
@@ -116,8 +116,8 @@ TEST(SimOverlappingCopy, AsyncTensorReadAndWriteWithAliasedBuffers) {
 }
 
 TEST(SimOverlappingCopy, PassThroughOutputOverlappingItsInput) {
-  CONFORMANCE_INIT();
-  nrt_model_t* model = conformance::LoadModelFile(conformance::ConformanceModel("passthrough"), 0);
+  NRTEST_INIT(rt);
+  nrt_model_t* model = nrtest::LoadModelFile(nrtest::ModelPath("passthrough"), 0);
   ASSERT_NE(model, nullptr);
   // One tensor holds the input a = [0, 128), the pass-through output same = [4, 132) and twice.
   ALIASED(base);

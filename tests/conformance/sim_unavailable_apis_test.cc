@@ -5,15 +5,15 @@
 #include <string>
 #include <vector>
 
-#include "conformance_util.h"
+#include "nrtest.h"
 #include "nrt/nds/neuron_ds.h"
 #include "nrt/nec.h"
 #include "nrt/nrt_async_sendrecv.h"
 
 namespace {
 
-using conformance::LinesWith;
-using conformance::StderrCapture;
+using nrtest::LinesWith;
+using nrtest::StderrCapture;
 
 struct StatusCall {
   const char* name;
@@ -119,15 +119,15 @@ std::vector<ValueCall> ValueCalls() {
 TEST(SimUnavailableApis, LifecycleComesFirst) {
   for (const StatusCall& c : StatusCalls(nullptr)) EXPECT_EQ(c.call(), NRT_UNINITIALIZED) << c.name;
   {
-    CONFORMANCE_INIT();
+    NRTEST_INIT(rt);
   }
   for (const StatusCall& c : StatusCalls(nullptr)) EXPECT_EQ(c.call(), NRT_CLOSED) << c.name;
   for (const ValueCall& c : ValueCalls()) EXPECT_TRUE(c.refused()) << c.name << " after nrt_close";
 }
 
 TEST(SimUnavailableApis, RefusedWithOneLogLineNamingTheFunction) {
-  CONFORMANCE_INIT();
-  nrt_tensor_t* tensor = conformance::MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64);
+  NRTEST_INIT(rt);
+  nrt_tensor_t* tensor = nrtest::MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64);
   ASSERT_NE(tensor, nullptr);
   for (const StatusCall& c : StatusCalls(tensor)) {
     StderrCapture capture;
@@ -150,7 +150,7 @@ TEST(SimUnavailableApis, RefusedWithOneLogLineNamingTheFunction) {
 }
 
 TEST(SimUnavailableApis, SendRecvArgumentsAreCheckedBeforeTheRefusal) {
-  CONFORMANCE_INIT();
+  NRTEST_INIT(rt);
   nrt_async_sendrecv_comm_t* comm = nullptr;
   nrt_async_sendrecv_request_t* request = nullptr;
   bool done = false;

@@ -14,6 +14,12 @@
 //   nrtest/process.h         OpenFdCount, ThreadCount, RssKb
 #pragma once
 
+// Standard headers tests commonly need (and the kit's predecessors provided), so test files written against
+// them keep building.
+#include <cstring>
+#include <string>
+#include <vector>
+
 #include "nrtest/env.h"
 #include "nrtest/eventfd.h"
 #include "nrtest/hold.h"
