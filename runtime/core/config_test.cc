@@ -15,8 +15,8 @@ namespace {
 class ConfigTest : public ::testing::Test {
  protected:
   void TearDown() override {
-    for (const char* v : {"NRT_SIM_DMA_GBPS", "NRT_SIM_DMA_LATENCY_US", "NRT_SIM_EXEC_TIME_US", "NEURON_RT_EXEC_TIMEOUT",
-                          "NRT_SIM_LNC_MEMORY_MB", "NRT_SIM_DENORMALS"}) {
+    for (const char* v : {"NRT_SIM_DMA_GBPS", "NRT_SIM_DMA_LATENCY_US", "NRT_SIM_EXEC_TIME_US",
+                          "NEURON_RT_EXEC_TIMEOUT", "NRT_SIM_LNC_MEMORY_MB", "NRT_SIM_DENORMALS"}) {
       unsetenv(v);
     }
   }

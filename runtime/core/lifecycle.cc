@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <new>
 #include <thread>
 
 namespace nrtb {
@@ -11,15 +12,15 @@ namespace {
 
 std::atomic<State> g_state{State::kStart};
 std::atomic<uint32_t> g_pins{0};
-// A pointer so the fork child can swap in a fresh mutex; the old one (perhaps held by a parent thread that does
-// not exist in the child) is leaked on purpose.
-std::atomic<std::mutex*> g_transition_mu{new std::mutex};
+// Re-created in place in the fork child: a parent thread that held it at fork time does not exist there, so it
+// would never be unlocked. (Ending the old object's lifetime without its destructor is fine: it owns nothing.)
+std::mutex g_transition_mu;
 
 // The parent's threads do not exist in the child: an initialised runtime there is unusable (every call fails,
 // as in the SDK), and pins or the transition mutex held by parent threads will never be released.
 void OnForkChild() {
   g_pins.store(0, std::memory_order_relaxed);
-  g_transition_mu.store(new std::mutex, std::memory_order_relaxed);
+  new (&g_transition_mu) std::mutex();  // the child runs this single-threaded, before anything else
   if (g_state.load(std::memory_order_relaxed) == State::kInit) g_state.store(State::kChild, std::memory_order_relaxed);
 }
 
@@ -42,7 +43,7 @@ NRT_STATUS CheckInitialized() {
 }
 
 std::unique_lock<std::mutex> LockTransitions() {
-  return std::unique_lock<std::mutex>(*g_transition_mu.load(std::memory_order_acquire));
+  return std::unique_lock<std::mutex>(g_transition_mu);
 }
 
 void SetState(State s) { g_state.store(s, std::memory_order_seq_cst); }

@@ -10,7 +10,7 @@
 // frees anything. TryPin and the state are a Dekker pair, both seq_cst.
 //
 // Nothing here takes a lock a forked child could inherit held: the state and the pin count are atomics, and
-// the transition mutex is replaced by a fresh one in the child.
+// the transition mutex is re-created in the child.
 #pragma once
 
 #include <mutex>

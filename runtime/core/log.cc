@@ -4,7 +4,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -105,9 +107,20 @@ void LogLine(LogLevel level, const char* where, const char* fmt, ...) {
   char stamp[64];
   FormatLocalTime(ts.tv_sec, stamp, sizeof stamp);
   if (t_api != nullptr) where = t_api;
-  // One fprintf per line keeps lines from different threads whole (stdio locks the stream).
-  std::fprintf(stderr, "%s.%06ld %d:%ld %s NRT:%s %s\n", stamp, ts.tv_nsec / 1000, static_cast<int>(getpid()),
-               static_cast<long>(syscall(SYS_gettid)), LevelName(level), where, message);
+  char line[2304];
+  int n = std::snprintf(line, sizeof line, "%s.%06ld %d:%ld %s NRT:%s %s\n", stamp, ts.tv_nsec / 1000,
+                        static_cast<int>(getpid()), static_cast<long>(syscall(SYS_gettid)), LevelName(level), where, message);
+  if (n < 0) return;
+  size_t len = std::min(static_cast<size_t>(n), sizeof line - 1);
+  line[len - 1] = '\n';  // a truncated line still ends the line
+  // One write(2) per line: lines from different threads stay whole, and no stdio lock is taken (a forked
+  // child must not wait for the stderr lock a parent thread held at fork time).
+  for (size_t done = 0; done < len;) {
+    ssize_t w = write(STDERR_FILENO, line + done, len - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return;
+    done += static_cast<size_t>(w);
+  }
 }
 
 }  // namespace nrtb

@@ -21,8 +21,8 @@ bool LogEnabled(LogLevel level);
 
 // One line: "<date time> <pid>:<tid> <LEVEL> NRT:<where> <message>". Inside an API call (ScopedApiName),
 // <where> is the public function's name, whatever `where` says: lines logged deeper down (or from a lambda,
-// where __func__ is "operator()") still name the function the application called. Takes no lock but stderr's,
-// which glibc resets in a forked child, so it is safe there too.
+// where __func__ is "operator()") still name the function the application called. Takes no lock at all (one
+// write(2) per line), so it is safe in a forked child too.
 void LogLine(LogLevel level, const char* where, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
 
 // Names the public function the calling thread is in, for LogLine; restores the previous name on exit.

@@ -49,6 +49,9 @@ TensorRef Device::AllocateTensor(int placement, int64_t lnc, size_t size, const 
                      static_cast<long long>(lnc), lnc_count() - 1);
       }
       t->storage = Storage::Allocate(size, l->pool());
+      if (!t->storage && l->pool()->shut_down()) {
+        ThrowStatus(NRT_CLOSED, "tensor \"%s\": the runtime was closed during the allocation", name.c_str());
+      }
       if (!t->storage) {
         ThrowStatus(NRT_RESOURCE, "tensor \"%s\": cannot allocate %zu bytes on logical core %lld (%llu of %llu bytes in use)",
                     name.c_str(), size, static_cast<long long>(lnc), static_cast<unsigned long long>(l->pool()->used()),

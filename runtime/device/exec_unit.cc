@@ -310,8 +310,9 @@ NRT_STATUS ExecUnit::RunWork(Work& work, uint64_t n, uint64_t deadline_ns, bool*
     return work.Run();
   } catch (const ComputeInterrupted& e) {
     if (e.reason() == InterruptReason::kStop) return NRT_CLOSED;  // shutdown: the request never finished
-    MakeFatal("request " + std::to_string(n) + " (" + work.Label() + ") was still computing at NEURON_RT_EXEC_TIMEOUT (" +
-              std::to_string(ctx_.exec_timeout_ns / 1'000'000) + " ms); computation stopped");
+    MakeFatal("request " + std::to_string(n) + " (" + work.Label() +
+              ") was still computing at NEURON_RT_EXEC_TIMEOUT (" + std::to_string(ctx_.exec_timeout_ns / 1'000'000) +
+              " ms); computation stopped");
     *stopped_at_deadline = true;
     return NRT_TIMEOUT;
   } catch (const Error& e) {

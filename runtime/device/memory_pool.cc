@@ -29,10 +29,10 @@ uint64_t RegionBytes(uint64_t limit) {
 
 }  // namespace
 
-MemoryPool::MemoryPool(uint64_t limit) : limit_(limit), region_bytes_(RegionBytes(limit)) {}
+MemoryPool::MemoryPool(uint64_t limit) : limit_(limit), region_bytes_(RegionBytes(limit)), owner_pid_(getpid()) {}
 
 MemoryPool::~MemoryPool() {
-  if (base_ != nullptr) munmap(base_, region_bytes_);
+  if (base_ != nullptr && !InForkedChild()) munmap(base_, region_bytes_);
 }
 
 bool MemoryPool::Reserve(uint64_t bytes) {
@@ -53,7 +53,7 @@ bool MemoryPool::MapLocked() {
 }
 
 uint8_t* MemoryPool::Allocate(uint64_t bytes) {
-  if (bytes > region_bytes_) return nullptr;
+  if (bytes > region_bytes_ || InForkedChild()) return nullptr;
   if (!Reserve(bytes)) return nullptr;
   const uint64_t need = RoundUp(std::max<uint64_t>(bytes, 1), kAlignment);
   std::lock_guard<std::mutex> lock(mu_);
@@ -71,6 +71,7 @@ uint8_t* MemoryPool::Allocate(uint64_t bytes) {
 }
 
 void MemoryPool::Free(uint8_t* block, uint64_t bytes) {
+  if (InForkedChild()) return;
   Release(bytes);
   const uint64_t length = RoundUp(std::max<uint64_t>(bytes, 1), kAlignment);
   std::lock_guard<std::mutex> lock(mu_);
@@ -112,19 +113,28 @@ void MemoryPool::ZeroLocked(uint64_t offset, uint64_t length) {
 }
 
 MemoryPool::Region MemoryPool::region() {
+  if (InForkedChild()) return {nullptr, 0};
   std::lock_guard<std::mutex> lock(mu_);
   if (shut_down_ || !MapLocked()) return {nullptr, 0};
   return {base_, region_bytes_};
 }
 
 void MemoryPool::Shutdown() {
+  if (InForkedChild()) return;
   std::lock_guard<std::mutex> lock(mu_);
   if (shut_down_) return;
   shut_down_ = true;
   if (base_ != nullptr) madvise(base_, region_bytes_, MADV_DONTNEED);
 }
 
+bool MemoryPool::shut_down() const {
+  if (InForkedChild()) return true;
+  std::lock_guard<std::mutex> lock(mu_);
+  return shut_down_;
+}
+
 size_t MemoryPool::free_block_count() const {
+  if (InForkedChild()) return 0;
   std::lock_guard<std::mutex> lock(mu_);
   return free_.size();
 }

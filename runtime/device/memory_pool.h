@@ -11,6 +11,9 @@
 // and pages nobody wrote stay unbacked.
 #pragma once
 
+#include <sys/types.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -40,7 +43,7 @@ class MemoryPool {
   // when the capacity is exhausted, no free block is large enough, the range cannot be mapped, or the
   // pool is shut down.
   uint8_t* Allocate(uint64_t bytes);
-  // Returns a block from Allocate(bytes).
+  // Returns a block from Allocate(bytes). In a forked child it does nothing (see owner_pid_).
   void Free(uint8_t* block, uint64_t bytes);
 
   // The range (mapped now if it was not yet). {nullptr, 0} if it cannot be mapped or the pool is
@@ -57,6 +60,8 @@ class MemoryPool {
   // unmapped memory.
   void Shutdown();
 
+  // True once Shutdown ran: an allocation that fails then is a call racing nrt_close, not a full core.
+  bool shut_down() const;
   uint64_t used() const { return used_.load(std::memory_order_relaxed); }
   uint64_t limit() const { return limit_; }
   // Entries of the free list (for tests: coalescing keeps it short).
@@ -66,8 +71,14 @@ class MemoryPool {
   bool MapLocked();
   void ZeroLocked(uint64_t offset, uint64_t length);
 
+  // A forked child never takes mu_ (a parent thread may have held it at the fork; the child would
+  // hang, e.g. in a static destructor at exit): the child's copy of the pool is abandoned, as every
+  // runtime call in a child fails anyway.
+  bool InForkedChild() const { return getpid() != owner_pid_; }
+
   const uint64_t limit_;
   const uint64_t region_bytes_;
+  const pid_t owner_pid_;
   std::atomic<uint64_t> used_{0};
   mutable std::mutex mu_;
   uint8_t* base_ = nullptr;  // guarded by mu_

@@ -1,6 +1,8 @@
 #include "runtime/device/memory_pool.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -121,6 +123,26 @@ TEST(MemoryPool, CapacityBeyondTheAddressRangeIsRefusedNotMapped) {
   ASSERT_NE(r.base, nullptr);
   EXPECT_EQ(r.size, MemoryPool::kMaxRegionBytes);
   EXPECT_EQ(pool.Allocate(MemoryPool::kMaxRegionBytes + 1), nullptr);
+  EXPECT_EQ(pool.used(), 0u);
+}
+
+TEST(MemoryPool, AForkedChildLeavesThePoolAlone) {
+  MemoryPool pool(4 * kMiB);
+  uint8_t* p = pool.Allocate(kMiB);
+  ASSERT_NE(p, nullptr);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // The child's copy is abandoned: nothing allocated, nothing freed, no lock taken.
+    bool ok = pool.Allocate(1) == nullptr && pool.region().base == nullptr;
+    pool.Free(p, kMiB);
+    ok = ok && pool.used() == kMiB;
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  pool.Free(p, kMiB);
   EXPECT_EQ(pool.used(), 0u);
 }
 

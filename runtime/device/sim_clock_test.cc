@@ -30,9 +30,7 @@ TEST(Sleeper, AnApplicationThreadKeepsItsTimerSlack) {
     }
     EXPECT_EQ(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0), 50'000) << "restored after each sleep";
     std::sort(late.begin(), late.end());
-    // A sanity bound only (a loaded 2-core machine delays wake-ups by milliseconds); bench_inline_timing
-    // measures accuracy.
-    EXPECT_LT(late[late.size() / 2], 1'000'000'000u);
+    EXPECT_LT(late[late.size() / 2], 200'000'000u) << "sanity bound only (a loaded machine may delay any wake-up); bench_inline_timing measures accuracy";
   }).join();
 }
 

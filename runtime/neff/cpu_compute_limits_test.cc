@@ -17,8 +17,8 @@ namespace nrtb {
 namespace {
 
 uint64_t MonotonicNs() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
+  const auto since_boot = std::chrono::steady_clock::now().time_since_epoch();
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(since_boot).count());
 }
 
 std::unique_ptr<CpuGraph> Parse(const std::string& json) { return CpuGraph::Parse(json, {}); }

@@ -72,6 +72,16 @@ int main() {
     EXPECT_MANGLED(nrta_seq_t, typeid(uint64_t).name());
     EXPECT_MANGLED(nrta_error_t, "10nrta_error");
     EXPECT_MANGLED(nrta_error_tracker_t *, "P18nrta_error_tracker");
+    // auxiliary headers
+    EXPECT_MANGLED(ndebug_stream_event_type_t, "24ndebug_stream_event_type");
+    EXPECT_MANGLED(ndebug_stream_event_header_t, "26ndebug_stream_event_header");
+    EXPECT_MANGLED(nrt_async_sendrecv_comm_t *, "P23nrt_async_sendrecv_comm");
+    EXPECT_MANGLED(nrt_async_sendrecv_request_t *, "P26nrt_async_sendrecv_request");
+    EXPECT_MANGLED(nec_pod_type_t, "12nec_pod_type");
+    EXPECT_MANGLED(nec_version_info_t, "16nec_version_info");
+    EXPECT_MANGLED(enc_host_mem_t, "12enc_host_mem");
+    EXPECT_MANGLED(nds_process_info_t, "16nds_process_info");
+    EXPECT_MANGLED(nds_instance_t *, "P12nds_instance");
     EXPECT_MANGLED(nrt_profile_continuous_options_t *, "P30nrt_profile_continuous_options");
     EXPECT_MANGLED(nrt_inspect_config_t *, "P18nrt_inspect_config");
     EXPECT_MANGLED(nrt_sys_trace_config_t *, "P20nrt_sys_trace_config");

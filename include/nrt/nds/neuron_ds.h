@@ -13,8 +13,9 @@
  *   - The SDK's header includes <neuron/ndl.h> (the driver library's header, not part of
  *     include/nrt) only for ndl_device_t, which it also forward-declares; this one relies on the
  *     forward declaration alone, so it compiles by itself.
- *   - The SDK's libnrt 2.31 does not export the nds_* functions (its nds code is internal); nrt-bridge
- *     exports them (ELF version NRT_2.0.0) so that every function of the public headers links.
+ *   - Public analyses of the SDK 2.31 libnrt find no nds_* exports (its datastore code is internal);
+ *     nrt-bridge exports them (ELF version NRT_2.0.0) so that every function of the public headers
+ *     links.
  *
  * Behaviour on nrt-bridge: the simulated device has no Neuron driver and therefore no datastore.
  * Every call logs one line naming the function and returns its failure value: non-zero (-1) for the

@@ -3,7 +3,6 @@
 // source arrive at the destination); with memcpy, AddressSanitizer reports memcpy-param-overlap and
 // the result is undefined. Simulator-specific: device tensors have a host address here.
 #include <algorithm>
-#include <thread>
 #include <vector>
 
 #include "nrtest.h"
@@ -88,29 +87,19 @@ TEST(SimOverlappingCopy, MemcpyToDeviceWithinOneTensor) {
   EXPECT_EQ(a.Now(), a.Moved(32, 0, 512));
 }
 
-bool WaitDone(nrta_seq_t seq) {
-  for (int i = 0; i < 5'000'000; ++i) {
-    bool done = false;
-    if (nrta_is_completed(seq, &done) != NRT_SUCCESS) return false;
-    if (done) return true;
-    std::this_thread::yield();
-  }
-  return false;
-}
-
 TEST(SimOverlappingCopy, AsyncTensorReadAndWriteWithAliasedBuffers) {
   NRTEST_INIT(rt);
   ALIASED(a);
   NRT_STATUS ret = NRT_FAILURE;
   nrta_seq_t seq = 0;
   ASSERT_EQ(nrta_tensor_read(a.va + 4, a.t, 0, 512, 0, 0, &ret, &seq), NRT_SUCCESS);
-  ASSERT_TRUE(WaitDone(seq));
+  ASSERT_TRUE(nrtest::WaitSeq(seq));
   EXPECT_EQ(ret, NRT_SUCCESS);
   EXPECT_EQ(a.Now(), a.Moved(4, 0, 512));
   ALIASED(b);
   ret = NRT_FAILURE;
   ASSERT_EQ(nrta_tensor_write(b.t, b.va + 4, 0, 512, 0, 0, &ret, &seq), NRT_SUCCESS);
-  ASSERT_TRUE(WaitDone(seq));
+  ASSERT_TRUE(nrtest::WaitSeq(seq));
   EXPECT_EQ(ret, NRT_SUCCESS);
   EXPECT_EQ(b.Now(), b.Moved(0, 4, 512));
 }

@@ -1,6 +1,11 @@
 // nrt_get_hbm_mmap_va on the simulated device: device 0 has one HBM region per visible logical core,
 // the range that core's device tensors are carved from, so the mapping aliases their bytes.
 // Simulator-specific (a device tensor has a host address, and NRT_SIM_LNC_MEMORY_MB sets capacity).
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <random>
 #include <utility>
 #include <vector>
@@ -93,7 +98,7 @@ TEST(SimHbmMmap, MappingAliasesDeviceTensorBytesBothWays) {
 }
 
 TEST(SimHbmMmap, CapacityHoldsAndFreedMemoryIsReusedOverManyCycles) {
-  ASSERT_EQ(setenv("NRT_SIM_LNC_MEMORY_MB", "64", 1), 0);
+  nrtest::SetEnv("NRT_SIM_LNC_MEMORY_MB", "64");
   NRTEST_INIT(rt);
   constexpr size_t kCapacity = size_t{64} << 20;
   Hbm hbm = MapHbm(0);
@@ -143,6 +148,29 @@ TEST(SimHbmMmap, ANewTensorReadsZeroEvenWhereAFreedOneWasWritten) {
   ASSERT_EQ(nrt_tensor_read(t, got.data(), 0, kBytes), NRT_SUCCESS);
   EXPECT_EQ(std::count(got.begin(), got.end(), 0), static_cast<std::ptrdiff_t>(kBytes));
   nrt_tensor_free(&t);
+}
+
+TEST(SimHbmMmap, CloseReturnsThePhysicalPagesAndUnmapsTheRange) {
+  constexpr size_t kBytes = size_t{256} << 20;
+  int64_t before_kb = 0, written_kb = 0;
+  Hbm hbm;
+  {
+    NRTEST_INIT(rt);
+    hbm = MapHbm(0);
+    before_kb = nrtest::RssKb();
+    nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, kBytes, "big");
+    ASSERT_NE(t, nullptr);
+    ASSERT_EQ(nrt_tensor_memset(t, 0, 0x11, kBytes), NRT_SUCCESS);  // touches every page, no host copy
+    written_kb = nrtest::RssKb();
+    EXPECT_GE(written_kb - before_kb, 200 * 1024) << "device memory is real memory once written";
+    // Left allocated on purpose: nrt_close must release it anyway.
+  }
+  EXPECT_LE(nrtest::RssKb(), written_kb - 200 * 1024) << "nrt_close returned the pages (before " << before_kb
+                                                      << " KiB, written " << written_kb << " KiB)";
+  // With its runtime gone, nothing refers to the range any more: it is unmapped (msync: ENOMEM).
+  errno = 0;
+  EXPECT_EQ(msync(hbm.base, 4096, MS_ASYNC), -1) << "the HBM range is still mapped after nrt_close";
+  EXPECT_EQ(errno, ENOMEM);
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 // arguments before nrt_init are NRT_UNINITIALIZED, not NRT_INVALID), then the arguments. The legacy async-exec
 // callback registration is accepted before nrt_init, after nrt_close, and with NULL (restores the default).
 // A batch count nobody could mean is NRT_INVALID before anything is reserved. An invalid NEURON_RT_LOG_LEVEL
-// fails nrt_init with NRT_INVALID and one log line.
+// fails nrt_init with NRT_INVALID and one log line. These are nrt-bridge's documented statuses and limits (the
+// SDK documents some of them differently or not at all), so this is in the simulator set.
 #include <cstdint>
 #include <cstdlib>
 #include <string>

@@ -1,11 +1,9 @@
 // ndebug_stream.h as a client uses it: connect to every visible core's stream, wait on the fds with
 // epoll, consume events with nrt_debug_client_read_one_event, close. With no device code that emits
 // debug events, the streams stay quiet and reads report NRT_QUEUE_EMPTY.
-#include <fcntl.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
 #include <vector>
 
@@ -13,8 +11,6 @@
 #include "nrt/ndebug_stream.h"
 
 namespace {
-
-bool FdIsOpen(int fd) { return fcntl(fd, F_GETFD) != -1 || errno != EBADF; }
 
 std::vector<int> ConnectAll() {
   uint32_t cores = 0;
@@ -62,7 +58,7 @@ TEST(DebugStream, ReaderLoopSeesNoEventsAndRunsAcrossExecutions) {
   ASSERT_EQ(nrt_unload(model), NRT_SUCCESS);
   close(ep);
   for (int fd : fds) nrt_debug_client_connect_close(fd);
-  for (int fd : fds) EXPECT_FALSE(FdIsOpen(fd)) << "nrt_debug_client_connect_close released fd " << fd;
+  for (int fd : fds) EXPECT_FALSE(nrtest::FdOpen(fd)) << "nrt_debug_client_connect_close released fd " << fd;
 }
 
 TEST(DebugStream, OneClientPerCoreAndReconnectAfterClose) {
@@ -96,7 +92,7 @@ TEST(DebugStream, BadArgumentsAreInvalid) {
   EXPECT_EQ(nrt_debug_client_read_one_event(fd, nullptr, &payload), NRT_INVALID);
   EXPECT_EQ(nrt_debug_client_read_one_event(fd, &header, nullptr), NRT_INVALID);
   nrt_debug_client_connect_close(2);  // not a connection: ignored, stderr stays open
-  EXPECT_TRUE(FdIsOpen(2));
+  EXPECT_TRUE(nrtest::FdOpen(2));
   nrt_debug_client_connect_close(fd);
   EXPECT_EQ(nrt_debug_client_read_one_event(fd, &header, &payload), NRT_INVALID) << "closed connection";
 }
@@ -111,9 +107,9 @@ TEST(DebugStream, LifecycleAndFdsReleasedAtClose) {
   {
     NRTEST_INIT(rt);
     fds = ConnectAll();
-    for (int f : fds) EXPECT_TRUE(FdIsOpen(f));
+    for (int f : fds) EXPECT_TRUE(nrtest::FdOpen(f));
   }
-  for (int f : fds) EXPECT_FALSE(FdIsOpen(f)) << "nrt_close released fd " << f;
+  for (int f : fds) EXPECT_FALSE(nrtest::FdOpen(f)) << "nrt_close released fd " << f;
   EXPECT_EQ(nrt_debug_client_connect(0, &fd), NRT_CLOSED);
   EXPECT_EQ(nrt_debug_client_read_one_event(fds.empty() ? 0 : fds[0], &header, &payload), NRT_CLOSED);
   nrt_debug_client_connect_close(fds.empty() ? 0 : fds[0]);  // after close: nothing to do, no crash

@@ -171,10 +171,12 @@ TEST(Reinit, FdsThreadsAndMemoryStayFlatOver500Cycles) {
 TEST(Reinit, CallsRacingInitAndCloseEndWithAStatus) {
   ASSERT_EQ(setenv("NEURON_RT_LOG_LEVEL", "QUIET", 1), 0);  // stale frees after a re-init log a line each
   std::atomic<bool> stop{false};
-  std::atomic<int> bad{0};
+  std::atomic<int> bad{0}, last_bad{0};
   std::atomic<uint64_t> calls{0};
-  auto allowed = [](NRT_STATUS s) {
-    return s == NRT_SUCCESS || s == NRT_CLOSED || s == NRT_UNINITIALIZED || s == NRT_INVALID;
+  auto allowed = [&](NRT_STATUS s) {
+    bool ok = s == NRT_SUCCESS || s == NRT_CLOSED || s == NRT_UNINITIALIZED || s == NRT_INVALID;
+    if (!ok) last_bad = s;
+    return ok;
   };
   std::vector<std::thread> threads;
   for (int t = 0; t < 3; ++t) {
@@ -209,7 +211,8 @@ TEST(Reinit, CallsRacingInitAndCloseEndWithAStatus) {
   }
   stop = true;
   for (auto& th : threads) th.join();
-  EXPECT_EQ(bad.load(), 0) << "calls racing init/close returned unexpected statuses";
+  EXPECT_EQ(bad.load(), 0) << "calls racing init/close returned unexpected statuses, e.g. "
+                           << nrt_get_status_as_str(static_cast<NRT_STATUS>(last_bad.load()));
 }
 
 }  // namespace

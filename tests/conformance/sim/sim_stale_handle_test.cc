@@ -1,6 +1,7 @@
 // A freed handle stays invalid forever: after free / destroy / unload, and after many more objects were
 // created (whose memory may well reuse the freed object's address), the old handle is NRT_INVALID and never
-// names one of the new objects.
+// names one of the new objects. nrt-bridge's guarantee (handle values are never reused): the SDK calls the use
+// of a freed handle undefined behaviour, so this is in the simulator set.
 #include <set>
 #include <vector>
 
