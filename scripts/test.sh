@@ -17,23 +17,32 @@ run_suite() {  # <build dir> <ctest args...>
   ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 600 "$@"
 }
 
+# timed <label> <command...>: runs the command and reports its wall time (the build-time budget is per step).
+timed() {
+  local label=$1 start=$SECONDS
+  shift
+  "$@"
+  echo "== time: $label $((SECONDS - start)) s (total $((SECONDS - t_start)) s)"
+}
+t_start=$SECONDS
+
 echo "== [1/3] release build, every test"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNRTB_WERROR=ON -DNRTB_BUILD_BENCH=ON
-cmake --build build
-run_suite build
+timed "release configure" cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNRTB_WERROR=ON -DNRTB_BUILD_BENCH=ON
+timed "release build" cmake --build build
+timed "release tests" run_suite build
 
 if [[ "${1:-}" == "--skip-sanitizers" ]]; then exit 0; fi
 
 echo "== [2/3] ASan + UBSan (clang), runtime tests + fuzz smoke"
-CC=clang-14 CXX=clang++-14 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNRTB_WERROR=ON \
-  -DNRTB_SANITIZE=address,undefined -DNRTB_BUILD_BENCH=OFF -DNRTB_BUILD_FUZZ=ON
-cmake --build build-asan
+CC=clang-14 CXX=clang++-14 timed "asan configure" cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DNRTB_WERROR=ON -DNRTB_SANITIZE=address,undefined -DNRTB_BUILD_BENCH=OFF -DNRTB_BUILD_FUZZ=ON
+timed "asan build" cmake --build build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  run_suite build-asan -L 'unit|conformance|sample|fuzz'
+  timed "asan tests" run_suite build-asan -L 'unit|conformance|sample|fuzz'
 
 echo "== [3/3] TSan (gcc), runtime tests"
-cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNRTB_WERROR=ON \
+timed "tsan configure" cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNRTB_WERROR=ON \
   -DNRTB_SANITIZE=thread -DNRTB_BUILD_BENCH=OFF
-cmake --build build-tsan
-TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_suite build-tsan -L 'unit|conformance|sample'
+timed "tsan build" cmake --build build-tsan
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 timed "tsan tests" run_suite build-tsan -L 'unit|conformance|sample'
 echo "== all tests passed"

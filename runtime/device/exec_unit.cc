@@ -260,6 +260,16 @@ NRT_STATUS ExecUnit::Execute(Work& work, uint64_t n, uint64_t start_ns) {
   }
   std::optional<Fault> fault;
   if (ctx_.faults != nullptr) fault = ctx_.faults->Match(xu_id_, n, work.Label());
+  if (fault && fault->kind == FaultKind::kHold) {
+    // Held until the test creates the release file; shutdown ends the hold. The execution proper (and
+    // its timeout) starts at the release.
+    fault->MarkHeld();
+    while (!fault->Released()) {
+      if (!sleeper_.SleepUntil(NowNs() + kHoldPollNs)) return NRT_CLOSED;
+    }
+    start_ns = NowNs();
+    fault.reset();
+  }
   const uint64_t timeout_deadline = start_ns + ctx_.exec_timeout_ns;
   // Waits out the execution timeout, then turns the unit fatal. Shutdown cuts the wait short; the
   // request then reports `if_interrupted` and the unit stays as it was.

@@ -1,5 +1,8 @@
 #include "runtime/device/fault_plan.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstring>
 
 #include "runtime/core/env.h"
@@ -45,7 +48,7 @@ FaultPlan FaultPlan::Parse(const std::string& spec) {
     std::string rule_text = Trim(raw_rule);
     if (rule_text.empty()) continue;
     Rule r;
-    bool status_given = false;
+    bool status_given = false, action_given = false;
     char var[64];
     std::snprintf(var, sizeof var, "NRT_SIM_FAULTS rule %d", index);
     for (const std::string& raw_kv : Split(rule_text, ',')) {
@@ -80,19 +83,40 @@ FaultPlan FaultPlan::Parse(const std::string& spec) {
         if (value == "fail") r.fault.kind = FaultKind::kFail;
         else if (value == "hang") r.fault.kind = FaultKind::kHang;
         else if (value == "fatal") r.fault.kind = FaultKind::kFatal;
-        else ThrowInvalid("%s: action=\"%s\" (expected fail, hang or fatal)", var, value.c_str());
+        else if (value == "hold") r.fault.kind = FaultKind::kHold;
+        else ThrowInvalid("%s: action=\"%s\" (expected fail, hang, fatal or hold)", var, value.c_str());
+        action_given = true;
+      } else if (key == "hold") {
+        if (value.empty()) ThrowInvalid("%s: hold= needs a file path", var);
+        r.fault.hold_path = value;
       } else {
-        ThrowInvalid("%s: unknown key \"%s\" (expected xu, lnc, queue, nth, match, prob, seed, status, action)", var, key.c_str());
+        ThrowInvalid("%s: unknown key \"%s\" (expected xu, lnc, queue, nth, match, prob, seed, status, action, hold)",
+                     var, key.c_str());
       }
+    }
+    if (!r.fault.hold_path.empty() && !action_given) r.fault.kind = FaultKind::kHold;
+    if (r.fault.kind == FaultKind::kHold) {
+      if (r.fault.hold_path.empty()) ThrowInvalid("%s: action=hold needs hold=PATH", var);
+      if (status_given) ThrowInvalid("%s: status= has no effect with action=hold (the request runs normally)", var);
+      r.fault.status = NRT_SUCCESS;
+    } else if (!r.fault.hold_path.empty()) {
+      ThrowInvalid("%s: hold= goes with action=hold only", var);
     }
     if (r.fault.kind == FaultKind::kFatal && !status_given) r.fault.status = NRT_EXEC_HW_ERR_NC_UE;
     if (r.fault.kind == FaultKind::kHang) r.fault.status = NRT_TIMEOUT;
-    if (r.fault.kind != FaultKind::kHang && r.fault.status == NRT_SUCCESS) {
+    if (r.fault.kind != FaultKind::kHang && r.fault.kind != FaultKind::kHold && r.fault.status == NRT_SUCCESS) {
       ThrowInvalid("%s: status=NRT_SUCCESS injects nothing", var);
     }
     plan.rules_.push_back(r);
   }
   return plan;
+}
+
+bool Fault::Released() const { return access(hold_path.c_str(), F_OK) == 0; }
+
+void Fault::MarkHeld() const {
+  int fd = open((hold_path + ".held").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd >= 0) close(fd);
 }
 
 std::optional<Fault> FaultPlan::Match(uint16_t xu_id, uint64_t n, const char* label) const {

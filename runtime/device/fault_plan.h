@@ -1,6 +1,6 @@
 // Fault injection (NRT_SIM_FAULTS): decides, for request n on a unit, whether it completes normally,
 // completes with an injected status, hangs (-> NEURON_RT_EXEC_TIMEOUT -> NRT_TIMEOUT, unit fatal),
-// or turns its unit fatal.
+// turns its unit fatal, or is held until a test releases it.
 //
 // Grammar: rules separated by ';', each a ','-separated list of key=value:
 //   xu=compute|tensor_op|collectives   which unit type (default: any)
@@ -10,8 +10,15 @@
 //   prob=P [seed=S]                    only a pseudo-random fraction P, fixed by (seed, unit, K)
 //   status=NAME|NUMBER                 the status to complete with (default NRT_EXEC_COMPLETED_WITH_ERR;
 //                                      NRT_EXEC_HW_ERR_NC_UE for action=fatal)
-//   action=fail|hang|fatal             default fail
+//   action=fail|hang|fatal|hold        default fail (hold when hold= is given)
+//   hold=PATH                          hold the request when it starts until the file PATH exists, then run
+//                                      it normally. On entering the hold the unit creates PATH.held, so a
+//                                      test can tell "started" from "queued". Held time is not subject to
+//                                      NEURON_RT_EXEC_TIMEOUT; nrt_close ends a hold (the request gets
+//                                      NRT_CLOSED). PATH may not contain ',' or ';'.
 // Without nth/match/prob a rule matches every request of its units. The first matching rule wins.
+// Holds are how tests keep a request in flight for as long as they need, on any machine, without a
+// simulated duration standing in for "long enough".
 // Example: NRT_SIM_FAULTS="xu=compute,lnc=0,nth=3,status=NRT_EXEC_BAD_INPUT;xu=tensor_op,queue=1,nth=5,action=hang"
 #pragma once
 
@@ -24,12 +31,21 @@
 
 namespace nrtb {
 
-enum class FaultKind { kFail, kHang, kFatal };
+enum class FaultKind { kFail, kHang, kFatal, kHold };
 
 struct Fault {
   FaultKind kind = FaultKind::kFail;
-  NRT_STATUS status = NRT_EXEC_COMPLETED_WITH_ERR;
+  NRT_STATUS status = NRT_EXEC_COMPLETED_WITH_ERR;  // NRT_SUCCESS for kHold: the request runs normally
+  std::string hold_path;                             // kHold: released when this file exists
+
+  // kHold: whether the release file exists yet.
+  bool Released() const;
+  // kHold: creates hold_path + ".held" (best effort: a test that waits for it fails on its own bound).
+  void MarkHeld() const;
 };
+
+// How often a held request looks for its release file.
+inline constexpr uint64_t kHoldPollNs = 1'000'000;
 
 class FaultPlan {
  public:

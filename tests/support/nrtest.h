@@ -6,6 +6,7 @@
 //   nrtest/request.h         Req, sentinels, XuId/MakeSeq/SeqNum, WaitSeq/WaitUnit/CompletedNum
 //   nrtest/eventfd.h         EventFd, Readable, ReadEventFd, DrainEventFd, FdOpen
 //   nrtest/stderr_capture.h  StderrCapture, LinesWith
+//   nrtest/hold.h            HoldGate (NRT_SIM_FAULTS hold=PATH: keep a request in flight until released)
 //   nrtest/subprocess.h      RunSelf (a test of this binary in a fresh process), RunInFork, ChildResult
 //   nrtest/paths.h           TempPath, ReadText, ReadFileBytes, WriteFile, ModelPath, SampleModelDir
 //   nrtest/env.h             SetEnv, UnsetEnv, ScopedEnv
@@ -13,8 +14,15 @@
 //   nrtest/process.h         OpenFdCount, ThreadCount, RssKb
 #pragma once
 
+// Standard headers tests commonly need (and the kit's predecessors provided), so test files written against
+// them keep building.
+#include <cstring>
+#include <string>
+#include <vector>
+
 #include "nrtest/env.h"
 #include "nrtest/eventfd.h"
+#include "nrtest/hold.h"
 #include "nrtest/model.h"
 #include "nrtest/paths.h"
 #include "nrtest/process.h"

@@ -17,7 +17,8 @@ NRT_STATUS Write(nrt_tensor_t* t, const uint32_t* v, int lnc, int queue, Req* r)
 }  // namespace
 
 TEST(AsyncEvents, SeqRegistrationSignalsOnceWithValueOneWhenDone) {
-  SetEnv("NRT_SIM_DMA_LATENCY_US", "30000");
+  HoldGate gate;  // the write stays in flight until Release()
+  SetEnv("NRT_SIM_FAULTS", gate.Rule("xu=tensor_op,nth=1"));
   NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
@@ -26,7 +27,8 @@ TEST(AsyncEvents, SeqRegistrationSignalsOnceWithValueOneWhenDone) {
   EventFd efd;
   ASSERT_GE(efd.fd(), 0);
   ASSERT_EQ(nrta_event_register_seq_id_completion(r.seq, efd.fd()), NRT_SUCCESS);
-  EXPECT_FALSE(Readable(efd.fd(), 0)) << "signalled before a 30 ms request could complete";
+  EXPECT_FALSE(Readable(efd.fd(), 0)) << "signalled before the held request completed";
+  gate.Release();
   EXPECT_EQ(ReadEventFd(efd.fd(), 3000), 1u);
   bool b = false;
   ASSERT_EQ(nrta_is_completed(r.seq, &b), NRT_SUCCESS);
@@ -36,7 +38,8 @@ TEST(AsyncEvents, SeqRegistrationSignalsOnceWithValueOneWhenDone) {
 }
 
 TEST(AsyncEvents, TwoFdsOnOneSeqAreBothSignalled) {
-  SetEnv("NRT_SIM_DMA_LATENCY_US", "20000");
+  HoldGate gate;  // the write stays in flight until Release()
+  SetEnv("NRT_SIM_FAULTS", gate.Rule("xu=tensor_op,nth=1"));
   NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
@@ -45,12 +48,14 @@ TEST(AsyncEvents, TwoFdsOnOneSeqAreBothSignalled) {
   EventFd a, b;
   ASSERT_EQ(nrta_event_register_seq_id_completion(r.seq, a.fd()), NRT_SUCCESS);
   ASSERT_EQ(nrta_event_register_seq_id_completion(r.seq, b.fd()), NRT_SUCCESS);
+  gate.Release();
   EXPECT_EQ(ReadEventFd(a.fd(), 3000), 1u);
   EXPECT_EQ(ReadEventFd(b.fd(), 3000), 1u);
 }
 
 TEST(AsyncEvents, SeqDeregistrationPreventsTheSignal) {
-  SetEnv("NRT_SIM_DMA_LATENCY_US", "50000");
+  HoldGate gate;  // the write stays in flight until Release()
+  SetEnv("NRT_SIM_FAULTS", gate.Rule("xu=tensor_op,nth=1"));
   NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
@@ -59,6 +64,7 @@ TEST(AsyncEvents, SeqDeregistrationPreventsTheSignal) {
   EventFd efd;
   ASSERT_EQ(nrta_event_register_seq_id_completion(r.seq, efd.fd()), NRT_SUCCESS);
   ASSERT_EQ(nrta_event_register_seq_id_completion(r.seq, -1), NRT_SUCCESS);
+  gate.Release();
   ASSERT_TRUE(WaitSeq(r.seq));
   EXPECT_EQ(r.ret, NRT_SUCCESS);
   EXPECT_FALSE(Readable(efd.fd(), 100)) << "signalled after deregistration";
@@ -67,7 +73,8 @@ TEST(AsyncEvents, SeqDeregistrationPreventsTheSignal) {
 // SPIKE's pattern: deregister, then close the fd. A descriptor that reuses the number must never be
 // written by the runtime.
 TEST(AsyncEvents, NoWriteAfterDeregistrationEvenIfFdNumberIsReused) {
-  SetEnv("NRT_SIM_DMA_LATENCY_US", "50000");
+  HoldGate gate;  // the write stays in flight until Release()
+  SetEnv("NRT_SIM_FAULTS", gate.Rule("xu=tensor_op,nth=1"));
   NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
@@ -82,6 +89,7 @@ TEST(AsyncEvents, NoWriteAfterDeregistrationEvenIfFdNumberIsReused) {
   }
   EventFd reused;
   if (reused.fd() != old_fd) GTEST_LOG_(INFO) << "fd number not reused; still checking the new fd";
+  gate.Release();
   ASSERT_TRUE(WaitSeq(r.seq));
   EXPECT_FALSE(Readable(reused.fd(), 100)) << "runtime wrote to a deregistered fd number";
 }
@@ -110,7 +118,8 @@ TEST(AsyncEvents, XuRegistrationSignalsOnEveryCompletion) {
 }
 
 TEST(AsyncEvents, ClosedFdIsRejected) {
-  SetEnv("NRT_SIM_DMA_LATENCY_US", "20000");
+  HoldGate gate;  // the write stays in flight until Release()
+  SetEnv("NRT_SIM_FAULTS", gate.Rule("xu=tensor_op,nth=1"));
   NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
@@ -123,6 +132,7 @@ TEST(AsyncEvents, ClosedFdIsRejected) {
   EXPECT_EQ(nrta_event_register_xu_completion(0, NRTA_XU_TENSOR_OP, 0, closed_fd), NRT_INVALID);
   EXPECT_EQ(nrta_event_register_seq_id_completion(r.seq, 1 << 20), NRT_INVALID) << "never-opened fd";
   EXPECT_EQ(nrta_event_register_xu_completion(0, NRTA_XU_TENSOR_OP, 0, 1 << 20), NRT_INVALID) << "never-opened fd";
+  gate.Release();
   ASSERT_TRUE(WaitSeq(r.seq));
   EXPECT_EQ(r.ret, NRT_SUCCESS);
 }
@@ -130,7 +140,8 @@ TEST(AsyncEvents, ClosedFdIsRejected) {
 // A registered request still queued at nrt_close completes (NRT_CLOSED) and is signalled; the fd
 // stays open.
 TEST(AsyncEvents, QueuedRequestIsSignalledAtClose) {
-  SetEnv("NRT_SIM_DMA_LATENCY_US", "2000000");
+  HoldGate gate;  // the first write holds until nrt_close, the second stays queued
+  SetEnv("NRT_SIM_FAULTS", gate.Rule("xu=tensor_op,nth=1"));
   NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;

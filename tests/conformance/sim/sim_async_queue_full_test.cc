@@ -9,12 +9,13 @@ using namespace nrtest;
 
 namespace {
 
-// 4 slow (100 ms) writes fill lnc 0 tensor_op queue 0.
+// 4 writes fill lnc 0 tensor_op queue 0: the first is held (fault action=hold) until the test releases it,
+// so the queue stays full for as long as the test needs.
 class AsyncQueueFullSlow : public ::testing::Test {
  protected:
   void SetUp() override {
     SetEnv("NRT_SIM_QUEUE_DEPTH", "4");
-    SetEnv("NRT_SIM_DMA_LATENCY_US", "100000");
+    SetEnv("NRT_SIM_FAULTS", gate_.Rule("xu=tensor_op,lnc=0,queue=0,nth=1"));
     rt_ = std::make_unique<Runtime>();
     ASSERT_EQ(rt_->status(), NRT_SUCCESS);
     t_ = std::make_unique<Tensor>(0, 16);
@@ -31,6 +32,7 @@ class AsyncQueueFullSlow : public ::testing::Test {
     }
   }
 
+  HoldGate gate_;
   std::unique_ptr<Runtime> rt_;
   std::unique_ptr<Tensor> t_;
   uint32_t word_ = 42;
@@ -51,6 +53,7 @@ TEST_F(AsyncQueueFullSlow, FifthRequestReturnsQueueFullAndLeavesOutputsUntouched
   EXPECT_EQ(ret, kSentinelStatus);
   EXPECT_EQ(seq, kSentinelSeq);
   // Still untouched after everything completed (nothing was queued for it).
+  gate_.Release();
   ASSERT_TRUE(WaitSeq(seqs_[3]));
   EXPECT_EQ(ret, kSentinelStatus);
   EXPECT_EQ(seq, kSentinelSeq);
@@ -64,6 +67,7 @@ TEST_F(AsyncQueueFullSlow, QueueFullConsumesNoSequenceNumber) {
   NRT_STATUS ret = kSentinelStatus;
   nrta_seq_t seq = kSentinelSeq;
   for (int i = 0; i < 3; ++i) ASSERT_EQ(nrta_tensor_write(*t_, &word_, 0, 4, 0, 0, &ret, &seq), NRT_QUEUE_FULL);
+  gate_.Release();
   ASSERT_TRUE(WaitSeq(seqs_[0]));
   ASSERT_EQ(nrta_tensor_write(*t_, &word_, 0, 4, 0, 0, &rets_[4], &seqs_[4]), NRT_SUCCESS);
   EXPECT_EQ(seqs_[4], MakeSeq(XuId(0, NRTA_XU_TENSOR_OP, 0), 5));
@@ -77,6 +81,7 @@ TEST_F(AsyncQueueFullSlow, RetryAfterACompletionSucceeds) {
   nrta_seq_t seen = 0;
   ASSERT_EQ(nrta_get_sequence(0, NRTA_XU_TENSOR_OP, 0, &seen), NRT_SUCCESS);
   ASSERT_EQ(nrta_tensor_write(*t_, &word_, 0, 4, 0, 0, &ret, &seq), NRT_QUEUE_FULL);
+  gate_.Release();
   ASSERT_TRUE(WaitUnit(0, NRTA_XU_TENSOR_OP, 0, seen + 1));
   ASSERT_EQ(nrta_tensor_write(*t_, &word_, 0, 4, 0, 0, &ret, &seq), NRT_SUCCESS);
   EXPECT_EQ(SeqNum(seq), 5u);
@@ -94,7 +99,7 @@ TEST_F(AsyncQueueFullSlow, RetryAfterACompletionSucceeds) {
 // The running request counts: full <=> submitted - completed >= depth.
 TEST_F(AsyncQueueFullSlow, RunningRequestCountsTowardsDepth) {
   for (int i = 0; i < 3; ++i) ASSERT_EQ(nrta_tensor_write(*t_, &word_, 0, 4, 0, 0, &rets_[i], &seqs_[i]), NRT_SUCCESS);
-  SleepMs(20);  // request 1 is running now, 2 and 3 wait
+  ASSERT_TRUE(gate_.WaitHolding());  // request 1 is running (held) now, 2 and 3 wait
   ASSERT_EQ(nrta_tensor_write(*t_, &word_, 0, 4, 0, 0, &rets_[3], &seqs_[3]), NRT_SUCCESS);
   NRT_STATUS ret = kSentinelStatus;
   nrta_seq_t seq = kSentinelSeq;
@@ -117,8 +122,9 @@ TEST_F(AsyncQueueFullSlow, QueueFullIsPerUnit) {
 }
 
 TEST(AsyncQueueFull, ExecuteScheduleReturnsQueueFull) {
+  HoldGate gate;
   SetEnv("NRT_SIM_QUEUE_DEPTH", "4");
-  SetEnv("NRT_SIM_EXEC_TIME_US", "100000");
+  SetEnv("NRT_SIM_FAULTS", gate.Rule("xu=compute,nth=1"));
   // Declared before the runtime: requests still queued complete at nrt_close and store their status.
   NRT_STATUS rets[5] = {kSentinelStatus, kSentinelStatus, kSentinelStatus, kSentinelStatus, kSentinelStatus};
   nrta_seq_t seqs[5] = {kSentinelSeq, kSentinelSeq, kSentinelSeq, kSentinelSeq, kSentinelSeq};
@@ -133,6 +139,7 @@ TEST(AsyncQueueFull, ExecuteScheduleReturnsQueueFull) {
   EXPECT_EQ(nrta_execute_schedule(m, is, os, 0, &rets[4], &seqs[4]), NRT_QUEUE_FULL);
   EXPECT_EQ(rets[4], kSentinelStatus);
   EXPECT_EQ(seqs[4], kSentinelSeq);
+  gate.Release();
   ASSERT_TRUE(WaitSeq(seqs[0]));
   ASSERT_EQ(nrta_execute_schedule(m, is, os, 0, &rets[4], &seqs[4]), NRT_SUCCESS);
   EXPECT_EQ(SeqNum(seqs[4]), 5u);

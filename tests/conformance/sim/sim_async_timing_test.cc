@@ -28,7 +28,6 @@ TEST(AsyncTiming, GraphDeviceTimeIsHonoured) {
   for (int i = 0; i < 3; ++i) {
     double s = TimeExecution(io);
     EXPECT_GE(s, 0.002) << "device_time_us = 2000";
-    EXPECT_LT(s, 0.5);
   }
   EXPECT_EQ(ReadFloats(io.y), ScaleRef(Iota(0)));
 }
@@ -49,8 +48,9 @@ TEST(AsyncTiming, ExecTimeEnvAppliesOnlyToGraphsWithoutDeviceTime) {
   AsyncModel plain("async_scale", 0), timed("async_timed", 1);
   ASSERT_EQ(plain.m.status(), NRT_SUCCESS);
   ASSERT_EQ(timed.m.status(), NRT_SUCCESS);
-  EXPECT_LT(TimeExecution(timed), 0.125) << "the graph declares 2 ms";
-  EXPECT_GE(TimeExecution(plain), 0.25);
+  const double timed_s = TimeExecution(timed), plain_s = TimeExecution(plain);
+  EXPECT_GE(plain_s, 0.25);
+  EXPECT_LT(timed_s, plain_s) << "the graph declares 2 ms, NRT_SIM_EXEC_TIME_US 250 ms";
 }
 
 TEST(AsyncTiming, NoSimulatedTimeByDefault) {
@@ -66,7 +66,8 @@ TEST(AsyncTiming, NoSimulatedTimeByDefault) {
     ASSERT_TRUE(WaitSeq(r.seq));
     TimeExecution(io);
   }
-  EXPECT_LT(SecondsSince(t0), 1.0) << "10 x (1 MiB write + execution) with no simulated time";
+  // Only a sanity bound (sanitizers, a loaded machine): it catches a default simulated time of seconds.
+  EXPECT_LT(SecondsSince(t0), kGenerousTimeoutS) << "10 x (1 MiB write + execution) with no simulated time";
 }
 
 TEST(AsyncTiming, DmaLatencyAppliesToEveryTensorOp) {
@@ -87,7 +88,6 @@ TEST(AsyncTiming, DmaLatencyAppliesToEveryTensorOp) {
   ASSERT_EQ(nrta_tensor_copy(a, 0, b, 0, 4, 0, 0, &c.ret, &c.seq), NRT_SUCCESS);
   ASSERT_TRUE(WaitSeq(c.seq));
   EXPECT_GE(SecondsSince(t0), 0.03) << "copy";
-  EXPECT_LT(SecondsSince(t0), 1.0);
   EXPECT_EQ(got, 1u);
 }
 
@@ -104,7 +104,6 @@ TEST(AsyncTiming, DmaBandwidthScalesWithSize) {
   ASSERT_TRUE(WaitSeq(big.seq));
   double big_s = SecondsSince(t0);
   EXPECT_GE(big_s, 0.041);
-  EXPECT_LT(big_s, 1.5);
   t0 = Clock::now();
   ASSERT_EQ(nrta_tensor_write(a, buf.data(), 0, 400, 0, 0, &small.ret, &small.seq), NRT_SUCCESS);
   ASSERT_TRUE(WaitSeq(small.seq));
