@@ -28,9 +28,9 @@ namespace bench {
   std::exit(2);
 }
 
-#define BENCH_CHECK(expr)                                               \
-  do {                                                                  \
-    NRT_STATUS bench_status_ = (expr);                                  \
+#define BENCH_CHECK(expr)                                                                     \
+  do {                                                                                        \
+    NRT_STATUS bench_status_ = (expr);                                                        \
     if (bench_status_ != NRT_SUCCESS) ::bench::Die(#expr, bench_status_, __FILE__, __LINE__); \
   } while (0)
 
@@ -45,7 +45,9 @@ inline void EnvDefault(const char* name, const std::string& value) { setenv(name
 
 inline void Init() { BENCH_CHECK(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", "")); }
 
-inline std::string ModelPath(const std::string& name) { return std::string(NRTB_BENCH_MODEL_DIR) + "/" + name + ".neff"; }
+inline std::string ModelPath(const std::string& name) {
+  return std::string(NRTB_BENCH_MODEL_DIR) + "/" + name + ".neff";
+}
 
 inline nrt_model_t* LoadModel(const std::string& name, int vnc = 0) {
   std::ifstream f(ModelPath(name), std::ios::binary);

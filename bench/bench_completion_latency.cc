@@ -37,7 +37,9 @@ void Run(benchmark::State& state, Wait&& wait) {
   bench::SetPercentiles(state, samples);
 }
 
-void BM_CompletionPoll(benchmark::State& state) { Run(state, [](nrta_seq_t seq) { bench::WaitPoll(seq); }); }
+void BM_CompletionPoll(benchmark::State& state) {
+  Run(state, [](nrta_seq_t seq) { bench::WaitPoll(seq); });
+}
 
 void BM_CompletionEventfd(benchmark::State& state) {
   const int efd = eventfd(0, EFD_CLOEXEC);

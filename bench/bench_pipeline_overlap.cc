@@ -36,8 +36,8 @@ struct Pipeline {
   nrt_tensor_t* out[2];
   nrt_tensor_set_t* in_set[2];
   nrt_tensor_set_t* out_set[2];
-  std::vector<std::vector<float>> host_in;  // [2]
-  std::vector<std::vector<float>> host_out; // [2]
+  std::vector<std::vector<float>> host_in;   // [2]
+  std::vector<std::vector<float>> host_out;  // [2]
   std::vector<NRT_STATUS> wret, eret, rret;
   std::vector<nrta_seq_t> wseq, eseq, rseq;
   uint64_t bad_outputs = 0;
@@ -87,7 +87,9 @@ struct Pipeline {
     Produce(k);
     return nrta_tensor_write(in[k % 2], host_in[k % 2].data(), 0, kBytes, 0, 0, &wret[k], &wseq[k]);
   }
-  NRT_STATUS ScheduleExec(int k) { return nrta_execute_schedule(model, in_set[k % 2], out_set[k % 2], 0, &eret[k], &eseq[k]); }
+  NRT_STATUS ScheduleExec(int k) {
+    return nrta_execute_schedule(model, in_set[k % 2], out_set[k % 2], 0, &eret[k], &eseq[k]);
+  }
   NRT_STATUS ScheduleRead(int k) {
     return nrta_tensor_read(host_out[k % 2].data(), out[k % 2], 0, kBytes, 0, 1, &rret[k], &rseq[k]);
   }
@@ -197,8 +199,8 @@ int main(int argc, char** argv) {
   bench::EnvDefault("NRT_SIM_DMA_LATENCY_US", "50");
   bench::EnvDefault("NRT_SIM_DMA_GBPS", std::to_string(static_cast<double>(kBytes) / 950000.0));
   bench::PrintLoad();
-  std::printf("# N=%d, %zu-byte tensors, NRT_SIM_DMA_LATENCY_US=%s NRT_SIM_DMA_GBPS=%s, device_time_us=1000\n", n, kBytes,
-              std::getenv("NRT_SIM_DMA_LATENCY_US"), std::getenv("NRT_SIM_DMA_GBPS"));
+  std::printf("# N=%d, %zu-byte tensors, NRT_SIM_DMA_LATENCY_US=%s NRT_SIM_DMA_GBPS=%s, device_time_us=1000\n", n,
+              kBytes, std::getenv("NRT_SIM_DMA_LATENCY_US"), std::getenv("NRT_SIM_DMA_GBPS"));
   bench::Init();
   {
     Pipeline p(n);
@@ -233,8 +235,9 @@ int main(int argc, char** argv) {
     std::printf("ideal: nominal %.1f ms (N x 1 ms), measured max stage total %.1f ms\n", nominal, measured_ideal);
     std::printf("%-22s %10s %10s %14s %16s %8s\n", "run", "wall_ms", "cpu_ms", "eff_nominal", "eff_measured", "errors");
     auto row = [&](const char* name, const Result& res, uint64_t fails) {
-      std::printf("%-22s %10.1f %10.1f %13.1f%% %15.1f%% %8llu\n", name, res.wall_ms, res.cpu_ms, 100.0 * nominal / res.wall_ms,
-                  100.0 * measured_ideal / res.wall_ms, static_cast<unsigned long long>(fails));
+      std::printf("%-22s %10.1f %10.1f %13.1f%% %15.1f%% %8llu\n", name, res.wall_ms, res.cpu_ms,
+                  100.0 * nominal / res.wall_ms, 100.0 * measured_ideal / res.wall_ms,
+                  static_cast<unsigned long long>(fails));
     };
     row("serial", serial, serial_fail);
     row("pipelined (poll)", polled, polled_fail);

@@ -106,9 +106,10 @@ BENCHMARK(BM_NrtaTensorRead)->Apply(Sizes)->UseRealTime();
 }  // namespace
 
 int main(int argc, char** argv) {
-  return bench::GbenchMain(argc, argv,
-                           {{"nrt_tensor_write/memcpy", "BM_NrtTensorWrite", "BM_MemcpyWrite", "bytes_per_second", 1 << 30, "GiB/s"},
-                            {"nrt_tensor_read/memcpy", "BM_NrtTensorRead", "BM_MemcpyRead", "bytes_per_second", 1 << 30, "GiB/s"},
-                            {"nrta_tensor_write/memcpy", "BM_NrtaTensorWrite", "BM_MemcpyWrite", "bytes_per_second", 1 << 30, "GiB/s"},
-                            {"nrta_tensor_read/memcpy", "BM_NrtaTensorRead", "BM_MemcpyRead", "bytes_per_second", 1 << 30, "GiB/s"}});
+  return bench::GbenchMain(
+      argc, argv,
+      {{"nrt_tensor_write/memcpy", "BM_NrtTensorWrite", "BM_MemcpyWrite", "bytes_per_second", 1 << 30, "GiB/s"},
+       {"nrt_tensor_read/memcpy", "BM_NrtTensorRead", "BM_MemcpyRead", "bytes_per_second", 1 << 30, "GiB/s"},
+       {"nrta_tensor_write/memcpy", "BM_NrtaTensorWrite", "BM_MemcpyWrite", "bytes_per_second", 1 << 30, "GiB/s"},
+       {"nrta_tensor_read/memcpy", "BM_NrtaTensorRead", "BM_MemcpyRead", "bytes_per_second", 1 << 30, "GiB/s"}});
 }

@@ -31,8 +31,8 @@ void BM_Throughput(benchmark::State& state) {
   bench::WaitPoll(seq);
   nrt_tensor_free(&t);
   state.SetItemsProcessed(state.iterations());
-  state.counters["queue_full_per_req"] =
-      benchmark::Counter(static_cast<double>(full) / static_cast<double>(state.iterations()), benchmark::Counter::kAvgThreads);
+  state.counters["queue_full_per_req"] = benchmark::Counter(
+      static_cast<double>(full) / static_cast<double>(state.iterations()), benchmark::Counter::kAvgThreads);
 }
 
 void BM_ThroughputTwoQueues(benchmark::State& state) {

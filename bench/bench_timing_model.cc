@@ -90,7 +90,8 @@ int main() {
     m.batch_cpu = bench::CpuSeconds() - cpu0;
     m.batch_wall_us = wall * 1e-3;
     for (int i = 0; i < tc.batch; ++i) {
-      if (rets[static_cast<size_t>(i)] != NRT_SUCCESS) bench::Die("batch execution", rets[static_cast<size_t>(i)], __FILE__, __LINE__);
+      if (rets[static_cast<size_t>(i)] != NRT_SUCCESS)
+        bench::Die("batch execution", rets[static_cast<size_t>(i)], __FILE__, __LINE__);
     }
     nrt_unload(model);
   }
@@ -118,8 +119,8 @@ int main() {
   }
   if (trace_path == default_trace) std::remove(trace_path.c_str());
 
-  std::printf("%-10s %6s | %-31s | %-22s | %-29s\n", "requested", "n", "isolated: median us (err) cpu", "runtime: median (err)",
-              "batch: per-req us (err) cpu");
+  std::printf("%-10s %6s | %-31s | %-22s | %-29s\n", "requested", "n", "isolated: median us (err) cpu",
+              "runtime: median (err)", "batch: per-req us (err) cpu");
   for (size_t c = 0; c < cases.size(); ++c) {
     const Case& tc = cases[c];
     const Measured& m = results[c];
@@ -136,9 +137,9 @@ int main() {
     const double iso = bench::Median(m.isolated_us);
     const double rt = bench::Median(runtime_us);
     const double per_req = m.batch_wall_us / tc.batch;
-    std::printf("%7d us %6d | %9.1f (%+6.2f%%) %6.1f%% core | %9.1f (%+6.2f%%) | %9.1f (%+6.2f%%) %6.1f%% core\n", tc.us,
-                tc.isolated, iso, err(iso), 100.0 * m.isolated_cpu / m.isolated_wall, rt, err(rt), per_req, err(per_req),
-                100.0 * m.batch_cpu / (m.batch_wall_us * 1e-6));
+    std::printf("%7d us %6d | %9.1f (%+6.2f%%) %6.1f%% core | %9.1f (%+6.2f%%) | %9.1f (%+6.2f%%) %6.1f%% core\n",
+                tc.us, tc.isolated, iso, err(iso), 100.0 * m.isolated_cpu / m.isolated_wall, rt, err(rt), per_req,
+                err(per_req), 100.0 * m.batch_cpu / (m.batch_wall_us * 1e-6));
     std::printf("%17s | p90 %9.1f                   | p90 %9.1f         | runtime median %9.1f (%+6.2f%%)\n", "",
                 bench::Percentile(m.isolated_us, 0.9), bench::Percentile(runtime_us, 0.9), bench::Median(batch_rt),
                 err(bench::Median(batch_rt)));

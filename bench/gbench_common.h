@@ -80,7 +80,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
 
 // setup(): setenv defaults (before nrt_init). The runtime is initialised before the benchmarks and
 // closed after them.
-inline int GbenchMain(int argc, char** argv, const std::vector<Ratio>& ratios, const std::function<void()>& setup = {}) {
+inline int GbenchMain(int argc, char** argv, const std::vector<Ratio>& ratios,
+                      const std::function<void()>& setup = {}) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   if (setup) setup();

@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   clang-14 libclang-rt-14-dev llvm-14          # sanitizer/libFuzzer runtime and llvm-symbolizer
+  clang-format-14 ccache                        # source format check; compiler cache (used when present)
   libgtest-dev libgmock-dev libbenchmark-dev
   libarchive-dev zlib1g-dev
   nlohmann-json3-dev libeigen3-dev

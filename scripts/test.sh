@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds, and runs every test:
+# Installs dependencies, checks the source format, builds, and runs every test:
 #   1. the full project (gcc, -Werror): unit, conformance, ABI, install, tool and sample tests
 #   2. the runtime's unit + conformance tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #      (clang, which also builds the NEFF-loader fuzzer and runs it briefly)
@@ -25,6 +25,9 @@ timed() {
   echo "== time: $label $((SECONDS - start)) s (total $((SECONDS - t_start)) s)"
 }
 t_start=$SECONDS
+
+echo "== [0/3] source format (.clang-format)"
+timed "format check" ./scripts/check-format.sh
 
 echo "== [1/3] release build, every test"
 timed "release configure" cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNRTB_WERROR=ON -DNRTB_BUILD_BENCH=ON

@@ -29,15 +29,15 @@ extern "C" {
 
 /* What an event's payload holds. */
 typedef enum ndebug_stream_event_type {
-    NDEBUG_STREAM_EVENT_TYPE_INVALID = 0,
-    NDEBUG_STREAM_EVENT_TYPE_DEBUG_TENSOR_READ = 1,
+  NDEBUG_STREAM_EVENT_TYPE_INVALID = 0,
+  NDEBUG_STREAM_EVENT_TYPE_DEBUG_TENSOR_READ = 1,
 } ndebug_stream_event_type_t;
 
 /* Header of every event: the payload's size in bytes and its ndebug_stream_event_type_t. 64 bytes. */
 typedef struct ndebug_stream_event_header {
-    uint64_t data_size;
-    uint32_t type;
-    char reserved[52];
+  uint64_t data_size;
+  uint32_t type;
+  char reserved[52];
 } ndebug_stream_event_header_t;
 
 /* Payload of NDEBUG_STREAM_EVENT_TYPE_DEBUG_TENSOR_READ: a tensor printed by device code, followed
@@ -47,14 +47,14 @@ typedef struct ndebug_stream_event_header {
 #pragma GCC diagnostic ignored "-Wpedantic" /* flexible array member in C++ */
 #endif
 typedef struct ndebug_stream_payload_debug_tensor_read {
-    char prefix[512];
-    uint32_t logical_nc_id;
-    uint32_t pipe; /* 0: the device printed to stdout, otherwise stderr */
-    char tensor_dtype[16];
-    uint64_t tensor_shape[8];
-    uint64_t tensor_data_size;
-    char reserved0[416];
-    char tensor_data[];
+  char prefix[512];
+  uint32_t logical_nc_id;
+  uint32_t pipe; /* 0: the device printed to stdout, otherwise stderr */
+  char tensor_dtype[16];
+  uint64_t tensor_shape[8];
+  uint64_t tensor_data_size;
+  char reserved0[416];
+  char tensor_data[];
 } ndebug_stream_payload_debug_tensor_read_t;
 #if defined(__GNUC__)
 #pragma GCC diagnostic pop

@@ -34,147 +34,143 @@ extern "C" {
  * Types
  * ---------------------------------------------------------------------------------------------- */
 
-typedef struct nrt_model nrt_model_t;            /* opaque: a loaded NEFF */
-typedef struct nrt_tensor nrt_tensor_t;          /* opaque: a byte buffer on a core or on the host */
-typedef struct nrt_cc_context nrt_cc_context_t;  /* opaque: a prepared host-driven collective */
-typedef void nrt_tensor_set_t;                   /* opaque: name -> tensor map */
+typedef struct nrt_model nrt_model_t;           /* opaque: a loaded NEFF */
+typedef struct nrt_tensor nrt_tensor_t;         /* opaque: a byte buffer on a core or on the host */
+typedef struct nrt_cc_context nrt_cc_context_t; /* opaque: a prepared host-driven collective */
+typedef void nrt_tensor_set_t;                  /* opaque: name -> tensor map */
 
 typedef enum {
-    NRT_TENSOR_PLACEMENT_DEVICE = 0,   /* HBM of the given logical core */
-    NRT_TENSOR_PLACEMENT_HOST = 1,     /* DMA-able host memory (deprecated, <= 4 MB) */
-    NRT_TENSOR_PLACEMENT_VIRTUAL = 2   /* plain host memory */
+  NRT_TENSOR_PLACEMENT_DEVICE = 0, /* HBM of the given logical core */
+  NRT_TENSOR_PLACEMENT_HOST = 1,   /* DMA-able host memory (deprecated, <= 4 MB) */
+  NRT_TENSOR_PLACEMENT_VIRTUAL = 2 /* plain host memory */
 } nrt_tensor_placement_t;
 
 typedef enum {
-    NRT_FRAMEWORK_TYPE_INVALID = 0,
-    NRT_FRAMEWORK_TYPE_NO_FW = 1,
-    NRT_FRAMEWORK_TYPE_TENSORFLOW = 2,
-    NRT_FRAMEWORK_TYPE_PYTORCH = 3,
-    NRT_FRAMEWORK_TYPE_MXNET = 4,
-    NRT_FRAMEWORK_TYPE_PRECHECK = 5
+  NRT_FRAMEWORK_TYPE_INVALID = 0,
+  NRT_FRAMEWORK_TYPE_NO_FW = 1,
+  NRT_FRAMEWORK_TYPE_TENSORFLOW = 2,
+  NRT_FRAMEWORK_TYPE_PYTORCH = 3,
+  NRT_FRAMEWORK_TYPE_MXNET = 4,
+  NRT_FRAMEWORK_TYPE_PRECHECK = 5
 } nrt_framework_type_t;
 
 /* Instance family, reported in nrt_instance_info_t.family. */
 enum {
-    NRT_INSTANCE_UNKNOWN = 0,
-    NRT_INSTANCE_INF1 = 1,
-    NRT_INSTANCE_TRN1 = 2,
-    NRT_INSTANCE_TRN1N = 3,
-    NRT_INSTANCE_INF2 = 4,
-    NRT_INSTANCE_TRN2 = 5,
-    NRT_INSTANCE_TRN2N = 6,
-    NRT_INSTANCE_INF2E = 7,
-    NRT_INSTANCE_TRN2P = 8,
-    NRT_INSTANCE_TRN2U = 9,
-    NRT_INSTANCE_TRN2E = 10,
-    NRT_INSTANCE_TRN2EU = 11,
-    NRT_INSTANCE_TRN2AC = 12,
-    NRT_INSTANCE_TRN2UAC = 13,
-    NRT_INSTANCE_TRN3 = 14,
-    NRT_INSTANCE_TRN3PDS98 = 15
+  NRT_INSTANCE_UNKNOWN = 0,
+  NRT_INSTANCE_INF1 = 1,
+  NRT_INSTANCE_TRN1 = 2,
+  NRT_INSTANCE_TRN1N = 3,
+  NRT_INSTANCE_INF2 = 4,
+  NRT_INSTANCE_TRN2 = 5,
+  NRT_INSTANCE_TRN2N = 6,
+  NRT_INSTANCE_INF2E = 7,
+  NRT_INSTANCE_TRN2P = 8,
+  NRT_INSTANCE_TRN2U = 9,
+  NRT_INSTANCE_TRN2E = 10,
+  NRT_INSTANCE_TRN2EU = 11,
+  NRT_INSTANCE_TRN2AC = 12,
+  NRT_INSTANCE_TRN2UAC = 13,
+  NRT_INSTANCE_TRN3 = 14,
+  NRT_INSTANCE_TRN3PDS98 = 15
 };
 
 /* Instance size, reported in nrt_instance_info_t.size. */
 enum {
-    NRT_INSTANCE_SIZE_1XL = 0,
-    NRT_INSTANCE_SIZE_2XL = 1,
-    NRT_INSTANCE_SIZE_4XL = 2,
-    NRT_INSTANCE_SIZE_6XL = 3,
-    NRT_INSTANCE_SIZE_8XL = 4,
-    NRT_INSTANCE_SIZE_24XL = 5,
-    NRT_INSTANCE_SIZE_32XL = 6,
-    NRT_INSTANCE_SIZE_48XL = 7,
-    NRT_INSTANCE_SIZE_3XL = 8,
-    NRT_INSTANCE_SIZE_UNKNOWN = 9,
-    NRT_INSTANCE_SIZE_NUM = NRT_INSTANCE_SIZE_UNKNOWN
+  NRT_INSTANCE_SIZE_1XL = 0,
+  NRT_INSTANCE_SIZE_2XL = 1,
+  NRT_INSTANCE_SIZE_4XL = 2,
+  NRT_INSTANCE_SIZE_6XL = 3,
+  NRT_INSTANCE_SIZE_8XL = 4,
+  NRT_INSTANCE_SIZE_24XL = 5,
+  NRT_INSTANCE_SIZE_32XL = 6,
+  NRT_INSTANCE_SIZE_48XL = 7,
+  NRT_INSTANCE_SIZE_3XL = 8,
+  NRT_INSTANCE_SIZE_UNKNOWN = 9,
+  NRT_INSTANCE_SIZE_NUM = NRT_INSTANCE_SIZE_UNKNOWN
 };
 
 /* Reduction operator of a collective. */
 typedef enum nrt_op_type {
-    NRT_OP_ADD = 0x0,
-    NRT_OP_FMA = 0x1,
-    NRT_OP_MAX = 0x2,
-    NRT_OP_MIN = 0x3,
-    NRT_OP_INVALID = 0xF
+  NRT_OP_ADD = 0x0,
+  NRT_OP_FMA = 0x1,
+  NRT_OP_MAX = 0x2,
+  NRT_OP_MIN = 0x3,
+  NRT_OP_INVALID = 0xF
 } nrt_op_type_t;
 
 /* Element type. The values are the hardware encodings (not sequential). */
 typedef enum nrt_dtype {
-    NRT_DTYPE_UNKNOWN = 0x0,
-    NRT_DTYPE_INVALID = 0x0,
-    NRT_DTYPE_FP8_E3 = 0xD,
-    NRT_DTYPE_FP8_E4 = 0xE,
-    NRT_DTYPE_FP8_E5 = 0xF,
-    NRT_DTYPE_FLOAT16 = 0x7,
-    NRT_DTYPE_BFLOAT16 = 0x6,
-    NRT_DTYPE_FLOAT32 = 0xA,
-    NRT_DTYPE_FP32R = 0xB,
-    NRT_DTYPE_UINT8 = 0x3,
-    NRT_DTYPE_UINT16 = 0x5,
-    NRT_DTYPE_UINT32 = 0x9,
-    NRT_DTYPE_UINT64 = 0x1,
-    NRT_DTYPE_INT8 = 0x2,
-    NRT_DTYPE_INT16 = 0x4,
-    NRT_DTYPE_INT32 = 0x8,
-    NRT_DTYPE_INT64 = 0xC
+  NRT_DTYPE_UNKNOWN = 0x0,
+  NRT_DTYPE_INVALID = 0x0,
+  NRT_DTYPE_FP8_E3 = 0xD,
+  NRT_DTYPE_FP8_E4 = 0xE,
+  NRT_DTYPE_FP8_E5 = 0xF,
+  NRT_DTYPE_FLOAT16 = 0x7,
+  NRT_DTYPE_BFLOAT16 = 0x6,
+  NRT_DTYPE_FLOAT32 = 0xA,
+  NRT_DTYPE_FP32R = 0xB,
+  NRT_DTYPE_UINT8 = 0x3,
+  NRT_DTYPE_UINT16 = 0x5,
+  NRT_DTYPE_UINT32 = 0x9,
+  NRT_DTYPE_UINT64 = 0x1,
+  NRT_DTYPE_INT8 = 0x2,
+  NRT_DTYPE_INT16 = 0x4,
+  NRT_DTYPE_INT32 = 0x8,
+  NRT_DTYPE_INT64 = 0xC
 } nrt_dtype_t;
 
 /* Kind of a host-driven collective. */
-typedef enum nrt_cc_op_type {
-    NRT_CC_ALLGATHER = 0,
-    NRT_CC_ALLREDUCE = 1,
-    NRT_CC_REDUCESCATTER = 2
-} nrt_cc_op_type_t;
+typedef enum nrt_cc_op_type { NRT_CC_ALLGATHER = 0, NRT_CC_ALLREDUCE = 1, NRT_CC_REDUCESCATTER = 2 } nrt_cc_op_type_t;
 
 /* 32 bytes. Filled by nrt_get_instance_info. */
 typedef struct nrt_instance_info {
-    uint32_t family;             /* NRT_INSTANCE_* */
-    uint32_t size;               /* NRT_INSTANCE_SIZE_* */
-    char arch_name[16];          /* NUL-terminated */
-    char device_revision[8];     /* NUL-terminated */
+  uint32_t family;         /* NRT_INSTANCE_* */
+  uint32_t size;           /* NRT_INSTANCE_SIZE_* */
+  char arch_name[16];      /* NUL-terminated */
+  char device_revision[8]; /* NUL-terminated */
 } nrt_instance_info_t;
 
 /* One contiguous range of a batched tensor read/write. 24 bytes. */
 typedef struct nrt_tensor_batch_op {
-    uint64_t offset;             /* byte offset in the tensor */
-    uint64_t size;               /* bytes */
-    void *buffer;                /* host buffer: destination (read) or source (write) */
+  uint64_t offset; /* byte offset in the tensor */
+  uint64_t size;   /* bytes */
+  void *buffer;    /* host buffer: destination (read) or source (write) */
 } nrt_tensor_batch_op_t;
 
 /* All ranges of one tensor in a batched read/write. 24 bytes. */
 typedef struct nrt_tensor_batch {
-    const nrt_tensor_t *tensor;
-    const nrt_tensor_batch_op_t *ops;
-    uint32_t num_ops;
+  const nrt_tensor_t *tensor;
+  const nrt_tensor_batch_op_t *ops;
+  uint32_t num_ops;
 } nrt_tensor_batch_t;
 
 /* Where a device tensor lives. 24 bytes. */
 typedef struct nrt_tensor_device_allocation_info {
-    uint64_t physical_address;
-    size_t size;
-    int hbm_index;
+  uint64_t physical_address;
+  size_t size;
+  int hbm_index;
 } nrt_tensor_device_allocation_info_t;
 
 /* Device memory use of one logical core. Append-only: see nrt_get_vnc_memory_stats. 16 bytes. */
 typedef struct nrt_vnc_memory_stats {
-    size_t bytes_used;
-    size_t bytes_limit;
+  size_t bytes_used;
+  size_t bytes_limit;
 } nrt_vnc_memory_stats_t;
 
 /* Communicator of a host-driven collective. 32 bytes. */
 typedef struct nrt_cc_comm {
-    uint32_t *replica_group;     /* ranks taking part, rank_n entries */
-    uint32_t rank;               /* my rank in replica_group */
-    uint32_t rank_n;             /* size of replica_group */
-    uint32_t ctx_device_id;
-    uint32_t ctx_device_count;
-    uint32_t vnc;
+  uint32_t *replica_group; /* ranks taking part, rank_n entries */
+  uint32_t rank;           /* my rank in replica_group */
+  uint32_t rank_n;         /* size of replica_group */
+  uint32_t ctx_device_id;
+  uint32_t ctx_device_count;
+  uint32_t vnc;
 } nrt_cc_comm_t;
 
 /* A list of tensors (collective inputs or outputs). 16 bytes. */
 typedef struct nrt_tensor_list {
-    nrt_tensor_t **tensors;
-    size_t num_tensors;
+  nrt_tensor_t **tensors;
+  size_t num_tensors;
 } nrt_tensor_list_t;
 
 /* ------------------------------------------------------------------------------------------------
@@ -346,8 +342,7 @@ void nrt_destroy_tensor_set(nrt_tensor_set_t **tensor_set);
 NRT_STATUS nrt_add_tensor_to_tensor_set(nrt_tensor_set_t *tensor_set, const char *tensor_name, nrt_tensor_t *tensor);
 
 /* Look up tensor_name. NRT_SUCCESS; NRT_INVALID (NULL); NRT_FAILURE (no such name; *tensor untouched). */
-NRT_STATUS nrt_get_tensor_from_tensor_set(nrt_tensor_set_t *tensor_set, const char *tensor_name,
-                                          nrt_tensor_t **tensor);
+NRT_STATUS nrt_get_tensor_from_tensor_set(nrt_tensor_set_t *tensor_set, const char *tensor_name, nrt_tensor_t **tensor);
 
 /* Run the model once with the named inputs, writing the named outputs; blocks until done.
  * Returns NRT_SUCCESS; NRT_INVALID (names/sizes/cores do not match the model); NRT_TIMEOUT;

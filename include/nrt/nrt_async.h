@@ -48,10 +48,10 @@ extern "C" {
 
 /* Execution unit types. New types are only ever appended. */
 typedef enum {
-    NRTA_XU_TENSOR_OP = 0,     /* host <-> device transfers and device copies */
-    NRTA_XU_COMPUTE = 1,       /* model executions */
-    NRTA_XU_COLLECTIVES = 2,   /* host-driven collectives */
-    NRTA_XU_TYPE_NUM = 3
+  NRTA_XU_TENSOR_OP = 0,   /* host <-> device transfers and device copies */
+  NRTA_XU_COMPUTE = 1,     /* model executions */
+  NRTA_XU_COLLECTIVES = 2, /* host-driven collectives */
+  NRTA_XU_TYPE_NUM = 3
 } nrta_xu_t;
 
 /* Sequence ID of a request: bits 63..48 = id of the XU queue (bits 3..0 XU type, 7..4 queue index,
@@ -63,7 +63,7 @@ typedef uint16_t nrta_xu_id_t;
 #define NRTA_SEQ_NUM_MAX ((1ull << 48) - 1)
 #define NRTA_SEQ_NUM_MASK NRTA_SEQ_NUM_MAX
 /* Same results as the SDK's macros, with the argument parenthesised. */
-#define NRTA_SEQ_GET_SEQ_NUM(seq_id) ((seq_id) & NRTA_SEQ_NUM_MASK)
+#define NRTA_SEQ_GET_SEQ_NUM(seq_id) ((seq_id)&NRTA_SEQ_NUM_MASK)
 #define NRTA_SEQ_GET_XU_ID(seq_id) ((seq_id) >> 48)
 
 /* ------------------------------------------------------------------------------------------------
@@ -76,16 +76,16 @@ typedef uint16_t nrta_xu_id_t;
  * status of nrt_execute), NRT_QUEUE_FULL, NRT_EXEC_UNIT_UNRECOVERABLE, NRT_INVALID (also: set names
  * or sizes do not match the model), NRT_UNINITIALIZED, NRT_CLOSED, NRT_FAILURE.
  * model, both sets, their tensors and *ret must stay valid until completion. */
-NRT_STATUS nrta_execute_schedule(nrt_model_t *model, const nrt_tensor_set_t *input, nrt_tensor_set_t *output,
-                                 int queue, NRT_STATUS *ret, nrta_seq_t *req_sequence);
+NRT_STATUS nrta_execute_schedule(nrt_model_t *model, const nrt_tensor_set_t *input, nrt_tensor_set_t *output, int queue,
+                                 NRT_STATUS *ret, nrta_seq_t *req_sequence);
 
 /* Prepare a collective (cc_op, reducing with op over dtype elements) from input to output over
  * comm (which names the logical core, comm->vnc). On NRT_SUCCESS *cc_ctx receives a context for
  * nrta_cc_schedule. Returns NRT_SUCCESS, NRT_INVALID (NULL, bad dtype/op, tensor lists that do not
  * fit the collective), NRT_RESOURCE, NRT_UNINITIALIZED, NRT_CLOSED, NRT_FAILURE.
  * comm, the tensor lists and their tensors must stay valid until the scheduled collective completes. */
-NRT_STATUS nrta_cc_prepare(nrt_cc_comm_t *comm, nrt_tensor_list_t *input, nrt_tensor_list_t *output,
-                           nrt_dtype_t dtype, nrt_op_type_t op, nrt_cc_op_type_t cc_op, nrt_cc_context_t **cc_ctx);
+NRT_STATUS nrta_cc_prepare(nrt_cc_comm_t *comm, nrt_tensor_list_t *input, nrt_tensor_list_t *output, nrt_dtype_t dtype,
+                           nrt_op_type_t op, nrt_cc_op_type_t cc_op, nrt_cc_context_t **cc_ctx);
 
 /* Schedule the prepared collective *cc_ctx on COLLECTIVES XU queue `queue` (0..2) of its logical
  * core. On NRT_SUCCESS the runtime takes ownership of the context, frees it after the collective
@@ -156,8 +156,8 @@ NRT_STATUS nrta_event_register_xu_completion(int lnc, nrta_xu_t xu, int queue, i
 
 /* One failed request. 16 bytes. */
 typedef struct nrta_error {
-    nrta_seq_t seq_id;        /* the request */
-    uint64_t error_code;      /* its NRT_STATUS, widened */
+  nrta_seq_t seq_id;   /* the request */
+  uint64_t error_code; /* its NRT_STATUS, widened */
 } nrta_error_t;
 
 #if defined(__cplusplus) && __cplusplus >= 201103L
@@ -166,7 +166,7 @@ static_assert(sizeof(nrta_error_t) == 16, "nrta_error_t must be 16 bytes");
 _Static_assert(sizeof(nrta_error_t) == 16, "nrta_error_t must be 16 bytes");
 #endif
 
-typedef struct nrta_error_tracker nrta_error_tracker_t;   /* opaque */
+typedef struct nrta_error_tracker nrta_error_tracker_t; /* opaque */
 
 /* Create an error tracker for logical core lnc_idx: from now on it logs (seq, status) of every
  * request on that core, on any XU, that completes with a status other than NRT_SUCCESS.

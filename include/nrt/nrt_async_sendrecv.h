@@ -54,8 +54,7 @@ NRT_STATUS nrt_async_sendrecv_connect(const char *peer_ip, int peer_lnc, int lnc
                                       nrt_async_sendrecv_comm_t **send_comm);
 
 /* Create a receive communicator on lnc for (peer_ip, peer_lnc). As nrt_async_sendrecv_connect. */
-NRT_STATUS nrt_async_sendrecv_accept(const char *peer_ip, int peer_lnc, int lnc,
-                                     nrt_async_sendrecv_comm_t **recv_comm);
+NRT_STATUS nrt_async_sendrecv_accept(const char *peer_ip, int peer_lnc, int lnc, nrt_async_sendrecv_comm_t **recv_comm);
 
 /* *done = the communicator is connected to its peer. NRT_TIMEOUT if it failed to connect in time. */
 NRT_STATUS nrt_async_sendrecv_test_comm(nrt_async_sendrecv_comm_t *comm, bool *done);

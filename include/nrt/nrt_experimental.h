@@ -25,21 +25,18 @@ extern "C" {
  * Model I/O signature and model info
  * ---------------------------------------------------------------------------------------------- */
 
-typedef enum nrt_tensor_usage {
-    NRT_TENSOR_USAGE_INPUT = 0,
-    NRT_TENSOR_USAGE_OUTPUT = 1
-} nrt_tensor_usage_t;
+typedef enum nrt_tensor_usage { NRT_TENSOR_USAGE_INPUT = 0, NRT_TENSOR_USAGE_OUTPUT = 1 } nrt_tensor_usage_t;
 
 #define NRT_TENSOR_NAME_MAX 256
 
 /* One model input or output. 296 bytes (LP64). */
 typedef struct nrt_tensor_info {
-    char name[NRT_TENSOR_NAME_MAX];  /* offset 0: NUL-terminated; the key to use in tensor sets */
-    nrt_tensor_usage_t usage;        /* offset 256 */
-    size_t size;                     /* offset 264: bytes */
-    nrt_dtype_t dtype;               /* offset 272 */
-    uint32_t *shape;                 /* offset 280: ndim entries, owned by the enclosing array */
-    uint32_t ndim;                   /* offset 288 */
+  char name[NRT_TENSOR_NAME_MAX]; /* offset 0: NUL-terminated; the key to use in tensor sets */
+  nrt_tensor_usage_t usage;       /* offset 256 */
+  size_t size;                    /* offset 264: bytes */
+  nrt_dtype_t dtype;              /* offset 272 */
+  uint32_t *shape;                /* offset 280: ndim entries, owned by the enclosing array */
+  uint32_t ndim;                  /* offset 288 */
 } nrt_tensor_info_t;
 
 /* Array of tensor_count entries: inputs first, then outputs. */
@@ -49,8 +46,8 @@ typedef struct nrt_tensor_info {
 #pragma GCC diagnostic ignored "-Wpedantic"
 #endif
 typedef struct nrt_tensor_info_array {
-    uint64_t tensor_count;
-    nrt_tensor_info_t tensor_array[];
+  uint64_t tensor_count;
+  nrt_tensor_info_t tensor_array[];
 } nrt_tensor_info_array_t;
 #if defined(__cplusplus) && defined(__GNUC__)
 #pragma GCC diagnostic pop
@@ -70,7 +67,7 @@ NRT_STATUS nrt_get_model_instance_count(nrt_model_t *model, uint32_t *instance_c
 
 /* Model description. Append-only: see nrt_get_model_info. 4 bytes. */
 typedef struct nrt_model_info {
-    uint32_t vnc;                    /* logical core the model is loaded on */
+  uint32_t vnc; /* logical core the model is loaded on */
 } nrt_model_info_t;
 
 /* Copy min(info_size_in, sizeof(nrt_model_info_t)) bytes of the model's description to *info and
@@ -94,14 +91,14 @@ void *nrt_get_libnccl_net(int *err, char *err_msg, size_t err_msg_size);
 
 /* One microcode image. 16 bytes. */
 typedef struct nrt_ucode_img {
-    uint8_t *bin;
-    size_t size;
+  uint8_t *bin;
+  size_t size;
 } nrt_ucode_img;
 
 /* Pool-engine microcode. 32 bytes. */
 typedef struct nrt_ucode_info {
-    nrt_ucode_img iram;
-    nrt_ucode_img dram;
+  nrt_ucode_img iram;
+  nrt_ucode_img dram;
 } nrt_ucode_info;
 
 /* Replace the pool-engine microcode. Must be called BEFORE nrt_init. Hardware only: nrt-bridge

@@ -21,12 +21,12 @@ extern "C" {
 
 /* Runtime library version. 224 bytes. */
 typedef struct nrt_version {
-    uint64_t rt_major;
-    uint64_t rt_minor;
-    uint64_t rt_patch;
-    uint64_t rt_maintenance;
-    char rt_detail[RT_VERSION_DETAIL_LEN];   /* NUL-terminated free text */
-    char git_hash[GIT_HASH_LEN];             /* NUL-terminated */
+  uint64_t rt_major;
+  uint64_t rt_minor;
+  uint64_t rt_patch;
+  uint64_t rt_maintenance;
+  char rt_detail[RT_VERSION_DETAIL_LEN]; /* NUL-terminated free text */
+  char git_hash[GIT_HASH_LEN];           /* NUL-terminated */
 } nrt_version_t;
 
 /* Copy the first min(size, sizeof(nrt_version_t)) bytes of the runtime's version to *ver; pass

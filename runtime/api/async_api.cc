@@ -10,7 +10,8 @@ using namespace nrtb;
 namespace {
 
 XuType RequireXuType(int xu) {
-  if (xu < 0 || xu >= static_cast<int>(kXuTypeCount)) ThrowInvalid("invalid XU type %d (expected 0-%u)", xu, kXuTypeCount - 1);
+  if (xu < 0 || xu >= static_cast<int>(kXuTypeCount))
+    ThrowInvalid("invalid XU type %d (expected 0-%u)", xu, kXuTypeCount - 1);
   return static_cast<XuType>(xu);
 }
 
@@ -60,8 +61,8 @@ SeqRef ResolveSeq(Device& d, nrta_seq_t seq) {
   ExecUnit* unit = d.UnitForSeq(seq);
   uint64_t submitted = unit != nullptr ? unit->submitted() : 0;
   if (n > submitted) {
-    ThrowInvalid("sequence id 0x%016llx was never issued (last issued on that unit: %llu)", static_cast<unsigned long long>(seq),
-                 static_cast<unsigned long long>(submitted));
+    ThrowInvalid("sequence id 0x%016llx was never issued (last issued on that unit: %llu)",
+                 static_cast<unsigned long long>(seq), static_cast<unsigned long long>(submitted));
   }
   return {unit, n};
 }
@@ -92,24 +93,27 @@ Transfer CheckTransfer(const char* api, const nrt_tensor_t* tensor, const void* 
 
 }  // namespace
 
-NRTB_EXPORT NRT_STATUS nrta_tensor_write(nrt_tensor_t* tensor, const void* buf, uint64_t offset, uint64_t size, int lnc_idx,
-                                         int queue, NRT_STATUS* ret, nrta_seq_t* req_sequence) {
+NRTB_EXPORT NRT_STATUS nrta_tensor_write(nrt_tensor_t* tensor, const void* buf, uint64_t offset, uint64_t size,
+                                         int lnc_idx, int queue, NRT_STATUS* ret, nrta_seq_t* req_sequence) {
   return Guarded("nrta_tensor_write", [&] {
     Transfer x = CheckTransfer("nrta_tensor_write", tensor, buf, offset, size, lnc_idx, queue, ret, req_sequence);
-    return Schedule(x.unit, MakeTensorWrite(x.tensor.ref(), offset, buf, size, x.device.dma_timing()), ret, req_sequence);
+    return Schedule(x.unit, MakeTensorWrite(x.tensor.ref(), offset, buf, size, x.device.dma_timing()), ret,
+                    req_sequence);
   });
 }
 
-NRTB_EXPORT NRT_STATUS nrta_tensor_read(void* buf, nrt_tensor_t* tensor, uint64_t offset, uint64_t size, int lnc_idx, int queue,
-                                        NRT_STATUS* ret, nrta_seq_t* req_sequence) {
+NRTB_EXPORT NRT_STATUS nrta_tensor_read(void* buf, nrt_tensor_t* tensor, uint64_t offset, uint64_t size, int lnc_idx,
+                                        int queue, NRT_STATUS* ret, nrta_seq_t* req_sequence) {
   return Guarded("nrta_tensor_read", [&] {
     Transfer x = CheckTransfer("nrta_tensor_read", tensor, buf, offset, size, lnc_idx, queue, ret, req_sequence);
-    return Schedule(x.unit, MakeTensorRead(buf, x.tensor.ref(), offset, size, x.device.dma_timing()), ret, req_sequence);
+    return Schedule(x.unit, MakeTensorRead(buf, x.tensor.ref(), offset, size, x.device.dma_timing()), ret,
+                    req_sequence);
   });
 }
 
 NRTB_EXPORT NRT_STATUS nrta_tensor_copy(nrt_tensor_t* src, uint64_t src_offset, nrt_tensor_t* dst, uint64_t dst_offset,
-                                        uint64_t size, int lnc_idx, int queue, NRT_STATUS* ret, nrta_seq_t* req_sequence) {
+                                        uint64_t size, int lnc_idx, int queue, NRT_STATUS* ret,
+                                        nrta_seq_t* req_sequence) {
   return Guarded("nrta_tensor_copy", [&] {
     Device& d = RequireDevice();
     TensorUse s = UseTensor(src, "src");
@@ -126,8 +130,9 @@ NRTB_EXPORT NRT_STATUS nrta_tensor_copy(nrt_tensor_t* src, uint64_t src_offset, 
   });
 }
 
-NRTB_EXPORT NRT_STATUS nrta_execute_schedule(nrt_model_t* model, const nrt_tensor_set_t* input, nrt_tensor_set_t* output,
-                                             int queue, NRT_STATUS* ret, nrta_seq_t* req_sequence) {
+NRTB_EXPORT NRT_STATUS nrta_execute_schedule(nrt_model_t* model, const nrt_tensor_set_t* input,
+                                             nrt_tensor_set_t* output, int queue, NRT_STATUS* ret,
+                                             nrta_seq_t* req_sequence) {
   return Guarded("nrta_execute_schedule", [&] {
     Device& d = RequireDevice();
     ModelRef m = GetModel(model, "model");
@@ -138,8 +143,9 @@ NRTB_EXPORT NRT_STATUS nrta_execute_schedule(nrt_model_t* model, const nrt_tenso
     auto in_set = GetTensorSet(input, "input");
     auto out_set = GetTensorSet(output, "output");
     BoundSets bound = BindSets(*m, *in_set, *out_set);
-    return Schedule(unit, MakeExecution("nrta_execute_schedule", std::move(m), std::move(bound.inputs), std::move(bound.outputs)),
-                    ret, req_sequence);
+    return Schedule(
+        unit, MakeExecution("nrta_execute_schedule", std::move(m), std::move(bound.inputs), std::move(bound.outputs)),
+        ret, req_sequence);
   });
 }
 
@@ -171,7 +177,8 @@ NRTB_EXPORT NRT_STATUS nrta_event_register_seq_id_completion(nrta_seq_t seq, int
   return Guarded("nrta_event_register_seq_id_completion", [&] {
     Device& d = RequireDevice();
     SeqRef r = ResolveSeq(d, seq);
-    if (r.n == 0) ThrowInvalid("sequence id 0x%016llx has number 0, which no request has", static_cast<unsigned long long>(seq));
+    if (r.n == 0)
+      ThrowInvalid("sequence id 0x%016llx has number 0, which no request has", static_cast<unsigned long long>(seq));
     if (fd >= 0) RequireOpenFd(fd);
     r.unit->RegisterSeqFd(r.n, fd, false);
     return NRT_SUCCESS;
@@ -193,7 +200,8 @@ NRTB_EXPORT NRT_STATUS nrta_get_completion_handle(nrta_seq_t seq, int* fd) {
     Device& d = RequireDevice();
     RequireNonNull(fd, "fd");
     SeqRef r = ResolveSeq(d, seq);
-    if (r.n == 0) ThrowInvalid("sequence id 0x%016llx has number 0, which no request has", static_cast<unsigned long long>(seq));
+    if (r.n == 0)
+      ThrowInvalid("sequence id 0x%016llx has number 0, which no request has", static_cast<unsigned long long>(seq));
     *fd = NewCompletionHandle(*r.unit, r.n);
     return NRT_SUCCESS;
   });
@@ -222,7 +230,8 @@ NRTB_EXPORT void nrta_error_tracker_destroy(nrta_error_tracker_t* error_tracker)
   });
 }
 
-static_assert(sizeof(ErrorRecord) == sizeof(nrta_error_t) && offsetof(nrta_error_t, seq_id) == offsetof(ErrorRecord, seq) &&
+static_assert(sizeof(ErrorRecord) == sizeof(nrta_error_t) &&
+                  offsetof(nrta_error_t, seq_id) == offsetof(ErrorRecord, seq) &&
                   offsetof(nrta_error_t, error_code) == offsetof(ErrorRecord, error_code),
               "ErrorRecord must have nrta_error_t's layout");
 

@@ -50,8 +50,9 @@ NRTB_EXPORT NRT_STATUS nrt_host_device_id_rid_map_get(uint32_t* count, uint32_t*
   });
 }
 
-NRTB_EXPORT NRT_STATUS nrta_cc_prepare(nrt_cc_comm_t* comm, nrt_tensor_list_t* input, nrt_tensor_list_t* output, nrt_dtype_t dtype,
-                                       nrt_op_type_t op, nrt_cc_op_type_t cc_op, nrt_cc_context_t** cc_ctx) {
+NRTB_EXPORT NRT_STATUS nrta_cc_prepare(nrt_cc_comm_t* comm, nrt_tensor_list_t* input, nrt_tensor_list_t* output,
+                                       nrt_dtype_t dtype, nrt_op_type_t op, nrt_cc_op_type_t cc_op,
+                                       nrt_cc_context_t** cc_ctx) {
   return Guarded("nrta_cc_prepare", [&] {
     RequireDevice();
     RequireNonNull(comm, "comm");
@@ -63,11 +64,13 @@ NRTB_EXPORT NRT_STATUS nrta_cc_prepare(nrt_cc_comm_t* comm, nrt_tensor_list_t* i
   });
 }
 
-NRTB_EXPORT NRT_STATUS nrta_cc_schedule(nrt_cc_context_t** cc_ctx, int queue, NRT_STATUS* ret, nrta_seq_t* req_sequence) {
+NRTB_EXPORT NRT_STATUS nrta_cc_schedule(nrt_cc_context_t** cc_ctx, int queue, NRT_STATUS* ret,
+                                        nrta_seq_t* req_sequence) {
   return Guarded("nrta_cc_schedule", [&] {
     RequireDevice();
     RequireNonNull(cc_ctx, "cc_ctx");
-    ThrowInvalid("cc_ctx was not produced by nrta_cc_prepare (host-driven collectives are not available yet in nrt-bridge)");
+    ThrowInvalid(
+        "cc_ctx was not produced by nrta_cc_prepare (host-driven collectives are not available yet in nrt-bridge)");
     return NRT_INVALID;
   });
 }

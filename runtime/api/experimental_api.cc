@@ -18,8 +18,9 @@ NRTB_EXPORT NRT_STATUS nrt_register_async_exec_callback(NRT_ASYNC_EXEC_STATUS_CA
     if (callback == nullptr) {
       NRTB_INFO("async exec callback cleared (default restored)");
     } else {
-      NRTB_INFO("async exec callback registered; without the implicit-async shim nrt_execute is synchronous and it is never "
-                "called");
+      NRTB_INFO(
+          "async exec callback registered; without the implicit-async shim nrt_execute is synchronous and it is never "
+          "called");
     }
     return NRT_SUCCESS;
   });
@@ -45,8 +46,9 @@ NRTB_EXPORT NRT_STATUS nrt_set_pool_eng_ucode(const nrt_ucode_info* ucode_info) 
 NRTB_EXPORT NRT_STATUS nrt_trace_start(bool trace_mem) {
   return Guarded("nrt_trace_start", [&] {
     RequireDevice();
-    ThrowStatus(NRT_FAILURE, "the device-side system trace does not exist on the simulated device; set NRT_SIM_TRACE=<file> "
-                             "before nrt_init for a Perfetto trace of every request");
+    ThrowStatus(NRT_FAILURE,
+                "the device-side system trace does not exist on the simulated device; set NRT_SIM_TRACE=<file> "
+                "before nrt_init for a Perfetto trace of every request");
     return NRT_FAILURE;
   });
 }
@@ -75,8 +77,8 @@ NRTB_EXPORT NRT_STATUS nrt_barrier(int32_t vnc, uint32_t g_device_id, uint32_t g
   });
 }
 
-NRTB_EXPORT NRT_STATUS nrt_all_gather(int32_t vnc, uint32_t g_device_id, uint32_t g_device_count, uint32_t rank_input_size,
-                                      void* input, void* output) {
+NRTB_EXPORT NRT_STATUS nrt_all_gather(int32_t vnc, uint32_t g_device_id, uint32_t g_device_count,
+                                      uint32_t rank_input_size, void* input, void* output) {
   return Guarded("nrt_all_gather", [&] {
     RequireLnc(RequireDevice(), vnc, "vnc");
     RequireNonNull(input, "input");

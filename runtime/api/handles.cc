@@ -9,9 +9,12 @@ thread_local bool t_pinned = false;
 
 [[noreturn]] void ThrowLifecycle(NRT_STATUS s) {
   switch (s) {
-    case NRT_UNINITIALIZED: ThrowStatus(s, "the runtime is not initialized (call nrt_init first)");
-    case NRT_CLOSED: ThrowStatus(s, "the runtime was closed (nrt_close)");
-    default: ThrowStatus(NRT_FAILURE, "the Neuron runtime cannot be used in a forked child process");
+    case NRT_UNINITIALIZED:
+      ThrowStatus(s, "the runtime is not initialized (call nrt_init first)");
+    case NRT_CLOSED:
+      ThrowStatus(s, "the runtime was closed (nrt_close)");
+    default:
+      ThrowStatus(NRT_FAILURE, "the Neuron runtime cannot be used in a forked child process");
   }
 }
 
@@ -57,7 +60,9 @@ void RequireNonNull(const void* p, const char* what) {
 TensorRef GetTensor(const nrt_tensor_t* handle, const char* what) {
   RequireNonNull(handle, what);
   TensorRef t = Tensors().Get(handle);
-  if (!t) ThrowInvalid("%s (%p) is not a live tensor handle (freed or never allocated)", what, static_cast<const void*>(handle));
+  if (!t)
+    ThrowInvalid("%s (%p) is not a live tensor handle (freed or never allocated)", what,
+                 static_cast<const void*>(handle));
   return t;
 }
 
@@ -102,7 +107,8 @@ BoundSets BindSets(const nrt_model& model, const TensorSet& inputs, const Tensor
 ModelRef GetModel(const nrt_model_t* handle, const char* what) {
   RequireNonNull(handle, what);
   ModelRef m = Models().Get(handle);
-  if (!m) ThrowInvalid("%s (%p) is not a loaded model (unloaded or never loaded)", what, static_cast<const void*>(handle));
+  if (!m)
+    ThrowInvalid("%s (%p) is not a loaded model (unloaded or never loaded)", what, static_cast<const void*>(handle));
   return m;
 }
 
@@ -127,8 +133,8 @@ void RequireSingleRankWorld(const char* api, uint32_t g_device_id, uint32_t g_de
     ThrowInvalid("g_device_id %u must be below g_device_count %u", g_device_id, g_device_count);
   }
   if (g_device_count > 1) {
-    ThrowStatus(NRT_FAILURE, "%s: worlds of %u ranks are not available yet in nrt-bridge (only single-rank worlds)", api,
-                g_device_count);
+    ThrowStatus(NRT_FAILURE, "%s: worlds of %u ranks are not available yet in nrt-bridge (only single-rank worlds)",
+                api, g_device_count);
   }
 }
 

@@ -82,7 +82,8 @@ NRT_STATUS Guarded(const char* api, F&& f) noexcept {
     return f();
   } catch (const Error& e) {
     NRT_STATUS s = e.status();
-    if (s != NRT_UNINITIALIZED && s != NRT_CLOSED && LogEnabled(LogLevel::kError)) LogLine(LogLevel::kError, api, "%s", e.what());
+    if (s != NRT_UNINITIALIZED && s != NRT_CLOSED && LogEnabled(LogLevel::kError))
+      LogLine(LogLevel::kError, api, "%s", e.what());
     return s;
   } catch (const std::bad_alloc&) {
     if (LogEnabled(LogLevel::kError)) LogLine(LogLevel::kError, api, "out of host memory");

@@ -190,9 +190,10 @@ NRTB_EXPORT NRT_STATUS nrt_execute_repeat(nrt_model_t* model, const nrt_tensor_s
     RequireDevice();
     if (repeat_count > 1) {
       // As the shipped 2.31 library: host-side repeat loops are gone.
-      ThrowInvalid("repeat_count %d is not supported (host-side repeat loops were removed); call nrt_execute in a loop "
-                   "or schedule with nrta_execute_schedule",
-                   repeat_count);
+      ThrowInvalid(
+          "repeat_count %d is not supported (host-side repeat loops were removed); call nrt_execute in a loop "
+          "or schedule with nrta_execute_schedule",
+          repeat_count);
     }
     return NRT_SUCCESS;
   });

@@ -23,15 +23,15 @@ NRTB_EXPORT int nds_close(nds_instance_t* inst) {
   return -1;
 }
 
-NRTB_EXPORT int nds_increment_nc_counter(
-    nds_instance_t* inst, int nc_index, uint32_t counter_index, uint64_t increment) {
+NRTB_EXPORT int nds_increment_nc_counter(nds_instance_t* inst, int nc_index, uint32_t counter_index,
+                                         uint64_t increment) {
   (void)inst, (void)nc_index, (void)counter_index, (void)increment;
   RefuseHardwareOnly("nds_increment_nc_counter", kNoDatastore);
   return -1;
 }
 
-NRTB_EXPORT int nds_decrement_nc_counter(
-    nds_instance_t* inst, int nc_index, uint32_t counter_index, uint64_t decrement) {
+NRTB_EXPORT int nds_decrement_nc_counter(nds_instance_t* inst, int nc_index, uint32_t counter_index,
+                                         uint64_t decrement) {
   (void)inst, (void)nc_index, (void)counter_index, (void)decrement;
   RefuseHardwareOnly("nds_decrement_nc_counter", kNoDatastore);
   return -1;

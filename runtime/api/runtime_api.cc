@@ -42,9 +42,11 @@ void WarnImplicitAsyncOnce() {
   std::call_once(once, [] {
     if (CurrentLogLevel() == LogLevel::kQuiet) return;
     LogLine(LogLevel::kWarn, "nrt_init",
-        "NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS is set, but implicit async execution was removed in Neuron SDK 2.31: "
-        "nrt_execute runs synchronously. To keep implicit-mode behaviour without rebuilding, run under the shim "
-        "(nrt-implicit-async / LD_PRELOAD=libnrt-implicit-async.so); to port the source, run nrt-migrate to move to nrta_*.");
+            "NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS is set, but implicit async execution was removed in Neuron SDK "
+            "2.31: "
+            "nrt_execute runs synchronously. To keep implicit-mode behaviour without rebuilding, run under the shim "
+            "(nrt-implicit-async / LD_PRELOAD=libnrt-implicit-async.so); to port the source, run nrt-migrate to move "
+            "to nrta_*.");
   });
 }
 
@@ -59,7 +61,8 @@ NRTB_EXPORT NRT_STATUS nrt_init(nrt_framework_type_t framework, const char* fw_v
     // kStart, or kClosed: after nrt_close a new runtime starts; the old one's handles stay invalid.
     std::string level = GetEnv("NEURON_RT_LOG_LEVEL").value_or("");
     if (!ReloadLogLevelFromEnv()) {
-      ThrowInvalid("invalid NEURON_RT_LOG_LEVEL=\"%s\" (expected ERROR, WARN, INFO, DEBUG, TRACE or QUIET)", level.c_str());
+      ThrowInvalid("invalid NEURON_RT_LOG_LEVEL=\"%s\" (expected ERROR, WARN, INFO, DEBUG, TRACE or QUIET)",
+                   level.c_str());
     }
     if (framework < NRT_FRAMEWORK_TYPE_NO_FW || framework > NRT_FRAMEWORK_TYPE_PRECHECK) {
       ThrowInvalid("invalid framework type %d", static_cast<int>(framework));
@@ -71,11 +74,12 @@ NRTB_EXPORT NRT_STATUS nrt_init(nrt_framework_type_t framework, const char* fw_v
     SetCurrentSession(session.release());
     SetState(State::kInit);
     if (config.implicit_async_requested) WarnImplicitAsyncOnce();
-    NRTB_INFO("nrt-bridge %s: simulated trn2-class device, %u logical core(s) visible (device cores %u-%u), LNC size %u, "
-              "queue depth %u, framework %d %s %s",
-              NRTB_RT_VERSION, config.visible_cores, config.first_visible_core,
-              config.first_visible_core + config.visible_cores - 1, config.lnc_size, config.queue_depth,
-              static_cast<int>(framework), fw_version ? fw_version : "", fal_version ? fal_version : "");
+    NRTB_INFO(
+        "nrt-bridge %s: simulated trn2-class device, %u logical core(s) visible (device cores %u-%u), LNC size %u, "
+        "queue depth %u, framework %d %s %s",
+        NRTB_RT_VERSION, config.visible_cores, config.first_visible_core,
+        config.first_visible_core + config.visible_cores - 1, config.lnc_size, config.queue_depth,
+        static_cast<int>(framework), fw_version ? fw_version : "", fal_version ? fal_version : "");
     return NRT_SUCCESS;
   });
 }

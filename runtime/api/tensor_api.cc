@@ -38,8 +38,9 @@ NRTB_EXPORT void nrt_tensor_free(nrt_tensor_t** tensor) {
     if (!t) ThrowInvalid("%p is not a live tensor handle (double free?)", static_cast<void*>(*tensor));
     t->MarkFreed();
     if (uint32_t n = t->in_flight()) {
-      NRTB_WARN("tensor \"%s\" freed while %u scheduled request(s) still use it; its memory is released when they complete",
-                t->name().c_str(), n);
+      NRTB_WARN(
+          "tensor \"%s\" freed while %u scheduled request(s) still use it; its memory is released when they complete",
+          t->name().c_str(), n);
     }
     *tensor = nullptr;
     return NRT_SUCCESS;
@@ -132,8 +133,8 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_attach_buffer(nrt_tensor_t* tensor, void* buff
   });
 }
 
-NRTB_EXPORT NRT_STATUS nrt_tensor_allocate_slice(const nrt_tensor_t* tensor_source, size_t offset, size_t size, const char* name,
-                                                 nrt_tensor_t** tensor_slice) {
+NRTB_EXPORT NRT_STATUS nrt_tensor_allocate_slice(const nrt_tensor_t* tensor_source, size_t offset, size_t size,
+                                                 const char* name, nrt_tensor_t** tensor_slice) {
   return Guarded("nrt_tensor_allocate_slice", [&] {
     RequireDevice();
     TensorUse src = UseTensor(tensor_source, "tensor_source");
@@ -165,8 +166,8 @@ NRT_STATUS RunBatches(const char* api, const nrt_tensor_batch_t* batches, uint64
   return Guarded(api, [&] {
     RequireDevice();
     if (num_batches > kMaxBatches) {
-      ThrowInvalid("num_batches %llu is above the limit of %llu batches per call", static_cast<unsigned long long>(num_batches),
-                   static_cast<unsigned long long>(kMaxBatches));
+      ThrowInvalid("num_batches %llu is above the limit of %llu batches per call",
+                   static_cast<unsigned long long>(num_batches), static_cast<unsigned long long>(kMaxBatches));
     }
     if (num_batches != 0) RequireNonNull(batches, "batches");
     std::vector<TensorUse> tensors;
@@ -192,13 +193,15 @@ NRT_STATUS RunBatches(const char* api, const nrt_tensor_batch_t* batches, uint64
 
 // `unsafe` only skips implicit-async fences, which this runtime (SDK 2.31+ behaviour) does not have.
 NRTB_EXPORT NRT_STATUS nrt_tensor_read_batch(const nrt_tensor_batch_t* batches, uint64_t num_batches, bool unsafe) {
-  return RunBatches("nrt_tensor_read_batch", batches, num_batches,
-                    [](nrt_tensor& t, const nrt_tensor_batch_op_t& op) { std::memmove(op.buffer, t.data() + op.offset, op.size); });
+  return RunBatches("nrt_tensor_read_batch", batches, num_batches, [](nrt_tensor& t, const nrt_tensor_batch_op_t& op) {
+    std::memmove(op.buffer, t.data() + op.offset, op.size);
+  });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_write_batch(const nrt_tensor_batch_t* batches, uint64_t num_batches, bool unsafe) {
-  return RunBatches("nrt_tensor_write_batch", batches, num_batches,
-                    [](nrt_tensor& t, const nrt_tensor_batch_op_t& op) { std::memmove(t.data() + op.offset, op.buffer, op.size); });
+  return RunBatches("nrt_tensor_write_batch", batches, num_batches, [](nrt_tensor& t, const nrt_tensor_batch_op_t& op) {
+    std::memmove(t.data() + op.offset, op.buffer, op.size);
+  });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_get_device_allocation_info(const nrt_tensor_t* tensor,
@@ -251,7 +254,8 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_get_lnc_index(const nrt_tensor_t* tensor, int*
 NRTB_EXPORT NRT_STATUS nrt_get_dmabuf_fd(uint64_t va, uint64_t size, int* fd) {
   return Guarded("nrt_get_dmabuf_fd", [&] {
     RequireDevice();
-    ThrowStatus(NRT_FAILURE, "the simulated device has no dma-buf exporter (device memory is host memory; use nrt_tensor_get_va)");
+    ThrowStatus(NRT_FAILURE,
+                "the simulated device has no dma-buf exporter (device memory is host memory; use nrt_tensor_get_va)");
     return NRT_FAILURE;
   });
 }
@@ -293,7 +297,8 @@ NRTB_EXPORT void nrt_destroy_tensor_set(nrt_tensor_set_t** tensor_set) {
   });
 }
 
-NRTB_EXPORT NRT_STATUS nrt_add_tensor_to_tensor_set(nrt_tensor_set_t* tensor_set, const char* tensor_name, nrt_tensor_t* tensor) {
+NRTB_EXPORT NRT_STATUS nrt_add_tensor_to_tensor_set(nrt_tensor_set_t* tensor_set, const char* tensor_name,
+                                                    nrt_tensor_t* tensor) {
   return Guarded("nrt_add_tensor_to_tensor_set", [&] {
     RequireDevice();
     auto set = GetTensorSet(tensor_set, "tensor_set");

@@ -13,11 +13,14 @@ void LoadCoreSelection(RuntimeConfig& c) {
   auto visible = GetEnv("NEURON_RT_VISIBLE_CORES");
   auto num = GetEnv("NEURON_RT_NUM_CORES");
   if (visible) {
-    if (num) NRTB_WARN("both NEURON_RT_VISIBLE_CORES and NEURON_RT_NUM_CORES are set; NEURON_RT_VISIBLE_CORES takes precedence");
+    if (num)
+      NRTB_WARN(
+          "both NEURON_RT_VISIBLE_CORES and NEURON_RT_NUM_CORES are set; NEURON_RT_VISIBLE_CORES takes precedence");
     auto cores = ParseCoreList("NEURON_RT_VISIBLE_CORES", *visible);
     if (cores.back() >= c.device_cores) {
-      ThrowInvalid("NEURON_RT_VISIBLE_CORES=\"%s\": core %u does not exist (the simulated device has %u logical cores, 0-%u)",
-                   visible->c_str(), cores.back(), c.device_cores, c.device_cores - 1);
+      ThrowInvalid(
+          "NEURON_RT_VISIBLE_CORES=\"%s\": core %u does not exist (the simulated device has %u logical cores, 0-%u)",
+          visible->c_str(), cores.back(), c.device_cores, c.device_cores - 1);
     }
     c.first_visible_core = cores.front();
     c.visible_cores = static_cast<uint32_t>(cores.size());
@@ -41,10 +44,11 @@ double ParseDmaRate(const std::string& value, uint64_t lnc_memory_bytes) {
   if (rate == 0) return 0;  // unlimited
   const double min_rate = static_cast<double>(lnc_memory_bytes) / static_cast<double>(kMaxSimulatedNs);
   if (rate < min_rate) {
-    ThrowInvalid("NRT_SIM_DMA_GBPS=\"%s\": too slow to represent: a %llu-byte transfer (a logical core's memory) "
-                 "would take longer than %llu s; use 0 for unlimited or at least %g",
-                 value.c_str(), static_cast<unsigned long long>(lnc_memory_bytes),
-                 static_cast<unsigned long long>(kMaxSimulatedNs / 1'000'000'000ull), min_rate);
+    ThrowInvalid(
+        "NRT_SIM_DMA_GBPS=\"%s\": too slow to represent: a %llu-byte transfer (a logical core's memory) "
+        "would take longer than %llu s; use 0 for unlimited or at least %g",
+        value.c_str(), static_cast<unsigned long long>(lnc_memory_bytes),
+        static_cast<unsigned long long>(kMaxSimulatedNs / 1'000'000'000ull), min_rate);
   }
   return rate;
 }

@@ -11,10 +11,12 @@
 namespace nrtb {
 namespace {
 
-constexpr const char* kVars[] = {"NEURON_RT_VISIBLE_CORES", "NEURON_RT_NUM_CORES", "NRT_SIM_DEVICE_LNCS",
-                                 "NEURON_LOGICAL_NC_CONFIG", "NRT_SIM_LNC_MEMORY_MB", "NRT_SIM_QUEUE_DEPTH",
-                                 "NRT_SIM_ABORT_ON_FATAL", "NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS",
-                                 "NRT_SIM_FAULTS", "NRT_SIM_TRACE", "NEURON_RT_EXEC_TIMEOUT"};
+constexpr const char* kVars[] = {"NEURON_RT_VISIBLE_CORES", "NEURON_RT_NUM_CORES",
+                                 "NRT_SIM_DEVICE_LNCS",     "NEURON_LOGICAL_NC_CONFIG",
+                                 "NRT_SIM_LNC_MEMORY_MB",   "NRT_SIM_QUEUE_DEPTH",
+                                 "NRT_SIM_ABORT_ON_FATAL",  "NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS",
+                                 "NRT_SIM_FAULTS",          "NRT_SIM_TRACE",
+                                 "NEURON_RT_EXEC_TIMEOUT"};
 
 class ConfigCores : public ::testing::Test {
  protected:

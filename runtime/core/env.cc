@@ -44,8 +44,10 @@ double ParseNumberEnv(const char* name, const std::string& value, double min, do
 bool ParseBoolEnv(const char* name, const std::string& value) {
   static const char* kTrue[] = {"1", "true", "yes", "on"};
   static const char* kFalse[] = {"0", "false", "no", "off"};
-  for (const char* t : kTrue) if (strcasecmp(value.c_str(), t) == 0) return true;
-  for (const char* f : kFalse) if (strcasecmp(value.c_str(), f) == 0) return false;
+  for (const char* t : kTrue)
+    if (strcasecmp(value.c_str(), t) == 0) return true;
+  for (const char* f : kFalse)
+    if (strcasecmp(value.c_str(), f) == 0) return false;
   ThrowInvalid("%s=\"%s\": expected 1/0, true/false, yes/no or on/off", name, value.c_str());
 }
 

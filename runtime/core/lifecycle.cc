@@ -34,17 +34,19 @@ State CurrentState() { return g_state.load(std::memory_order_seq_cst); }
 
 NRT_STATUS CheckInitialized() {
   switch (CurrentState()) {
-    case State::kInit: return NRT_SUCCESS;
-    case State::kStart: return NRT_UNINITIALIZED;
-    case State::kClosed: return NRT_CLOSED;
-    case State::kChild: return NRT_FAILURE;
+    case State::kInit:
+      return NRT_SUCCESS;
+    case State::kStart:
+      return NRT_UNINITIALIZED;
+    case State::kClosed:
+      return NRT_CLOSED;
+    case State::kChild:
+      return NRT_FAILURE;
   }
   return NRT_FAILURE;
 }
 
-std::unique_lock<std::mutex> LockTransitions() {
-  return std::unique_lock<std::mutex>(g_transition_mu);
-}
+std::unique_lock<std::mutex> LockTransitions() { return std::unique_lock<std::mutex>(g_transition_mu); }
 
 void SetState(State s) { g_state.store(s, std::memory_order_seq_cst); }
 

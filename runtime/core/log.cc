@@ -45,12 +45,18 @@ void FormatLocalTime(time_t epoch_s, char* out, size_t size) {
 
 const char* LevelName(LogLevel level) {
   switch (level) {
-    case LogLevel::kError: return "ERROR";
-    case LogLevel::kWarn: return "WARN ";
-    case LogLevel::kInfo: return "INFO ";
-    case LogLevel::kDebug: return "DEBUG";
-    case LogLevel::kTrace: return "TRACE";
-    default: return "?    ";
+    case LogLevel::kError:
+      return "ERROR";
+    case LogLevel::kWarn:
+      return "WARN ";
+    case LogLevel::kInfo:
+      return "INFO ";
+    case LogLevel::kDebug:
+      return "DEBUG";
+    case LogLevel::kTrace:
+      return "TRACE";
+    default:
+      return "?    ";
   }
 }
 
@@ -62,10 +68,12 @@ struct EnvLevelLoader {
 }  // namespace
 
 bool ParseLogLevel(const char* text, LogLevel* out) {
-  static const struct { const char* name; LogLevel level; } kNames[] = {
-      {"ERROR", LogLevel::kError}, {"WARN", LogLevel::kWarn},   {"WARNING", LogLevel::kWarn},
-      {"INFO", LogLevel::kInfo},   {"DEBUG", LogLevel::kDebug}, {"TRACE", LogLevel::kTrace},
-      {"QUIET", LogLevel::kQuiet},
+  static const struct {
+    const char* name;
+    LogLevel level;
+  } kNames[] = {
+      {"ERROR", LogLevel::kError}, {"WARN", LogLevel::kWarn},   {"WARNING", LogLevel::kWarn}, {"INFO", LogLevel::kInfo},
+      {"DEBUG", LogLevel::kDebug}, {"TRACE", LogLevel::kTrace}, {"QUIET", LogLevel::kQuiet},
   };
   if (text == nullptr) return false;
   for (const auto& n : kNames) {
@@ -91,9 +99,7 @@ ScopedApiName::~ScopedApiName() { t_api = previous_; }
 
 LogLevel CurrentLogLevel() { return static_cast<LogLevel>(g_level.load(std::memory_order_relaxed)); }
 
-bool LogEnabled(LogLevel level) {
-  return static_cast<int>(level) <= g_level.load(std::memory_order_relaxed);
-}
+bool LogEnabled(LogLevel level) { return static_cast<int>(level) <= g_level.load(std::memory_order_relaxed); }
 
 void LogLine(LogLevel level, const char* where, const char* fmt, ...) {
   char message[2048];
@@ -109,7 +115,8 @@ void LogLine(LogLevel level, const char* where, const char* fmt, ...) {
   if (t_api != nullptr) where = t_api;
   char line[2304];
   int n = std::snprintf(line, sizeof line, "%s.%06ld %d:%ld %s NRT:%s %s\n", stamp, ts.tv_nsec / 1000,
-                        static_cast<int>(getpid()), static_cast<long>(syscall(SYS_gettid)), LevelName(level), where, message);
+                        static_cast<int>(getpid()), static_cast<long>(syscall(SYS_gettid)), LevelName(level), where,
+                        message);
   if (n < 0) return;
   size_t len = std::min(static_cast<size_t>(n), sizeof line - 1);
   line[len - 1] = '\n';  // a truncated line still ends the line

@@ -40,8 +40,8 @@ class ScopedApiName {
 }  // namespace nrtb
 
 // The level check is inline so a disabled DEBUG line costs one load and a compare.
-#define NRTB_LOG(level, ...)                                                    \
-  do {                                                                          \
+#define NRTB_LOG(level, ...)                                                                                          \
+  do {                                                                                                                \
     if (::nrtb::LogEnabled(::nrtb::LogLevel::level)) ::nrtb::LogLine(::nrtb::LogLevel::level, __func__, __VA_ARGS__); \
   } while (0)
 #define NRTB_ERROR(...) NRTB_LOG(kError, __VA_ARGS__)

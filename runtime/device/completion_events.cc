@@ -69,9 +69,10 @@ void CompletionEvents::SignalUpTo(uint64_t n) {
     if (int err = Signal(unit_fd_)) {
       // The fd is dead (closed, or never an eventfd): every later completion would fail the same
       // way, so the registration is dropped after one line instead of one line per completion.
-      NRTB_WARN("cannot signal execution-unit completion fd %d: %s (was it closed without deregistering?); "
-                "the registration is dropped",
-                unit_fd_, std::strerror(err));
+      NRTB_WARN(
+          "cannot signal execution-unit completion fd %d: %s (was it closed without deregistering?); "
+          "the registration is dropped",
+          unit_fd_, std::strerror(err));
       unit_fd_ = -1;
       active_.fetch_sub(1, std::memory_order_seq_cst);
     }

@@ -30,16 +30,22 @@ uint64_t ExpectedSignals(const std::string& order) {
   uint64_t signals = 0;
   for (char step : order) {
     switch (step) {
-      case 'S': completed = true; break;
+      case 'S':
+        completed = true;
+        break;
       case 'R':
-        if (completed) ++signals;
-        else registered = true;
+        if (completed)
+          ++signals;
+        else
+          registered = true;
         break;
       case 'O':
         if (registered) ++signals;
         registered = false;
         break;
-      case 'D': registered = false; break;
+      case 'D':
+        registered = false;
+        break;
     }
   }
   return signals;
@@ -68,10 +74,18 @@ void Replay(const std::string& order, bool owned) {
   int observe = owned ? dup(efd) : efd;
   for (char step : order) {
     switch (step) {
-      case 'S': completed.store(1, std::memory_order_seq_cst); break;
-      case 'O': events.OnCompleted(1); break;
-      case 'R': events.RegisterSeq(1, efd, owned, completed); break;
-      case 'D': events.RegisterSeq(1, -1, false, completed); break;
+      case 'S':
+        completed.store(1, std::memory_order_seq_cst);
+        break;
+      case 'O':
+        events.OnCompleted(1);
+        break;
+      case 'R':
+        events.RegisterSeq(1, efd, owned, completed);
+        break;
+      case 'D':
+        events.RegisterSeq(1, -1, false, completed);
+        break;
     }
   }
   // Deregistration (D) only removes the application's registrations; owned ones stay armed.

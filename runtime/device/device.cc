@@ -50,7 +50,8 @@ TensorRef Device::AllocateTensor(int placement, int64_t lnc, size_t size, const 
         ThrowStatus(NRT_CLOSED, "tensor \"%s\": the runtime was closed during the allocation", name.c_str());
       }
       if (!storage) {
-        ThrowStatus(NRT_RESOURCE, "tensor \"%s\": cannot allocate %zu bytes on logical core %lld (%llu of %llu bytes in use)",
+        ThrowStatus(NRT_RESOURCE,
+                    "tensor \"%s\": cannot allocate %zu bytes on logical core %lld (%llu of %llu bytes in use)",
                     name.c_str(), size, static_cast<long long>(lnc), static_cast<unsigned long long>(l->pool()->used()),
                     static_cast<unsigned long long>(l->pool()->limit()));
       }

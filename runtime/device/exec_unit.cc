@@ -244,7 +244,8 @@ void ExecUnit::Complete(uint64_t n, std::unique_ptr<Work> work, NRT_STATUS* ret,
   uint64_t start = NowNs();
   NRT_STATUS status = Execute(*work, n, start);
   work->Finish(status);
-  if (ctx_.trace != nullptr && ctx_.trace->active()) ctx_.trace->Emit(RequestRecord(*work, n, schedule_ns, start, status));
+  if (ctx_.trace != nullptr && ctx_.trace->active())
+    ctx_.trace->Emit(RequestRecord(*work, n, schedule_ns, start, status));
   if (status != NRT_SUCCESS && ctx_.errors != nullptr) ctx_.errors->Record(MakeSeq(xu_id_, n), status);
   // Release the request's tensors and model before the slot can be reused.
   work.reset();
@@ -294,7 +295,8 @@ NRT_STATUS ExecUnit::Execute(Work& work, uint64_t n, uint64_t start_ns) {
   if (fault) {
     status = fault->status;
     if (fault->kind == FaultKind::kFatal) {
-      MakeFatal("request " + std::to_string(n) + " (" + work.Label() + ") hit an injected fatal error " + StatusName(status));
+      MakeFatal("request " + std::to_string(n) + " (" + work.Label() + ") hit an injected fatal error " +
+                StatusName(status));
     }
   }
   return status;

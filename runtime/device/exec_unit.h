@@ -44,9 +44,9 @@ struct UnitContext {
   uint64_t exec_timeout_ns = 30'000'000'000ull;
   bool abort_on_fatal = false;
   DenormalMode denormals = DenormalMode::kFlush;  // while a request's work runs
-  const FaultPlan* faults = nullptr;  // may be null
-  TraceHub* trace = nullptr;          // may be null
-  ErrorLog* errors = nullptr;         // may be null
+  const FaultPlan* faults = nullptr;              // may be null
+  TraceHub* trace = nullptr;                      // may be null
+  ErrorLog* errors = nullptr;                     // may be null
 };
 
 class ExecUnit {
@@ -111,7 +111,8 @@ class ExecUnit {
   void Complete(uint64_t n, std::unique_ptr<Work> work, NRT_STATUS* ret, uint64_t schedule_ns);
   NRT_STATUS Execute(Work& work, uint64_t n, uint64_t start_ns);
   void Publish(uint64_t n);
-  TraceRecord RequestRecord(const Work& work, uint64_t n, uint64_t schedule_ns, uint64_t start_ns, NRT_STATUS status) const;
+  TraceRecord RequestRecord(const Work& work, uint64_t n, uint64_t schedule_ns, uint64_t start_ns,
+                            NRT_STATUS status) const;
   TraceRecord FatalRecord(const std::string& cause) const;
 
   const uint16_t xu_id_;

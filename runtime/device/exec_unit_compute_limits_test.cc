@@ -20,12 +20,14 @@ constexpr uint64_t kForeverNs = 60'000'000'000ull;
 
 // A computation that only ends when interrupted (or, if interruption is broken, after a minute).
 std::unique_ptr<Work> EndlessCompute(std::atomic<bool>* started = nullptr) {
-  return std::make_unique<LambdaWork>([started] {
-    if (started) started->store(true);
-    const uint64_t give_up = NowNs() + kForeverNs;
-    while (NowNs() < give_up) CheckComputeInterrupt();
-    return NRT_SUCCESS;
-  }, 0, "endless");
+  return std::make_unique<LambdaWork>(
+      [started] {
+        if (started) started->store(true);
+        const uint64_t give_up = NowNs() + kForeverNs;
+        while (NowNs() < give_up) CheckComputeInterrupt();
+        return NRT_SUCCESS;
+      },
+      0, "endless");
 }
 
 UnitContext Timeout(uint64_t ns) {
@@ -99,7 +101,8 @@ TEST(ExecUnitComputeLimits, AnInlineRequestRestoresTheCallersFloatMode) {
   EXPECT_EQ(unit.RunSync(std::make_unique<LambdaWork>([&] {
     flushing_inside = FlushingDenormals();
     return NRT_SUCCESS;
-  })), NRT_SUCCESS);
+  })),
+            NRT_SUCCESS);
   EXPECT_FALSE(FlushingDenormals()) << "the application thread gets its own mode back";
 #if defined(__x86_64__) || defined(__aarch64__)
   EXPECT_TRUE(flushing_inside);

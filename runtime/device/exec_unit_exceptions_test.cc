@@ -33,7 +33,12 @@ template <class F>
 NRT_STATUS StatusOfThrowingRequest(ExecUnit& unit, F thrower, bool sync) {
   ::testing::internal::CaptureStderr();
   NRT_STATUS ret = NRT_SUCCESS;
-  auto work = std::make_unique<LambdaWork>([&]() -> NRT_STATUS { thrower(); return NRT_SUCCESS; }, 0, "thrower");
+  auto work = std::make_unique<LambdaWork>(
+      [&]() -> NRT_STATUS {
+        thrower();
+        return NRT_SUCCESS;
+      },
+      0, "thrower");
   if (sync) {
     ret = unit.RunSync(std::move(work));
   } else {
@@ -55,25 +60,36 @@ class ExecUnitExceptions : public ::testing::TestWithParam<bool> {};
 
 TEST_P(ExecUnitExceptions, AnIntIsAFailure) {
   ExecUnit unit(MakeXuId(0, XuType::kCompute, 0), UnitContext{});
-  EXPECT_EQ(StatusOfThrowingRequest(unit, [] { throw 42; }, GetParam()), NRT_FAILURE);
+  EXPECT_EQ(StatusOfThrowingRequest(
+                unit, [] { throw 42; }, GetParam()),
+            NRT_FAILURE);
 }
 
 TEST_P(ExecUnitExceptions, AStandardExceptionIsAFailure) {
   ExecUnit unit(MakeXuId(0, XuType::kCompute, 0), UnitContext{});
-  EXPECT_EQ(StatusOfThrowingRequest(unit, [] { throw std::runtime_error("boom"); }, GetParam()), NRT_FAILURE);
-  EXPECT_EQ(StatusOfThrowingRequest(unit, [] { throw std::out_of_range("vector"); }, GetParam()), NRT_FAILURE);
+  EXPECT_EQ(StatusOfThrowingRequest(
+                unit, [] { throw std::runtime_error("boom"); }, GetParam()),
+            NRT_FAILURE);
+  EXPECT_EQ(StatusOfThrowingRequest(
+                unit, [] { throw std::out_of_range("vector"); }, GetParam()),
+            NRT_FAILURE);
 }
 
 TEST_P(ExecUnitExceptions, AStringLiteralIsAFailure) {
   ExecUnit unit(MakeXuId(0, XuType::kTensorOp, 1), UnitContext{});
-  EXPECT_EQ(StatusOfThrowingRequest(unit, [] { throw "text"; }, GetParam()), NRT_FAILURE);
+  EXPECT_EQ(StatusOfThrowingRequest(
+                unit, [] { throw "text"; }, GetParam()),
+            NRT_FAILURE);
 }
 
 TEST_P(ExecUnitExceptions, AnErrorKeepsItsStatusAndBadAllocIsAResourceError) {
   ExecUnit unit(MakeXuId(0, XuType::kCompute, 0), UnitContext{});
-  EXPECT_EQ(StatusOfThrowingRequest(unit, [] { throw Error(NRT_EXEC_BAD_INPUT, "bad"); }, GetParam()),
+  EXPECT_EQ(StatusOfThrowingRequest(
+                unit, [] { throw Error(NRT_EXEC_BAD_INPUT, "bad"); }, GetParam()),
             NRT_EXEC_BAD_INPUT);
-  EXPECT_EQ(StatusOfThrowingRequest(unit, [] { throw std::bad_alloc(); }, GetParam()), NRT_RESOURCE);
+  EXPECT_EQ(StatusOfThrowingRequest(
+                unit, [] { throw std::bad_alloc(); }, GetParam()),
+            NRT_RESOURCE);
 }
 
 TEST_P(ExecUnitExceptions, FinishStillRunsWithTheFailureStatus) {

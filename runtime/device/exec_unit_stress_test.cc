@@ -76,8 +76,10 @@ TEST(ExecUnitStress, EveryRequestCompletesExactlyOnceInOrderWithItsStatus) {
       uint64_t seq = 0;
       // rec.seq must be known before the work runs: submit under the record's own seq slot.
       while ((s = unit.Submit(w, &rec.ret, &rec.seq)) == NRT_QUEUE_FULL) {
-        if (rng() % 2) unit.WaitCompleted(unit.completed() + 1);
-        else std::this_thread::yield();
+        if (rng() % 2)
+          unit.WaitCompleted(unit.completed() + 1);
+        else
+          std::this_thread::yield();
       }
       ASSERT_EQ(s, NRT_SUCCESS);
       seq = rec.seq;

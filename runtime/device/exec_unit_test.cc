@@ -108,7 +108,8 @@ TEST(ExecUnit, StatusIsVisibleOnceCompletionIsObserved) {
   });
   uint64_t seq;
   for (int i = 0; i < kN; ++i) {
-    std::unique_ptr<Work> w = std::make_unique<LambdaWork>([i] { return (i + 1) % 7 == 0 ? NRT_EXEC_BAD_INPUT : NRT_SUCCESS; });
+    std::unique_ptr<Work> w =
+        std::make_unique<LambdaWork>([i] { return (i + 1) % 7 == 0 ? NRT_EXEC_BAD_INPUT : NRT_SUCCESS; });
     while (unit.Submit(w, &rets[i], &seq) == NRT_QUEUE_FULL) std::this_thread::yield();
   }
   observer.join();
@@ -250,10 +251,12 @@ TEST(ExecUnit, ShutdownCutsSimulatedTimeShortAndClosesQueuedRequests) {
   uint64_t seq;
   std::atomic<bool> started{false};
   // 20 s of simulated time: shutdown must not wait it out.
-  std::unique_ptr<Work> slow = std::make_unique<LambdaWork>([&] {
-    started = true;
-    return NRT_SUCCESS;
-  }, 20'000'000'000ull);
+  std::unique_ptr<Work> slow = std::make_unique<LambdaWork>(
+      [&] {
+        started = true;
+        return NRT_SUCCESS;
+      },
+      20'000'000'000ull);
   ASSERT_EQ(unit->Submit(slow, &rets[0], &seq), NRT_SUCCESS);
   for (int i = 1; i < 3; ++i) {
     auto w = Noop();

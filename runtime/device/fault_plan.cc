@@ -57,10 +57,14 @@ FaultPlan FaultPlan::Parse(const std::string& spec) {
       if (eq == std::string::npos) ThrowInvalid("%s: \"%s\" is not key=value", var, kv.c_str());
       std::string key = Trim(kv.substr(0, eq)), value = Trim(kv.substr(eq + 1));
       if (key == "xu") {
-        if (value == "compute") r.xu_type = static_cast<int>(XuType::kCompute);
-        else if (value == "tensor_op") r.xu_type = static_cast<int>(XuType::kTensorOp);
-        else if (value == "collectives") r.xu_type = static_cast<int>(XuType::kCollectives);
-        else if (value != "any") ThrowInvalid("%s: xu=\"%s\" (expected compute, tensor_op, collectives or any)", var, value.c_str());
+        if (value == "compute")
+          r.xu_type = static_cast<int>(XuType::kCompute);
+        else if (value == "tensor_op")
+          r.xu_type = static_cast<int>(XuType::kTensorOp);
+        else if (value == "collectives")
+          r.xu_type = static_cast<int>(XuType::kCollectives);
+        else if (value != "any")
+          ThrowInvalid("%s: xu=\"%s\" (expected compute, tensor_op, collectives or any)", var, value.c_str());
       } else if (key == "lnc") {
         r.lnc = static_cast<int>(ParseUintEnv(var, value, 0, 255));
       } else if (key == "queue") {
@@ -80,11 +84,16 @@ FaultPlan FaultPlan::Parse(const std::string& spec) {
         r.fault.status = *s;
         status_given = true;
       } else if (key == "action") {
-        if (value == "fail") r.fault.kind = FaultKind::kFail;
-        else if (value == "hang") r.fault.kind = FaultKind::kHang;
-        else if (value == "fatal") r.fault.kind = FaultKind::kFatal;
-        else if (value == "hold") r.fault.kind = FaultKind::kHold;
-        else ThrowInvalid("%s: action=\"%s\" (expected fail, hang, fatal or hold)", var, value.c_str());
+        if (value == "fail")
+          r.fault.kind = FaultKind::kFail;
+        else if (value == "hang")
+          r.fault.kind = FaultKind::kHang;
+        else if (value == "fatal")
+          r.fault.kind = FaultKind::kFatal;
+        else if (value == "hold")
+          r.fault.kind = FaultKind::kHold;
+        else
+          ThrowInvalid("%s: action=\"%s\" (expected fail, hang, fatal or hold)", var, value.c_str());
         action_given = true;
       } else if (key == "hold") {
         if (value.empty()) ThrowInvalid("%s: hold= needs a file path", var);

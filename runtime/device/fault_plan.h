@@ -36,7 +36,7 @@ enum class FaultKind { kFail, kHang, kFatal, kHold };
 struct Fault {
   FaultKind kind = FaultKind::kFail;
   NRT_STATUS status = NRT_EXEC_COMPLETED_WITH_ERR;  // NRT_SUCCESS for kHold: the request runs normally
-  std::string hold_path;                             // kHold: released when this file exists
+  std::string hold_path;                            // kHold: released when this file exists
 
   // kHold: whether the release file exists yet.
   bool Released() const;
@@ -58,9 +58,9 @@ class FaultPlan {
  private:
   struct Rule {
     int xu_type = -1, lnc = -1, queue = -1;  // -1 = any
-    uint64_t nth = 0;                         // 0 = any
-    std::string match;                        // empty = any
-    double prob = -1;                         // < 0 = always
+    uint64_t nth = 0;                        // 0 = any
+    std::string match;                       // empty = any
+    double prob = -1;                        // < 0 = always
     uint64_t seed = 1;
     Fault fault;
   };

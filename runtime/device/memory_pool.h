@@ -81,8 +81,8 @@ class MemoryPool {
   const pid_t owner_pid_;
   std::atomic<uint64_t> used_{0};
   mutable std::mutex mu_;
-  uint8_t* base_ = nullptr;  // guarded by mu_
-  bool shut_down_ = false;   // guarded by mu_
+  uint8_t* base_ = nullptr;            // guarded by mu_
+  bool shut_down_ = false;             // guarded by mu_
   std::map<uint64_t, uint64_t> free_;  // offset -> length; guarded by mu_; never two adjacent entries
 };
 

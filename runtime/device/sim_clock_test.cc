@@ -30,7 +30,8 @@ TEST(Sleeper, AnApplicationThreadKeepsItsTimerSlack) {
     }
     EXPECT_EQ(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0), 50'000) << "restored after each sleep";
     std::sort(late.begin(), late.end());
-    EXPECT_LT(late[late.size() / 2], 200'000'000u) << "sanity bound only (a loaded machine may delay any wake-up); bench_inline_timing measures accuracy";
+    EXPECT_LT(late[late.size() / 2], 200'000'000u)
+        << "sanity bound only (a loaded machine may delay any wake-up); bench_inline_timing measures accuracy";
   }).join();
 }
 

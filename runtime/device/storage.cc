@@ -12,7 +12,8 @@ namespace {
 // More than the machine's RAM can never succeed; refusing it up front gives a clean NRT_RESOURCE
 // instead of depending on how the allocator (or a sanitizer's) treats absurd requests.
 uint64_t PhysicalMemoryBytes() {
-  static const uint64_t bytes = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  static const uint64_t bytes =
+      static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   return bytes;
 }
 }  // namespace

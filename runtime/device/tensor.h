@@ -45,7 +45,11 @@ struct nrt_tensor {
  public:
   nrt_tensor(Key, std::string name, nrtb::Placement placement, int lnc, std::shared_ptr<nrtb::Storage> storage,
              size_t offset, size_t size)
-      : name_(std::move(name)), placement_(placement), lnc_(lnc), storage_(std::move(storage)), offset_(offset),
+      : name_(std::move(name)),
+        placement_(placement),
+        lnc_(lnc),
+        storage_(std::move(storage)),
+        offset_(offset),
         size_(size) {}
   nrt_tensor(const nrt_tensor&) = delete;
   nrt_tensor& operator=(const nrt_tensor&) = delete;

@@ -76,7 +76,8 @@ class Copy final : public Transfer {
 
 }  // namespace
 
-std::unique_ptr<Work> MakeTensorWrite(TensorRef dst, uint64_t offset, const void* src, uint64_t size, const DmaTiming& t) {
+std::unique_ptr<Work> MakeTensorWrite(TensorRef dst, uint64_t offset, const void* src, uint64_t size,
+                                      const DmaTiming& t) {
   return std::make_unique<Write>(std::move(dst), offset, src, size, t);
 }
 
@@ -84,8 +85,8 @@ std::unique_ptr<Work> MakeTensorRead(void* dst, TensorRef src, uint64_t offset, 
   return std::make_unique<Read>(dst, std::move(src), offset, size, t);
 }
 
-std::unique_ptr<Work> MakeTensorCopy(TensorRef src, uint64_t src_offset, TensorRef dst, uint64_t dst_offset, uint64_t size,
-                                     const DmaTiming& t) {
+std::unique_ptr<Work> MakeTensorCopy(TensorRef src, uint64_t src_offset, TensorRef dst, uint64_t dst_offset,
+                                     uint64_t size, const DmaTiming& t) {
   return std::make_unique<Copy>(std::move(src), src_offset, std::move(dst), dst_offset, size, t);
 }
 

@@ -11,9 +11,10 @@
 
 namespace nrtb {
 
-std::unique_ptr<Work> MakeTensorWrite(TensorRef dst, uint64_t offset, const void* src, uint64_t size, const DmaTiming& t);
+std::unique_ptr<Work> MakeTensorWrite(TensorRef dst, uint64_t offset, const void* src, uint64_t size,
+                                      const DmaTiming& t);
 std::unique_ptr<Work> MakeTensorRead(void* dst, TensorRef src, uint64_t offset, uint64_t size, const DmaTiming& t);
-std::unique_ptr<Work> MakeTensorCopy(TensorRef src, uint64_t src_offset, TensorRef dst, uint64_t dst_offset, uint64_t size,
-                                     const DmaTiming& t);
+std::unique_ptr<Work> MakeTensorCopy(TensorRef src, uint64_t src_offset, TensorRef dst, uint64_t dst_offset,
+                                     uint64_t size, const DmaTiming& t);
 
 }  // namespace nrtb

@@ -4,9 +4,12 @@ namespace nrtb {
 
 const char* XuTypeName(XuType t) {
   switch (t) {
-    case XuType::kTensorOp: return "tensor_op";
-    case XuType::kCompute: return "compute";
-    case XuType::kCollectives: return "collectives";
+    case XuType::kTensorOp:
+      return "tensor_op";
+    case XuType::kCompute:
+      return "compute";
+    case XuType::kCollectives:
+      return "collectives";
   }
   return "unknown";
 }

@@ -84,7 +84,10 @@ TEST(CpuComputeLimits, ScopesNestAndRestore) {
   std::atomic<bool> stop{true};
   {
     ComputeInterruptScope outer(0, &stop);
-    { ComputeInterruptScope inner(0, nullptr); EXPECT_NO_THROW(CheckComputeInterrupt()); }
+    {
+      ComputeInterruptScope inner(0, nullptr);
+      EXPECT_NO_THROW(CheckComputeInterrupt());
+    }
     EXPECT_THROW(CheckComputeInterrupt(), ComputeInterrupted);
   }
   EXPECT_NO_THROW(CheckComputeInterrupt());

@@ -125,10 +125,9 @@ T InlineValue(const Json& v, const std::string& values, size_t i) {
     }
   } else if (v.is_number_integer()) {
     // nlohmann keeps non-negative literals unsigned; compare each kind in its own signedness.
-    const bool fits = v.is_number_unsigned()
-                          ? v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<T>::max())
-                          : v.get<int64_t>() >= std::numeric_limits<T>::min() &&
-                                v.get<int64_t>() <= std::numeric_limits<T>::max();
+    const bool fits = v.is_number_unsigned() ? v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<T>::max())
+                                             : v.get<int64_t>() >= std::numeric_limits<T>::min() &&
+                                                   v.get<int64_t>() <= std::numeric_limits<T>::max();
     if (fits) return static_cast<T>(v.get<int64_t>());
   }
   ThrowBadValue<T>(v, values + "[" + std::to_string(i) + "]");
@@ -178,9 +177,12 @@ class Graph final : public CpuGraph {
 
   const void* Locate(const Value& v, const void* const* inputs, const std::byte* arena) const {
     switch (v.storage) {
-      case Storage::kInput: return inputs[v.location];
-      case Storage::kConstant: return constants_.data() + v.location;
-      case Storage::kArena: break;
+      case Storage::kInput:
+        return inputs[v.location];
+      case Storage::kConstant:
+        return constants_.data() + v.location;
+      case Storage::kArena:
+        break;
     }
     return arena + v.location;
   }
@@ -221,7 +223,8 @@ TensorSpec SpecOf(const std::string& name, const Value& v) { return {name, v.typ
 // Builds a Graph from the parsed JSON, section by section; every check throws Error(NRT_INVALID).
 class GraphParser {
  public:
-  explicit GraphParser(const std::map<std::string, std::string>& files) : files_(files), graph_(std::make_unique<Graph>()) {}
+  explicit GraphParser(const std::map<std::string, std::string>& files)
+      : files_(files), graph_(std::make_unique<Graph>()) {}
 
   std::unique_ptr<Graph> Parse(const Json& root) {
     graph_json::GetObject(root, "top level");
@@ -327,7 +330,8 @@ class GraphParser {
 
   void LoadFile(const std::string& path, const Value& value, std::byte* dst, const std::string& where) {
     const auto it = files_.find(path);
-    if (it == files_.end()) ThrowInvalid("%s: file '%s' is not in the NEFF's cpu/ directory", where.c_str(), path.c_str());
+    if (it == files_.end())
+      ThrowInvalid("%s: file '%s' is not in the NEFF's cpu/ directory", where.c_str(), path.c_str());
     const std::string what = where + " (" + path + ")";
     const NpyArray npy = ParseNpy(it->second, what, value.type.dtype == DType::kBFloat16);
     if (npy.dtype != value.type.dtype || npy.shape != value.type.shape) {
@@ -380,7 +384,8 @@ class GraphParser {
       const Json* from = graph_json::Find(v, "from");
       id = from ? Lookup(*from, where + ".from") : Lookup(graph_json::Require(v, "name", where), where + ".name");
     }
-    if (!output_names_.insert(name).second) ThrowInvalid("%s: output name '%s' is repeated", where.c_str(), name.c_str());
+    if (!output_names_.insert(name).second)
+      ThrowInvalid("%s: output name '%s' is repeated", where.c_str(), name.c_str());
     graph_->output_values_.push_back(id);
     graph_->output_specs_.push_back(SpecOf(name, graph_->values_[id]));
   }
@@ -407,10 +412,10 @@ auto WithFileContext(F&& f) {
 
 }  // namespace
 
-std::unique_ptr<CpuGraph> CpuGraph::Parse(std::string_view graph_json, const std::map<std::string, std::string>& files) {
-  return WithFileContext([&]() -> std::unique_ptr<CpuGraph> {
-    return GraphParser(files).Parse(graph_json::ParseText(graph_json));
-  });
+std::unique_ptr<CpuGraph> CpuGraph::Parse(std::string_view graph_json,
+                                          const std::map<std::string, std::string>& files) {
+  return WithFileContext(
+      [&]() -> std::unique_ptr<CpuGraph> { return GraphParser(files).Parse(graph_json::ParseText(graph_json)); });
 }
 
 std::vector<std::string> CpuGraph::ReferencedFiles(std::string_view graph_json) {

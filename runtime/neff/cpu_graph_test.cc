@@ -24,9 +24,7 @@ using Files = std::map<std::string, std::string>;
 using Json = nlohmann::json;
 
 // The repository's samples/models (NRTB_SOURCE_DIR comes from the build: __FILE__ is relative under ccache).
-std::filesystem::path SamplesDir() {
-  return std::filesystem::path(NRTB_SOURCE_DIR) / "samples" / "models";
-}
+std::filesystem::path SamplesDir() { return std::filesystem::path(NRTB_SOURCE_DIR) / "samples" / "models"; }
 
 std::string ReadSample(const std::string& name) {
   std::ifstream in(SamplesDir() / name, std::ios::binary);
@@ -208,7 +206,7 @@ TEST(CpuGraphSamplesTest, IntOps) {
   const auto out = RunGraph(*g, {Bytes(a), Bytes(b)});
   // sum = [[11, -18, 33], [41, 52, 63]]; scaled = sum * [[3], [-2]] = [[33, -54, 99], [-82, -104, -126]]
   EXPECT_EQ(As<int32_t>(out[0]), (std::vector<int32_t>{8, -13, 24, -20, -26, -31}));  // truncating division by 4
-  EXPECT_EQ(As<int32_t>(out[1]), (std::vector<int32_t>{32, 0}));                       // relu then row sums
+  EXPECT_EQ(As<int32_t>(out[1]), (std::vector<int32_t>{32, 0}));                      // relu then row sums
   // scaled as int8 saturates 99 -> 99, -126 -> -126, -104, -82; transposed then flattened.
   EXPECT_EQ(As<int8_t>(out[2]), (std::vector<int8_t>{33, -82, -54, -104, 99, -126}));
 }
@@ -310,7 +308,7 @@ TEST(CpuGraphTest, InlineConstantsRoundToTheirDType) {
                   {"name": "h", "dtype": "float16", "shape": [1, 1], "values": [0.1]}],
     "nodes": [], "outputs": ["bf", "h"]})";
   const auto out = RunGraph(*CpuGraph::Parse(json, {}), {});
-  EXPECT_EQ(As<BFloat16>(out[0])[0], BFloat16(1.0f));  // 1 + 2^-8: tie -> even
+  EXPECT_EQ(As<BFloat16>(out[0])[0], BFloat16(1.0f));                   // 1 + 2^-8: tie -> even
   EXPECT_EQ(static_cast<float>(As<BFloat16>(out[0])[1]), 16908288.0f);  // rounded once from the exact value
   EXPECT_EQ(static_cast<float>(As<Half>(out[1])[0]), static_cast<float>(Half(0.1f)));
 }
@@ -320,8 +318,8 @@ TEST(CpuGraphTest, InlineIntegerConstantsSpanTheirRange) {
     "constants": [{"name": "i", "dtype": "int32", "shape": [3], "values": [-2147483648, 2147483647, -0]},
                   {"name": "u", "dtype": "uint8", "shape": [2], "values": [0, 255]}]})";
   const auto out = RunGraph(*CpuGraph::Parse(json, {}), {});
-  EXPECT_EQ(As<int32_t>(out[0]), (std::vector<int32_t>{std::numeric_limits<int32_t>::min(),
-                                                      std::numeric_limits<int32_t>::max(), 0}));
+  EXPECT_EQ(As<int32_t>(out[0]),
+            (std::vector<int32_t>{std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(), 0}));
   EXPECT_EQ(As<uint8_t>(out[1]), (std::vector<uint8_t>{0, 255}));
 }
 
@@ -405,7 +403,8 @@ TEST(CpuGraphNpyTest, RejectsBadFiles) {
               HasSubstr("accepted only for a bfloat16 constant"));
   for (const char* path : {"../w.npy", "/w.npy", "a//w.npy", "./w.npy", "w.txt", "w .npy", "w.npy/"}) {
     SCOPED_TRACE(path);
-    EXPECT_THAT(ErrorOf(graph("float32", "[3]", path), {{"w.npy", f32x3}}), HasSubstr("not a valid constant file path"));
+    EXPECT_THAT(ErrorOf(graph("float32", "[3]", path), {{"w.npy", f32x3}}),
+                HasSubstr("not a valid constant file path"));
     EXPECT_THROW(CpuGraph::ReferencedFiles(graph("float32", "[3]", path)), Error);
   }
 }
@@ -431,8 +430,7 @@ TEST(CpuGraphErrorsTest, TopLevelFields) {
   EXPECT_THAT(ErrorOf(R"({"name": "t", "nodes": [], "outputs": []})"), HasSubstr("missing field 'inputs'"));
   EXPECT_THAT(ErrorOf(R"({"name": "t", "inputs": [], "outputs": []})"), HasSubstr("missing field 'nodes'"));
   EXPECT_THAT(ErrorOf(R"({"name": "t", "inputs": [], "nodes": []})"), HasSubstr("missing field 'outputs'"));
-  EXPECT_THAT(ErrorOf(R"({"name": "t", "inputs": [], "nodes": [], "outputs": []})"),
-              HasSubstr("at least one output"));
+  EXPECT_THAT(ErrorOf(R"({"name": "t", "inputs": [], "nodes": [], "outputs": []})"), HasSubstr("at least one output"));
   EXPECT_THAT(ErrorOf(R"({"name": 5, "inputs": [], "nodes": [], "outputs": []})"), HasSubstr("name: must be a string"));
   EXPECT_THAT(ErrorOf(R"({"name": "t", "inputs": {}, "nodes": [], "outputs": []})"),
               HasSubstr("inputs: must be an array, got object"));
@@ -516,7 +514,8 @@ TEST(CpuGraphErrorsTest, ShapeAndDTypeMismatches) {
                                 {"name": "b", "dtype": "float16", "shape": [3]}])";
   EXPECT_THAT(ErrorOf(OneNode(R"({"op": "mul", "inputs": ["a", "b"], "output": "y"})", "[]", mixed)),
               HasSubstr("inputs have different dtypes (float32 vs float16); convert with a cast node"));
-  const std::string ints = R"([{"name": "a", "dtype": "int32", "shape": [3]}, {"name": "b", "dtype": "int8", "shape": [3]}])";
+  const std::string ints =
+      R"([{"name": "a", "dtype": "int32", "shape": [3]}, {"name": "b", "dtype": "int8", "shape": [3]}])";
   EXPECT_THAT(ErrorOf(OneNode(R"({"op": "softmax", "inputs": ["a"], "output": "y"})", "[]", ints)),
               HasSubstr("does not support dtype int32 (supported: float32, float16, bfloat16)"));
   EXPECT_THAT(ErrorOf(OneNode(R"({"op": "matmul", "inputs": ["a", "a"], "output": "y"})", "[]", ints)),
@@ -536,7 +535,8 @@ TEST(CpuGraphErrorsTest, DeclaredTypes) {
   };
   EXPECT_THAT(ErrorOf(input("float64", "[1]")), HasSubstr("inputs[0].dtype: unsupported dtype \"float64\""));
   EXPECT_THAT(ErrorOf(input("int64", "[1]")), HasSubstr("unsupported dtype \"int64\""));
-  EXPECT_THAT(ErrorOf(input("float32", "[-1, 2]")), HasSubstr("inputs[0].shape[0]: -1 is out of range [1, 4294967295]"));
+  EXPECT_THAT(ErrorOf(input("float32", "[-1, 2]")),
+              HasSubstr("inputs[0].shape[0]: -1 is out of range [1, 4294967295]"));
   EXPECT_THAT(ErrorOf(input("float32", "[0]")), HasSubstr("0 is out of range"));
   EXPECT_THAT(ErrorOf(input("float32", "[2.5]")), HasSubstr("inputs[0].shape[0]: must be an integer, got 2.5"));
   EXPECT_THAT(ErrorOf(input("float32", "[4294967296]")), HasSubstr("out of range"));
@@ -598,8 +598,8 @@ TEST(CpuGraphErrorsTest, InlineConstants) {
 
 TEST(CpuGraphErrorsTest, Attrs) {
   const auto node = [](const std::string& op, const std::string& attrs, const std::string& inputs = R"(["a"])") {
-    return ErrorOf(OneNode(R"({"op": ")" + op + R"(", "inputs": )" + inputs + R"(, "output": "y", "attrs": )" + attrs +
-                           "}"));
+    return ErrorOf(
+        OneNode(R"({"op": ")" + op + R"(", "inputs": )" + inputs + R"(, "output": "y", "attrs": )" + attrs + "}"));
   };
   EXPECT_THAT(node("softmax", R"({"axs": 1})"), HasSubstr("attrs: unknown field 'axs' (allowed: axis)"));
   EXPECT_THAT(node("relu", R"({"axis": 1})"), HasSubstr("attrs: unknown field 'axis' (allowed: none)"));
@@ -619,7 +619,8 @@ TEST(CpuGraphErrorsTest, Attrs) {
   EXPECT_THAT(node("reduce_sum", R"({"keepdims": 1})"), HasSubstr("attrs.keepdims: must be true or false"));
   EXPECT_THAT(node("layernorm", R"({"axis": 0})"), HasSubstr("only the last axis (-1) is supported"));
   EXPECT_THAT(node("layernorm", R"({"eps": 0})"), HasSubstr("attrs.eps: must be > 0"));
-  EXPECT_THAT(node("layernorm", R"({})", R"(["a", "a"])"), HasSubstr("gamma must have shape [3] (the normalized axis), got [2, 3]"));
+  EXPECT_THAT(node("layernorm", R"({})", R"(["a", "a"])"),
+              HasSubstr("gamma must have shape [3] (the normalized axis), got [2, 3]"));
   EXPECT_THAT(node("layernorm", R"({})", R"(["a", "b", "a"])"), HasSubstr("beta must have shape [3]"));
 }
 

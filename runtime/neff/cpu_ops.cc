@@ -90,8 +90,10 @@ T IntegerBinary(BinaryOp op, T a, T b) {
   using U = std::make_unsigned_t<T>;
   // Unsigned arithmetic wraps where signed would be undefined; C++20 narrows it back modulo 2^n.
   switch (op) {
-    case BinaryOp::kAdd: return static_cast<T>(static_cast<U>(static_cast<U>(a) + static_cast<U>(b)));
-    case BinaryOp::kSub: return static_cast<T>(static_cast<U>(static_cast<U>(a) - static_cast<U>(b)));
+    case BinaryOp::kAdd:
+      return static_cast<T>(static_cast<U>(static_cast<U>(a) + static_cast<U>(b)));
+    case BinaryOp::kSub:
+      return static_cast<T>(static_cast<U>(static_cast<U>(a) - static_cast<U>(b)));
     case BinaryOp::kMul:
       return static_cast<T>(static_cast<U>(static_cast<uint64_t>(static_cast<U>(a)) * static_cast<U>(b)));
     case BinaryOp::kDiv:
@@ -109,10 +111,18 @@ T FloatBinary(BinaryOp op, T a, T b) {
   const double x = ToDouble(a), y = ToDouble(b);
   double r = 0;
   switch (op) {
-    case BinaryOp::kAdd: r = x + y; break;
-    case BinaryOp::kSub: r = x - y; break;
-    case BinaryOp::kMul: r = x * y; break;
-    case BinaryOp::kDiv: r = x / y; break;
+    case BinaryOp::kAdd:
+      r = x + y;
+      break;
+    case BinaryOp::kSub:
+      r = x - y;
+      break;
+    case BinaryOp::kMul:
+      r = x * y;
+      break;
+    case BinaryOp::kDiv:
+      r = x / y;
+      break;
   }
   return RoundToFloatElement<T>(r);
 }
@@ -148,16 +158,22 @@ void BinaryTyped(BinaryOp op, const BroadcastPlan& plan, const T* a, const T* b,
 
 double FloatUnary(UnaryOp op, const UnaryParams& p, double x) {
   switch (op) {
-    case UnaryOp::kScale: return x * p.scale + p.bias;
-    case UnaryOp::kRelu: return x < 0 ? 0.0 : x;
-    case UnaryOp::kGeluErf: return 0.5 * x * (1.0 + std::erf(x * std::numbers::sqrt2 / 2));
+    case UnaryOp::kScale:
+      return x * p.scale + p.bias;
+    case UnaryOp::kRelu:
+      return x < 0 ? 0.0 : x;
+    case UnaryOp::kGeluErf:
+      return 0.5 * x * (1.0 + std::erf(x * std::numbers::sqrt2 / 2));
     case UnaryOp::kGeluTanh: {
       const double c = std::sqrt(2.0 / std::numbers::pi);
       return 0.5 * x * (1.0 + std::tanh(c * (x + 0.044715 * x * x * x)));
     }
-    case UnaryOp::kTanh: return std::tanh(x);
-    case UnaryOp::kSigmoid: return 1.0 / (1.0 + std::exp(-x));
-    case UnaryOp::kExp: return std::exp(x);
+    case UnaryOp::kTanh:
+      return std::tanh(x);
+    case UnaryOp::kSigmoid:
+      return 1.0 / (1.0 + std::exp(-x));
+    case UnaryOp::kExp:
+      return std::exp(x);
   }
   return x;
 }
@@ -188,7 +204,8 @@ constexpr uint64_t kMinBlockRows = 16;
 void MatMulFloat(const MatMulPlan& p, const float* a, const float* b, float* c) {
   const auto k = static_cast<Eigen::Index>(p.k), n = static_cast<Eigen::Index>(p.n);
   const uint64_t row_macs = std::max<uint64_t>(1, p.k * p.n);
-  const uint64_t block = p.m * row_macs <= kMatMulBlockMacs ? p.m : std::max(kMinBlockRows, kMatMulBlockMacs / row_macs);
+  const uint64_t block =
+      p.m * row_macs <= kMatMulBlockMacs ? p.m : std::max(kMinBlockRows, kMatMulBlockMacs / row_macs);
   for (uint64_t r = 0; r < p.m; r += block) {
     CheckComputeInterrupt();
     const auto rows = static_cast<Eigen::Index>(std::min(block, p.m - r));
@@ -337,18 +354,23 @@ void RunLayerNorm(DType dtype, uint64_t rows, uint64_t cols, double eps, const v
                   const void* beta, void* out) {
   VisitFloatElement(dtype, [&](auto tag) {
     using T = decltype(tag);
-    LayerNormTyped(rows, cols, eps, static_cast<const T*>(x), static_cast<const T*>(gamma),
-                   static_cast<const T*>(beta), static_cast<T*>(out));
+    LayerNormTyped(rows, cols, eps, static_cast<const T*>(x), static_cast<const T*>(gamma), static_cast<const T*>(beta),
+                   static_cast<T*>(out));
   });
 }
 
 void RunTranspose(uint32_t element_size, const TransposePlan& plan, const void* in, void* out) {
   switch (element_size) {
-    case 1: return TransposeTyped(plan, static_cast<const uint8_t*>(in), static_cast<uint8_t*>(out));
-    case 2: return TransposeTyped(plan, static_cast<const uint16_t*>(in), static_cast<uint16_t*>(out));
-    case 4: return TransposeTyped(plan, static_cast<const uint32_t*>(in), static_cast<uint32_t*>(out));
-    case 8: return TransposeTyped(plan, static_cast<const uint64_t*>(in), static_cast<uint64_t*>(out));
-    default: ThrowInvalid("transpose: unsupported element size %u", element_size);
+    case 1:
+      return TransposeTyped(plan, static_cast<const uint8_t*>(in), static_cast<uint8_t*>(out));
+    case 2:
+      return TransposeTyped(plan, static_cast<const uint16_t*>(in), static_cast<uint16_t*>(out));
+    case 4:
+      return TransposeTyped(plan, static_cast<const uint32_t*>(in), static_cast<uint32_t*>(out));
+    case 8:
+      return TransposeTyped(plan, static_cast<const uint64_t*>(in), static_cast<uint64_t*>(out));
+    default:
+      ThrowInvalid("transpose: unsupported element size %u", element_size);
   }
 }
 

@@ -86,10 +86,14 @@ std::vector<uint32_t> Unravel(uint64_t flat, const Shape& shape) {
 
 double RefBinary(BinaryOp op, double a, double b) {
   switch (op) {
-    case BinaryOp::kAdd: return a + b;
-    case BinaryOp::kSub: return a - b;
-    case BinaryOp::kMul: return a * b;
-    case BinaryOp::kDiv: return a / b;
+    case BinaryOp::kAdd:
+      return a + b;
+    case BinaryOp::kSub:
+      return a - b;
+    case BinaryOp::kMul:
+      return a * b;
+    case BinaryOp::kDiv:
+      return a / b;
   }
   return 0;
 }
@@ -133,14 +137,20 @@ TYPED_TEST(FloatKernelTest, FloatDivisionByZeroIsIeee) {
 
 double RefUnary(UnaryOp op, const UnaryParams& p, double x) {
   switch (op) {
-    case UnaryOp::kScale: return x * p.scale + p.bias;
-    case UnaryOp::kRelu: return x > 0 ? x : 0;
-    case UnaryOp::kGeluErf: return x * 0.5 * std::erfc(-x / std::sqrt(2.0));  // x * Phi(x)
+    case UnaryOp::kScale:
+      return x * p.scale + p.bias;
+    case UnaryOp::kRelu:
+      return x > 0 ? x : 0;
+    case UnaryOp::kGeluErf:
+      return x * 0.5 * std::erfc(-x / std::sqrt(2.0));  // x * Phi(x)
     case UnaryOp::kGeluTanh:
       return 0.5 * x * (1 + std::tanh(std::sqrt(2 / std::numbers::pi) * (x + 0.044715 * std::pow(x, 3))));
-    case UnaryOp::kTanh: return std::tanh(x);
-    case UnaryOp::kSigmoid: return 1 / (1 + std::exp(-x));
-    case UnaryOp::kExp: return std::exp(x);
+    case UnaryOp::kTanh:
+      return std::tanh(x);
+    case UnaryOp::kSigmoid:
+      return 1 / (1 + std::exp(-x));
+    case UnaryOp::kExp:
+      return std::exp(x);
   }
   return 0;
 }

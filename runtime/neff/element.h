@@ -32,10 +32,14 @@ inline constexpr bool kIsIntElement =
 template <class F>
 decltype(auto) VisitFloatElement(DType t, F&& f) {
   switch (t) {
-    case DType::kFloat32: return f(float{});
-    case DType::kFloat16: return f(Half{});
-    case DType::kBFloat16: return f(BFloat16{});
-    default: ThrowInvalid("dtype %s is not a float dtype (float32, float16, bfloat16)", DTypeName(t));
+    case DType::kFloat32:
+      return f(float{});
+    case DType::kFloat16:
+      return f(Half{});
+    case DType::kBFloat16:
+      return f(BFloat16{});
+    default:
+      ThrowInvalid("dtype %s is not a float dtype (float32, float16, bfloat16)", DTypeName(t));
   }
 }
 
@@ -43,10 +47,14 @@ decltype(auto) VisitFloatElement(DType t, F&& f) {
 template <class F>
 decltype(auto) VisitElement(DType t, F&& f) {
   switch (t) {
-    case DType::kInt32: return f(int32_t{});
-    case DType::kInt8: return f(int8_t{});
-    case DType::kUint8: return f(uint8_t{});
-    default: return VisitFloatElement(t, f);
+    case DType::kInt32:
+      return f(int32_t{});
+    case DType::kInt8:
+      return f(int8_t{});
+    case DType::kUint8:
+      return f(uint8_t{});
+    default:
+      return VisitFloatElement(t, f);
   }
 }
 

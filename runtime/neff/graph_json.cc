@@ -105,7 +105,7 @@ class BoundedBuilder final : public nlohmann::json_sax<Json> {
   std::string key_;          // key of the next value placed in an object
   size_t depth_ = 0;         // containers open, built or skipped
   size_t elements_ = 0;
-  bool skipping_ = false;    // inside the value of a refused key, which began at skip_depth_
+  bool skipping_ = false;  // inside the value of a refused key, which began at skip_depth_
   size_t skip_depth_ = 0;
 };
 

@@ -104,8 +104,8 @@ void ExpectQuickInvalid(const std::string& image, const std::string& message_par
   EXPECT_NE(std::string(o.message).find(message_part), std::string::npos) << o.message;
   EXPECT_LT(o.seconds, kMaxSeconds);
   EXPECT_LT(o.peak_growth_kib, kMaxPeakGrowthKiB) << o.message;
-  std::printf("[ measured ] %zu-byte NEFF: %.3f s, peak RSS +%ld KiB: %s\n", image.size(), o.seconds,
-              o.peak_growth_kib, o.message);
+  std::printf("[ measured ] %zu-byte NEFF: %.3f s, peak RSS +%ld KiB: %s\n", image.size(), o.seconds, o.peak_growth_kib,
+              o.message);
 }
 
 std::string Repeat(std::string_view unit, size_t times) {
@@ -134,9 +134,8 @@ TEST(HostileNeff, EmptyContainersInNeffJsonAreCounted) {
 
 // Inside `var`, where def.json members are kept: 40 MiB of empty arrays.
 TEST(HostileNeff, HugeVarTableInDefJsonIsRefused) {
-  ExpectQuickInvalid(
-      NeffWith("./sg00/def.json", "{\"var\": {\"x\": {\"type\": [" + Repeat("[],", 13000000) + "[]]}}}"),
-      "sg00/def.json: more than 1048576 JSON elements");
+  ExpectQuickInvalid(NeffWith("./sg00/def.json", "{\"var\": {\"x\": {\"type\": [" + Repeat("[],", 13000000) + "[]]}}}"),
+                     "sg00/def.json: more than 1048576 JSON elements");
 }
 
 // What the runtime does not read of def.json is dropped while parsing and costs no memory: 13 MiB of
@@ -207,7 +206,8 @@ TEST(HostileNeff, TensorNameWithControlCharacterIsRefused) {
 // cpu/graph.json within its 64 MiB text cap: 30M inline values were 1.2 GiB of DOM.
 TEST(HostileNeff, HugeInlineConstantInGraphJsonIsRefused) {
   const std::string graph = R"({"name": "g", "inputs": [], "constants": [{"name": "c", "dtype": "float32",
-      "shape": [30000000], "values": [)" + Repeat("0,", 30000000) + R"(0]}], "nodes": [], "outputs": ["c"]})";
+      "shape": [30000000], "values": [)" +
+                            Repeat("0,", 30000000) + R"(0]}], "nodes": [], "outputs": ["c"]})";
   const ChildOutcome o = RunInChild([&] { CpuGraph::Parse(graph, {}); });
   EXPECT_EQ(o.status, NRT_INVALID) << o.message;
   EXPECT_NE(std::string(o.message).find("cpu/graph.json: more than 2097152 JSON elements"), std::string::npos)

@@ -15,9 +15,9 @@ TEST(NameCheck, PrintableUtf8IsAccepted) {
 }
 
 TEST(NameCheck, MalformedUtf8IsRefused) {
-  for (const char* bad : {"\xff", "\xfe\xff", "a\x80", "\xc3", "\xe6\xa8", "\xc0\xaf" /* overlong '/' */,
-                          "\xe0\x80\xaf" /* overlong */, "\xed\xa0\x80" /* surrogate U+D800 */,
-                          "\xf4\x90\x80\x80" /* past U+10FFFF */, "\xf8\x88\x80\x80\x80"}) {
+  for (const char* bad :
+       {"\xff", "\xfe\xff", "a\x80", "\xc3", "\xe6\xa8", "\xc0\xaf" /* overlong '/' */, "\xe0\x80\xaf" /* overlong */,
+        "\xed\xa0\x80" /* surrogate U+D800 */, "\xf4\x90\x80\x80" /* past U+10FFFF */, "\xf8\x88\x80\x80\x80"}) {
     const char* why = NameProblem(bad);
     ASSERT_NE(why, nullptr) << bad;
     EXPECT_STREQ(why, "is not valid UTF-8");
@@ -26,7 +26,7 @@ TEST(NameCheck, MalformedUtf8IsRefused) {
 
 TEST(NameCheck, ControlCharactersAreRefused) {
   for (const std::string& bad : {std::string("a\0b", 3), std::string("\t"), std::string("x\n"), std::string("\x1b[31m"),
-                                std::string("\x7f"), std::string("\xc2\x80"), std::string("\xc2\x9f")}) {
+                                 std::string("\x7f"), std::string("\xc2\x80"), std::string("\xc2\x9f")}) {
     const char* why = NameProblem(bad);
     ASSERT_NE(why, nullptr) << bad;
     EXPECT_STREQ(why, "contains a control character");

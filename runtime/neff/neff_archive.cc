@@ -74,8 +74,8 @@ class Budget {
   void CheckInflated(archive* a, const std::string& path) const {
     const la_int64_t produced = archive_filter_bytes(a, 0);
     if (produced > 0 && static_cast<uint64_t>(produced) > max_unpacked_) {
-      ThrowInvalid("NEFF archive: unpacking %s goes over the %" PRIu64 "-byte cap on unpacked data (%s)",
-                   path.c_str(), max_unpacked_, CapReason());
+      ThrowInvalid("NEFF archive: unpacking %s goes over the %" PRIu64 "-byte cap on unpacked data (%s)", path.c_str(),
+                   max_unpacked_, CapReason());
     }
   }
 

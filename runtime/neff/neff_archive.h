@@ -18,12 +18,12 @@ enum class NeffCompression { kNone, kGzip };
 // they may not exceed min(max_unpacked_bytes, ratio_free_bytes + max_ratio * archive size), so the
 // work a small archive can cause is proportionate to its size.
 struct NeffArchiveLimits {
-  uint64_t max_members = 100000;              // every entry, kept or skipped
-  uint64_t max_member_bytes = 1ull << 30;     // one kept member
-  uint64_t max_kept_bytes = 4ull << 30;       // all kept members together (held in memory)
-  uint64_t max_unpacked_bytes = 8ull << 30;   // absolute cap on unpacked bytes
-  uint64_t max_ratio = 256;                   // unpacked bytes per archive byte, beyond ratio_free_bytes
-  uint64_t ratio_free_bytes = 64ull << 20;    // unpacked bytes allowed whatever the ratio
+  uint64_t max_members = 100000;             // every entry, kept or skipped
+  uint64_t max_member_bytes = 1ull << 30;    // one kept member
+  uint64_t max_kept_bytes = 4ull << 30;      // all kept members together (held in memory)
+  uint64_t max_unpacked_bytes = 8ull << 30;  // absolute cap on unpacked bytes
+  uint64_t max_ratio = 256;                  // unpacked bytes per archive byte, beyond ratio_free_bytes
+  uint64_t ratio_free_bytes = 64ull << 20;   // unpacked bytes allowed whatever the ratio
 };
 
 // Member paths the runtime reads; everything else (engine binaries, debug info, ...) is skipped

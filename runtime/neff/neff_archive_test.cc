@@ -194,9 +194,8 @@ TEST(NeffArchive, GzipInsideGzipIsRejected) {
 }
 
 TEST(NeffArchive, GzipInsidePlainTarPkgIsNotInflated) {
-  const std::string msg =
-      InvalidMessage(testutil::GzipBytes(WriteNeffArchive({{"neff.json", "{}"}}, NeffCompression::kNone)),
-                     NeffCompression::kNone);
+  const std::string msg = InvalidMessage(
+      testutil::GzipBytes(WriteNeffArchive({{"neff.json", "{}"}}, NeffCompression::kNone)), NeffCompression::kNone);
   EXPECT_NE(msg.find("NEFF archive:"), std::string::npos) << msg;
 }
 
@@ -210,8 +209,8 @@ TEST(NeffArchive, CompressionRatioIsCapped) {
   EXPECT_NE(msg.find("sg00/PE.bin (1048576 bytes) takes the unpacked data over its"), std::string::npos) << msg;
   EXPECT_NE(msg.find("compression ratio limit"), std::string::npos) << msg;
   // Incompressible data of the same size is well within the ratio.
-  EXPECT_NO_THROW(Read(Gzip({{"neff.json", "{}"}, {"sg00/PE.bin", testutil::Blob(1 << 20, 5)}}),
-                       NeffCompression::kGzip, limits));
+  EXPECT_NO_THROW(
+      Read(Gzip({{"neff.json", "{}"}, {"sg00/PE.bin", testutil::Blob(1 << 20, 5)}}), NeffCompression::kGzip, limits));
 }
 
 TEST(NeffArchive, DefaultRatioCapBoundsASmallArchive) {

@@ -12,16 +12,16 @@
 namespace nrtb {
 
 struct NeffFile {
-  std::string name;                  // header name field (may be empty)
-  uint64_t pkg_version = 0;          // 2 = gzip tar, 1 = plain tar
+  std::string name;          // header name field (may be empty)
+  uint64_t pkg_version = 0;  // 2 = gzip tar, 1 = plain tar
   uint64_t neff_version_major = 0;
   uint64_t neff_version_minor = 0;
   uint64_t feature_bits = 0;
-  uint32_t lnc_size = 1;             // header lnc_size (0 in the header is reported as 1)
-  std::string build_version;         // header neff_build_version
-  std::vector<TensorSpec> inputs;    // from neff.json, in declaration order, de-duplicated by name
+  uint32_t lnc_size = 1;           // header lnc_size (0 in the header is reported as 1)
+  std::string build_version;       // header neff_build_version
+  std::vector<TensorSpec> inputs;  // from neff.json, in declaration order, de-duplicated by name
   std::vector<TensorSpec> outputs;
-  bool has_cpu_graph = false;        // the archive carries cpu/graph.json
+  bool has_cpu_graph = false;  // the archive carries cpu/graph.json
   // Members under cpu/ (path relative to cpu/ -> contents): graph.json and its constants.
   std::map<std::string, std::string> cpu_files;
 };

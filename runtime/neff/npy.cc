@@ -94,7 +94,8 @@ class HeaderParser {
     return false;
   }
   void Expect(char c) {
-    if (!TryConsume(c)) Fail(what_, std::string("malformed header: expected '") + c + "' at offset " + std::to_string(pos_));
+    if (!TryConsume(c))
+      Fail(what_, std::string("malformed header: expected '") + c + "' at offset " + std::to_string(pos_));
   }
   void Once(bool* seen, const std::string& key) {
     if (*seen) Fail(what_, "header repeats key '" + key + "'");
@@ -234,8 +235,8 @@ NpyArray ParseNpy(std::string_view file, std::string_view what, bool raw2_is_bfl
   const std::optional<uint64_t> bytes = ByteSize(h.shape, DTypeSize(array.dtype));
   array.data = file.substr(preamble + header_len);
   if (!bytes || *bytes != array.data.size()) {
-    Fail(what, "data is " + std::to_string(array.data.size()) + " bytes but shape " + ShapeToString(h.shape) +
-                   " of " + h.descr + " needs " + (bytes ? std::to_string(*bytes) : std::string("more than 2^64")));
+    Fail(what, "data is " + std::to_string(array.data.size()) + " bytes but shape " + ShapeToString(h.shape) + " of " +
+                   h.descr + " needs " + (bytes ? std::to_string(*bytes) : std::string("more than 2^64")));
   }
   return array;
 }

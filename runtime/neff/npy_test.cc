@@ -140,7 +140,8 @@ TEST(NpyTest, RejectsMalformedFiles) {
   ExpectInvalid(MakeNpy("{'descr': '|f4', 'fortran_order': False, 'shape': (2,), }", eight), "has no byte order");
   ExpectInvalid(MakeNpy("{'descr': '<', 'fortran_order': False, 'shape': (2,), }", eight), "unsupported descr");
   ExpectInvalid(MakeNpy("{'descr': '<f4', 'shape': (2,), }", eight), "must have the keys");
-  ExpectInvalid(MakeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}", eight), "unexpected key 'x'");
+  ExpectInvalid(MakeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}", eight),
+                "unexpected key 'x'");
   ExpectInvalid(MakeNpy("{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,)}", eight),
                 "repeats key 'descr'");
   ExpectInvalid(MakeNpy("{'descr': '<f4', 'fortran_order': 0, 'shape': (2,)}", eight), "True or False");
@@ -155,8 +156,7 @@ TEST(NpyTest, RejectsMalformedFiles) {
   ExpectInvalid(MakeNpy("{'descr': '<f4", eight), "unterminated string");
   ExpectInvalid(MakeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,)", eight), "expected '}'");
   ExpectInvalid(MakeNpy("{'descr': '<f\\4', 'fortran_order': False, 'shape': (2,)}", eight), "escapes");
-  ExpectInvalid(MakeNpy("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", eight + eight),
-                "fortran_order");
+  ExpectInvalid(MakeNpy("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", eight + eight), "fortran_order");
   std::string many = "(";
   for (int i = 0; i < 33; ++i) many += "1, ";
   ExpectInvalid(MakeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': " + many + ")}", "xxxx"),
@@ -164,9 +164,9 @@ TEST(NpyTest, RejectsMalformedFiles) {
 }
 
 TEST(NpyTest, HugeShapesDoNotOverflow) {
-  ExpectInvalid(MakeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967295, 4294967295, 4294967295)}",
-                        "xxxx"),
-                "needs more than 2^64");
+  ExpectInvalid(
+      MakeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967295, 4294967295, 4294967295)}", "xxxx"),
+      "needs more than 2^64");
   ExpectInvalid(MakeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967295, 4294967295)}", "xxxx"),
                 "data is 4 bytes");
 }

@@ -92,16 +92,16 @@ BroadcastPlan InferBroadcast(const Shape& a, const Shape& b) {
 
 MatMulPlan InferMatMul(const Shape& a, const Shape& b) {
   if (a.size() < 2 || b.size() < 2) {
-    ThrowInvalid("operands must have rank >= 2 ([..., M, K] x [..., K, N]), got %s and %s",
-                 ShapeToString(a).c_str(), ShapeToString(b).c_str());
+    ThrowInvalid("operands must have rank >= 2 ([..., M, K] x [..., K, N]), got %s and %s", ShapeToString(a).c_str(),
+                 ShapeToString(b).c_str());
   }
   MatMulPlan plan;
   plan.m = a[a.size() - 2];
   plan.k = a[a.size() - 1];
   plan.n = b[b.size() - 1];
   if (b[b.size() - 2] != plan.k) {
-    ThrowInvalid("inner dimensions differ: a is %s (K=%" PRIu64 "), b is %s (K=%u)", ShapeToString(a).c_str(),
-                 plan.k, ShapeToString(b).c_str(), b[b.size() - 2]);
+    ThrowInvalid("inner dimensions differ: a is %s (K=%" PRIu64 "), b is %s (K=%u)", ShapeToString(a).c_str(), plan.k,
+                 ShapeToString(b).c_str(), b[b.size() - 2]);
   }
   plan.batch = InferBroadcast(Prefix(a, 2), Prefix(b, 2));
   plan.out = plan.batch.out;

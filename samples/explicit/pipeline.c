@@ -39,8 +39,8 @@ typedef struct {
   nrt_tensor_t *in, *out;
   nrt_tensor_set_t *in_set, *out_set;
   float *host_in, *host_out;
-  nrta_seq_t seq;  /* the request of the current stage */
-  NRT_STATUS ret;  /* its status, valid once it completed */
+  nrta_seq_t seq; /* the request of the current stage */
+  NRT_STATUS ret; /* its status, valid once it completed */
 } slot_t;
 
 typedef struct {
@@ -86,10 +86,17 @@ static int done(nrta_seq_t seq) {
 static int schedule(app_t *app, slot_t *s, stage_t next) {
   NRT_STATUS st;
   switch (next) {
-    case WRITING: st = nrta_tensor_write(s->in, s->host_in, 0, kBytes, app->lnc, 0, &s->ret, &s->seq); break;
-    case EXECUTING: st = nrta_execute_schedule(app->model, s->in_set, s->out_set, 0, &s->ret, &s->seq); break;
-    case READING: st = nrta_tensor_read(s->host_out, s->out, 0, kBytes, app->lnc, 1, &s->ret, &s->seq); break;
-    default: return 0;
+    case WRITING:
+      st = nrta_tensor_write(s->in, s->host_in, 0, kBytes, app->lnc, 0, &s->ret, &s->seq);
+      break;
+    case EXECUTING:
+      st = nrta_execute_schedule(app->model, s->in_set, s->out_set, 0, &s->ret, &s->seq);
+      break;
+    case READING:
+      st = nrta_tensor_read(s->host_out, s->out, 0, kBytes, app->lnc, 1, &s->ret, &s->seq);
+      break;
+    default:
+      return 0;
   }
   if (st == NRT_QUEUE_FULL) {
     app->queue_full++;
@@ -124,14 +131,17 @@ static int advance(app_t *app, slot_t *s, int *next_batch, int batches, int *fin
     return 1;
   }
   switch (s->stage) {
-    case WRITING: return schedule(app, s, EXECUTING);
-    case EXECUTING: return schedule(app, s, READING);
+    case WRITING:
+      return schedule(app, s, EXECUTING);
+    case EXECUTING:
+      return schedule(app, s, READING);
     case READING:
       app->failures += check_output(s->host_in, s->host_out, s->batch);
       s->stage = FREE;
       (*finished)++;
       return 1;
-    default: return 0;
+    default:
+      return 0;
   }
 }
 
@@ -161,22 +171,25 @@ static double run(app_t *app, slot_t *slots, int nslots, int batches, int epfd) 
   return now_ms() - start;
 }
 
-#define CHECK(call)                                                                   \
-  do {                                                                                \
-    NRT_STATUS s_ = (call);                                                           \
-    if (s_ != NRT_SUCCESS) {                                                          \
-      fprintf(stderr, "%s failed: %s\n", #call, nrt_get_status_as_str(s_));          \
-      exit(1);                                                                        \
-    }                                                                                 \
+#define CHECK(call)                                                         \
+  do {                                                                      \
+    NRT_STATUS s_ = (call);                                                 \
+    if (s_ != NRT_SUCCESS) {                                                \
+      fprintf(stderr, "%s failed: %s\n", #call, nrt_get_status_as_str(s_)); \
+      exit(1);                                                              \
+    }                                                                       \
   } while (0)
 
 int main(int argc, char **argv) {
   int batches = 64, nslots = 3;
   const char *model_path = NRTB_SAMPLE_MODEL;
   for (int i = 1; i < argc; ++i) {
-    if (strcmp(argv[i], "--batches") == 0 && i + 1 < argc) batches = atoi(argv[++i]);
-    else if (strcmp(argv[i], "--slots") == 0 && i + 1 < argc) nslots = atoi(argv[++i]);
-    else if (strcmp(argv[i], "--model") == 0 && i + 1 < argc) model_path = argv[++i];
+    if (strcmp(argv[i], "--batches") == 0 && i + 1 < argc)
+      batches = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--slots") == 0 && i + 1 < argc)
+      nslots = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--model") == 0 && i + 1 < argc)
+      model_path = argv[++i];
     else {
       fprintf(stderr, "usage: nrt-pipeline [--batches N] [--slots K] [--model file.neff]\n");
       return 2;
@@ -214,8 +227,11 @@ int main(int argc, char **argv) {
 
   /* One eventfd per unit the pipeline uses, all in one epoll set. */
   int epfd = epoll_create1(EPOLL_CLOEXEC);
-  struct { nrta_xu_t xu; int queue; int fd; } units[3] = {
-      {NRTA_XU_TENSOR_OP, 0, -1}, {NRTA_XU_COMPUTE, 0, -1}, {NRTA_XU_TENSOR_OP, 1, -1}};
+  struct {
+    nrta_xu_t xu;
+    int queue;
+    int fd;
+  } units[3] = {{NRTA_XU_TENSOR_OP, 0, -1}, {NRTA_XU_COMPUTE, 0, -1}, {NRTA_XU_TENSOR_OP, 1, -1}};
   for (int u = 0; u < 3; ++u) {
     units[u].fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     struct epoll_event ev = {.events = EPOLLIN, .data.fd = units[u].fd};
@@ -258,9 +274,11 @@ int main(int argc, char **argv) {
   CHECK(nrt_unload(app.model));
   nrt_close();
 
-  printf("batches %d, slots %d: %.1f ms pipelined vs %.1f ms serial estimate (%.2f ms/batch serial), "
-         "speed-up %.2fx, NRT_QUEUE_FULL retries %ld\n",
-         batches, nslots, pipelined_ms, serial_ms * batches, serial_ms, serial_ms * batches / pipelined_ms, app.queue_full);
+  printf(
+      "batches %d, slots %d: %.1f ms pipelined vs %.1f ms serial estimate (%.2f ms/batch serial), "
+      "speed-up %.2fx, NRT_QUEUE_FULL retries %ld\n",
+      batches, nslots, pipelined_ms, serial_ms * batches, serial_ms, serial_ms * batches / pipelined_ms,
+      app.queue_full);
   if (app.failures != 0) {
     fprintf(stderr, "nrt-pipeline: %d batch(es) failed\n", app.failures);
     return 1;

@@ -17,20 +17,30 @@
 
 static const char *dtype_name(nrt_dtype_t t) {
   switch (t) {
-    case NRT_DTYPE_FLOAT32: return "float32";
-    case NRT_DTYPE_FLOAT16: return "float16";
-    case NRT_DTYPE_BFLOAT16: return "bfloat16";
-    case NRT_DTYPE_INT32: return "int32";
-    case NRT_DTYPE_INT8: return "int8";
-    case NRT_DTYPE_UINT8: return "uint8";
-    case NRT_DTYPE_INT64: return "int64";
-    default: return "other";
+    case NRT_DTYPE_FLOAT32:
+      return "float32";
+    case NRT_DTYPE_FLOAT16:
+      return "float16";
+    case NRT_DTYPE_BFLOAT16:
+      return "bfloat16";
+    case NRT_DTYPE_INT32:
+      return "int32";
+    case NRT_DTYPE_INT8:
+      return "int8";
+    case NRT_DTYPE_UINT8:
+      return "uint8";
+    case NRT_DTYPE_INT64:
+      return "int64";
+    default:
+      return "other";
   }
 }
 
 static float half_to_float(uint16_t h) {
   int exp = (h >> 10) & 0x1F, mant = h & 0x3FF;
-  float v = exp == 0 ? ldexpf((float)mant, -24) : exp == 31 ? (mant ? NAN : INFINITY) : ldexpf((float)(mant | 0x400), exp - 25);
+  float v = exp == 0    ? ldexpf((float)mant, -24)
+            : exp == 31 ? (mant ? NAN : INFINITY)
+                        : ldexpf((float)(mant | 0x400), exp - 25);
   return (h & 0x8000) ? -v : v;
 }
 
@@ -59,23 +69,41 @@ static uint16_t float_to_bf16(float f) {
 
 static double element(const void *data, nrt_dtype_t t, size_t i) {
   switch (t) {
-    case NRT_DTYPE_FLOAT32: return ((const float *)data)[i];
-    case NRT_DTYPE_FLOAT16: return half_to_float(((const uint16_t *)data)[i]);
-    case NRT_DTYPE_BFLOAT16: return bf16_to_float(((const uint16_t *)data)[i]);
-    case NRT_DTYPE_INT32: return ((const int32_t *)data)[i];
-    case NRT_DTYPE_INT8: return ((const int8_t *)data)[i];
-    case NRT_DTYPE_UINT8: return ((const uint8_t *)data)[i];
-    case NRT_DTYPE_INT64: return (double)((const int64_t *)data)[i];
-    default: return ((const uint8_t *)data)[i];
+    case NRT_DTYPE_FLOAT32:
+      return ((const float *)data)[i];
+    case NRT_DTYPE_FLOAT16:
+      return half_to_float(((const uint16_t *)data)[i]);
+    case NRT_DTYPE_BFLOAT16:
+      return bf16_to_float(((const uint16_t *)data)[i]);
+    case NRT_DTYPE_INT32:
+      return ((const int32_t *)data)[i];
+    case NRT_DTYPE_INT8:
+      return ((const int8_t *)data)[i];
+    case NRT_DTYPE_UINT8:
+      return ((const uint8_t *)data)[i];
+    case NRT_DTYPE_INT64:
+      return (double)((const int64_t *)data)[i];
+    default:
+      return ((const uint8_t *)data)[i];
   }
 }
 
 static size_t element_size(nrt_dtype_t t) {
   switch (t) {
-    case NRT_DTYPE_FLOAT32: case NRT_DTYPE_INT32: case NRT_DTYPE_UINT32: return 4;
-    case NRT_DTYPE_FLOAT16: case NRT_DTYPE_BFLOAT16: case NRT_DTYPE_INT16: case NRT_DTYPE_UINT16: return 2;
-    case NRT_DTYPE_INT64: case NRT_DTYPE_UINT64: return 8;
-    default: return 1;
+    case NRT_DTYPE_FLOAT32:
+    case NRT_DTYPE_INT32:
+    case NRT_DTYPE_UINT32:
+      return 4;
+    case NRT_DTYPE_FLOAT16:
+    case NRT_DTYPE_BFLOAT16:
+    case NRT_DTYPE_INT16:
+    case NRT_DTYPE_UINT16:
+      return 2;
+    case NRT_DTYPE_INT64:
+    case NRT_DTYPE_UINT64:
+      return 8;
+    default:
+      return 1;
   }
 }
 
@@ -83,13 +111,27 @@ static void fill_pattern(void *data, nrt_dtype_t t, size_t count) {
   for (size_t i = 0; i < count; ++i) {
     float v = (float)((int)(i % 11) - 5) / 4.0f;
     switch (t) {
-      case NRT_DTYPE_FLOAT32: ((float *)data)[i] = v; break;
-      case NRT_DTYPE_FLOAT16: ((uint16_t *)data)[i] = float_to_half(v); break;
-      case NRT_DTYPE_BFLOAT16: ((uint16_t *)data)[i] = float_to_bf16(v); break;
-      case NRT_DTYPE_INT32: ((int32_t *)data)[i] = (int32_t)(i % 11) - 5; break;
-      case NRT_DTYPE_INT64: ((int64_t *)data)[i] = (int64_t)(i % 11) - 5; break;
-      case NRT_DTYPE_INT8: ((int8_t *)data)[i] = (int8_t)((int)(i % 11) - 5); break;
-      default: ((uint8_t *)data)[i] = (uint8_t)(i % 11); break;
+      case NRT_DTYPE_FLOAT32:
+        ((float *)data)[i] = v;
+        break;
+      case NRT_DTYPE_FLOAT16:
+        ((uint16_t *)data)[i] = float_to_half(v);
+        break;
+      case NRT_DTYPE_BFLOAT16:
+        ((uint16_t *)data)[i] = float_to_bf16(v);
+        break;
+      case NRT_DTYPE_INT32:
+        ((int32_t *)data)[i] = (int32_t)(i % 11) - 5;
+        break;
+      case NRT_DTYPE_INT64:
+        ((int64_t *)data)[i] = (int64_t)(i % 11) - 5;
+        break;
+      case NRT_DTYPE_INT8:
+        ((int8_t *)data)[i] = (int8_t)((int)(i % 11) - 5);
+        break;
+      default:
+        ((uint8_t *)data)[i] = (uint8_t)(i % 11);
+        break;
     }
   }
 }
@@ -152,8 +194,8 @@ int main(int argc, char **argv) {
   nrt_tensor_t **tensors = calloc(info->tensor_count, sizeof *tensors);
   for (uint64_t i = 0; i < info->tensor_count; ++i) {
     nrt_tensor_info_t *t = &info->tensor_array[i];
-    printf("%-24s %-6s %-9s %10zu  [", t->name, t->usage == NRT_TENSOR_USAGE_INPUT ? "input" : "output", dtype_name(t->dtype),
-           t->size);
+    printf("%-24s %-6s %-9s %10zu  [", t->name, t->usage == NRT_TENSOR_USAGE_INPUT ? "input" : "output",
+           dtype_name(t->dtype), t->size);
     for (uint32_t d = 0; d < t->ndim; ++d) printf("%s%u", d ? ", " : "", t->shape[d]);
     printf("]\n");
     CHECK(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, (int)minfo.vnc, t->size, t->name, &tensors[i]));

@@ -257,8 +257,7 @@ ABI_SIG(nrt_init, NRT_STATUS, (nrt_framework_type_t, const char *, const char *)
 ABI_SIG(nrt_close, void, (void));
 ABI_SIG(nrt_get_instance_info, NRT_STATUS, (nrt_instance_info_t *, size_t));
 ABI_SIG(nrt_load, NRT_STATUS, (const void *, size_t, int32_t, int32_t, nrt_model_t **));
-ABI_SIG(nrt_load_collectives, NRT_STATUS,
-        (const void *, size_t, int32_t, int32_t, uint32_t, uint32_t, nrt_model_t **));
+ABI_SIG(nrt_load_collectives, NRT_STATUS, (const void *, size_t, int32_t, int32_t, uint32_t, uint32_t, nrt_model_t **));
 ABI_SIG(nrt_unload, NRT_STATUS, (nrt_model_t *));
 ABI_SIG(nrt_get_model_nc_count, NRT_STATUS, (const nrt_model_t *, uint32_t *));
 ABI_SIG(nrt_get_model_vnc_count, NRT_STATUS, (const nrt_model_t *, uint32_t *));
@@ -266,8 +265,7 @@ ABI_SIG(nrt_get_total_nc_count, NRT_STATUS, (uint32_t *));
 ABI_SIG(nrt_get_total_vnc_count, NRT_STATUS, (uint32_t *));
 ABI_SIG(nrt_get_visible_nc_count, NRT_STATUS, (uint32_t *));
 ABI_SIG(nrt_get_visible_vnc_count, NRT_STATUS, (uint32_t *));
-ABI_SIG(nrt_tensor_allocate, NRT_STATUS,
-        (nrt_tensor_placement_t, int, size_t, const char *, nrt_tensor_t **));
+ABI_SIG(nrt_tensor_allocate, NRT_STATUS, (nrt_tensor_placement_t, int, size_t, const char *, nrt_tensor_t **));
 ABI_SIG(nrt_tensor_free, void, (nrt_tensor_t **));
 ABI_SIG(nrt_tensor_read, NRT_STATUS, (const nrt_tensor_t *, void *, size_t, size_t));
 ABI_SIG(nrt_tensor_write, NRT_STATUS, (nrt_tensor_t *, const void *, size_t, size_t));
@@ -276,8 +274,7 @@ ABI_SIG(nrt_tensor_get_size, size_t, (const nrt_tensor_t *));
 ABI_SIG(nrt_tensor_memset, NRT_STATUS, (nrt_tensor_t *, uint64_t, int, size_t));
 ABI_SIG(nrt_tensor_allocate_empty, NRT_STATUS, (const char *, nrt_tensor_t **));
 ABI_SIG(nrt_tensor_attach_buffer, NRT_STATUS, (nrt_tensor_t *, void *, size_t));
-ABI_SIG(nrt_tensor_allocate_slice, NRT_STATUS,
-        (const nrt_tensor_t *, size_t, size_t, const char *, nrt_tensor_t **));
+ABI_SIG(nrt_tensor_allocate_slice, NRT_STATUS, (const nrt_tensor_t *, size_t, size_t, const char *, nrt_tensor_t **));
 ABI_SIG(nrt_tensor_get_va, void *, (const nrt_tensor_t *));
 ABI_SIG(nrt_tensor_read_batch, NRT_STATUS, (const nrt_tensor_batch_t *, uint64_t, bool));
 ABI_SIG(nrt_tensor_write_batch, NRT_STATUS, (const nrt_tensor_batch_t *, uint64_t, bool));

@@ -136,13 +136,14 @@ int main(int argc, char** argv) {
   auto graph_bomb = mlp;
   SetMember(graph_bomb, "cpu/graph.json",
             R"({"name": "g", "inputs": [], "constants": [{"name": "c", "dtype": "float32", "shape": [2200000],
-               "values": [)" + Repeat("0,", 2200000) + R"(0]}], "nodes": [], "outputs": ["c"]})");
+               "values": [)" +
+                Repeat("0,", 2200000) + R"(0]}], "nodes": [], "outputs": ["c"]})");
   seeds.push_back({"hostile_graph_json_values.neff", AssembleNeff(graph_bomb, gzip)});
   auto zeros = RealLikeMembers();
   zeros.push_back({"cpu/big.npy", std::string(size_t{4} << 20, '\0')});
-  seeds.push_back({"hostile_gzip_in_gzip.neff",
-                   AssembleNeff(GzipBytes(nrtb::WriteNeffArchive(zeros, nrtb::NeffCompression::kGzip)),
-                                RealLikeOptions())});
+  seeds.push_back(
+      {"hostile_gzip_in_gzip.neff",
+       AssembleNeff(GzipBytes(nrtb::WriteNeffArchive(zeros, nrtb::NeffCompression::kGzip)), RealLikeOptions())});
   NeffImageOptions bad_name = RealLikeOptions();
   bad_name.name = "bad\xff\xfe";
   seeds.push_back({"hostile_name_not_utf8.neff", AssembleNeff(RealLikeMembers(), bad_name)});

@@ -49,52 +49,52 @@ typedef void *nds_obj_handle_t;
 /* Slots for memory usage types in the datastore (fixed at 12 by its format; runtime usage types are
  * aggregated into the first five). */
 enum {
-    NDS_DMA_MEM_USAGE_SLOT_CODE,
-    NDS_DMA_MEM_USAGE_SLOT_TENSORS,
-    NDS_DMA_MEM_USAGE_SLOT_CONSTANTS,
-    NDS_DMA_MEM_USAGE_SLOT_SCRATCHPAD,
-    NDS_DMA_MEM_USAGE_SLOT_MISC,
-    NDS_DMA_MEM_USAGE_SLOT_COUNT = 12
+  NDS_DMA_MEM_USAGE_SLOT_CODE,
+  NDS_DMA_MEM_USAGE_SLOT_TENSORS,
+  NDS_DMA_MEM_USAGE_SLOT_CONSTANTS,
+  NDS_DMA_MEM_USAGE_SLOT_SCRATCHPAD,
+  NDS_DMA_MEM_USAGE_SLOT_MISC,
+  NDS_DMA_MEM_USAGE_SLOT_COUNT = 12
 };
 
 /* Total of all chunks of one usage type and location. */
 typedef struct nds_mem_usage_info {
-    uint64_t total_size;
-    uint32_t chunk_count;
+  uint64_t total_size;
+  uint32_t chunk_count;
 } nds_mem_usage_info_t;
 
 /* One loaded model node. */
 typedef struct nds_model_node_info {
-    uint32_t model_id;      /* the model it belongs to */
-    uint32_t model_node_id;
-    char name[256];
-    char uuid[16];
-    uint8_t nc_index;
-    uint8_t sg_index; /* subgraph */
+  uint32_t model_id; /* the model it belongs to */
+  uint32_t model_node_id;
+  char name[256];
+  char uuid[16];
+  uint8_t nc_index;
+  uint8_t sg_index; /* subgraph */
 } nds_model_node_info_t;
 
 /* Memory usage of one loaded model node, per location and usage slot. */
 typedef struct nds_model_node_mem_usage_info {
-    nds_mem_usage_info_t model_mem_usage[MODEL_MEM_USAGE_LOCATION_COUNT][NDS_DMA_MEM_USAGE_SLOT_COUNT];
+  nds_mem_usage_info_t model_mem_usage[MODEL_MEM_USAGE_LOCATION_COUNT][NDS_DMA_MEM_USAGE_SLOT_COUNT];
 } nds_model_node_mem_usage_info_t;
 
 typedef struct nds_version_info {
-    uint8_t major;
-    uint8_t minor;
-    uint32_t build;
+  uint8_t major;
+  uint8_t minor;
+  uint32_t build;
 } nds_version_info_t;
 
 /* The process using the device. */
 typedef struct nds_process_info {
-    int8_t framework_type;
-    char tag[32];
-    nds_version_info_t framework_version;
-    nds_version_info_t fal_version;
-    nds_version_info_t runtime_version;
+  int8_t framework_type;
+  char tag[32];
+  nds_version_info_t framework_version;
+  nds_version_info_t fal_version;
+  nds_version_info_t runtime_version;
 } nds_process_info_t;
 
 typedef struct nds_process_info_ext {
-    char tag[256];
+  char tag[256];
 } nds_process_info_ext_t;
 
 typedef struct nds_instance nds_instance_t;
@@ -102,9 +102,9 @@ typedef struct ndl_device ndl_device_t;
 
 /* Bit indexes of the feature bitmap counter. */
 typedef enum feature_bitmap_bit_index {
-    BIT_INDEX_TEST_FEATURE = 0,
-    BIT_INDEX_MULTICORE_FEATURE = 1,
-    BIT_INDEX_COUNT = BIT_INDEX_MULTICORE_FEATURE + 1
+  BIT_INDEX_TEST_FEATURE = 0,
+  BIT_INDEX_MULTICORE_FEATURE = 1,
+  BIT_INDEX_COUNT = BIT_INDEX_MULTICORE_FEATURE + 1
 } feature_bitmap_bit_index_t;
 
 /* Open the datastore of process pid on device: pid 0 = this process, read-write; any other pid,

@@ -171,7 +171,8 @@ TEST(AsyncSchedule, RejectsOutOfRangeOffsetAndSize) {
   EXPECT_EQ(nrta_tensor_write(a, buf.data(), 61, 4, 0, 0, &s.ret, &s.seq), NRT_INVALID);
   EXPECT_EQ(nrta_tensor_write(a, buf.data(), 65, 0, 0, 0, &s.ret, &s.seq), NRT_INVALID);
   EXPECT_EQ(nrta_tensor_write(a, buf.data(), kMax, 2, 0, 0, &s.ret, &s.seq), NRT_INVALID) << "offset + size overflows";
-  EXPECT_EQ(nrta_tensor_write(a, buf.data(), 8, kMax - 7, 0, 0, &s.ret, &s.seq), NRT_INVALID) << "offset + size wraps to 0";
+  EXPECT_EQ(nrta_tensor_write(a, buf.data(), 8, kMax - 7, 0, 0, &s.ret, &s.seq), NRT_INVALID)
+      << "offset + size wraps to 0";
   EXPECT_EQ(nrta_tensor_read(buf.data(), a, 0, 65, 0, 0, &s.ret, &s.seq), NRT_INVALID);
   EXPECT_EQ(nrta_tensor_read(buf.data(), a, kMax, 1, 0, 0, &s.ret, &s.seq), NRT_INVALID);
   EXPECT_EQ(nrta_tensor_read(buf.data(), a, 1, kMax, 0, 0, &s.ret, &s.seq), NRT_INVALID);
@@ -325,17 +326,23 @@ TEST(AsyncSchedule, CallsInForkedChildReturnFailure) {
     nrta_seq_t seq = kSentinelSeq;
     bool b = false;
     int code = 0;
-    if (nrta_tensor_write(t, &v, 0, 4, 0, 0, &ret, &seq) != NRT_FAILURE) code = 1;
-    else if (nrta_tensor_read(&v, t, 0, 4, 0, 0, &ret, &seq) != NRT_FAILURE) code = 2;
-    else if (nrta_get_sequence(0, NRTA_XU_TENSOR_OP, 0, &seq) != NRT_FAILURE) code = 3;
-    else if (nrta_is_completed(MakeSeq(0, 0), &b) != NRT_FAILURE) code = 4;
-    else if (ret != kSentinelStatus || seq != kSentinelSeq) code = 5;
+    if (nrta_tensor_write(t, &v, 0, 4, 0, 0, &ret, &seq) != NRT_FAILURE)
+      code = 1;
+    else if (nrta_tensor_read(&v, t, 0, 4, 0, 0, &ret, &seq) != NRT_FAILURE)
+      code = 2;
+    else if (nrta_get_sequence(0, NRTA_XU_TENSOR_OP, 0, &seq) != NRT_FAILURE)
+      code = 3;
+    else if (nrta_is_completed(MakeSeq(0, 0), &b) != NRT_FAILURE)
+      code = 4;
+    else if (ret != kSentinelStatus || seq != kSentinelSeq)
+      code = 5;
     _exit(code);
   }
   int wstatus = 0;
   ASSERT_EQ(waitpid(pid, &wstatus, 0), pid);
   ASSERT_TRUE(WIFEXITED(wstatus));
-  EXPECT_EQ(WEXITSTATUS(wstatus), 0) << "1 write, 2 read, 3 get_sequence, 4 is_completed did not return NRT_FAILURE; 5 outputs written";
+  EXPECT_EQ(WEXITSTATUS(wstatus), 0)
+      << "1 write, 2 read, 3 get_sequence, 4 is_completed did not return NRT_FAILURE; 5 outputs written";
   // The parent is unaffected.
   uint32_t v = 9;
   Slot s;

@@ -162,7 +162,8 @@ TEST(AsyncSequence, RetIsWrittenBeforeCompletionIsObservable) {
     // Observe completions racing with the worker.
     uint64_t done = CompletedNum(0, NRTA_XU_TENSOR_OP, 0);
     for (; checked_by_unit < done; ++checked_by_unit) {
-      ASSERT_NE(rets[checked_by_unit], kSentinelStatus) << "request " << checked_by_unit + 1 << " seen complete via get_sequence";
+      ASSERT_NE(rets[checked_by_unit], kSentinelStatus)
+          << "request " << checked_by_unit + 1 << " seen complete via get_sequence";
     }
   }
   ASSERT_EQ(submitted, kN);

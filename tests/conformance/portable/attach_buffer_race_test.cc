@@ -61,7 +61,8 @@ TEST(AttachBufferRace, RequestsNeverWriteOutsideTheAttachedBuffer) {
   nrt_close();  // every scheduled write has run (or was cancelled) once it returns
   EXPECT_EQ(bad.load(), 0);
   for (size_t i = kSmall; i < small_block.size(); ++i) {
-    ASSERT_EQ(small_block[i], 0xcd) << "a write of " << kBig << " bytes landed in a " << kSmall << "-byte buffer (byte " << i << ")";
+    ASSERT_EQ(small_block[i], 0xcd) << "a write of " << kBig << " bytes landed in a " << kSmall << "-byte buffer (byte "
+                                    << i << ")";
   }
 }
 

@@ -135,7 +135,8 @@ TEST(ConfigEnv, VisibleCoresOutOfRangeFailsInit) {
 }
 
 TEST(ConfigEnv, VisibleCoresGarbageFailsInit) {
-  ExpectInitRejects("NEURON_RT_VISIBLE_CORES", {"abc", "1-", "-1", "1,,2", "2-1", "1,1", " 1", "0x1", "1.5", ",", "1-2-3"});
+  ExpectInitRejects("NEURON_RT_VISIBLE_CORES",
+                    {"abc", "1-", "-1", "1,,2", "2-1", "1,1", " 1", "0x1", "1.5", ",", "1-2-3"});
 }
 
 TEST(ConfigEnv, VisibleCoresRejectedThenValidInitSucceeds) {

@@ -387,7 +387,8 @@ TEST_F(Execute, CheckOutputCompletionWithHugeTimeoutWaits) {
   std::atomic<int> status{-1};
   std::thread waiter([&] { status = nrt_tensor_check_output_completion(io.out[0], INT64_MAX, 1); });
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  EXPECT_EQ(status.load(), -1) << "returned before any execution: " << nrt_get_status_as_str(static_cast<NRT_STATUS>(status.load()));
+  EXPECT_EQ(status.load(), -1) << "returned before any execution: "
+                               << nrt_get_status_as_str(static_cast<NRT_STATUS>(status.load()));
   ASSERT_EQ(nrt_execute(add_, io.inputs, io.outputs), NRT_SUCCESS);
   waiter.join();
   EXPECT_EQ(status.load(), NRT_SUCCESS);
@@ -449,7 +450,8 @@ TEST_F(Execute, ExecuteRepeatCountOneWorks) {
 TEST_F(Execute, ExecuteRepeatAboveOneIsInvalid) {
   ModelIo io(add_, 0);
   WriteAll(io.out[0], std::vector<float>(32, 9.0f));
-  for (int count : {2, 3, 1000}) EXPECT_EQ(nrt_execute_repeat(add_, io.inputs, io.outputs, count), NRT_INVALID) << count;
+  for (int count : {2, 3, 1000})
+    EXPECT_EQ(nrt_execute_repeat(add_, io.inputs, io.outputs, count), NRT_INVALID) << count;
   EXPECT_EQ(ReadAll<float>(io.out[0]), std::vector<float>(32, 9.0f)) << "nothing ran";
   EXPECT_EQ(nrt_tensor_check_output_completion(io.out[0], 0, 1), NRT_TIMEOUT);
 }
@@ -462,7 +464,8 @@ TEST_F(Execute, ManyThreadsExecuteOneModelConcurrently) {
     threads.emplace_back([&, t] {
       ModelIo io(add_, 0);
       for (int it = 0; it < kIterations; ++it) {
-        const std::vector<float> a = AddInput(static_cast<float>(t * 1000 + it), 1.0f), b = AddInput(static_cast<float>(t), 0.5f);
+        const std::vector<float> a = AddInput(static_cast<float>(t * 1000 + it), 1.0f),
+                                 b = AddInput(static_cast<float>(t), 0.5f);
         if (nrt_tensor_write(io.in[0], a.data(), 0, 128) != NRT_SUCCESS ||
             nrt_tensor_write(io.in[1], b.data(), 0, 128) != NRT_SUCCESS ||
             nrt_execute(add_, io.inputs, io.outputs) != NRT_SUCCESS) {
@@ -502,7 +505,7 @@ TEST_F(Execute, ThreadsOnEveryCoreExecuteConcurrently) {
   for (int vnc = 0; vnc < 4; ++vnc) {
     threads.emplace_back([&, vnc] {
       ModelIo io(models[vnc], vnc);
-      const std::vector<float> x = {1, 0, 0, 0, 1, 0};                                    // rows e0, e1
+      const std::vector<float> x = {1, 0, 0, 0, 1, 0};  // rows e0, e1
       const float s = static_cast<float>(vnc + 1);
       const std::vector<float> w = {s, 0, 0, 0, 0, s, 0, 0, 0, 0, s, 0};  // s * [I3 | 0]
       if (nrt_tensor_write(io.in[0], x.data(), 0, 24) != NRT_SUCCESS) failures++;

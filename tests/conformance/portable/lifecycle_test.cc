@@ -40,42 +40,113 @@ std::vector<Call> EveryFamily(Handles& h) {
   static NRT_STATUS ret;
   static nrta_seq_t seq;
   std::vector<Call> calls = {
-      {"nrt_get_instance_info", [] { nrt_instance_info_t i; return nrt_get_instance_info(&i, sizeof i); }},
-      {"nrt_load", [&h] { nrt_model_t* m = nullptr; return nrt_load(h.neff.data(), h.neff.size(), 0, -1, &m); }},
+      {"nrt_get_instance_info",
+       [] {
+         nrt_instance_info_t i;
+         return nrt_get_instance_info(&i, sizeof i);
+       }},
+      {"nrt_load",
+       [&h] {
+         nrt_model_t* m = nullptr;
+         return nrt_load(h.neff.data(), h.neff.size(), 0, -1, &m);
+       }},
       {"nrt_load_collectives",
-       [&h] { nrt_model_t* m = nullptr; return nrt_load_collectives(h.neff.data(), h.neff.size(), 0, -1, 0, 1, &m); }},
-      {"nrt_get_model_nc_count", [&h] { uint32_t n; return nrt_get_model_nc_count(h.model, &n); }},
-      {"nrt_get_model_vnc_count", [&h] { uint32_t n; return nrt_get_model_vnc_count(h.model, &n); }},
-      {"nrt_get_model_tensor_info", [&h] { nrt_tensor_info_array_t* a = nullptr; return nrt_get_model_tensor_info(h.model, &a); }},
+       [&h] {
+         nrt_model_t* m = nullptr;
+         return nrt_load_collectives(h.neff.data(), h.neff.size(), 0, -1, 0, 1, &m);
+       }},
+      {"nrt_get_model_nc_count",
+       [&h] {
+         uint32_t n;
+         return nrt_get_model_nc_count(h.model, &n);
+       }},
+      {"nrt_get_model_vnc_count",
+       [&h] {
+         uint32_t n;
+         return nrt_get_model_vnc_count(h.model, &n);
+       }},
+      {"nrt_get_model_tensor_info",
+       [&h] {
+         nrt_tensor_info_array_t* a = nullptr;
+         return nrt_get_model_tensor_info(h.model, &a);
+       }},
       {"nrt_get_model_info",
-       [&h] { nrt_model_info_t i; size_t n; return nrt_get_model_info(h.model, &i, sizeof i, &n); }},
-      {"nrt_get_model_instance_count", [&h] { uint32_t n; return nrt_get_model_instance_count(h.model, &n); }},
+       [&h] {
+         nrt_model_info_t i;
+         size_t n;
+         return nrt_get_model_info(h.model, &i, sizeof i, &n);
+       }},
+      {"nrt_get_model_instance_count",
+       [&h] {
+         uint32_t n;
+         return nrt_get_model_instance_count(h.model, &n);
+       }},
       {"nrt_tensor_allocate",
-       [] { nrt_tensor_t* t = nullptr; return nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, "t", &t); }},
+       [] {
+         nrt_tensor_t* t = nullptr;
+         return nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, "t", &t);
+       }},
       {"nrt_tensor_allocate(host)",
-       [] { nrt_tensor_t* t = nullptr; return nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_HOST, -1, 16, "t", &t); }},
+       [] {
+         nrt_tensor_t* t = nullptr;
+         return nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_HOST, -1, 16, "t", &t);
+       }},
       {"nrt_tensor_read", [&h] { return nrt_tensor_read(h.tensor, buf, 0, 4); }},
       {"nrt_tensor_write", [&h] { return nrt_tensor_write(h.tensor, buf, 0, 4); }},
       {"nrt_tensor_copy", [&h] { return nrt_tensor_copy(h.tensor, 0, h.tensor, 8, 4); }},
       {"nrt_tensor_memset", [&h] { return nrt_tensor_memset(h.tensor, 0, 0, 4); }},
-      {"nrt_tensor_allocate_empty", [] { nrt_tensor_t* t = nullptr; return nrt_tensor_allocate_empty("e", &t); }},
+      {"nrt_tensor_allocate_empty",
+       [] {
+         nrt_tensor_t* t = nullptr;
+         return nrt_tensor_allocate_empty("e", &t);
+       }},
       {"nrt_tensor_attach_buffer", [&h] { return nrt_tensor_attach_buffer(h.tensor, buf, sizeof buf); }},
       {"nrt_tensor_allocate_slice",
-       [&h] { nrt_tensor_t* t = nullptr; return nrt_tensor_allocate_slice(h.tensor, 0, 4, "s", &t); }},
+       [&h] {
+         nrt_tensor_t* t = nullptr;
+         return nrt_tensor_allocate_slice(h.tensor, 0, 4, "s", &t);
+       }},
       {"nrt_tensor_read_batch", [] { return nrt_tensor_read_batch(&batch, 1, false); }},
       {"nrt_tensor_write_batch", [] { return nrt_tensor_write_batch(&batch, 1, false); }},
       {"nrt_tensor_get_device_allocation_info",
-       [&h] { nrt_tensor_device_allocation_info_t i; return nrt_tensor_get_device_allocation_info(h.tensor, &i); }},
-      {"nrt_tensor_get_lnc_index", [&h] { int i; return nrt_tensor_get_lnc_index(h.tensor, &i); }},
+       [&h] {
+         nrt_tensor_device_allocation_info_t i;
+         return nrt_tensor_get_device_allocation_info(h.tensor, &i);
+       }},
+      {"nrt_tensor_get_lnc_index",
+       [&h] {
+         int i;
+         return nrt_tensor_get_lnc_index(h.tensor, &i);
+       }},
       {"nrt_get_vnc_memory_stats",
-       [] { nrt_vnc_memory_stats_t s; size_t n; return nrt_get_vnc_memory_stats(0, &s, sizeof s, &n); }},
-      {"nrt_get_dmabuf_fd", [] { int fd; return nrt_get_dmabuf_fd(0, 16, &fd); }},
-      {"nrt_get_hbm_mmap_va", [] { void* a; size_t n; return nrt_get_hbm_mmap_va(0, 0, &a, &n); }},
+       [] {
+         nrt_vnc_memory_stats_t s;
+         size_t n;
+         return nrt_get_vnc_memory_stats(0, &s, sizeof s, &n);
+       }},
+      {"nrt_get_dmabuf_fd",
+       [] {
+         int fd;
+         return nrt_get_dmabuf_fd(0, 16, &fd);
+       }},
+      {"nrt_get_hbm_mmap_va",
+       [] {
+         void* a;
+         size_t n;
+         return nrt_get_hbm_mmap_va(0, 0, &a, &n);
+       }},
       {"nrt_memcpy_to_device", [] { return nrt_memcpy_to_device(buf, buf + 8, 4); }},
-      {"nrt_allocate_tensor_set", [] { nrt_tensor_set_t* s = nullptr; return nrt_allocate_tensor_set(&s); }},
+      {"nrt_allocate_tensor_set",
+       [] {
+         nrt_tensor_set_t* s = nullptr;
+         return nrt_allocate_tensor_set(&s);
+       }},
       {"nrt_add_tensor_to_tensor_set", [&h] { return nrt_add_tensor_to_tensor_set(h.set, "a", h.tensor); }},
       {"nrt_get_tensor_from_tensor_set",
-       [&h] { nrt_tensor_t* t = nullptr; return nrt_get_tensor_from_tensor_set(h.set, "a", &t); }},
+       [&h] {
+         nrt_tensor_t* t = nullptr;
+         return nrt_get_tensor_from_tensor_set(h.set, "a", &t);
+       }},
       {"nrt_execute", [&h] { return nrt_execute(h.model, h.set, h.set); }},
       {"nrt_execute_repeat", [&h] { return nrt_execute_repeat(h.model, h.set, h.set, 1); }},
       {"nrt_async_drain_queued_execs", [] { return nrt_async_drain_queued_execs(0); }},
@@ -85,16 +156,37 @@ std::vector<Call> EveryFamily(Handles& h) {
       {"nrt_trace_stop", [] { return nrt_trace_stop("/tmp/nrt_conformance_trace_unused"); }},
       {"nrt_cc_global_comm_init", [] { return nrt_cc_global_comm_init(0, 0, 1); }},
       {"nrt_build_global_comm", [] { return nrt_build_global_comm(0, 0, 1); }},
-      {"nrt_host_device_id_get", [] { uint32_t id; return nrt_host_device_id_get(0, &id); }},
-      {"nrt_host_device_id_rid_map_get", [] { uint32_t n, map[8]; return nrt_host_device_id_rid_map_get(&n, map); }},
+      {"nrt_host_device_id_get",
+       [] {
+         uint32_t id;
+         return nrt_host_device_id_get(0, &id);
+       }},
+      {"nrt_host_device_id_rid_map_get",
+       [] {
+         uint32_t n, map[8];
+         return nrt_host_device_id_rid_map_get(&n, map);
+       }},
       {"nrta_tensor_write", [&h] { return nrta_tensor_write(h.tensor, buf, 0, 4, 0, 0, &ret, &seq); }},
       {"nrta_tensor_read", [&h] { return nrta_tensor_read(buf, h.tensor, 0, 4, 0, 0, &ret, &seq); }},
       {"nrta_tensor_copy", [&h] { return nrta_tensor_copy(h.tensor, 0, h.tensor, 8, 4, 0, 0, &ret, &seq); }},
       {"nrta_execute_schedule", [&h] { return nrta_execute_schedule(h.model, h.set, h.set, 0, &ret, &seq); }},
-      {"nrta_get_sequence", [] { nrta_seq_t s; return nrta_get_sequence(0, NRTA_XU_COMPUTE, 0, &s); }},
-      {"nrta_is_completed", [] { bool b; return nrta_is_completed(0, &b); }},
-      {"nrta_event_register_xu_completion", [] { return nrta_event_register_xu_completion(0, NRTA_XU_COMPUTE, 0, -1); }},
-      {"nrta_error_tracker_create", [] { nrta_error_tracker_t* t = nullptr; return nrta_error_tracker_create(0, &t); }},
+      {"nrta_get_sequence",
+       [] {
+         nrta_seq_t s;
+         return nrta_get_sequence(0, NRTA_XU_COMPUTE, 0, &s);
+       }},
+      {"nrta_is_completed",
+       [] {
+         bool b;
+         return nrta_is_completed(0, &b);
+       }},
+      {"nrta_event_register_xu_completion",
+       [] { return nrta_event_register_xu_completion(0, NRTA_XU_COMPUTE, 0, -1); }},
+      {"nrta_error_tracker_create",
+       [] {
+         nrta_error_tracker_t* t = nullptr;
+         return nrta_error_tracker_create(0, &t);
+       }},
   };
   return calls;
 }

@@ -49,7 +49,9 @@ void ExpectRejected(const std::vector<uint8_t>& bytes, const std::string& what) 
   }
 }
 
-void PutU64(std::vector<uint8_t>& bytes, size_t offset, uint64_t v) { std::memcpy(bytes.data() + offset, &v, sizeof v); }
+void PutU64(std::vector<uint8_t>& bytes, size_t offset, uint64_t v) {
+  std::memcpy(bytes.data() + offset, &v, sizeof v);
+}
 
 TEST(ModelLoad, LoadsEverySampleAndConformanceModel) {
   NRTEST_INIT(rt);
@@ -254,11 +256,11 @@ TEST(ModelLoad, TensorInfoDtypesUseHardwareEncodings) {
     std::vector<uint32_t> shape;
   };
   const std::vector<Expect> expected = {
-      {"in_i32", NRT_TENSOR_USAGE_INPUT, 0x8, 24, {2, 3}},  {"in_f16", NRT_TENSOR_USAGE_INPUT, 0x7, 8, {4}},
-      {"in_bf16", NRT_TENSOR_USAGE_INPUT, 0x6, 8, {2, 2}},  {"in_u8", NRT_TENSOR_USAGE_INPUT, 0x3, 6, {6}},
-      {"in_i8", NRT_TENSOR_USAGE_INPUT, 0x2, 5, {1, 5}},    {"out_i32", NRT_TENSOR_USAGE_OUTPUT, 0x8, 24, {2, 3}},
-      {"out_f16", NRT_TENSOR_USAGE_OUTPUT, 0x7, 8, {4}},    {"out_bf16", NRT_TENSOR_USAGE_OUTPUT, 0x6, 8, {2, 2}},
-      {"out_u8", NRT_TENSOR_USAGE_OUTPUT, 0x3, 6, {6}},     {"out_i8", NRT_TENSOR_USAGE_OUTPUT, 0x2, 5, {1, 5}},
+      {"in_i32", NRT_TENSOR_USAGE_INPUT, 0x8, 24, {2, 3}},   {"in_f16", NRT_TENSOR_USAGE_INPUT, 0x7, 8, {4}},
+      {"in_bf16", NRT_TENSOR_USAGE_INPUT, 0x6, 8, {2, 2}},   {"in_u8", NRT_TENSOR_USAGE_INPUT, 0x3, 6, {6}},
+      {"in_i8", NRT_TENSOR_USAGE_INPUT, 0x2, 5, {1, 5}},     {"out_i32", NRT_TENSOR_USAGE_OUTPUT, 0x8, 24, {2, 3}},
+      {"out_f16", NRT_TENSOR_USAGE_OUTPUT, 0x7, 8, {4}},     {"out_bf16", NRT_TENSOR_USAGE_OUTPUT, 0x6, 8, {2, 2}},
+      {"out_u8", NRT_TENSOR_USAGE_OUTPUT, 0x3, 6, {6}},      {"out_i8", NRT_TENSOR_USAGE_OUTPUT, 0x2, 5, {1, 5}},
       {"out_f32", NRT_TENSOR_USAGE_OUTPUT, 0xA, 24, {2, 3}},
   };
   ASSERT_EQ(info.size(), expected.size());
@@ -295,9 +297,11 @@ TEST(ModelLoad, MaximumLengthNamesSurviveTensorInfo) {
   nrt_tensor_info_array_t* a = nullptr;
   ASSERT_EQ(nrt_get_model_tensor_info(m, &a), NRT_SUCCESS);
   ASSERT_EQ(a->tensor_count, 3u);
-  EXPECT_EQ(std::string(a->tensor_array[0].name, strnlen(a->tensor_array[0].name, NRT_TENSOR_NAME_MAX)), std::string(255, 'L'));
+  EXPECT_EQ(std::string(a->tensor_array[0].name, strnlen(a->tensor_array[0].name, NRT_TENSOR_NAME_MAX)),
+            std::string(255, 'L'));
   EXPECT_EQ(a->tensor_array[0].name[255], '\0');
-  EXPECT_EQ(std::string(a->tensor_array[1].name, strnlen(a->tensor_array[1].name, NRT_TENSOR_NAME_MAX)), std::string(255, 'O'));
+  EXPECT_EQ(std::string(a->tensor_array[1].name, strnlen(a->tensor_array[1].name, NRT_TENSOR_NAME_MAX)),
+            std::string(255, 'O'));
   EXPECT_EQ(a->tensor_array[1].name[255], '\0');
   EXPECT_STREQ(a->tensor_array[2].name, "same");
   EXPECT_EQ(nrt_free_model_tensor_info(a), NRT_SUCCESS);
@@ -412,7 +416,8 @@ TEST(ModelLoad, CorruptedBytesNeverCrash) {
       nrt_execute(m, io.inputs, io.outputs);
       EXPECT_EQ(nrt_unload(m), NRT_SUCCESS);
     } else {
-      EXPECT_TRUE(s == NRT_INVALID || s == NRT_UNSUPPORTED_NEFF_VERSION) << "byte " << pos << ": " << nrt_get_status_as_str(s);
+      EXPECT_TRUE(s == NRT_INVALID || s == NRT_UNSUPPORTED_NEFF_VERSION)
+          << "byte " << pos << ": " << nrt_get_status_as_str(s);
     }
   }
   EXPECT_EQ(UsedBytes(0), 0u) << "failed loads leaked device memory";

@@ -56,7 +56,8 @@ void RealWork(const std::vector<uint8_t>& neff, int cycle) {
     ASSERT_EQ(nrta_execute_schedule(model, io.inputs, io.outputs, 0, &exec_ret, &exec_seq), NRT_SUCCESS);
     int fd = -1;
     ASSERT_EQ(nrta_get_completion_handle(exec_seq, &fd), NRT_SUCCESS);
-    ASSERT_EQ(nrta_tensor_write(io.in[0], b.data(), 0, kElems * sizeof(float), vnc, 0, &write_ret, &write_seq), NRT_SUCCESS);
+    ASSERT_EQ(nrta_tensor_write(io.in[0], b.data(), 0, kElems * sizeof(float), vnc, 0, &write_ret, &write_seq),
+              NRT_SUCCESS);
     ASSERT_TRUE(WaitCompleted(exec_seq));
     ASSERT_TRUE(WaitCompleted(write_seq));
     EXPECT_EQ(exec_ret, NRT_SUCCESS);

@@ -37,9 +37,9 @@ TEST(Tensor, AllocateWriteReadEveryPlacement) {
     nrt_tensor_placement_t placement;
     int vnc;
   };
-  for (Case c : {Case{NRT_TENSOR_PLACEMENT_DEVICE, 0}, Case{NRT_TENSOR_PLACEMENT_DEVICE, 1}, Case{NRT_TENSOR_PLACEMENT_DEVICE, 2},
-                 Case{NRT_TENSOR_PLACEMENT_DEVICE, 3}, Case{NRT_TENSOR_PLACEMENT_HOST, -1},
-                 Case{NRT_TENSOR_PLACEMENT_VIRTUAL, -1}}) {
+  for (Case c : {Case{NRT_TENSOR_PLACEMENT_DEVICE, 0}, Case{NRT_TENSOR_PLACEMENT_DEVICE, 1},
+                 Case{NRT_TENSOR_PLACEMENT_DEVICE, 2}, Case{NRT_TENSOR_PLACEMENT_DEVICE, 3},
+                 Case{NRT_TENSOR_PLACEMENT_HOST, -1}, Case{NRT_TENSOR_PLACEMENT_VIRTUAL, -1}}) {
     SCOPED_TRACE(testing::Message() << "placement " << c.placement << " vnc " << c.vnc);
     nrt_tensor_t* t = MakeTensor(c.placement, c.vnc, 1000, "p");
     ASSERT_NE(t, nullptr);
@@ -426,9 +426,11 @@ TEST(Tensor, WriteBatchWithOneBadOpChangesNothing) {
   nrt_tensor_t* b = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64, "b");
   ASSERT_TRUE(a && b);
   std::vector<uint8_t> src = Pattern(64, 9);
-  const std::vector<nrt_tensor_batch_op_t> bad_ops = {
-      {60, 8, src.data()}, {kU64Max, 1, src.data()}, {1, kU64Max, src.data()}, {kU64Max - 3, 8, src.data()},
-      {0, 4, nullptr}};
+  const std::vector<nrt_tensor_batch_op_t> bad_ops = {{60, 8, src.data()},
+                                                      {kU64Max, 1, src.data()},
+                                                      {1, kU64Max, src.data()},
+                                                      {kU64Max - 3, 8, src.data()},
+                                                      {0, 4, nullptr}};
   for (const nrt_tensor_batch_op_t& bad : bad_ops) {
     SCOPED_TRACE(testing::Message() << "bad op offset " << bad.offset << " size " << bad.size);
     const nrt_tensor_batch_op_t ops_a[] = {{0, 64, src.data()}};
@@ -638,7 +640,8 @@ TEST(Tensor, ConcurrentAllocateAndFreeKeepAccountingExact) {
         if (nrt_tensor_allocate_slice(t, 10, 100, "s", &s) != NRT_SUCCESS) failures++;
         const uint32_t v = static_cast<uint32_t>(th * 1000 + i);
         uint32_t back = 0;
-        if (nrt_tensor_write(s, &v, 4, 4) != NRT_SUCCESS || nrt_tensor_read(t, &back, 14, 4) != NRT_SUCCESS || back != v) {
+        if (nrt_tensor_write(s, &v, 4, 4) != NRT_SUCCESS || nrt_tensor_read(t, &back, 14, 4) != NRT_SUCCESS ||
+            back != v) {
           failures++;
         }
         nrt_tensor_free(&t);

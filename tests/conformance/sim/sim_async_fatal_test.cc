@@ -248,7 +248,8 @@ TEST(AsyncFatal, SyncExecuteLongerThanTimeoutReturnsTimeout) {
 
 // Helper for AbortOnFatalAborts: runs a fatal request with NRT_SIM_ABORT_ON_FATAL=1.
 TEST(AsyncFatalHelper, FatalRequestInChild) {
-  if (getenv("NRTB_ASYNC_ABORT_CHILD") == nullptr) GTEST_SKIP() << "only runs as a child of AsyncFatal.AbortOnFatalAborts";
+  if (getenv("NRTB_ASYNC_ABORT_CHILD") == nullptr)
+    GTEST_SKIP() << "only runs as a child of AsyncFatal.AbortOnFatalAborts";
   NRTEST_INIT(rt);
   Tensor t(0, 16);
   uint32_t v = 1;
@@ -260,10 +261,9 @@ TEST(AsyncFatalHelper, FatalRequestInChild) {
 
 TEST(AsyncFatal, AbortOnFatalAborts) {
   std::string err = TempPath("abort_stderr");
-  ChildResult child = RunSelf("AsyncFatalHelper.FatalRequestInChild",
-                              {"NRTB_ASYNC_ABORT_CHILD=1", "NRT_SIM_ABORT_ON_FATAL=1",
-                               "NRT_SIM_FAULTS=xu=tensor_op,nth=1,action=fatal"},
-                              err);
+  ChildResult child = RunSelf(
+      "AsyncFatalHelper.FatalRequestInChild",
+      {"NRTB_ASYNC_ABORT_CHILD=1", "NRT_SIM_ABORT_ON_FATAL=1", "NRT_SIM_FAULTS=xu=tensor_op,nth=1,action=fatal"}, err);
   EXPECT_TRUE(child.Signaled(SIGABRT)) << child.Describe();
   std::string log = ReadText(err);
   EXPECT_NE(log.find(" ERROR "), std::string::npos) << "the fatal cause is logged at ERROR:\n" << log;

@@ -18,7 +18,8 @@ std::vector<NRT_STATUS> Writes(nrt_tensor_t* t, int lnc, int queue, int n) {
   uint32_t v = 1;
   for (auto& r : reqs) {
     NRT_STATUS s;
-    while ((s = nrta_tensor_write(t, &v, 0, 4, lnc, queue, &r.ret, &r.seq)) == NRT_QUEUE_FULL) std::this_thread::yield();
+    while ((s = nrta_tensor_write(t, &v, 0, 4, lnc, queue, &r.ret, &r.seq)) == NRT_QUEUE_FULL)
+      std::this_thread::yield();
     EXPECT_EQ(s, NRT_SUCCESS);
     if (s != NRT_SUCCESS) return {};
   }
@@ -56,7 +57,8 @@ TEST(AsyncFaults, StatusByNameOrNumber) {
   SetEnv("NRT_SIM_FAULTS", "xu=tensor_op,nth=1,status=NRT_EXEC_BAD_INPUT; xu=tensor_op,nth=2,status=1003");
   NRTEST_INIT(rt);
   Tensor t(0, 16);
-  EXPECT_EQ(Writes(t, 0, 0, 3), (std::vector<NRT_STATUS>{NRT_EXEC_BAD_INPUT, NRT_EXEC_COMPLETED_WITH_NUM_ERR, NRT_SUCCESS}));
+  EXPECT_EQ(Writes(t, 0, 0, 3),
+            (std::vector<NRT_STATUS>{NRT_EXEC_BAD_INPUT, NRT_EXEC_COMPLETED_WITH_NUM_ERR, NRT_SUCCESS}));
 }
 
 TEST(AsyncFaults, FirstMatchingRuleWins) {

@@ -177,7 +177,8 @@ TEST_F(AsyncTrace, TracksAreInSubmissionOrderAndDoNotOverlap) {
     for (size_t i = 1; i < events.size(); ++i) {
       const json& prev = *events[i - 1];
       const json& cur = *events[i];
-      EXPECT_LT(prev["args"]["seq_num"].get<uint64_t>(), cur["args"]["seq_num"].get<uint64_t>()) << "track " << key.first << "/" << key.second;
+      EXPECT_LT(prev["args"]["seq_num"].get<uint64_t>(), cur["args"]["seq_num"].get<uint64_t>())
+          << "track " << key.first << "/" << key.second;
       EXPECT_LE(prev["ts"].get<double>() + prev["dur"].get<double>(), cur["ts"].get<double>() + 0.01)
           << "overlap on track " << key.first << "/" << key.second;
     }

@@ -165,8 +165,8 @@ TEST(SimHbmMmap, CloseReturnsThePhysicalPagesAndUnmapsTheRange) {
     EXPECT_GE(written_kb - before_kb, 200 * 1024) << "device memory is real memory once written";
     // Left allocated on purpose: nrt_close must release it anyway.
   }
-  EXPECT_LE(nrtest::RssKb(), written_kb - 200 * 1024) << "nrt_close returned the pages (before " << before_kb
-                                                      << " KiB, written " << written_kb << " KiB)";
+  EXPECT_LE(nrtest::RssKb(), written_kb - 200 * 1024)
+      << "nrt_close returned the pages (before " << before_kb << " KiB, written " << written_kb << " KiB)";
   // With its runtime gone, nothing refers to the range any more: it is unmapped (msync: ENOMEM).
   errno = 0;
   EXPECT_EQ(msync(hbm.base, 4096, MS_ASYNC), -1) << "the HBM range is still mapped after nrt_close";

@@ -42,8 +42,8 @@ struct Aliased {
   std::vector<uint8_t> Now() const { return std::vector<uint8_t>(va, va + kBytes); }
 };
 
-#define ALIASED(x)            \
-  Aliased x;                  \
+#define ALIASED(x) \
+  Aliased x;       \
   ASSERT_NE(x.va, nullptr) << "nrt_tensor_get_va"
 
 TEST(SimOverlappingCopy, TensorWriteFromItsOwnMemory) {

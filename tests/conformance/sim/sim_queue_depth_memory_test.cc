@@ -33,7 +33,8 @@ TEST(SimQueueDepthMemory, AHugeDepthKeepsResidentMemorySmall) {
     for (int queue = 0; queue < 2; ++queue) {
       nrta_seq_t seq = 0;
       for (int i = 0; i < 100; ++i, ++r) {
-        ASSERT_EQ(nrta_tensor_write(tensors.back(), &byte, 0, 1, static_cast<int>(lnc), queue, &rets[r], &seq), NRT_SUCCESS);
+        ASSERT_EQ(nrta_tensor_write(tensors.back(), &byte, 0, 1, static_cast<int>(lnc), queue, &rets[r], &seq),
+                  NRT_SUCCESS);
       }
       last.push_back(seq);
     }

@@ -36,7 +36,8 @@ TEST(StaleHandle, FreedTensorIsInvalidAfterManyAllocations) {
   nrt_tensor_t* again = stale;
   nrt_tensor_free(&again);  // a double free changes nothing
   EXPECT_EQ(again, stale);
-  for (nrt_tensor_t* x : more) EXPECT_EQ(nrt_tensor_get_size(x), 64u) << "a new tensor was freed through a stale handle";
+  for (nrt_tensor_t* x : more)
+    EXPECT_EQ(nrt_tensor_get_size(x), 64u) << "a new tensor was freed through a stale handle";
   for (nrt_tensor_t*& x : more) nrt_tensor_free(&x);
 }
 

@@ -36,8 +36,8 @@ std::vector<StatusCall> StatusCalls(nrt_tensor_t* tensor) {
   return {
       {"nrt_async_sendrecv_get_max_num_communicators_per_lnc",
        [] { return nrt_async_sendrecv_get_max_num_communicators_per_lnc(&num); }, NRT_FAILURE},
-      {"nrt_async_sendrecv_get_max_num_pending_request", [] { return nrt_async_sendrecv_get_max_num_pending_request(&num); },
-       NRT_FAILURE},
+      {"nrt_async_sendrecv_get_max_num_pending_request",
+       [] { return nrt_async_sendrecv_get_max_num_pending_request(&num); }, NRT_FAILURE},
       {"nrt_async_sendrecv_init", [] { return nrt_async_sendrecv_init(0); }, NRT_FAILURE},
       {"nrt_async_sendrecv_close", [] { return nrt_async_sendrecv_close(0); }, NRT_FAILURE},
       {"nrt_async_sendrecv_connect", [] { return nrt_async_sendrecv_connect("127.0.0.1", 1, 0, &comm); }, NRT_FAILURE},
@@ -90,7 +90,11 @@ std::vector<ValueCall> ValueCalls() {
       {"nec_rid_to_mla_idx", [] { return nec_rid_to_mla_idx(0, 0) == -1; }},
       {"nec_get_peer_mla_idx", [] { return nec_get_peer_mla_idx(0, 0, 0) == -1; }},
       {"nec_get_p2p_pod_peer_node", [] { return nec_get_p2p_pod_peer_node(0, 0, 1, ints) == -1; }},
-      {"nec_ndl_printk", [] { char s[] = "hello"; return nec_ndl_printk(s, 5, 0), true; }},
+      {"nec_ndl_printk",
+       [] {
+         char s[] = "hello";
+         return nec_ndl_printk(s, 5, 0), true;
+       }},
       {"nds_open", [] { return nds_open(nullptr, 0, &inst) != 0; }},
       {"nds_close", [foreign] { return nds_close(foreign) != 0; }},
       {"nds_increment_nc_counter", [foreign] { return nds_increment_nc_counter(foreign, 0, 0, 1) != 0; }},
@@ -118,9 +122,7 @@ std::vector<ValueCall> ValueCalls() {
 
 TEST(SimUnavailableApis, LifecycleComesFirst) {
   for (const StatusCall& c : StatusCalls(nullptr)) EXPECT_EQ(c.call(), NRT_UNINITIALIZED) << c.name;
-  {
-    NRTEST_INIT(rt);
-  }
+  { NRTEST_INIT(rt); }
   for (const StatusCall& c : StatusCalls(nullptr)) EXPECT_EQ(c.call(), NRT_CLOSED) << c.name;
   for (const ValueCall& c : ValueCalls()) EXPECT_TRUE(c.refused()) << c.name << " after nrt_close";
 }
@@ -135,7 +137,8 @@ TEST(SimUnavailableApis, RefusedWithOneLogLineNamingTheFunction) {
     std::string err = capture.Stop();
     EXPECT_EQ(s, c.refused) << c.name;
     EXPECT_EQ(LinesWith(err, {}).size(), 1u) << c.name << " logged:\n" << err;
-    EXPECT_EQ(LinesWith(err, {"ERROR", std::string("NRT:") + c.name + " "}).size(), 1u) << c.name << " logged:\n" << err;
+    EXPECT_EQ(LinesWith(err, {"ERROR", std::string("NRT:") + c.name + " "}).size(), 1u) << c.name << " logged:\n"
+                                                                                        << err;
   }
   for (const ValueCall& c : ValueCalls()) {
     StderrCapture capture;
@@ -144,7 +147,8 @@ TEST(SimUnavailableApis, RefusedWithOneLogLineNamingTheFunction) {
     EXPECT_TRUE(refused) << c.name;
     EXPECT_EQ(LinesWith(err, {}).size(), 1u) << c.name << " logged:\n" << err;
     EXPECT_EQ(LinesWith(err, {"ERROR", std::string("NRT:") + c.name + " ", "simulated device has no"}).size(), 1u)
-        << c.name << " logged:\n" << err;
+        << c.name << " logged:\n"
+        << err;
   }
   nrt_tensor_free(&tensor);
 }

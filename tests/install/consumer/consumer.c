@@ -14,7 +14,7 @@ int main(void) {
   nrta_seq_t seq = 0;
   if (nrta_get_sequence(0, NRTA_XU_COMPUTE, 0, &seq) != NRT_SUCCESS) return 4;
   nrt_close();
-  printf("consumer ok: runtime %llu.%llu, %u cores, %s\n", (unsigned long long)v.rt_major, (unsigned long long)v.rt_minor,
-         cores, v.rt_detail);
+  printf("consumer ok: runtime %llu.%llu, %u cores, %s\n", (unsigned long long)v.rt_major,
+         (unsigned long long)v.rt_minor, cores, v.rt_detail);
   return 0;
 }

@@ -72,8 +72,6 @@ inline std::string SampleModelDir() {
 }
 // tests/conformance/models/<stem>.json as a NEFF.
 inline std::string ModelPath(const std::string& stem) { return ModelDir() + "/" + stem + ".neff"; }
-inline std::string SampleModelPath(const std::string& stem) {
-  return SampleModelDir() + "/" + stem + ".neff";
-}
+inline std::string SampleModelPath(const std::string& stem) { return SampleModelDir() + "/" + stem + ".neff"; }
 
 }  // namespace nrtest

@@ -31,6 +31,6 @@ class Runtime {
 }  // namespace nrtest
 
 // Declares an nrtest::Runtime named `rt` and fails the test unless nrt_init succeeded.
-#define NRTEST_INIT(rt)   \
-  ::nrtest::Runtime rt;   \
+#define NRTEST_INIT(rt) \
+  ::nrtest::Runtime rt; \
   ASSERT_EQ(rt.status(), NRT_SUCCESS) << "nrt_init"
