@@ -37,7 +37,7 @@ TEST(TensorSet, AFreedTensorIsNoLongerHandedOut) {
   TensorSet set;
   TensorRef a = MakeEmptyTensor("a");
   set.Put("x", a);
-  a->freed.store(true);
+  a->MarkFreed();
   EXPECT_EQ(set.Get("x"), nullptr) << "freed but still referenced (e.g. by work in flight)";
   EXPECT_EQ(set.size(), 1u) << "the entry stays; binding the set reports it";
 }
@@ -57,7 +57,7 @@ TEST(TensorSet, ADestroyedTensorIsNotKeptAlive) {
 TEST(TensorSet, EntriesAreSortedByNameWithNullForDeadTensors) {
   TensorSet set;
   TensorRef live = MakeEmptyTensor("live"), freed = MakeEmptyTensor("freed");
-  freed->freed.store(true);
+  freed->MarkFreed();
   set.Put("b", live);
   set.Put("a", freed);
   {
@@ -89,7 +89,7 @@ TEST(TensorSet, ConcurrentPutsAndReadsAreSafe) {
     for (int i = 0; i < 2000; ++i) {
       TensorRef t = set.Get("k" + std::to_string(i % 16));
       if (t) {
-        EXPECT_EQ(t->name[0], 't');
+        EXPECT_EQ(t->name()[0], 't');
       }
       for (const auto& [name, ref] : set.Entries()) EXPECT_EQ(name[0], 'k');
     }
