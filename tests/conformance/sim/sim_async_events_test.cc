@@ -125,6 +125,9 @@ TEST(AsyncEvents, ClosedFdIsRejected) {
   uint32_t v = 1;
   Req r;
   ASSERT_EQ(Write(t, &v, 0, 0, &r), NRT_SUCCESS);
+  // Once the request holds, the runtime opens no more files: the closed fd's number stays free (the worker
+  // creates the .held marker with an fd of its own, which could otherwise reuse that number in between).
+  ASSERT_TRUE(gate.WaitHolding());
   int closed_fd = eventfd(0, EFD_NONBLOCK);
   ASSERT_GE(closed_fd, 0);
   ASSERT_EQ(close(closed_fd), 0);
