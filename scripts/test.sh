@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs dependencies, checks the source format, builds, and runs every test:
 #   1. the full project (gcc, -Werror): unit, conformance, ABI, install, tool and sample tests
-#   2. the runtime's unit + conformance tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   2. the runtime and shim tests (labels unit, conformance, sample, fuzz, shim) and the migrate engine (migrate_engine) under AddressSanitizer + UndefinedBehaviorSanitizer
 #      (clang, which also builds the NEFF-loader fuzzer and runs it briefly)
-#   3. the same runtime tests under ThreadSanitizer
+#   3. the runtime and shim tests under ThreadSanitizer
 # Usage: scripts/test.sh [--skip-sanitizers]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,11 +41,11 @@ CC=clang-14 CXX=clang++-14 timed "asan configure" cmake -S . -B build-asan -G Ni
   -DNRTB_WERROR=ON -DNRTB_SANITIZE=address,undefined -DNRTB_BUILD_BENCH=OFF -DNRTB_BUILD_FUZZ=ON
 timed "asan build" cmake --build build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  timed "asan tests" run_suite build-asan -L 'unit|conformance|sample|fuzz'
+  timed "asan tests" run_suite build-asan -L 'unit|conformance|sample|fuzz|shim|migrate_engine'
 
 echo "== [3/3] TSan (gcc), runtime tests"
 timed "tsan configure" cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNRTB_WERROR=ON \
   -DNRTB_SANITIZE=thread -DNRTB_BUILD_BENCH=OFF
 timed "tsan build" cmake --build build-tsan
-TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 timed "tsan tests" run_suite build-tsan -L 'unit|conformance|sample'
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 timed "tsan tests" run_suite build-tsan -L 'unit|conformance|sample|shim'
 echo "== all tests passed"
