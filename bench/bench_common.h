@@ -1,9 +1,9 @@
-// Shared helpers for the nrt-bridge benchmarks: public API only (nrt/*.h).
+// Shared helpers for the nrt-bridge benchmarks: public API only (nrt/*.h). What the benchmarks share with
+// the tests comes from the test kit's GoogleTest-free parts (tests/support/nrtest: files, eventfds, clock);
+// here is only what differs on purpose: a failed call ends the benchmark, and waits spin instead of sleeping.
 #pragma once
 
-#include <poll.h>
 #include <sched.h>
-#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -12,14 +12,15 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "nrt/nrt.h"
 #include "nrt/nrt_async.h"
 #include "nrt/nrt_status.h"
+#include "nrtest/eventfd.h"
+#include "nrtest/files.h"
+#include "nrtest/time.h"
 
 namespace bench {
 
@@ -35,9 +36,8 @@ namespace bench {
   } while (0)
 
 inline uint64_t NowNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(nrtest::Clock::now().time_since_epoch()).count());
 }
 
 // Sets an environment default (does not override what the user exported). Call before nrt_init.
@@ -50,12 +50,11 @@ inline std::string ModelPath(const std::string& name) {
 }
 
 inline nrt_model_t* LoadModel(const std::string& name, int vnc = 0) {
-  std::ifstream f(ModelPath(name), std::ios::binary);
-  if (!f) {
-    std::fprintf(stderr, "cannot open %s (build the bench_models target)\n", ModelPath(name).c_str());
+  const std::vector<uint8_t> bytes = nrtest::TryReadFileBytes(ModelPath(name));
+  if (bytes.empty()) {
+    std::fprintf(stderr, "cannot read %s (build the bench_models target)\n", ModelPath(name).c_str());
     std::exit(2);
   }
-  std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   nrt_model_t* model = nullptr;
   BENCH_CHECK(nrt_load(bytes.data(), bytes.size(), vnc, 1, &model));
   return model;
@@ -102,11 +101,7 @@ inline void WaitPoll(nrta_seq_t seq) {
 // Waits on an eventfd registered for `seq` (blocks in poll(), no CPU).
 inline void WaitEventfd(nrta_seq_t seq, int efd) {
   BENCH_CHECK(nrta_event_register_seq_id_completion(seq, efd));
-  pollfd p{efd, POLLIN, 0};
-  while (poll(&p, 1, -1) != 1) {
-  }
-  uint64_t v = 0;
-  if (read(efd, &v, sizeof v) != static_cast<ssize_t>(sizeof v)) {
+  if (nrtest::ReadEventFd(efd, -1) == 0) {
     std::perror("read(eventfd)");
     std::exit(2);
   }

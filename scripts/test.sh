@@ -4,10 +4,14 @@
 #   2. the runtime and shim tests (labels unit, conformance, sample, fuzz, shim) and the migrate engine (migrate_engine) under AddressSanitizer + UndefinedBehaviorSanitizer
 #      (clang, which also builds the NEFF-loader fuzzer and runs it briefly)
 #   3. the runtime and shim tests under ThreadSanitizer
+# Each sanitizer build compiles while the previous step's tests run (tests mostly wait on simulated device
+# time, leaving CPU idle); the build runs at a lower priority so that the tests keep their share.
 # Usage: scripts/test.sh [--skip-sanitizers]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
+skip_sanitizers=0
+[[ "${1:-}" == "--skip-sanitizers" ]] && skip_sanitizers=1
 
 ./scripts/install-deps.sh
 
@@ -26,26 +30,62 @@ timed() {
 }
 t_start=$SECONDS
 
+# Background builds: start_build <label> <dir> starts one (output to <dir>.log), finish_build waits for it and
+# shows its output; a failed build fails the script.
+bg_pid=
+bg_log=
+start_build() {
+  local label=$1 dir=$2
+  bg_log=$dir.log
+  echo "== $label started in the background (log: $bg_log)"
+  set -m  # its own process group, so that the trap below can stop the whole build
+  timed "$label" nice -n 10 cmake --build "$dir" >"$bg_log" 2>&1 &
+  bg_pid=$!
+  set +m
+}
+finish_build() {
+  local rc=0
+  wait "$bg_pid" || rc=$?
+  bg_pid=
+  if ((rc)); then
+    cat "$bg_log"
+    return $rc
+  fi
+  tail -n 1 "$bg_log"
+}
+# A failure elsewhere must not leave a build running behind the script.
+trap '[[ -n "$bg_pid" ]] && kill -- "-$bg_pid" 2>/dev/null; true' EXIT
+
+asan_configure() {
+  CC=clang-14 CXX=clang++-14 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DNRTB_WERROR=ON -DNRTB_SANITIZE=address,undefined -DNRTB_BUILD_BENCH=OFF -DNRTB_BUILD_FUZZ=ON
+}
+tsan_configure() {
+  cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNRTB_WERROR=ON \
+    -DNRTB_SANITIZE=thread -DNRTB_BUILD_BENCH=OFF
+}
+
 echo "== [0/3] source format (.clang-format)"
 timed "format check" ./scripts/check-format.sh
 
 echo "== [1/3] release build, every test"
 timed "release configure" cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNRTB_WERROR=ON -DNRTB_BUILD_BENCH=ON
 timed "release build" cmake --build build
+if ((!skip_sanitizers)); then
+  timed "asan configure" asan_configure
+  start_build "asan build" build-asan
+fi
 timed "release tests" run_suite build
-
-if [[ "${1:-}" == "--skip-sanitizers" ]]; then exit 0; fi
+if ((skip_sanitizers)); then exit 0; fi
 
 echo "== [2/3] ASan + UBSan (clang), runtime tests + fuzz smoke"
-CC=clang-14 CXX=clang++-14 timed "asan configure" cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DNRTB_WERROR=ON -DNRTB_SANITIZE=address,undefined -DNRTB_BUILD_BENCH=OFF -DNRTB_BUILD_FUZZ=ON
-timed "asan build" cmake --build build-asan
+finish_build
+timed "tsan configure" tsan_configure
+start_build "tsan build" build-tsan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   timed "asan tests" run_suite build-asan -L 'unit|conformance|sample|fuzz|shim|migrate_engine'
 
 echo "== [3/3] TSan (gcc), runtime tests"
-timed "tsan configure" cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNRTB_WERROR=ON \
-  -DNRTB_SANITIZE=thread -DNRTB_BUILD_BENCH=OFF
-timed "tsan build" cmake --build build-tsan
+finish_build
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 timed "tsan tests" run_suite build-tsan -L 'unit|conformance|sample|shim'
 echo "== all tests passed"

@@ -76,7 +76,7 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_write(nrt_tensor_t* tensor, const void* buf, s
 NRTB_EXPORT NRT_STATUS nrt_tensor_copy(const nrt_tensor_t* src, size_t src_offset, nrt_tensor_t* dst, size_t dst_offset,
                                        size_t size) {
   return Guarded("nrt_tensor_copy", [&] {
-    RequireDevice();
+    Device& dev = RequireDevice();
     TensorUse s = UseTensor(src, "src");
     TensorUse d = UseTensor(dst, "dst");
     CheckRange(*s, src_offset, size, "nrt_tensor_copy source");
@@ -85,6 +85,9 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_copy(const nrt_tensor_t* src, size_t src_offse
       ThrowInvalid("nrt_tensor_copy: tensors must be on the same logical core (source on %d, destination on %d)",
                    s->lnc(), d->lnc());
     }
+    // Traced on the device side's core, named by the tensor written there (host to host is not traced).
+    const nrt_tensor& on_core = d->on_device() ? *d : *s;
+    TensorOpTrace trace(dev.tracer(), on_core.lnc(), "copy", on_core.name(), size);
     DeviceAccessScope device;
     std::memmove(d->data() + dst_offset, s->data() + src_offset, size);
     return NRT_SUCCESS;
@@ -104,9 +107,10 @@ NRTB_EXPORT size_t nrt_tensor_get_size(const nrt_tensor_t* tensor) {
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_memset(nrt_tensor_t* tensor, uint64_t offset, int value, size_t size) {
   return Guarded("nrt_tensor_memset", [&] {
-    RequireDevice();
+    Device& d = RequireDevice();
     TensorUse t = UseTensor(tensor, "tensor");
     CheckRange(*t, offset, size, "nrt_tensor_memset");
+    TensorOpTrace trace(d.tracer(), t->lnc(), "memset", t->name(), size);
     DeviceAccessScope device;
     std::memset(t->data() + offset, value, size);
     return NRT_SUCCESS;

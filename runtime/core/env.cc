@@ -3,9 +3,11 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <system_error>
 
 #include "runtime/core/error.h"
 
@@ -30,13 +32,44 @@ uint64_t ParseUintEnv(const char* name, const std::string& value, uint64_t min, 
   return v;
 }
 
-double ParseNumberEnv(const char* name, const std::string& value, double min, double max) {
-  char* end = nullptr;
-  errno = 0;
-  double v = std::strtod(value.c_str(), &end);
-  if (value.empty() || end != value.c_str() + value.size() || errno == ERANGE || !std::isfinite(v)) {
-    ThrowInvalid("%s=\"%s\": expected a number", name, value.c_str());
+namespace {
+
+// The documented number syntax and nothing else: digits with an optional fraction and an optional decimal
+// exponent ("3", "0.25", ".5", "1e3", "2.5E-4"). No sign, no spaces, no hex, no inf/nan, which strtod would
+// all accept.
+bool IsPlainDecimal(const std::string& s) {
+  size_t i = 0, digits = 0;
+  auto skip_digits = [&] {
+    size_t n = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++n;
+    return n;
+  };
+  digits += skip_digits();
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    digits += skip_digits();
   }
+  if (digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (skip_digits() == 0) return false;
+  }
+  return i == s.size();
+}
+
+}  // namespace
+
+double ParseNumberEnv(const char* name, const std::string& value, double min, double max) {
+  double v = 0;
+  // from_chars, unlike strtod, does not depend on the locale's decimal point.
+  const char* end = value.data() + value.size();
+  if (!IsPlainDecimal(value) || std::from_chars(value.data(), end, v).ec != std::errc() || !std::isfinite(v)) {
+    ThrowInvalid("%s=\"%s\": expected a non-negative decimal number (e.g. 0.25 or 1e3)", name, value.c_str());
+  }
+  // A subnormal value (e.g. 1e-320) has lost its precision: refused like strtod's underflow was.
+  if (std::fpclassify(v) == FP_SUBNORMAL)
+    ThrowInvalid("%s=\"%s\": too close to zero to represent", name, value.c_str());
   if (v < min || v > max) ThrowInvalid("%s=\"%s\": must be between %g and %g", name, value.c_str(), min, max);
   return v;
 }

@@ -55,6 +55,20 @@ TEST(Env, ParseNumberAcceptsIntegersFractionsAndExponents) {
   EXPECT_DOUBLE_EQ(ParseNumberEnv("V", "3", 0, 10), 3.0);
   EXPECT_DOUBLE_EQ(ParseNumberEnv("V", "1e3", 0, 1e4), 1000.0);
   EXPECT_DOUBLE_EQ(ParseNumberEnv("V", "0", 0, 1), 0.0);
+  EXPECT_DOUBLE_EQ(ParseNumberEnv("V", ".5", 0, 1), 0.5);
+  EXPECT_DOUBLE_EQ(ParseNumberEnv("V", "5.", 0, 10), 5.0);
+  EXPECT_DOUBLE_EQ(ParseNumberEnv("V", "2.5E-1", 0, 1), 0.25);
+  EXPECT_DOUBLE_EQ(ParseNumberEnv("V", "1e+2", 0, 1e3), 100.0);
+}
+
+// strtod's wider syntax (hex, spaces, signs, inf/nan spellings) is not the documented one: each is refused
+// with the same message as any other malformed value.
+TEST(Env, ParseNumberAcceptsOnlyTheDocumentedSyntax) {
+  for (const char* bad : {"0x10", "0X1p3", " 1", "1 ",  "\t1",  "1\n",   "+1",  "-0",    "INF", "Infinity", "NaN",
+                          ".",    "e3",    "1e", "1e+", "1..2", "1.2.3", "1,5", "1_000", "0b1", "1e3x"}) {
+    std::string msg = InvalidMessage([&] { ParseNumberEnv("NRTB_NUM", bad, 0, 1e9); });
+    EXPECT_NE(msg.find("expected a non-negative decimal number"), std::string::npos) << "\"" << bad << "\": " << msg;
+  }
 }
 
 TEST(Env, ParseNumberRejectsNonNumbersNonFiniteAndOutOfRange) {
@@ -62,6 +76,8 @@ TEST(Env, ParseNumberRejectsNonNumbersNonFiniteAndOutOfRange) {
     std::string msg = InvalidMessage([&] { ParseNumberEnv("NRTB_NUM", bad, 0, 1e9); });
     EXPECT_NE(msg.find("NRTB_NUM=\"" + std::string(bad) + "\""), std::string::npos) << "\"" << bad << "\": " << msg;
   }
+  EXPECT_NE(InvalidMessage([] { ParseNumberEnv("V", "1e-320", 0, 1); }).find("too close to zero"), std::string::npos)
+      << "a subnormal has lost its precision";
   EXPECT_NE(InvalidMessage([] { ParseNumberEnv("V", "-0.5", 0, 1); }), "");
   EXPECT_NE(InvalidMessage([] { ParseNumberEnv("V", "1.0001", 0, 1); }), "");
   EXPECT_NE(InvalidMessage([] { ParseNumberEnv("V", "0.0001", 0.001, 1); }), "");

@@ -45,14 +45,18 @@ TensorRef Device::AllocateTensor(int placement, int64_t lnc, size_t size, const 
         ThrowInvalid("tensor \"%s\": %lld is not a logical core of this process (0-%u are visible)", name.c_str(),
                      static_cast<long long>(lnc), lnc_count() - 1);
       }
-      std::shared_ptr<Storage> storage = Storage::Allocate(size, l->pool());
-      if (!storage && l->pool()->shut_down()) {
-        ThrowStatus(NRT_CLOSED, "tensor \"%s\": the runtime was closed during the allocation", name.c_str());
+      PoolFailure failure = PoolFailure::kNone;
+      std::shared_ptr<Storage> storage = Storage::Allocate(size, l->pool(), &failure);
+      if (failure == PoolFailure::kShutDown) {
+        ThrowStatus(NRT_CLOSED, "tensor \"%s\": %s", name.c_str(), PoolFailureText(failure));
       }
       if (!storage) {
         ThrowStatus(NRT_RESOURCE,
-                    "tensor \"%s\": cannot allocate %zu bytes on logical core %lld (%llu of %llu bytes in use)",
-                    name.c_str(), size, static_cast<long long>(lnc), static_cast<unsigned long long>(l->pool()->used()),
+                    "tensor \"%s\": cannot allocate %zu bytes on logical core %lld: %s (%llu of %llu bytes in use)",
+                    name.c_str(), size, static_cast<long long>(lnc),
+                    // Storage refuses more than the host's RAM before asking the pool.
+                    failure == PoolFailure::kNone ? "more than the host's physical memory" : PoolFailureText(failure),
+                    static_cast<unsigned long long>(l->pool()->used()),
                     static_cast<unsigned long long>(l->pool()->limit()));
       }
       return MakeTensor(name, Placement::kDevice, static_cast<int>(lnc), std::move(storage), size);

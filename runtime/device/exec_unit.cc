@@ -227,6 +227,8 @@ TraceRecord ExecUnit::RequestRecord(const Work& work, uint64_t n, uint64_t sched
   r.end_ns = NowNs();
   r.status = status;
   r.label = work.Label();
+  r.bytes = work.TransferBytes();
+  r.detail = work.TransferTensor();
   return r;
 }
 
@@ -243,9 +245,10 @@ TraceRecord ExecUnit::FatalRecord(const std::string& cause) const {
 void ExecUnit::Complete(uint64_t n, std::unique_ptr<Work> work, NRT_STATUS* ret, uint64_t schedule_ns) {
   uint64_t start = NowNs();
   NRT_STATUS status = Execute(*work, n, start);
-  work->Finish(status);
+  // Traced before Finish, which releases the tensors whose name the record carries.
   if (ctx_.trace != nullptr && ctx_.trace->active())
     ctx_.trace->Emit(RequestRecord(*work, n, schedule_ns, start, status));
+  work->Finish(status);
   if (status != NRT_SUCCESS && ctx_.errors != nullptr) ctx_.errors->Record(MakeSeq(xu_id_, n), status);
   // Release the request's tensors and model before the slot can be reused.
   work.reset();

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "runtime/device/asan_poison.h"
 #include "runtime/device/device_access.h"
 
 namespace nrtb {
@@ -27,12 +28,39 @@ uint64_t RegionBytes(uint64_t limit) {
   return RoundUp(bytes, PageSize());
 }
 
+// The bytes a block of `bytes` takes from the range: aligned, never empty (two zero-byte tensors are
+// distinct), and followed by a red zone in ASan builds.
+uint64_t BlockLength(uint64_t bytes) {
+  return RoundUp(std::max<uint64_t>(bytes, 1), MemoryPool::kAlignment) + (kAsan ? MemoryPool::kAsanRedZone : 0);
+}
+
 }  // namespace
+
+const char* PoolFailureText(PoolFailure failure) {
+  switch (failure) {
+    case PoolFailure::kNone:
+      return "no failure";
+    case PoolFailure::kTooLarge:
+      return "larger than the core's device memory range";
+    case PoolFailure::kCapacity:
+      return "the core's device memory is exhausted";
+    case PoolFailure::kFragmented:
+      return "no free block of the core's device memory is large enough";
+    case PoolFailure::kUnmappable:
+      return "the core's device memory cannot be mapped";
+    case PoolFailure::kShutDown:
+      return "the runtime was closed during the allocation";
+  }
+  return "unknown failure";
+}
 
 MemoryPool::MemoryPool(uint64_t limit) : limit_(limit), region_bytes_(RegionBytes(limit)), owner_pid_(getpid()) {}
 
 MemoryPool::~MemoryPool() {
-  if (base_ != nullptr && !InForkedChild()) munmap(base_, region_bytes_);
+  if (base_ == nullptr || InForkedChild()) return;
+  // The address range may be mapped again by anyone once it is gone: it must not stay poisoned.
+  AsanUnpoison(base_, poisoned_end_);
+  munmap(base_, region_bytes_);
 }
 
 bool MemoryPool::Reserve(uint64_t bytes) {
@@ -52,32 +80,68 @@ bool MemoryPool::MapLocked() {
   return true;
 }
 
-uint8_t* MemoryPool::Allocate(uint64_t bytes) {
-  if (bytes > region_bytes_ || InForkedChild()) return nullptr;
-  if (!Reserve(bytes)) return nullptr;
-  const uint64_t need = RoundUp(std::max<uint64_t>(bytes, 1), kAlignment);
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!shut_down_ && MapLocked()) {
-    for (auto it = free_.begin(); it != free_.end(); ++it) {
-      if (it->second < need) continue;
-      const uint64_t offset = it->first, rest = it->second - need;
-      free_.erase(it);
-      if (rest > 0) free_.emplace(offset + need, rest);
-      return base_ + offset;
+uint8_t* MemoryPool::Allocate(uint64_t bytes, PoolFailure* failure) {
+  PoolFailure why = PoolFailure::kNone;
+  uint8_t* block = nullptr;
+  if (InForkedChild()) {
+    why = PoolFailure::kShutDown;
+  } else if (bytes > region_bytes_) {
+    why = PoolFailure::kTooLarge;
+  } else if (!Reserve(bytes)) {
+    why = PoolFailure::kCapacity;
+  } else {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      block = CarveLocked(bytes, &why);
     }
+    if (block == nullptr) Release(bytes);
   }
-  Release(bytes);
+  if (failure != nullptr) *failure = why;
+  return block;
+}
+
+uint8_t* MemoryPool::CarveLocked(uint64_t bytes, PoolFailure* failure) {
+  if (shut_down_) {
+    *failure = PoolFailure::kShutDown;
+    return nullptr;
+  }
+  if (!MapLocked()) {
+    *failure = PoolFailure::kUnmappable;
+    return nullptr;
+  }
+  const uint64_t need = BlockLength(bytes);
+  for (auto it = free_.begin(); it != free_.end(); ++it) {
+    if (it->second < need) continue;
+    const uint64_t offset = it->first, rest = it->second - need;
+    free_.erase(it);
+    if (rest > 0) free_.emplace(offset + need, rest);
+    PoisonAheadLocked(offset + need);
+    AsanUnpoison(base_ + offset, bytes);
+    return base_ + offset;
+  }
+  *failure = PoolFailure::kFragmented;
   return nullptr;
+}
+
+void MemoryPool::PoisonAheadLocked(uint64_t end) {
+  if (!kAsan || poisoned_end_ >= std::min(region_bytes_, end + kAsanPoisonAhead)) return;
+  const uint64_t target = std::min(region_bytes_, RoundUp(end + kAsanPoisonAhead, kAsanPoisonAhead));
+  AsanPoison(base_ + poisoned_end_, target - poisoned_end_);
+  poisoned_end_ = target;
 }
 
 void MemoryPool::Free(uint8_t* block, uint64_t bytes) {
   if (InForkedChild()) return;
   Release(bytes);
-  const uint64_t length = RoundUp(std::max<uint64_t>(bytes, 1), kAlignment);
+  const uint64_t length = BlockLength(bytes);
   std::lock_guard<std::mutex> lock(mu_);
   uint64_t offset = static_cast<uint64_t>(block - base_);
   // After Shutdown the pages are already zero and returned; touching them would bring them back.
-  if (!shut_down_) ZeroLocked(offset, length);
+  if (!shut_down_) {
+    AsanUnpoison(base_ + offset, length);  // the zeroing is the pool's own access
+    ZeroLocked(offset, length);
+  }
+  AsanPoison(base_ + offset, length);
   uint64_t end = offset + length;
   auto next = free_.lower_bound(offset);
   if (next != free_.end() && next->first == end) {
@@ -125,12 +189,6 @@ void MemoryPool::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   if (base_ != nullptr) madvise(base_, region_bytes_, MADV_DONTNEED);
-}
-
-bool MemoryPool::shut_down() const {
-  if (InForkedChild()) return true;
-  std::lock_guard<std::mutex> lock(mu_);
-  return shut_down_;
 }
 
 size_t MemoryPool::free_block_count() const {

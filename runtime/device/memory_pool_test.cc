@@ -1,6 +1,7 @@
 #include "runtime/device/memory_pool.h"
 
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,6 +9,8 @@
 #include <cstring>
 #include <random>
 #include <vector>
+
+#include "runtime/device/asan_poison.h"
 
 namespace nrtb {
 namespace {
@@ -148,6 +151,95 @@ TEST(MemoryPool, AForkedChildLeavesThePoolAlone) {
   pool.Free(p, kMiB);
   EXPECT_EQ(pool.used(), 0u);
 }
+
+TEST(MemoryPool, AFailedAllocationSaysWhy) {
+  MemoryPool pool(4 * kMiB);
+  PoolFailure why = PoolFailure::kShutDown;
+  uint8_t* blocks[4];
+  for (uint8_t*& b : blocks) {
+    b = pool.Allocate(kMiB, &why);
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(why, PoolFailure::kNone);
+  }
+  EXPECT_EQ(pool.Allocate(1, &why), nullptr);
+  EXPECT_EQ(why, PoolFailure::kCapacity);
+  EXPECT_EQ(pool.Allocate(pool.region().size + 1, &why), nullptr);
+  EXPECT_EQ(why, PoolFailure::kTooLarge);
+  // Half the capacity free again, but in two separate 1 MiB holes (the tail of the range is smaller).
+  pool.Free(blocks[0], kMiB);
+  pool.Free(blocks[2], kMiB);
+  EXPECT_EQ(pool.Allocate(2 * kMiB, &why), nullptr);
+  EXPECT_EQ(why, PoolFailure::kFragmented);
+  EXPECT_EQ(pool.used(), 2 * kMiB) << "a refused allocation reserves nothing";
+  pool.Shutdown();
+  EXPECT_EQ(pool.Allocate(1, &why), nullptr);
+  EXPECT_EQ(why, PoolFailure::kShutDown);
+  pool.Free(blocks[1], kMiB);
+  pool.Free(blocks[3], kMiB);
+  for (PoolFailure f : {PoolFailure::kTooLarge, PoolFailure::kCapacity, PoolFailure::kFragmented,
+                        PoolFailure::kUnmappable, PoolFailure::kShutDown}) {
+    EXPECT_STRNE(PoolFailureText(f), PoolFailureText(PoolFailure::kNone));
+  }
+}
+
+TEST(MemoryPool, AForkedChildGetsNoBlockAndIsToldTheRuntimeIsGone) {
+  MemoryPool pool(4 * kMiB);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    PoolFailure why = PoolFailure::kNone;
+    _exit(pool.Allocate(1, &why) == nullptr && why == PoolFailure::kShutDown ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+// ASan builds: every byte of the range that no live block owns is poisoned, so a host access through a
+// tensor's address (what nrt_tensor_get_va returns is the block) past its end is reported.
+#ifdef NRTB_ASAN
+void Poke(uint8_t* p) { *static_cast<volatile uint8_t*>(p) = 1; }
+
+TEST(MemoryPoolAsan, AccessesOutsideLiveBlocksAreReported) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  MemoryPool pool(16 * kMiB);
+  uint8_t* a = pool.Allocate(100);
+  uint8_t* b = pool.Allocate(4096);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  Poke(a);
+  Poke(a + 99);
+  Poke(b + 4095);
+  EXPECT_DEATH(Poke(a + 100), "use-after-poison") << "one byte past the end";
+  EXPECT_DEATH(Poke(a + 128), "use-after-poison") << "the red zone after the aligned end";
+  EXPECT_DEATH(Poke(b - 1), "use-after-poison") << "the red zone before the neighbour";
+  EXPECT_DEATH(Poke(b + 4096 + MemoryPool::kAsanRedZone + 64), "use-after-poison") << "free memory past the last block";
+  EXPECT_DEATH(Poke(b + MemoryPool::kAsanPoisonAhead), "use-after-poison") << "never allocated, within the margin";
+  pool.Free(a, 100);
+  EXPECT_DEATH(Poke(a), "use-after-poison") << "a freed block";
+  uint8_t* c = pool.Allocate(100);
+  ASSERT_EQ(c, a) << "first fit reuses the freed block";
+  Poke(c + 99);
+  pool.Free(c, 100);
+  pool.Free(b, 4096);
+}
+
+TEST(MemoryPoolAsan, ADestroyedPoolLeavesNoPoisonBehind) {
+  uint8_t* base = nullptr;
+  uint64_t size = 0;
+  {
+    MemoryPool pool(4 * kMiB);
+    base = pool.region().base;
+    size = pool.region().size;
+    ASSERT_NE(pool.Allocate(kMiB), nullptr);  // poisons ahead; never freed: the pool goes with it
+  }
+  // Whatever maps the same addresses next must be able to use them.
+  void* again = mmap(base, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  ASSERT_NE(again, MAP_FAILED);
+  for (uint64_t off = 0; off < size; off += 4096) Poke(base + off);
+  munmap(again, size);
+}
+#endif
 
 }  // namespace
 }  // namespace nrtb

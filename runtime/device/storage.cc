@@ -18,11 +18,12 @@ uint64_t PhysicalMemoryBytes() {
 }
 }  // namespace
 
-std::shared_ptr<Storage> Storage::Allocate(size_t size, std::shared_ptr<MemoryPool> pool) {
+std::shared_ptr<Storage> Storage::Allocate(size_t size, std::shared_ptr<MemoryPool> pool, PoolFailure* pool_failure) {
   if (size > PhysicalMemoryBytes()) return nullptr;
   // Device memory is carved from the core's simulated HBM (see memory_pool.h); host memory comes
   // from calloc, whose large blocks are fresh zero pages, so an untouched buffer costs no memory.
-  auto* data = pool != nullptr ? pool->Allocate(size) : static_cast<uint8_t*>(std::calloc(size == 0 ? 1 : size, 1));
+  auto* data = pool != nullptr ? pool->Allocate(size, pool_failure)
+                               : static_cast<uint8_t*>(std::calloc(size == 0 ? 1 : size, 1));
   if (data == nullptr) return nullptr;
   return std::shared_ptr<Storage>(new Storage(data, size, true, std::move(pool)));
 }

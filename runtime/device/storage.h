@@ -8,13 +8,15 @@
 namespace nrtb {
 
 class MemoryPool;
+enum class PoolFailure : uint8_t;
 
 class Storage {
  public:
   // Zero-filled memory: carved from `pool` when given (device memory), else from the host heap.
   // Returns null when the pool is exhausted, the size exceeds the machine's RAM, or the host has no
-  // memory left.
-  static std::shared_ptr<Storage> Allocate(size_t size, std::shared_ptr<MemoryPool> pool);
+  // memory left; a pool's reason for refusing goes to *pool_failure when given (left alone otherwise).
+  static std::shared_ptr<Storage> Allocate(size_t size, std::shared_ptr<MemoryPool> pool,
+                                           PoolFailure* pool_failure = nullptr);
   // Caller-owned memory (nrt_tensor_attach_buffer); never freed by us.
   static std::shared_ptr<Storage> Attach(void* data, size_t size);
 

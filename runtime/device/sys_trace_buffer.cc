@@ -62,6 +62,10 @@ void SysTraceBuffer::OnRecord(const TraceRecord& r) {
     case TraceKind::kRequest:
       push(TraceEventType::kRequestSchedule, r.schedule_ns != 0 ? r.schedule_ns : r.start_ns);
       push(TraceEventType::kRequestStart, r.start_ns);
+      // An asynchronous transfer is a tensor op too (trace_event.h); one that failed moved nothing.
+      if (XuIdType(r.xu_id) == static_cast<uint32_t>(XuType::kTensorOp) && r.status == NRT_SUCCESS) {
+        push(TraceEventType::kTensorOp, r.start_ns);
+      }
       push(TraceEventType::kRequestEnd, r.end_ns);
       if (r.status != NRT_SUCCESS) push(TraceEventType::kRequestError, r.end_ns);
       break;
@@ -106,6 +110,11 @@ void SysTraceBuffer::AppendEvent(std::string& out, uint32_t nc, const Event& e) 
       AppendJsonString(out, std::string_view(e.detail, e.detail_len));
       out.append(",\"bytes\":");
       AppendJsonUint(out, e.bytes);
+      // An asynchronous transfer's event names its request (a synchronous one has no sequence number).
+      if (e.seq_num != 0) {
+        out.append(",\"seq\":");
+        AppendJsonUint(out, MakeSeq(e.xu_id, e.seq_num));
+      }
       break;
     case TraceEventType::kUnitFatal:
       out.append(",\"xu\":\"").append(XuTypeName(static_cast<XuType>(XuIdType(e.xu_id)))).append("\",\"queue\":");

@@ -67,6 +67,43 @@ TEST(SysTraceBuffer, ARequestIsScheduleStartEndAndErrorWhenItFailed) {
   EXPECT_EQ(end["name"], "m");
 }
 
+TEST(SysTraceBuffer, ATensorOpUnitsRequestIsATensorOpTooUnlessItFailed) {
+  SysTraceBuffer b(Options(), 1);
+  TraceRecord r = Request(0, 1);
+  r.xu_id = MakeXuId(0, XuType::kTensorOp, 1);
+  r.model_id = 0;
+  r.label = "copy";
+  r.detail = "dst";
+  r.bytes = 4096;
+  b.OnRecord(r);
+  r.seq_num = 2;
+  r.status = NRT_CLOSED;
+  b.OnRecord(r);
+  TraceRecord sync;
+  sync.kind = TraceKind::kTensorOp;
+  sync.label = "memset";
+  sync.detail = "t";
+  sync.bytes = 8;
+  sync.start_ns = 99;
+  b.OnRecord(sync);
+  json doc = Fetch(b);
+  std::vector<std::string> types;
+  for (const json& e : doc["events"]) types.push_back(e["event_type"]);
+  EXPECT_EQ(types, (std::vector<std::string>{"request_schedule", "request_start", "tensor_op", "request_end",
+                                             "request_schedule", "request_start", "request_end", "request_error",
+                                             "tensor_op"}));
+  const json& op = doc["events"][2];
+  EXPECT_EQ(op["name"], "copy");
+  EXPECT_EQ(op["tensor"], "dst");
+  EXPECT_EQ(op["bytes"], 4096);
+  EXPECT_EQ(op["timestamp_ns"], 11) << "at the request's start";
+  EXPECT_EQ(op["seq"].get<uint64_t>(), MakeSeq(MakeXuId(0, XuType::kTensorOp, 1), 1));
+  const json& sync_op = doc["events"][8];
+  EXPECT_EQ(sync_op["name"], "memset");
+  EXPECT_EQ(sync_op["bytes"], 8);
+  EXPECT_FALSE(sync_op.contains("seq")) << "a synchronous transfer is no request";
+}
+
 TEST(SysTraceBuffer, EachEventIsFetchedOnce) {
   SysTraceBuffer b(Options(), 1);
   b.OnRecord(Load(0, "a"));

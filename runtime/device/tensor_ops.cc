@@ -1,6 +1,7 @@
 #include "runtime/device/tensor_ops.h"
 
 #include <cstring>
+#include <string_view>
 #include <utility>
 
 #include "runtime/device/device_access.h"
@@ -13,6 +14,7 @@ class Transfer : public Work {
   Transfer(const char* label, uint64_t size, const DmaTiming& t) : label_(label), size_(size), sim_ns_(t.Cost(size)) {}
   uint64_t SimulatedNs() const override { return sim_ns_; }
   const char* Label() const override { return label_; }
+  uint64_t TransferBytes() const override { return size_; }
 
  protected:
   const char* label_;
@@ -30,6 +32,7 @@ class Write final : public Transfer {
     return NRT_SUCCESS;
   }
   void Finish(NRT_STATUS) override { dst_.Release(); }
+  std::string_view TransferTensor() const override { return dst_->name(); }
 
  private:
   TensorUse dst_;
@@ -47,6 +50,7 @@ class Read final : public Transfer {
     return NRT_SUCCESS;
   }
   void Finish(NRT_STATUS) override { src_.Release(); }
+  std::string_view TransferTensor() const override { return src_->name(); }
 
  private:
   void* dst_;
@@ -68,6 +72,7 @@ class Copy final : public Transfer {
     src_.Release();
     dst_.Release();
   }
+  std::string_view TransferTensor() const override { return dst_->name(); }
 
  private:
   TensorUse src_, dst_;

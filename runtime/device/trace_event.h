@@ -12,8 +12,9 @@
 namespace nrtb {
 
 enum class TraceKind : uint8_t {
-  kRequest,      // a request completed on an execution unit (xu_id, seq_num, schedule/start/end)
-  kTensorOp,     // a synchronous tensor transfer (nrt_tensor_read/write...): lnc, label, bytes, start/end
+  kRequest,      // a request completed on an execution unit (xu_id, seq_num, schedule/start/end); a tensor
+                 // transfer's (nrta_tensor_read/write/copy) also has bytes and detail = the device tensor
+  kTensorOp,     // a synchronous tensor transfer (nrt_tensor_read/write/copy/memset): lnc, label, bytes, start/end
   kModelLoad,    // lnc, model_id, label = model name; start == end
   kModelUnload,  // as kModelLoad
   kUnitFatal,    // an execution unit turned unrecoverable: xu_id, detail = cause; start == end
@@ -34,7 +35,8 @@ struct TraceRecord {
 };
 
 // System trace event types. A kRequest record is up to four events (schedule, start, end, and
-// error when its status is not NRT_SUCCESS); every other kind is one.
+// error when its status is not NRT_SUCCESS), five for a tensor-op unit's request that succeeded (its
+// tensor_op event, at its start, like a synchronous transfer's); every other kind is one.
 enum class TraceEventType : uint8_t {
   kRequestSchedule,
   kRequestStart,

@@ -72,7 +72,7 @@ class Tracer {
   bool shut_down_ = false;
 };
 
-// One synchronous tensor transfer (nrt_tensor_read / nrt_tensor_write), timed from construction to
+// One synchronous tensor transfer (nrt_tensor_read/write/copy/memset), timed from construction to
 // destruction. Costs one atomic load when nothing traces. `op` and `tensor` are not copied: they must
 // outlive this object (a string literal, the tensor's own name).
 class TensorOpTrace {

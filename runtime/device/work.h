@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "nrt/nrt_status.h"
 
@@ -19,6 +20,10 @@ class Work {
   virtual const char* Label() const = 0;
   // The executed model's id for traces and profiles (0: not a model execution).
   virtual uint32_t ModelId() const { return 0; }
+  // A tensor transfer's bytes and the device-side tensor's name, for its tensor_op trace event (0 / empty:
+  // not a transfer). The name is valid until Finish.
+  virtual uint64_t TransferBytes() const { return 0; }
+  virtual std::string_view TransferTensor() const { return {}; }
   // Called once with the final status, before the completion is published (e.g. to bump output
   // completion counters). Runs even when the request was failed without running.
   virtual void Finish(NRT_STATUS status) {}

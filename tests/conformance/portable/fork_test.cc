@@ -36,16 +36,8 @@ int UseOwnRuntime() {
   return 0;
 }
 
-// The child's exit code, -1 when it hung (killed after timeout_s), -2 when it died or never started.
-template <typename F>
-int InChild(F&& f, double timeout_s = kGenerousTimeoutS) {
-  ChildResult r = RunInFork(std::forward<F>(f), timeout_s);
-  if (r.timed_out) return -1;
-  return r.started && WIFEXITED(r.wstatus) ? WEXITSTATUS(r.wstatus) : -2;
-}
-
 TEST(Fork, ChildForkedBeforeInitCanInitialise) {
-  EXPECT_EQ(InChild(UseOwnRuntime), 0);
+  EXPECT_EQ(ExitCodeInFork(UseOwnRuntime), 0);
   // And the parent too, afterwards.
   ASSERT_EQ(Init(), NRT_SUCCESS);
   nrt_close();
@@ -54,12 +46,12 @@ TEST(Fork, ChildForkedBeforeInitCanInitialise) {
 TEST(Fork, ChildForkedAfterCloseCanInitialise) {
   ASSERT_EQ(Init(), NRT_SUCCESS);
   nrt_close();
-  EXPECT_EQ(InChild(UseOwnRuntime), 0);
+  EXPECT_EQ(ExitCodeInFork(UseOwnRuntime), 0);
 }
 
 TEST(Fork, ChildOfInitialisedParentCannotInitialise) {
   ASSERT_EQ(Init(), NRT_SUCCESS);
-  EXPECT_EQ(InChild([] {
+  EXPECT_EQ(ExitCodeInFork([] {
               if (Init() != NRT_FAILURE) return 1;
               nrt_tensor_t* t = nullptr;
               return nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_HOST, -1, 16, "t", &t) == NRT_FAILURE ? 0 : 2;
@@ -118,7 +110,7 @@ TEST(Fork, ChildrenForkedWhileParentThreadsHoldLocksNeverHang) {
     nrt_tensor_t* mine = nullptr;
     if (nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_HOST, -1, 64, "mine", &mine) == NRT_SUCCESS) shared_tensor = mine;
     nrt_tensor_t* tensor = shared_tensor.load();
-    int code = InChild(
+    int code = ExitCodeInFork(
         [tensor] {
           nrt_tensor_t* t = tensor;
           nrt_tensor_set_t* set = reinterpret_cast<nrt_tensor_set_t*>(tensor);

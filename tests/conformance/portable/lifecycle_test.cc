@@ -404,34 +404,18 @@ TEST(Lifecycle, EveryCallReturnsFailureInForkedChild) {
                      << " did not return NRT_FAILURE";
 }
 
-// Forks; the child runs `body` under a 20 s alarm and exits with its result. Returns the child's
-// exit code, or 1000 + signal.
-int InChild(const std::function<int()>& body) {
-  std::fflush(nullptr);
-  pid_t pid = fork();
-  if (pid == 0) {
-    alarm(20);
-    _exit(body());
-  }
-  if (pid < 0) return -1;
-  int status = 0;
-  if (waitpid(pid, &status, 0) != pid) return -1;
-  if (WIFSIGNALED(status)) return 1000 + WTERMSIG(status);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 TEST(Lifecycle, ForkedChildCanCallCloseAndExitNormally) {
   NRTEST_INIT(rt);
   nrt_model_t* model = LoadModelFile(ModelPath("sync_add"));
   ASSERT_NE(model, nullptr);
   // nrt_close in the child must not try to join the parent's threads (they do not exist there).
-  EXPECT_EQ(InChild([] {
+  EXPECT_EQ(ExitCodeInFork([] {
               nrt_close();
               return nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", "") == NRT_FAILURE ? 0 : 1;
             }),
             0);
   // exit() runs atexit handlers and static destructors, as a normal program end in the child does.
-  EXPECT_EQ(InChild([] {
+  EXPECT_EQ(ExitCodeInFork([] {
               std::exit(0);
               return 0;
             }),
@@ -526,37 +510,7 @@ TEST(Lifecycle, InstanceInfoCopiesOnlyTheRequestedSize) {
 }
 
 TEST(Lifecycle, StatusStringNamesEveryEnumerator) {
-  const std::vector<std::pair<NRT_STATUS, const char*>> all = {
-      {NRT_SUCCESS, "NRT_SUCCESS"},
-      {NRT_FAILURE, "NRT_FAILURE"},
-      {NRT_INVALID, "NRT_INVALID"},
-      {NRT_INVALID_HANDLE, "NRT_INVALID_HANDLE"},
-      {NRT_RESOURCE, "NRT_RESOURCE"},
-      {NRT_TIMEOUT, "NRT_TIMEOUT"},
-      {NRT_HW_ERROR, "NRT_HW_ERROR"},
-      {NRT_QUEUE_FULL, "NRT_QUEUE_FULL"},
-      {NRT_LOAD_NOT_ENOUGH_NC, "NRT_LOAD_NOT_ENOUGH_NC"},
-      {NRT_UNSUPPORTED_NEFF_VERSION, "NRT_UNSUPPORTED_NEFF_VERSION"},
-      {NRT_FAIL_HOST_MEM_ALLOC, "NRT_FAIL_HOST_MEM_ALLOC"},
-      {NRT_UNINITIALIZED, "NRT_UNINITIALIZED"},
-      {NRT_CLOSED, "NRT_CLOSED"},
-      {NRT_QUEUE_EMPTY, "NRT_QUEUE_EMPTY"},
-      {NRT_EXEC_UNIT_UNRECOVERABLE, "NRT_EXEC_UNIT_UNRECOVERABLE"},
-      {NRT_EXEC_BAD_INPUT, "NRT_EXEC_BAD_INPUT"},
-      {NRT_EXEC_COMPLETED_WITH_NUM_ERR, "NRT_EXEC_COMPLETED_WITH_NUM_ERR"},
-      {NRT_EXEC_COMPLETED_WITH_ERR, "NRT_EXEC_COMPLETED_WITH_ERR"},
-      {NRT_EXEC_NC_BUSY, "NRT_EXEC_NC_BUSY"},
-      {NRT_EXEC_OOB, "NRT_EXEC_OOB"},
-      {NRT_COLL_PENDING, "NRT_COLL_PENDING"},
-      {NRT_EXEC_HW_ERR_COLLECTIVES, "NRT_EXEC_HW_ERR_COLLECTIVES"},
-      {NRT_EXEC_HW_ERR_HBM_UE, "NRT_EXEC_HW_ERR_HBM_UE"},
-      {NRT_EXEC_HW_ERR_NC_UE, "NRT_EXEC_HW_ERR_NC_UE"},
-      {NRT_EXEC_HW_ERR_DMA_ABORT, "NRT_EXEC_HW_ERR_DMA_ABORT"},
-      {NRT_EXEC_SW_NQ_OVERFLOW, "NRT_EXEC_SW_NQ_OVERFLOW"},
-      {NRT_EXEC_HW_ERR_REPAIRABLE_HBM_UE, "NRT_EXEC_HW_ERR_REPAIRABLE_HBM_UE"},
-      {NRT_NETWORK_PROXY_FAILURE, "NRT_NETWORK_PROXY_FAILURE"},
-  };
-  for (const auto& [status, name] : all) {
+  for (const auto& [status, name] : nrtest::kEveryStatus) {
     const char* s = nrt_get_status_as_str(status);
     ASSERT_NE(s, nullptr) << name;
     EXPECT_STREQ(s, name);
@@ -564,7 +518,7 @@ TEST(Lifecycle, StatusStringNamesEveryEnumerator) {
 }
 
 TEST(Lifecycle, StatusStringOfUnknownValueIsUnknownStatus) {
-  for (int v : {8, 12, 16, 100, 102, 1000, 1001, 1007, 1099, 1101, 1199, 1207, 99999, -1}) {
+  for (int v : nrtest::kNotAStatus) {
     const char* s = nrt_get_status_as_str(static_cast<NRT_STATUS>(v));
     ASSERT_NE(s, nullptr) << v;
     EXPECT_STREQ(s, "UNKNOWN STATUS") << v;

@@ -96,7 +96,8 @@ TEST(SysTrace, CapturesLoadExecutionsAndTensorOpsPerCoreAndFetchesEachOnce) {
   std::vector<std::string> want0 = {"model_load", "tensor_op"};  // AsyncModel writes its input
   for (int i = 0; i < 3; ++i) want0.insert(want0.end(), {"request_schedule", "request_start", "request_end"});
   EXPECT_EQ(nc0, want0);
-  EXPECT_EQ(Types(doc, 1), (std::vector<std::string>{"tensor_op", "request_schedule", "request_start", "request_end"}));
+  EXPECT_EQ(Types(doc, 1),
+            (std::vector<std::string>{"tensor_op", "request_schedule", "request_start", "tensor_op", "request_end"}));
   for (const json& e : doc["events"]) {
     EXPECT_TRUE(e["timestamp_ns"].is_number_unsigned());
     if (e["event_type"] == "request_end" && e["nc_idx"] == 0) {
@@ -111,6 +112,49 @@ TEST(SysTrace, CapturesLoadExecutionsAndTensorOpsPerCoreAndFetchesEachOnce) {
   }
   EXPECT_EQ(Dropped(doc), 0u);
   EXPECT_TRUE(FetchJson()["events"].empty()) << "events are returned once";
+  ASSERT_EQ(nrt_sys_trace_stop(), NRT_SUCCESS);
+}
+
+// Every tensor transfer is a tensor_op event, synchronous or not: read, write, copy and memset, named by the
+// operation, with the device tensor and the bytes moved; an asynchronous one also names its request.
+TEST(SysTrace, CopyAndMemsetAreTensorOpsLikeReadAndWriteSyncAndAsync) {
+  NRTEST_INIT(rt);
+  Tensor a(0, 64, "a"), b(0, 64, "b");
+  Tensor host(-1, 64, "host", NRT_TENSOR_PLACEMENT_HOST);
+  ASSERT_EQ(nrt_sys_trace_start(nullptr), NRT_SUCCESS);
+  ASSERT_EQ(nrt_tensor_memset(a, 0, 7, 64), NRT_SUCCESS);
+  ASSERT_EQ(nrt_tensor_copy(a, 0, b, 8, 32), NRT_SUCCESS);
+  ASSERT_EQ(nrt_tensor_copy(a, 0, host, 0, 16), NRT_SUCCESS);  // traced on a's core, named a
+  std::vector<uint8_t> buf(64);
+  NRT_STATUS ret[3] = {kSentinelStatus, kSentinelStatus, kSentinelStatus};
+  nrta_seq_t seq[3] = {};
+  ASSERT_EQ(nrta_tensor_copy(b, 0, a, 0, 24, 0, 0, &ret[0], &seq[0]), NRT_SUCCESS);
+  ASSERT_EQ(nrta_tensor_write(b, buf.data(), 0, 12, 0, 0, &ret[1], &seq[1]), NRT_SUCCESS);
+  ASSERT_EQ(nrta_tensor_read(buf.data(), a, 4, 20, 0, 0, &ret[2], &seq[2]), NRT_SUCCESS);
+  ASSERT_TRUE(WaitSeq(seq[2]));  // one queue: FIFO
+  for (NRT_STATUS r : ret) EXPECT_EQ(r, NRT_SUCCESS);
+
+  struct Op {
+    std::string name, tensor;
+    uint64_t bytes;
+    uint64_t seq;  // 0: synchronous
+  };
+  std::vector<Op> ops;
+  const json doc = FetchJson();
+  for (const json& e : doc["events"]) {
+    if (e["event_type"] != "tensor_op") continue;
+    EXPECT_EQ(e["nc_idx"], 0);
+    ops.push_back({e["name"], e["tensor"], e["bytes"], e.contains("seq") ? e["seq"].get<uint64_t>() : 0});
+  }
+  ASSERT_EQ(ops.size(), 6u);
+  const Op want[] = {{"memset", "a", 64, 0},    {"copy", "b", 32, 0},       {"copy", "a", 16, 0},
+                     {"copy", "a", 24, seq[0]}, {"write", "b", 12, seq[1]}, {"read", "a", 20, seq[2]}};
+  for (size_t i = 0; i < ops.size(); ++i) {
+    EXPECT_EQ(ops[i].name, want[i].name) << i;
+    EXPECT_EQ(ops[i].tensor, want[i].tensor) << i;
+    EXPECT_EQ(ops[i].bytes, want[i].bytes) << i;
+    EXPECT_EQ(ops[i].seq, want[i].seq) << i;
+  }
   ASSERT_EQ(nrt_sys_trace_stop(), NRT_SUCCESS);
 }
 

@@ -17,14 +17,6 @@ using namespace nrtest;
 
 constexpr uint64_t kU64Max = std::numeric_limits<uint64_t>::max();
 
-nrt_vnc_memory_stats_t Stats(uint32_t vnc) {
-  nrt_vnc_memory_stats_t s{};
-  size_t out = 0;
-  EXPECT_EQ(nrt_get_vnc_memory_stats(vnc, &s, sizeof s, &out), NRT_SUCCESS);
-  EXPECT_EQ(out, sizeof s);
-  return s;
-}
-
 std::vector<uint8_t> Pattern(size_t n, uint8_t seed) {
   std::vector<uint8_t> v(n);
   for (size_t i = 0; i < n; ++i) v[i] = static_cast<uint8_t>(seed + i * 7);
@@ -78,29 +70,29 @@ TEST(Tensor, AllocateAcceptsNullName) {
 
 TEST(Tensor, MemoryStatsAccountDeviceAllocations) {
   NRTEST_INIT(rt);
-  const nrt_vnc_memory_stats_t before = Stats(2);
+  const nrt_vnc_memory_stats_t before = VncMemoryStats(2);
   EXPECT_GT(before.bytes_limit, 0u);
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 2, 10000);
   ASSERT_NE(t, nullptr);
-  const nrt_vnc_memory_stats_t during = Stats(2);
+  const nrt_vnc_memory_stats_t during = VncMemoryStats(2);
   EXPECT_GE(during.bytes_used, before.bytes_used + 10000);
   EXPECT_EQ(during.bytes_limit, before.bytes_limit);
-  EXPECT_EQ(Stats(1).bytes_used, 0u) << "another core's usage is unaffected";
+  EXPECT_EQ(VncMemoryStats(1).bytes_used, 0u) << "another core's usage is unaffected";
   nrt_tensor_t* host = MakeTensor(NRT_TENSOR_PLACEMENT_HOST, -1, 5000);
-  EXPECT_EQ(Stats(2).bytes_used, during.bytes_used) << "host tensors use no device memory";
+  EXPECT_EQ(VncMemoryStats(2).bytes_used, during.bytes_used) << "host tensors use no device memory";
   nrt_tensor_t* slice = nullptr;
   ASSERT_EQ(nrt_tensor_allocate_slice(t, 100, 1000, "slice", &slice), NRT_SUCCESS);
-  EXPECT_EQ(Stats(2).bytes_used, during.bytes_used) << "a slice shares its source's memory";
+  EXPECT_EQ(VncMemoryStats(2).bytes_used, during.bytes_used) << "a slice shares its source's memory";
   nrt_tensor_free(&t);
-  EXPECT_EQ(Stats(2).bytes_used, during.bytes_used) << "memory stays in use while a slice references it";
+  EXPECT_EQ(VncMemoryStats(2).bytes_used, during.bytes_used) << "memory stays in use while a slice references it";
   nrt_tensor_free(&slice);
-  EXPECT_EQ(Stats(2).bytes_used, before.bytes_used);
+  EXPECT_EQ(VncMemoryStats(2).bytes_used, before.bytes_used);
   nrt_tensor_free(&host);
 }
 
 TEST(Tensor, MemoryStatsDefaultLimitIs24GiB) {
   NRTEST_INIT(rt);
-  EXPECT_EQ(Stats(0).bytes_limit, 24ull << 30);
+  EXPECT_EQ(VncMemoryStats(0).bytes_limit, 24ull << 30);
 }
 
 TEST(Tensor, MemoryStatsSizeInOutAndBadArguments) {
@@ -166,14 +158,14 @@ TEST(Tensor, AttachBufferMakesCallerMemoryTheTensor) {
 
 TEST(Tensor, AttachBufferReplacesDeviceStorage) {
   NRTEST_INIT(rt);
-  const uint64_t used_before = Stats(0).bytes_used;
+  const uint64_t used_before = VncMemoryStats(0).bytes_used;
   nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 256);
   ASSERT_NE(t, nullptr);
   std::vector<uint8_t> buffer = Pattern(32, 9);
   ASSERT_EQ(nrt_tensor_attach_buffer(t, buffer.data(), buffer.size()), NRT_SUCCESS);
   EXPECT_EQ(nrt_tensor_get_size(t), 32u);
   EXPECT_EQ(ReadAll<uint8_t>(t), buffer);
-  EXPECT_EQ(Stats(0).bytes_used, used_before) << "the device memory it had is released";
+  EXPECT_EQ(VncMemoryStats(0).bytes_used, used_before) << "the device memory it had is released";
   nrt_tensor_free(&t);
 }
 
@@ -570,7 +562,7 @@ TEST(Tensor, FreeNullAndDoubleFreeAreSafe) {
   nrt_tensor_free(&t);
   EXPECT_EQ(t, nullptr);
   nrt_tensor_free(&copy);  // double free: logged, no crash
-  EXPECT_EQ(Stats(0).bytes_used, 0u);
+  EXPECT_EQ(VncMemoryStats(0).bytes_used, 0u);
   // A freed handle is refused, not dereferenced.
   nrt_tensor_t* stale = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64);
   nrt_tensor_t* keep = stale;
@@ -604,7 +596,7 @@ TEST(Tensor, HugeAllocationsReturnResource) {
   EXPECT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, (24ull << 30) + 1, "limit + 1", &t), NRT_RESOURCE);
   EXPECT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_HOST, -1, kU64Max / 2, "host huge", &t), NRT_RESOURCE);
   EXPECT_EQ(t, nullptr);
-  EXPECT_EQ(Stats(0).bytes_used, 0u);
+  EXPECT_EQ(VncMemoryStats(0).bytes_used, 0u);
 }
 
 TEST(Tensor, MemsetUsesTheLowByteOfNegativeValues) {
@@ -651,8 +643,8 @@ TEST(Tensor, ConcurrentAllocateAndFreeKeepAccountingExact) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(Stats(0).bytes_used, 0u);
-  EXPECT_EQ(Stats(1).bytes_used, 0u);
+  EXPECT_EQ(VncMemoryStats(0).bytes_used, 0u);
+  EXPECT_EQ(VncMemoryStats(1).bytes_used, 0u);
 }
 
 }  // namespace

@@ -17,18 +17,10 @@ namespace {
 
 using namespace nrtest;
 
-nrt_vnc_memory_stats_t Stats(uint32_t vnc) {
-  nrt_vnc_memory_stats_t s{};
-  size_t out = 0;
-  EXPECT_EQ(nrt_get_vnc_memory_stats(vnc, &s, sizeof s, &out), NRT_SUCCESS);
-  EXPECT_EQ(out, sizeof s);
-  return s;
-}
-
 TEST(Tensor, DeviceMemoryCapacityReturnsResourceAndRecoversAfterFree) {
   setenv("NRT_SIM_LNC_MEMORY_MB", "1", 1);
   NRTEST_INIT(rt);
-  EXPECT_EQ(Stats(0).bytes_limit, 1u << 20);
+  EXPECT_EQ(VncMemoryStats(0).bytes_limit, 1u << 20);
   nrt_tensor_t* t = nullptr;
   EXPECT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, (1u << 20) + 1, "too big", &t), NRT_RESOURCE);
   EXPECT_EQ(t, nullptr);
@@ -49,7 +41,7 @@ TEST(Tensor, DeviceMemoryCapacityReturnsResourceAndRecoversAfterFree) {
   EXPECT_NE(fill, nullptr) << "the whole capacity is usable";
   EXPECT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 1, "one more byte", &t), NRT_RESOURCE);
   for (nrt_tensor_t** p : {&other, &host, &virt, &second, &fill}) nrt_tensor_free(p);
-  EXPECT_EQ(Stats(0).bytes_used, 0u);
+  EXPECT_EQ(VncMemoryStats(0).bytes_used, 0u);
 }
 
 }  // namespace

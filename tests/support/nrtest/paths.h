@@ -9,9 +9,10 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "nrtest/files.h"
 
 namespace nrtest {
 
@@ -22,24 +23,6 @@ inline std::string TempPath(const std::string& name) {
   return dir + "nrtest_" + std::to_string(getpid()) + "_" + name;
 }
 
-inline bool FileExists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
-}
-
-inline std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Whole file; empty when it cannot be read (no test failure: see ReadFileBytes).
-inline std::vector<uint8_t> TryReadFileBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 // Whole file, or empty with a test failure when it cannot be opened.
 inline std::vector<uint8_t> ReadFileBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -48,15 +31,6 @@ inline std::vector<uint8_t> ReadFileBytes(const std::string& path) {
     return {};
   }
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-inline bool WriteFile(const std::string& path, const void* data, size_t size) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
-  return static_cast<bool>(out);
-}
-inline bool WriteFile(const std::string& path, const std::string& text) {
-  return WriteFile(path, text.data(), text.size());
 }
 
 // The directory of the test models (tests/conformance/models/*.json built into NEFFs). NRTEST_MODEL_DIR

@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nrtest/time.h"
@@ -96,10 +98,22 @@ inline ChildResult RunSelf(const std::string& test, const std::vector<std::strin
 // of a multi-threaded parent may only do what fn does). The parent waits up to timeout_s.
 template <class Fn>
 ChildResult RunInFork(Fn&& fn, double timeout_s = kGenerousTimeoutS) {
+  std::fflush(nullptr);  // a child that exit()s would write the parent's buffered output a second time
   pid_t pid = fork();
   if (pid < 0) return ChildResult{};
   if (pid == 0) _exit(fn());
   return WaitChild(pid, timeout_s);
+}
+
+// RunInFork as one number, for EXPECT_EQ(ExitCodeInFork(...), 0): the child's exit code; -1 when it was
+// killed after the timeout (a hang), -2 when it could not be forked, 1000 + the signal that ended it.
+template <class Fn>
+int ExitCodeInFork(Fn&& fn, double timeout_s = kGenerousTimeoutS) {
+  const ChildResult r = RunInFork(std::forward<Fn>(fn), timeout_s);
+  if (!r.started) return -2;
+  if (r.timed_out) return -1;
+  if (WIFSIGNALED(r.wstatus)) return 1000 + WTERMSIG(r.wstatus);
+  return WIFEXITED(r.wstatus) ? WEXITSTATUS(r.wstatus) : -2;
 }
 
 }  // namespace nrtest

@@ -62,6 +62,15 @@ inline nrt_tensor_t* MakeTensor(nrt_tensor_placement_t placement, int vnc, size_
   return s == NRT_SUCCESS ? t : nullptr;
 }
 
+// nrt_get_vnc_memory_stats of one core (zeros, with a test failure, if the call fails).
+inline nrt_vnc_memory_stats_t VncMemoryStats(uint32_t vnc) {
+  nrt_vnc_memory_stats_t s{};
+  size_t out = 0;
+  EXPECT_EQ(nrt_get_vnc_memory_stats(vnc, &s, sizeof s, &out), NRT_SUCCESS) << "vnc " << vnc;
+  EXPECT_EQ(out, sizeof s);
+  return s;
+}
+
 template <typename T>
 std::vector<T> ReadAll(const nrt_tensor_t* t) {
   std::vector<T> out(nrt_tensor_get_size(t) / sizeof(T));
