@@ -21,12 +21,14 @@ run_suite() {  # <build dir> <ctest args...>
   ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 600 "$@"
 }
 
-# timed <label> <command...>: runs the command and reports its wall time (the build-time budget is per step).
+# timed <label> <command...>: runs the command and reports its wall time (the build-time budget is per step)
+# and the CPU time it used (user + sys, children included), which other work on the machine hardly changes.
 timed() {
-  local label=$1 start=$SECONDS
+  local label=$1
   shift
-  "$@"
-  echo "== time: $label $((SECONDS - start)) s (total $((SECONDS - t_start)) s)"
+  local TIMEFORMAT="== time: $label %0R s wall, %0U + %0S s cpu (user + sys)"
+  time "$@"
+  echo "== total $((SECONDS - t_start)) s" >&2  # after the time line, which bash writes to stderr
 }
 t_start=$SECONDS
 
@@ -51,7 +53,7 @@ finish_build() {
     cat "$bg_log"
     return $rc
   fi
-  tail -n 1 "$bg_log"
+  tail -n 2 "$bg_log"
 }
 # A failure elsewhere must not leave a build running behind the script.
 trap '[[ -n "$bg_pid" ]] && kill -- "-$bg_pid" 2>/dev/null; true' EXIT
