@@ -63,6 +63,8 @@ uint64_t legacy_fnv1a(uint64_t h, const void *data, size_t len);
 
 /* Reads every output of the slot with nrt_tensor_read and folds it into *digest. */
 void legacy_digest_outputs(legacy_slot_t *s, uint64_t *digest);
+/* The same, returning the first failed read's status (printed to stderr) instead of exiting. */
+NRT_STATUS legacy_try_digest_outputs(legacy_slot_t *s, uint64_t *digest);
 
 /* The host's own work between two calls: a busy computation for up to opt->host_us (randomised by the seed
  * and `salt`, so every thread and iteration gets its own reproducible amount). */
