@@ -29,9 +29,9 @@ TEST(Fork, ChildrenBeforeInitAndWithExecutionsInFlightWork) {
 
 TEST(Fork, AChildProcessInheritsTheUsersSetting) {
   // The shim keeps the variable from the runtime but not from the program's children: a legacy program
-  // started by a legacy program (here via a shell) still runs in implicit mode.
-  const std::string cmd = LegacyPath("callbacks") + " --iterations 6 --host-us 0";
-  ProgramRun r = RunIn(Shim(3), "/bin/sh", {"-c", cmd}, {{"NRT_SIM_EXEC_TIME_US", "200"}});
+  // started by a legacy program still runs in implicit mode.
+  ProgramRun r = RunIn(Shim(3), NRTB_SPAWN, {LegacyPath("callbacks"), "--iterations", "6", "--host-us", "0"},
+                       {{"NRT_SIM_EXEC_TIME_US", "200"}});
   ASSERT_TRUE(r.child.Succeeded()) << r.Describe();
   EXPECT_EQ(r.Field("callbacks"), "6") << r.out;
 }
