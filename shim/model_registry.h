@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include "nrt/nrt.h"
@@ -18,14 +19,13 @@ class ModelRegistry {
   };
   // Records a loaded model (vnc as given to nrt_load: -1 = the runtime chose).
   Record Add(const nrt_model_t* model, int32_t vnc);
-  // The model's record, adding it (vnc unknown) if it was loaded before the shim saw it.
-  Record Get(const nrt_model_t* model);
+  // The model's record, if it was loaded while implicit mode was on (nrt_init precedes every load, so any
+  // other handle is invalid, and the runtime should say so).
+  std::optional<Record> Find(const nrt_model_t* model);
   void Remove(const nrt_model_t* model);
   void Clear();
 
  private:
-  Record AddLocked(const nrt_model_t* model, int32_t vnc);
-
   std::mutex mu_;
   std::unordered_map<const nrt_model_t*, Record> models_;
   uint32_t next_id_ = 1;

@@ -142,9 +142,11 @@ void Shim::OnLoaded(nrt_model_t* model, int32_t vnc) {
 NRT_STATUS Shim::Unload(nrt_model_t* model) {
   if (Active() && model != nullptr) {
     // Drain the model's core: its pending executions use the model.
-    LncWindow* w = ExistingWindow(models_.Get(model).lnc);
-    if (w != nullptr && !w->OnRetireThread()) w->Drain();
-    models_.Remove(model);
+    if (auto record = models_.Find(model)) {
+      LncWindow* w = ExistingWindow(record->lnc);
+      if (w != nullptr && !w->OnRetireThread()) w->Drain();
+      models_.Remove(model);
+    }
   }
   return NRT_SHIM_REAL(nrt_unload, model);
 }
@@ -190,7 +192,10 @@ NRT_STATUS Shim::Execute(nrt_model_t* model, const nrt_tensor_set_t* input, nrt_
   if (!Active() || model == nullptr || input == nullptr || output == nullptr) {
     return NRT_SHIM_REAL(nrt_execute, model, input, output);  // the runtime validates and reports
   }
-  const ModelRegistry::Record model_record = models_.Get(model);
+  const std::optional<ModelRegistry::Record> found = models_.Find(model);
+  // Not a model loaded since implicit mode began: the runtime validates the handle and reports it.
+  if (!found) return NRT_SHIM_REAL(nrt_execute, model, input, output);
+  const ModelRegistry::Record model_record = *found;
   LncWindow* w = Window(model_record.lnc);
   if (w == nullptr) return NRT_SHIM_REAL(nrt_execute, model, input, output);
   if (w->unrecoverable()) {
@@ -241,7 +246,8 @@ NRT_STATUS Shim::ExecuteRepeat(nrt_model_t* model, const nrt_tensor_set_t* input
   if (Active() && model != nullptr) {
     // Anything else goes to the runtime synchronously (which rejects or runs it); what is pending on the core
     // finishes first, so the order the program wrote is kept.
-    LncWindow* w = ExistingWindow(models_.Get(model).lnc);
+    auto record = models_.Find(model);
+    LncWindow* w = record ? ExistingWindow(record->lnc) : nullptr;
     if (w != nullptr && !w->OnRetireThread()) w->Drain();
   }
   return NRT_SHIM_REAL(nrt_execute_repeat, model, input, output, repeat);

@@ -1,6 +1,7 @@
 // Implicit mode's nrt_execute: returns once scheduled, blocks at N in flight, absorbs NRT_QUEUE_FULL, rejects
 // host tensors, nrt_execute_repeat, many threads.
 #include <atomic>
+#include <functional>
 #include <thread>
 
 #include "shim_test_util.h"
@@ -140,4 +141,40 @@ TEST(ShimExecute, ManyThreadsShareTheWindow) {
   auto calls = log.calls();
   ASSERT_EQ(calls.size(), static_cast<size_t>(kThreads * kRuns));
   for (size_t i = 0; i < calls.size(); ++i) EXPECT_EQ(calls[i].job_id, i + 1) << "callbacks out of order";
+}
+
+TEST(ShimExecute, BadHandlesGetTheRuntimesSingleLogLine) {
+  HoldGate gate;
+  SetEnv("NRT_SIM_FAULTS", gate.Rule("xu=compute,lnc=0,nth=1"));
+  EnableImplicit(3);
+  NRTEST_INIT(rt);
+  AsyncModel m("async_scale", 0);
+  ASSERT_EQ(m.m.status(), NRT_SUCCESS);
+  Model gone("async_scale", 0);
+  ASSERT_EQ(gone.status(), NRT_SUCCESS);
+  nrt_model_t* stale = gone.get();
+  Tensor idle(0, kModelBytes, "idle");
+  ASSERT_EQ(gone.Unload(), NRT_SUCCESS);
+  ASSERT_EQ(nrt_execute(m.m, m.is, m.os), NRT_SUCCESS);  // held: fences are pending during the bad calls
+  ASSERT_TRUE(gate.WaitHolding());
+  struct Case {
+    const char* function;
+    std::function<NRT_STATUS()> call;
+  };
+  std::vector<Case> cases = {
+      {"nrt_execute", [&] { return nrt_execute(stale, m.is, m.os); }},
+      {"nrt_execute", [&] { return nrt_execute(nullptr, m.is, m.os); }},
+      {"nrt_execute", [&] { return nrt_execute(m.m, nullptr, m.os); }},
+      {"nrt_unload", [&] { return nrt_unload(stale); }},
+      {"nrt_tensor_read", [&] { return nrt_tensor_read(nullptr, nullptr, 0, 4); }},
+      {"nrt_tensor_write", [&] { return nrt_tensor_write(idle, nullptr, 0, 4); }},
+  };
+  for (const Case& c : cases) {
+    StderrCapture capture;
+    EXPECT_NE(c.call(), NRT_SUCCESS) << c.function;
+    std::string err = capture.Stop();
+    EXPECT_EQ(LinesWith(err, {""}).size(), 1u) << c.function << ":\n" << err;
+    EXPECT_EQ(LinesWith(err, {c.function}).size(), 1u) << err;
+  }
+  gate.Release();
 }
