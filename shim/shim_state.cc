@@ -310,13 +310,15 @@ void Shim::DestroySet(nrt_tensor_set_t** set) {
   NRT_SHIM_REAL(nrt_destroy_tensor_set, set);
 }
 
+// A completion callback runs on a retire thread: a fence wait there could wait for an execution only that
+// thread can retire, so callbacks see the storage as it is (their own execution's fences are already released).
 void Shim::FenceRead(const nrt_tensor_t* tensor, uint64_t offset, uint64_t size) {
-  if (!Active() || tensor == nullptr || fences_.Idle()) return;
+  if (!Active() || tensor == nullptr || fences_.Idle() || LncWindow::OnAnyRetireThread()) return;
   fences_.WaitForReaders(HostRange(tensor, offset, size));
 }
 
 void Shim::FenceWrite(const nrt_tensor_t* tensor, uint64_t offset, uint64_t size) {
-  if (!Active() || tensor == nullptr || fences_.Idle()) return;
+  if (!Active() || tensor == nullptr || fences_.Idle() || LncWindow::OnAnyRetireThread()) return;
   fences_.WaitForWriters(HostRange(tensor, offset, size));
 }
 
