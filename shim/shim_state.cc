@@ -323,7 +323,9 @@ void Shim::FenceWrite(const nrt_tensor_t* tensor, uint64_t offset, uint64_t size
 }
 
 void Shim::FenceBatch(const nrt_tensor_batch_t* batches, uint64_t num_batches, bool write) {
-  if (!Active() || batches == nullptr || fences_.Idle()) return;
+  // Above the runtime's limit the call is rejected before any batch is read: so is it here.
+  constexpr uint64_t kMaxBatches = 1u << 20;
+  if (!Active() || batches == nullptr || num_batches > kMaxBatches || fences_.Idle()) return;
   for (uint64_t i = 0; i < num_batches; ++i) {
     const nrt_tensor_batch_t& b = batches[i];
     if (b.tensor == nullptr || b.ops == nullptr) continue;  // the runtime rejects it
