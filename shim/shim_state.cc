@@ -112,8 +112,10 @@ NRT_STATUS Shim::Init(nrt_framework_type_t framework, const char* fw_version, co
 
 void Shim::Close() {
   if (Active()) {
+    // Drain first (SPEC §3): every pending execution retires, deferred releases happen, callbacks run (and
+    // may still execute: their windows exist until the loop below).
+    DrainAll();
     std::lock_guard<std::mutex> lock(lifecycle_mu_);
-    // Drain first (SPEC §3): every pending execution retires, deferred releases happen, callbacks run.
     for (auto& slot : windows_) {
       LncWindow* w = slot.exchange(nullptr, std::memory_order_acq_rel);
       if (w == nullptr) continue;
@@ -273,6 +275,8 @@ NRT_STATUS Shim::Drain(int32_t vnc) {
       }
       w->Drain();
     }
+    // A runtime that dropped the legacy call: the shim's drain is the whole answer.
+    if (real::nrt_async_drain_queued_execs() == nullptr) return vnc >= 0 && vnc < kMaxLnc ? NRT_SUCCESS : NRT_INVALID;
   }
   return NRT_SHIM_REAL(nrt_async_drain_queued_execs, vnc);  // validates vnc
 }
