@@ -177,8 +177,8 @@ NRT_STATUS legacy_try_digest_outputs(legacy_slot_t *s, uint64_t *digest) {
   return NRT_SUCCESS;
 }
 
-/* Where the host work's result goes, so the compiler cannot drop the work. */
-static volatile double g_host_work_sink;
+/* Where the host work's result goes, so the compiler cannot drop the work (per thread: threads.c runs it on many). */
+static _Thread_local volatile double g_host_work_sink;
 
 static double now_us(void) {
   struct timespec ts;
