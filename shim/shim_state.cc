@@ -329,6 +329,11 @@ NRT_STATUS Shim::Drain(int32_t vnc) {
   return NRT_SHIM_REAL(nrt_async_drain_queued_execs, vnc);  // validates vnc
 }
 
+void Shim::DrainForObservation() {
+  WindowCall call(*this);
+  if (call.entered() && Active()) DrainAll();
+}
+
 // --- tensors ---------------------------------------------------------------------------------------------
 
 void Shim::OnAllocated(nrt_tensor_t* tensor, bool host) {
@@ -436,9 +441,10 @@ bool Shim::IsCompleted(uint64_t seq) {
 }
 
 void Shim::Retire(PendingExec& exec) {
-  // Fences and counters first: the callback may read the outputs, or wait for their completion counts.
-  fences_.Release(exec.fence);
+  // Counters, then fences, then the callback: a reader woken by the fence may check the outputs' completion
+  // counts at once (and a callback may read the outputs or wait for their counts).
   counters_.Bump(exec.outputs);
+  fences_.Release(exec.fence);
   TensorRegistry::Due due = tensors_.DropUses(exec.tensors, exec.sets);
   for (nrt_tensor_t* t : due.tensors) {
     counters_.Forget(t);

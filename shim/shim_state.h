@@ -53,6 +53,9 @@ class Shim final : public WindowOps {
   NRT_STATUS ExecuteRepeat(nrt_model_t* model, const nrt_tensor_set_t* input, nrt_tensor_set_t* output, int repeat);
   NRT_STATUS RegisterCallback(NRT_ASYNC_EXEC_STATUS_CALLBACK callback, void* params);
   NRT_STATUS Drain(int32_t vnc);
+  // Before a trace or profile is stopped or read: every pending execution completes first, so what a
+  // synchronous program executed before the call is in it.
+  void DrainForObservation();
 
   void OnAllocated(nrt_tensor_t* tensor, bool host);
   void OnSlice(const nrt_tensor_t* source, nrt_tensor_t* slice);
