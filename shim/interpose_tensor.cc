@@ -42,6 +42,7 @@ NRT_SHIM_EXPORT NRT_STATUS nrt_tensor_allocate_slice(const nrt_tensor_t* tensor_
   if (Passthrough()) return NRT_SHIM_REAL(nrt_tensor_allocate_slice, tensor_source, offset, size, name, tensor_slice);
   TraceScope trace("nrt_tensor_allocate_slice");
   NRT_STATUS s = Guarded("nrt_tensor_allocate_slice", [&] {
+    if (Shim::Get().RejectFreed(tensor_source, "nrt_tensor_allocate_slice")) return NRT_INVALID;
     NRT_STATUS r = NRT_SHIM_REAL(nrt_tensor_allocate_slice, tensor_source, offset, size, name, tensor_slice);
     if (r == NRT_SUCCESS) Shim::Get().OnSlice(tensor_source, *tensor_slice);
     return r;
@@ -63,6 +64,7 @@ NRT_SHIM_EXPORT NRT_STATUS nrt_tensor_read(const nrt_tensor_t* tensor, void* buf
   if (Passthrough()) return NRT_SHIM_REAL(nrt_tensor_read, tensor, buf, offset, size);
   TraceScope trace("nrt_tensor_read");
   NRT_STATUS s = Guarded("nrt_tensor_read", [&] {
+    if (Shim::Get().RejectFreed(tensor, "nrt_tensor_read")) return NRT_INVALID;
     Shim::Get().FenceRead(tensor, offset, size);
     return NRT_SHIM_REAL(nrt_tensor_read, tensor, buf, offset, size);
   });
@@ -74,6 +76,7 @@ NRT_SHIM_EXPORT NRT_STATUS nrt_tensor_write(nrt_tensor_t* tensor, const void* bu
   if (Passthrough()) return NRT_SHIM_REAL(nrt_tensor_write, tensor, buf, offset, size);
   TraceScope trace("nrt_tensor_write");
   NRT_STATUS s = Guarded("nrt_tensor_write", [&] {
+    if (Shim::Get().RejectFreed(tensor, "nrt_tensor_write")) return NRT_INVALID;
     Shim::Get().FenceWrite(tensor, offset, size);
     return NRT_SHIM_REAL(nrt_tensor_write, tensor, buf, offset, size);
   });
@@ -86,6 +89,9 @@ NRT_SHIM_EXPORT NRT_STATUS nrt_tensor_copy(const nrt_tensor_t* src, size_t src_o
   if (Passthrough()) return NRT_SHIM_REAL(nrt_tensor_copy, src, src_offset, dst, dst_offset, size);
   TraceScope trace("nrt_tensor_copy");
   NRT_STATUS s = Guarded("nrt_tensor_copy", [&] {
+    if (Shim::Get().RejectFreed(src, "nrt_tensor_copy") || Shim::Get().RejectFreed(dst, "nrt_tensor_copy")) {
+      return NRT_INVALID;
+    }
     Shim::Get().FenceRead(src, src_offset, size);
     Shim::Get().FenceWrite(dst, dst_offset, size);
     return NRT_SHIM_REAL(nrt_tensor_copy, src, src_offset, dst, dst_offset, size);
@@ -99,6 +105,7 @@ NRT_SHIM_EXPORT NRT_STATUS nrt_tensor_memset(nrt_tensor_t* tensor, uint64_t offs
   if (Passthrough()) return NRT_SHIM_REAL(nrt_tensor_memset, tensor, offset, value, size);
   TraceScope trace("nrt_tensor_memset");
   NRT_STATUS s = Guarded("nrt_tensor_memset", [&] {
+    if (Shim::Get().RejectFreed(tensor, "nrt_tensor_memset")) return NRT_INVALID;
     Shim::Get().FenceWrite(tensor, offset, size);
     return NRT_SHIM_REAL(nrt_tensor_memset, tensor, offset, value, size);
   });

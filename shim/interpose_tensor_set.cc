@@ -12,6 +12,7 @@ NRT_SHIM_EXPORT NRT_STATUS nrt_add_tensor_to_tensor_set(nrt_tensor_set_t* tensor
   if (Passthrough()) return NRT_SHIM_REAL(nrt_add_tensor_to_tensor_set, tensor_set, tensor_name, tensor);
   TraceScope trace("nrt_add_tensor_to_tensor_set");
   NRT_STATUS s = Guarded("nrt_add_tensor_to_tensor_set", [&] {
+    if (Shim::Get().RejectFreed(tensor, "nrt_add_tensor_to_tensor_set")) return NRT_INVALID;
     NRT_STATUS r = NRT_SHIM_REAL(nrt_add_tensor_to_tensor_set, tensor_set, tensor_name, tensor);
     if (r == NRT_SUCCESS) Shim::Get().OnAddedToSet(tensor_set, tensor_name, tensor);
     return r;

@@ -12,6 +12,8 @@
 #include "nrt/nrt.h"
 #include "nrt/nrt_async.h"
 #include "nrt/nrt_experimental.h"
+#include "nrt/nrt_profile.h"
+#include "nrt/nrt_sys_trace.h"
 #include "nrt/nrt_status.h"
 
 // X(name, symbol version node) for every function the shim calls in the real runtime.
@@ -43,6 +45,16 @@
   X(nrt_tensor_get_size, "NRT_2.0.0")                \
   X(nrt_get_model_info, "NRT_2.0.0")                 \
   X(nrt_get_status_as_str, "NRT_2.0.0")              \
+  X(nrt_trace_start, "NRT_2.0.0")                    \
+  X(nrt_profile_start, "NRT_2.0.0")                  \
+  X(nrt_inspect_begin, "NRT_2.0.0")                  \
+  X(nrt_inspect_begin_with_options, "NRT_2.0.0")     \
+  X(nrt_sys_trace_start, "NRT_2.0.0")                \
+  X(nrt_trace_stop, "NRT_2.0.0")                     \
+  X(nrt_profile_stop, "NRT_2.0.0")                   \
+  X(nrt_inspect_stop, "NRT_2.0.0")                   \
+  X(nrt_sys_trace_stop, "NRT_2.0.0")                 \
+  X(nrt_sys_trace_fetch_events, "NRT_2.0.0")         \
   X(nrta_execute_schedule, "NRT_3.0.0")              \
   X(nrta_is_completed, "NRT_3.0.0")                  \
   X(nrta_event_register_xu_completion, "NRT_3.0.0")

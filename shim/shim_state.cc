@@ -84,6 +84,35 @@ void Shim::AfterForkInChild() {
   g_flags.fetch_and(~kActive, std::memory_order_acq_rel);
 }
 
+// --- calls that use windows ------------------------------------------------------------------------------
+
+bool Shim::EnterWindowCall() {
+  // seq_cst on both sides (here and in Close): either Close sees this call counted, or this call sees closing_.
+  window_calls_.fetch_add(1, std::memory_order_seq_cst);
+  if (!closing_.load(std::memory_order_seq_cst)) return true;
+  LeaveWindowCall();
+  return false;
+}
+
+void Shim::LeaveWindowCall() {
+  if (window_calls_.fetch_sub(1, std::memory_order_seq_cst) == 1) window_calls_.notify_all();
+}
+
+class Shim::WindowCall {
+ public:
+  explicit WindowCall(Shim& shim) : shim_(shim), entered_(shim.EnterWindowCall()) {}
+  ~WindowCall() {
+    if (entered_) shim_.LeaveWindowCall();
+  }
+  WindowCall(const WindowCall&) = delete;
+  WindowCall& operator=(const WindowCall&) = delete;
+  bool entered() const { return entered_; }
+
+ private:
+  Shim& shim_;
+  bool entered_;
+};
+
 // --- lifecycle ------------------------------------------------------------------------------------------
 
 NRT_STATUS Shim::Init(nrt_framework_type_t framework, const char* fw_version, const char* fal_version) {
@@ -112,8 +141,11 @@ NRT_STATUS Shim::Init(nrt_framework_type_t framework, const char* fw_version, co
 
 void Shim::Close() {
   if (Active()) {
-    // Drain first (SPEC §3): every pending execution retires, deferred releases happen, callbacks run (and
-    // may still execute: their windows exist until the loop below).
+    closing_.store(true, std::memory_order_seq_cst);
+    // Calls already inside (one may be blocked for a slot) finish before anything is torn down; a callback's
+    // own calls do not count (they run on a retire thread, which the drain below waits for).
+    for (int n = window_calls_.load(); n != 0; n = window_calls_.load()) window_calls_.wait(n);
+    // Drain (SPEC §3): every pending execution retires, deferred releases happen, callbacks run.
     DrainAll();
     std::lock_guard<std::mutex> lock(lifecycle_mu_);
     for (auto& slot : windows_) {
@@ -133,6 +165,7 @@ void Shim::Close() {
     counters_.Clear();
     models_.Clear();
     for (bool& logged : window_failed_logged_) logged = false;
+    closing_.store(false, std::memory_order_seq_cst);
   }
   NRT_SHIM_REAL(nrt_close);
 }
@@ -142,7 +175,8 @@ void Shim::OnLoaded(nrt_model_t* model, int32_t vnc) {
 }
 
 NRT_STATUS Shim::Unload(nrt_model_t* model) {
-  if (Active() && model != nullptr) {
+  WindowCall call(*this);
+  if (call.entered() && Active() && model != nullptr) {
     // Drain the model's core: its pending executions use the model.
     if (auto record = models_.Find(model)) {
       LncWindow* w = ExistingWindow(record->lnc);
@@ -191,8 +225,15 @@ void Shim::DrainAll() {
 // --- execution -------------------------------------------------------------------------------------------
 
 NRT_STATUS Shim::Execute(nrt_model_t* model, const nrt_tensor_set_t* input, nrt_tensor_set_t* output) {
-  if (!Active() || model == nullptr || input == nullptr || output == nullptr) {
+  WindowCall call(*this);
+  if (!call.entered() || !Active() || model == nullptr || input == nullptr || output == nullptr) {
     return NRT_SHIM_REAL(nrt_execute, model, input, output);  // the runtime validates and reports
+  }
+  for (const nrt_tensor_set_t* set : {input, static_cast<const nrt_tensor_set_t*>(output)}) {
+    if (tensors_.SetReleasePending(set)) {
+      LogLine("nrt_execute", "%s set %p was destroyed", set == input ? "input" : "output", set);
+      return NRT_INVALID;
+    }
   }
   const std::optional<ModelRegistry::Record> found = models_.Find(model);
   // Not a model loaded since implicit mode began: the runtime validates the handle and reports it.
@@ -210,6 +251,11 @@ NRT_STATUS Shim::Execute(nrt_model_t* model, const nrt_tensor_set_t* input, nrt_
   const std::vector<TensorRegistry::Member> outs = tensors_.Members(output);
   for (const auto* members : {&ins, &outs}) {
     for (const auto& m : *members) {
+      if (tensors_.TensorReleasePending(m.tensor)) {
+        LogLine("nrt_execute", "%s \"%s\" of the tensor set was freed", members == &ins ? "input" : "output",
+                m.name.c_str());
+        return NRT_INVALID;
+      }
       if (tensors_.IsHost(m.tensor)) {
         LogLine("nrt_execute", "Async exec mode only supports device allocated tensors: %s \"%s\" is host-placed",
                 members == &ins ? "input" : "output", m.name.c_str());
@@ -245,7 +291,8 @@ NRT_STATUS Shim::Execute(nrt_model_t* model, const nrt_tensor_set_t* input, nrt_
 NRT_STATUS Shim::ExecuteRepeat(nrt_model_t* model, const nrt_tensor_set_t* input, nrt_tensor_set_t* output,
                                int repeat) {
   if (Active() && repeat == 1) return Execute(model, input, output);
-  if (Active() && model != nullptr) {
+  WindowCall call(*this);
+  if (call.entered() && Active() && model != nullptr) {
     // Anything else goes to the runtime synchronously (which rejects or runs it); what is pending on the core
     // finishes first, so the order the program wrote is kept.
     auto record = models_.Find(model);
@@ -265,7 +312,8 @@ NRT_STATUS Shim::RegisterCallback(NRT_ASYNC_EXEC_STATUS_CALLBACK callback, void*
 }
 
 NRT_STATUS Shim::Drain(int32_t vnc) {
-  if (Active()) {
+  WindowCall call(*this);
+  if (call.entered() && Active()) {
     LncWindow* w = ExistingWindow(vnc);
     if (w != nullptr) {
       if (w->OnRetireThread()) {
@@ -279,6 +327,11 @@ NRT_STATUS Shim::Drain(int32_t vnc) {
     if (real::nrt_async_drain_queued_execs() == nullptr) return vnc >= 0 && vnc < kMaxLnc ? NRT_SUCCESS : NRT_INVALID;
   }
   return NRT_SHIM_REAL(nrt_async_drain_queued_execs, vnc);  // validates vnc
+}
+
+void Shim::DrainForObservation() {
+  WindowCall call(*this);
+  if (call.entered() && Active()) DrainAll();
 }
 
 // --- tensors ---------------------------------------------------------------------------------------------
@@ -297,6 +350,10 @@ void Shim::OnAddedToSet(nrt_tensor_set_t* set, const char* name, nrt_tensor_t* t
 
 void Shim::Free(nrt_tensor_t** tensor) {
   if (Active() && tensor != nullptr && *tensor != nullptr) {
+    if (RejectFreed(*tensor, "nrt_tensor_free")) {
+      *tensor = nullptr;
+      return;
+    }
     if (tensors_.DeferOrForgetTensor(*tensor)) {
       *tensor = nullptr;  // released when the last execution using it retires
       return;
@@ -307,6 +364,11 @@ void Shim::Free(nrt_tensor_t** tensor) {
 }
 
 void Shim::DestroySet(nrt_tensor_set_t** set) {
+  if (Active() && set != nullptr && *set != nullptr && tensors_.SetReleasePending(*set)) {
+    LogLine("nrt_destroy_tensor_set", "tensor set %p was already destroyed", static_cast<void*>(*set));
+    *set = nullptr;
+    return;
+  }
   if (Active() && set != nullptr && *set != nullptr && tensors_.DeferOrForgetSet(*set)) {
     *set = nullptr;
     return;
@@ -340,14 +402,25 @@ void Shim::FenceBatch(const nrt_tensor_batch_t* batches, uint64_t num_batches, b
   }
 }
 
+bool Shim::RejectFreed(const nrt_tensor_t* tensor, const char* function) {
+  if (!Active() || tensor == nullptr || !tensors_.TensorReleasePending(tensor)) return false;
+  LogLine(function, "tensor %p was freed", static_cast<const void*>(tensor));
+  return true;
+}
+
 NRT_STATUS Shim::CheckOutputCompletion(const nrt_tensor_t* tensor, int64_t timeout_us, uint64_t expected) {
   if (!Active() || tensor == nullptr) {
     return NRT_SHIM_REAL(nrt_tensor_check_output_completion, tensor, timeout_us, expected);
   }
+  if (RejectFreed(tensor, "nrt_tensor_check_output_completion")) return NRT_INVALID;
+  // The runtime validates the handle (a count of 0 is always reached): a stale one gets its NRT_INVALID.
+  NRT_STATUS valid = NRT_SHIM_REAL(nrt_tensor_check_output_completion, tensor, 0, 0);
+  if (valid != NRT_SUCCESS) return valid;
   return counters_.Wait(tensor, timeout_us, expected);
 }
 
 NRT_STATUS Shim::ResetOutputCompletion(nrt_tensor_t* tensor) {
+  if (RejectFreed(tensor, "nrt_tensor_reset_output_completion")) return NRT_INVALID;
   if (Active() && tensor != nullptr) counters_.Reset(tensor);
   return NRT_SHIM_REAL(nrt_tensor_reset_output_completion, tensor);
 }
@@ -368,9 +441,10 @@ bool Shim::IsCompleted(uint64_t seq) {
 }
 
 void Shim::Retire(PendingExec& exec) {
-  // Fences and counters first: the callback may read the outputs, or wait for their completion counts.
-  fences_.Release(exec.fence);
+  // Counters, then fences, then the callback: a reader woken by the fence may check the outputs' completion
+  // counts at once (and a callback may read the outputs or wait for their counts).
   counters_.Bump(exec.outputs);
+  fences_.Release(exec.fence);
   TensorRegistry::Due due = tensors_.DropUses(exec.tensors, exec.sets);
   for (nrt_tensor_t* t : due.tensors) {
     counters_.Forget(t);

@@ -53,6 +53,9 @@ class Shim final : public WindowOps {
   NRT_STATUS ExecuteRepeat(nrt_model_t* model, const nrt_tensor_set_t* input, nrt_tensor_set_t* output, int repeat);
   NRT_STATUS RegisterCallback(NRT_ASYNC_EXEC_STATUS_CALLBACK callback, void* params);
   NRT_STATUS Drain(int32_t vnc);
+  // Before a trace or profile is stopped or read: every pending execution completes first, so what a
+  // synchronous program executed before the call is in it.
+  void DrainForObservation();
 
   void OnAllocated(nrt_tensor_t* tensor, bool host);
   void OnSlice(const nrt_tensor_t* source, nrt_tensor_t* slice);
@@ -64,6 +67,10 @@ class Shim final : public WindowOps {
   void FenceRead(const nrt_tensor_t* tensor, uint64_t offset, uint64_t size);
   void FenceWrite(const nrt_tensor_t* tensor, uint64_t offset, uint64_t size);
   void FenceBatch(const nrt_tensor_batch_t* batches, uint64_t num_batches, bool write);
+
+  // A tensor whose free is deferred is gone to the program: calls naming it get NRT_INVALID and one line, as
+  // the runtime would answer for a freed handle. True if `tensor` is such a handle (the line is logged).
+  bool RejectFreed(const nrt_tensor_t* tensor, const char* function);
 
   NRT_STATUS CheckOutputCompletion(const nrt_tensor_t* tensor, int64_t timeout_us, uint64_t expected);
   NRT_STATUS ResetOutputCompletion(nrt_tensor_t* tensor);
@@ -77,8 +84,16 @@ class Shim final : public WindowOps {
   LncWindow* Window(int lnc);
   LncWindow* ExistingWindow(int32_t lnc) const;
   void DrainAll();
+  // Calls that use windows count themselves in; nrt_close waits for them to leave before it deletes the
+  // windows, and while it closes new calls go straight to the runtime (an execute racing nrt_close runs
+  // synchronously and then meets the runtime's NRT_CLOSED, as without the shim).
+  bool EnterWindowCall();
+  void LeaveWindowCall();
+  class WindowCall;
 
   std::mutex lifecycle_mu_;  // init, close, window creation
+  std::atomic<bool> closing_{false};
+  std::atomic<int> window_calls_{0};
   int max_inflight_ = 0;
   std::atomic<LncWindow*> windows_[kMaxLnc] = {};
   bool window_failed_logged_[kMaxLnc] = {};

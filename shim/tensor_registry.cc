@@ -46,6 +46,7 @@ TensorRegistry::Due TensorRegistry::DropUses(const std::vector<nrt_tensor_t*>& t
     if (it->second.release_pending) {
       due.sets.push_back(s);
       sets_.erase(s);
+      pending_releases_.fetch_sub(1, std::memory_order_release);
     }
     set_uses_.erase(it);
   }
@@ -57,6 +58,7 @@ TensorRegistry::Due TensorRegistry::DropUses(const std::vector<nrt_tensor_t*>& t
     if (pending) {
       due.tensors.push_back(t);
       ForgetTensorLocked(t);
+      pending_releases_.fetch_sub(1, std::memory_order_release);
     }
   }
   return due;
@@ -66,6 +68,7 @@ bool TensorRegistry::DeferOrForgetTensor(nrt_tensor_t* tensor) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = tensor_uses_.find(tensor);
   if (it != tensor_uses_.end()) {
+    if (!it->second.release_pending) pending_releases_.fetch_add(1, std::memory_order_release);
     it->second.release_pending = true;
     return true;
   }
@@ -78,6 +81,7 @@ bool TensorRegistry::DeferOrForgetSet(nrt_tensor_set_t* set) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = set_uses_.find(set);
   if (it != set_uses_.end()) {
+    if (!it->second.release_pending) pending_releases_.fetch_add(1, std::memory_order_release);
     it->second.release_pending = true;
     return true;
   }
@@ -94,8 +98,23 @@ void TensorRegistry::ForgetTensorLocked(nrt_tensor_t* tensor) {
   }
 }
 
+bool TensorRegistry::TensorReleasePending(const nrt_tensor_t* tensor) const {
+  if (pending_releases_.load(std::memory_order_acquire) == 0) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = tensor_uses_.find(tensor);
+  return it != tensor_uses_.end() && it->second.release_pending;
+}
+
+bool TensorRegistry::SetReleasePending(const nrt_tensor_set_t* set) const {
+  if (pending_releases_.load(std::memory_order_acquire) == 0) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = set_uses_.find(set);
+  return it != set_uses_.end() && it->second.release_pending;
+}
+
 void TensorRegistry::Clear() {
   std::lock_guard<std::mutex> lock(mu_);
+  pending_releases_.store(0, std::memory_order_release);
   sets_.clear();
   host_.clear();
   tensor_uses_.clear();

@@ -7,6 +7,7 @@
 //     return at once and the release happens when the last such execution retires.
 #pragma once
 
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -46,6 +47,11 @@ class TensorRegistry {
   // nrt_destroy_tensor_set, likewise.
   bool DeferOrForgetSet(nrt_tensor_set_t* set);
 
+  // True while a free (destroy) of the handle waits for a pending execution: to the program the handle is
+  // already gone. One atomic load when no release is pending.
+  bool TensorReleasePending(const nrt_tensor_t* tensor) const;
+  bool SetReleasePending(const nrt_tensor_set_t* set) const;
+
   void Clear();
 
  private:
@@ -60,6 +66,7 @@ class TensorRegistry {
   std::unordered_set<const void*> host_;
   std::unordered_map<const void*, Use> tensor_uses_;
   std::unordered_map<const void*, Use> set_uses_;
+  std::atomic<size_t> pending_releases_{0};
 };
 
 }  // namespace nrt_shim

@@ -168,3 +168,18 @@ TEST(ShimFence, WriteBatchWaitsForThePendingReader) {
   ASSERT_EQ(nrt_async_drain_queued_execs(0), NRT_SUCCESS);
   EXPECT_EQ(ReadFloats(m.y), ScaleRef(Iota(0)));
 }
+
+// A read that waited for the writer sees the writer's completion count too (the count is bumped before the
+// fence opens).
+TEST(ShimFence, ReadAfterTheWriterSeesItsCompletionCount) {
+  EnableImplicit(3);
+  SetEnv("NRT_SIM_EXEC_TIME_US", "200");
+  NRTEST_INIT(rt);
+  AsyncModel m("async_scale", 0);
+  ASSERT_EQ(m.m.status(), NRT_SUCCESS);
+  for (uint64_t n = 1; n <= 50; ++n) {
+    ASSERT_EQ(nrt_execute(m.m, m.is, m.os), NRT_SUCCESS);
+    ReadFloats(m.y);
+    ASSERT_EQ(nrt_tensor_check_output_completion(m.y, 0, n), NRT_SUCCESS) << n;
+  }
+}

@@ -1,6 +1,8 @@
 // Drain, unload and close drain first; output-completion counters; the variable (forwarding, garbage, clamp,
 // hidden from the runtime but inherited); trace; fork; a library calling nrt_* from its constructor; binding.
+#include <atomic>
 #include <cstdio>
+#include <thread>
 
 #include "shim_test_util.h"
 
@@ -256,4 +258,42 @@ TEST(ShimPreload, HandshakeWritesOneByte) {
   EXPECT_EQ(read(fds[0], buf, sizeof(buf)), 1);
   EXPECT_EQ(buf[0], '1');
   close(fds[0]);
+}
+
+// An execute loop racing nrt_close: close must not wait for a drain the loop keeps refilling; the loop's calls
+// go to the runtime once close began and end with its NRT_CLOSED.
+TEST(ShimDrain, CloseWhileAnotherThreadKeepsExecuting) {
+  EnableImplicit(3);
+  ASSERT_EQ(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""), NRT_SUCCESS);
+  Model model("async_scale", 0);
+  ASSERT_EQ(model.status(), NRT_SUCCESS);
+  nrt_model_t* m = model.get();
+  std::atomic<int> successes{0}, last{-1};
+  {
+    ModelIo io(m, 0);
+    std::thread runner([&] {
+      for (;;) {
+        NRT_STATUS s = nrt_execute(m, io.inputs, io.outputs);
+        if (s != NRT_SUCCESS) {
+          last = s;
+          return;
+        }
+        ++successes;
+      }
+    });
+    ASSERT_TRUE(WaitUntil([&] { return successes.load() > 10; }, kGenerousTimeoutS));
+    nrt_close();
+    runner.join();
+  }
+  EXPECT_EQ(last.load(), NRT_CLOSED);
+}
+
+TEST(ShimOutputCompletion, StaleTensorIsInvalid) {
+  EnableImplicit(3);
+  NRTEST_INIT(rt);
+  nrt_tensor_t* t = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, 8);
+  nrt_tensor_t* stale = t;
+  nrt_tensor_free(&t);
+  EXPECT_EQ(nrt_tensor_check_output_completion(stale, 0, 0), NRT_INVALID);
+  EXPECT_EQ(nrt_tensor_reset_output_completion(stale), NRT_INVALID);
 }

@@ -1,5 +1,7 @@
 // Deferred release: nrt_tensor_free / nrt_destroy_tensor_set under a pending execution return at once, and the
 // release happens when it retires (no leak: ASan checks, and the core's memory use shows it).
+#include <functional>
+
 #include "shim_test_util.h"
 
 using namespace nrtest;
@@ -68,4 +70,43 @@ TEST(ShimRelease, PerCallTensorSetsDoNotSerialise) {
   ASSERT_EQ(calls.size(), 4u);
   for (const auto& c : calls) EXPECT_EQ(c.status, NRT_SUCCESS);
   EXPECT_EQ(ReadFloats(m.y), ScaleRef(Iota(0)));
+}
+
+// To the program a deferred-freed handle is gone, as it would be without the shim: calls naming it get
+// NRT_INVALID with one line, and a set naming it cannot be executed.
+TEST(ShimRelease, DeferredFreedHandlesAreInvalidToTheProgram) {
+  HoldGate gate;
+  SetEnv("NRT_SIM_FAULTS", gate.Rule("xu=compute,lnc=0,nth=1"));
+  EnableImplicit(3);
+  NRTEST_INIT(rt);
+  AsyncModel m("async_scale", 0);
+  ASSERT_EQ(m.m.status(), NRT_SUCCESS);
+  ASSERT_EQ(nrt_execute(m.m, m.is, m.os), NRT_SUCCESS);
+  ASSERT_TRUE(gate.WaitHolding());
+  nrt_tensor_t* x = m.x.get();
+  nrt_tensor_t* freed = x;
+  nrt_tensor_free(&x);  // deferred: the held execution reads it
+  float buf[4] = {};
+  struct Case {
+    const char* function;
+    std::function<NRT_STATUS()> call;
+  };
+  std::vector<Case> cases = {
+      {"nrt_tensor_read", [&] { return nrt_tensor_read(freed, buf, 0, sizeof(buf)); }},
+      {"nrt_tensor_write", [&] { return nrt_tensor_write(freed, buf, 0, sizeof(buf)); }},
+      {"nrt_tensor_memset", [&] { return nrt_tensor_memset(freed, 0, 0, sizeof(buf)); }},
+      {"nrt_tensor_copy", [&] { return nrt_tensor_copy(freed, 0, m.y, 0, sizeof(buf)); }},
+      {"nrt_tensor_check_output_completion", [&] { return nrt_tensor_check_output_completion(freed, 0, 0); }},
+      {"nrt_add_tensor_to_tensor_set", [&] { return nrt_add_tensor_to_tensor_set(m.os, "z", freed); }},
+      {"nrt_execute", [&] { return nrt_execute(m.m, m.is, m.os); }},  // its input set names the freed x
+  };
+  for (const Case& c : cases) {
+    StderrCapture capture;
+    EXPECT_EQ(c.call(), NRT_INVALID) << c.function;
+    std::string err = capture.Stop();
+    EXPECT_EQ(LinesWith(err, {c.function}).size(), 1u) << c.function << ":\n" << err;
+  }
+  gate.Release();
+  ASSERT_EQ(nrt_async_drain_queued_execs(0), NRT_SUCCESS);
+  m.x.Release();  // freed above
 }
