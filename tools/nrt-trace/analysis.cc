@@ -146,7 +146,8 @@ Summary Summarize(const TraceData& data, const Window& window) {
   std::vector<size_t> order(data.tracks.size());
   for (size_t t = 0; t < order.size(); ++t) order[t] = t;
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return std::make_pair(data.tracks[a].pid, data.tracks[a].tid) < std::make_pair(data.tracks[b].pid, data.tracks[b].tid);
+    return std::make_pair(data.tracks[a].pid, data.tracks[a].tid) <
+           std::make_pair(data.tracks[b].pid, data.tracks[b].tid);
   });
   std::vector<UnitStats> sorted;
   for (size_t t : order) sorted.push_back(std::move(s.units[t]));

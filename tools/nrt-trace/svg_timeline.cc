@@ -138,8 +138,7 @@ void WriteSvg(const TraceData& data, const SvgOptions& options, std::ostream& ou
     (r.ok ? run : failed)[r.track].push_back({r.start, r.end, title});
     if (r.start > r.schedule) queued[r.track].push_back({r.schedule, r.start, {}});
     if (r.schedule >= from && r.schedule <= to) schedules.push_back(r.schedule);
-    if (sync[k])
-      blocked.push_back({r.schedule, r.end, "waiting for " + label + ": " + Duration(r.end - r.schedule)});
+    if (sync[k]) blocked.push_back({r.schedule, r.end, "waiting for " + label + ": " + Duration(r.end - r.schedule)});
   }
   for (const HostCall& c : data.host_calls) {
     if (visible(c.start, c.end))
@@ -149,7 +148,8 @@ void WriteSvg(const TraceData& data, const SvgOptions& options, std::ostream& ou
   std::vector<size_t> order(data.tracks.size());
   for (size_t t = 0; t < order.size(); ++t) order[t] = t;
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return std::make_pair(data.tracks[a].pid, data.tracks[a].tid) < std::make_pair(data.tracks[b].pid, data.tracks[b].tid);
+    return std::make_pair(data.tracks[a].pid, data.tracks[a].tid) <
+           std::make_pair(data.tracks[b].pid, data.tracks[b].tid);
   });
 
   const int lanes = 1 + static_cast<int>(order.size());

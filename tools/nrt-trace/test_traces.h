@@ -14,8 +14,8 @@ struct TraceText {
   TraceText& Request(double schedule, double start, double end, int pid = 0, int tid = 16,
                      const std::string& name = "model", const std::string& status = "NRT_SUCCESS") {
     std::ostringstream e;
-    e << R"({"name":")" << name << R"(","cat":"request","ph":"X","ts":)" << start << R"(,"pid":)" << pid
-      << R"(,"tid":)" << tid << R"(,"dur":)" << end - start << R"(,"args":{"seq_num":1,"seq":1,"status":")" << status
+    e << R"({"name":")" << name << R"(","cat":"request","ph":"X","ts":)" << start << R"(,"pid":)" << pid << R"(,"tid":)"
+      << tid << R"(,"dur":)" << end - start << R"(,"args":{"seq_num":1,"seq":1,"status":")" << status
       << R"(","queued_us":)" << start - schedule << "}}";
     events.push_back(e.str());
     return *this;

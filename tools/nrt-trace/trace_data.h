@@ -37,7 +37,7 @@ struct TraceData {
   std::vector<std::string> labels;
   std::vector<Request> requests;
   std::vector<HostCall> host_calls;
-  uint64_t fatal_events = 0;   // "unrecoverable" instants
+  uint64_t fatal_events = 0;    // "unrecoverable" instants
   uint64_t ignored_events = 0;  // events of kinds nrt-trace does not use (schedule instants, other producers' events)
 };
 

@@ -336,8 +336,7 @@ class Builder : public nlohmann::json_sax<nlohmann::json> {
     if (ev_.ph == "M") {
       if (ev_.name == "thread_name" && ev_.pid && ev_.tid && !ev_.args_name.empty()) {
         auto key = std::make_pair(static_cast<uint32_t>(*ev_.pid), static_cast<uint32_t>(*ev_.tid));
-        if (track_names_.size() < limits_.max_tracks || track_names_.count(key) != 0)
-          track_names_[key] = ev_.args_name;
+        if (track_names_.size() < limits_.max_tracks || track_names_.count(key) != 0) track_names_[key] = ev_.args_name;
       }
       return true;
     }
@@ -360,7 +359,8 @@ class Builder : public nlohmann::json_sax<nlohmann::json> {
     if (!ev_.pid || !ev_.tid || ev_.pid_bad || ev_.tid_bad)
       return Fail(Where() + ": request without a numeric \"pid\" and \"tid\" (its execution unit)");
     double queued = ev_.queued_us.value_or(0);
-    if (!std::isfinite(queued) || queued < 0) return Fail(Where() + ": \"args.queued_us\" is not a non-negative number");
+    if (!std::isfinite(queued) || queued < 0)
+      return Fail(Where() + ": \"args.queued_us\" is not a non-negative number");
     auto key = std::make_pair(static_cast<uint32_t>(*ev_.pid), static_cast<uint32_t>(*ev_.tid));
     auto it = track_index_.find(key);
     if (it == track_index_.end()) {
@@ -399,8 +399,9 @@ TraceData ReadTrace(std::istream& in, const std::string& what, const ReadLimits&
   if (!source.stop_reason().empty()) throw TraceError(what + ": " + source.stop_reason());
   if (!builder.error().empty()) throw TraceError(what + ": " + builder.error());
   if (!ok || !builder.parse_error_message().empty())
-    throw TraceError(what + ": " + (builder.parse_error_message().empty() ? std::string("not valid JSON")
-                                                                          : builder.parse_error_message()));
+    throw TraceError(
+        what + ": " +
+        (builder.parse_error_message().empty() ? std::string("not valid JSON") : builder.parse_error_message()));
   if (!builder.events_seen()) throw TraceError(what + ": no \"traceEvents\" array (not a Chrome trace-event file)");
   return builder.Take();
 }

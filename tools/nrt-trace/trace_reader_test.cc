@@ -92,7 +92,8 @@ TEST(TraceReader, RejectsMalformedFilesNamingTheProblem) {
       {"{\"traceEvents\":[{\"ph\":\"M\"},3]}", "traceEvents[1] is not an object"},
       {"{\"traceEvents\":[[1]]}", "traceEvents[0] is not an object"},
       {"{\"traceEvents\":[{\"name\":\"a\"}]}", "traceEvents[0]: no \"ph\""},
-      {R"({"traceEvents":[{"cat":"request","ph":"X","ts":1,"pid":0,"tid":16}]})", "without a finite, non-negative \"dur\""},
+      {R"({"traceEvents":[{"cat":"request","ph":"X","ts":1,"pid":0,"tid":16}]})",
+       "without a finite, non-negative \"dur\""},
       {R"({"traceEvents":[{"cat":"request","ph":"X","ts":1,"dur":-1,"pid":0,"tid":16}]})", "non-negative \"dur\""},
       {R"({"traceEvents":[{"cat":"request","ph":"X","ts":"1","dur":1,"pid":0,"tid":16}]})", "\"ts\" is missing"},
       {R"({"traceEvents":[{"cat":"request","ph":"X","ts":1e308,"dur":1e308,"pid":0,"tid":16}]})", "overflows"},
@@ -142,7 +143,7 @@ TEST(TraceReader, BoundsNestingTokensEventsTracksAndLabels) {
 }
 
 TEST(TraceReader, CutsNamesAtACharacterBoundaryAndMasksControlCharacters) {
-  std::string name = "x";  // odd: byte 256 falls inside a two-byte character
+  std::string name = "x";                          // odd: byte 256 falls inside a two-byte character
   for (int i = 0; i < 200; ++i) name += "\u00e9";  // 2 bytes each in UTF-8: 400 bytes
   TraceText t;
   t.Request(0, 0, 1, 0, 16, "a\\u0001b").Request(0, 0, 1, 0, 16, name);
