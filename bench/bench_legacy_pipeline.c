@@ -33,10 +33,10 @@ enum { ELEMS = 4, MAX_SLOTS = 64 };
 typedef struct {
   nrt_tensor_t *in, *out;
   nrt_tensor_set_t *in_set, *out_set;
-  int efd;                 /* nrta mode: signalled when the slot's request completes */
-  nrta_seq_t seq;          /* nrta mode */
-  NRT_STATUS ret;          /* nrta mode */
-  int pending;             /* nrta mode: a request on this slot has not been waited for */
+  int efd;        /* nrta mode: signalled when the slot's request completes */
+  nrta_seq_t seq; /* nrta mode */
+  NRT_STATUS ret; /* nrta mode */
+  int pending;    /* nrta mode: a request on this slot has not been waited for */
 } slot_t;
 
 static double now_s(void) {
@@ -112,8 +112,7 @@ int main(int argc, char **argv) {
     } else if (strcmp(argv[i], "--model") == 0 && i + 1 < argc) {
       model_path = argv[++i];
     } else {
-      fprintf(stderr, "usage: %s [--mode legacy|nrta] [--requests R] [--host-us H] [--slots S] [--model F]\n",
-              argv[0]);
+      fprintf(stderr, "usage: %s [--mode legacy|nrta] [--requests R] [--host-us H] [--slots S] [--model F]\n", argv[0]);
       return 2;
     }
   }
