@@ -72,16 +72,21 @@ class Canvas {
   int plot_width() const { return plot_; }
 
   // Draws bars of one colour in a lane, merging those less than half a pixel apart.
-  void Bars(std::ostream& out, std::vector<Bar> bars, int lane_y, const char* color) const {
+  // `outlined`: a thin white edge, so that back-to-back requests stay distinguishable.
+  void Bars(std::ostream& out, std::vector<Bar> bars, int lane_y, const char* color, bool outlined = false) const {
     std::sort(bars.begin(), bars.end(), [](const Bar& a, const Bar& b) { return a.begin < b.begin; });
     size_t k = 0;
     while (k < bars.size()) {
       double x0 = X(bars[k].begin), x1 = X(bars[k].end);
       size_t n = 1;
-      while (k + n < bars.size() && X(bars[k + n].begin) - x1 < 0.5) x1 = std::max(x1, X(bars[k + n++].end));
+      // Merge only what would be drawn narrower than a pixel: back-to-back wide bars stay separate.
+      while (k + n < bars.size() && X(bars[k + n].begin) - x1 < 0.5 &&
+             (x1 - x0 < 1 || X(bars[k + n].end) - X(bars[k + n].begin) < 1))
+        x1 = std::max(x1, X(bars[k + n++].end));
       double w = std::max(x1 - x0, 0.5);
       out << "<rect x=\"" << Num(x0) << "\" y=\"" << lane_y + (kLaneHeight - kBarHeight) / 2 << "\" width=\"" << Num(w)
-          << "\" height=\"" << kBarHeight << "\" fill=\"" << color << "\">";
+          << "\" height=\"" << kBarHeight << "\" fill=\"" << color << "\""
+          << (outlined ? " stroke=\"#ffffff\" stroke-width=\"0.5\"" : "") << ">";
       if (n == 1 && !bars[k].title.empty()) {
         out << "<title>" << Escape(bars[k].title) << "</title>";
       } else if (n > 1) {
@@ -182,8 +187,8 @@ void WriteSvg(const TraceData& data, const SvgOptions& options, std::ostream& ou
     size_t t = order[i];
     int y = lane(static_cast<int>(i) + 1, data.tracks[t].name);
     canvas.Bars(out, std::move(queued[t]), y, kQueuedColor);
-    canvas.Bars(out, std::move(run[t]), y, kRunColor);
-    canvas.Bars(out, std::move(failed[t]), y, kFailedColor);
+    canvas.Bars(out, std::move(run[t]), y, kRunColor, true);
+    canvas.Bars(out, std::move(failed[t]), y, kFailedColor, true);
   }
 
   // Time axis, labelled from the window's start.

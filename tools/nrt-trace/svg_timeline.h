@@ -1,7 +1,8 @@
 // Renders TraceData as a standalone SVG timeline: a host lane (synchronous calls and requests the
 // host waited on, schedule calls as ticks), one lane per execution unit with each request as a bar
-// (queued part lighter, failed ones red), a time axis and a legend. Bars closer than half a pixel are
-// drawn as one, so the file stays small (a few thousand elements per lane at most) for any trace.
+// (queued part lighter, failed ones red), a time axis and a legend. Bars narrower than a pixel that are
+// closer than half a pixel are drawn as one, so the file stays small (a few thousand elements per lane
+// at most) for any trace.
 #pragma once
 
 #include <ostream>

@@ -40,9 +40,9 @@ TEST(SvgTimeline, HasHostLaneUnitLanesBarsAxisAndLegend) {
   EXPECT_NE(svg.find(">LNC 0 tensor_op q1<"), std::string::npos);
   EXPECT_LT(svg.find(">LNC 0 tensor_op q1<"), svg.find(">LNC 0 compute q0<"));  // tid order
   EXPECT_NE(svg.find("a &lt;b&gt; &amp; c"), std::string::npos);
-  EXPECT_EQ(Count(svg, "fill=\"#de2d26\">"), 1u);  // the failed request
-  EXPECT_EQ(Count(svg, "fill=\"#3182bd\">"), 2u);  // the two that succeeded
-  EXPECT_EQ(Count(svg, "fill=\"#c6dbef\">"), 1u);  // the one that waited in the queue
+  EXPECT_EQ(Count(svg, "fill=\"#de2d26\" stroke"), 1u);  // the failed request
+  EXPECT_EQ(Count(svg, "fill=\"#3182bd\" stroke"), 2u);  // the two that succeeded
+  EXPECT_EQ(Count(svg, "fill=\"#c6dbef\">"), 1u);        // the one that waited in the queue
   EXPECT_NE(svg.find(">0 us<"), std::string::npos);
   EXPECT_NE(svg.find(">200 us<"), std::string::npos);
   EXPECT_NE(svg.find(">schedule call<"), std::string::npos);
@@ -55,8 +55,12 @@ TEST(SvgTimeline, MergesBarsCloserThanHalfAPixel) {
   SvgOptions options;
   options.width = 1000;
   std::string svg = Svg(t, options);
-  EXPECT_LE(Count(svg, "fill=\"#3182bd\">"), 800u);  // at most one bar per half pixel of an 790-pixel plot
-  EXPECT_GE(Count(svg, "fill=\"#3182bd\">"), 1u);
+  EXPECT_LE(Count(svg, "fill=\"#3182bd\" stroke"), 800u);  // at most one bar per half pixel of an 790-pixel plot
+  EXPECT_GE(Count(svg, "fill=\"#3182bd\" stroke"), 1u);
+
+  TraceText wide;  // back to back, each tens of pixels wide: drawn one by one
+  for (int i = 0; i < 10; ++i) wide.Request(i * 100, i * 100, i * 100 + 100);
+  EXPECT_EQ(Count(Svg(wide, options), "fill=\"#3182bd\" stroke"), 10u);
 }
 
 TEST(SvgTimeline, WindowDropsBarsOutsideIt) {
