@@ -14,34 +14,39 @@ echo "# load: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cpus"
 
 median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
-# throughput CMD...: median requests/s of REPS runs of the legacy pipeline.
-throughput() {
-  for _ in $(seq "$reps"); do
-    "$@" | sed -n 's/.*throughput \([0-9.]*\) req\/s.*/\1/p'
-  done | median
-}
+# One line of requests/s per run of the legacy pipeline.
+rate() { "$@" | sed -n 's/.*throughput \([0-9.]*\) req\/s.*/\1/p'; }
 
 pipeline() {
   local host_us=$1 model=$2 device_us=$3 requests=$4
   local args=(--host-us "$host_us" --model "$bin/models/$model.neff" --requests "$requests" --slots 2)
-  local ideal sync nrta
+  local ideal tmp
   ideal=$(awk -v h="$host_us" -v d="$device_us" 'BEGIN {printf "%.3f", (h + d) / (h > d ? h : d)}')
+  tmp=$(mktemp -d)
   echo
   echo "## legacy pipeline: H = $host_us us host work, D = $device_us us device time, $requests requests, 2 slots"
   echo "## ideal speed-up over synchronous (H + D) / max(H, D) = $ideal"
-  sync=$(throughput "$bin/bench_legacy_pipeline" "${args[@]}")
-  nrta=$(throughput "$bin/bench_legacy_pipeline" "${args[@]}" --mode nrta)
-  printf "%-28s %12s %12s %14s %12s\n" "run" "req/s" "vs sync" "vs ideal" "vs nrta_*"
+  # Interleaved (every configuration once per round) so that a change of machine load hits all alike.
+  for _ in $(seq "$reps"); do
+    rate "$bin/bench_legacy_pipeline" "${args[@]}" >>"$tmp/sync"
+    for n in 1 2 3 8; do
+      NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS=$n LD_PRELOAD=$shim rate "$bin/bench_legacy_pipeline" "${args[@]}" \
+        >>"$tmp/shim$n"
+    done
+    rate "$bin/bench_legacy_pipeline" "${args[@]}" --mode nrta >>"$tmp/nrta"
+  done
+  local sync nrta
+  sync=$(median <"$tmp/sync")
+  nrta=$(median <"$tmp/nrta")
+  printf "%-28s %12s %12s %14s %12s\n" "run (median of $reps)" "req/s" "vs sync" "vs ideal" "vs nrta_*"
   row() {
     awk -v n="$1" -v t="$2" -v s="$sync" -v i="$ideal" -v a="$nrta" \
       'BEGIN {printf "%-28s %12.1f %11.3fx %13.1f%% %11.1f%%\n", n, t, t / s, 100 * (t / s) / i, 100 * t / a}'
   }
   row "synchronous (no shim)" "$sync"
-  for n in 1 2 3 8; do
-    row "shim N=$n" "$(NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS=$n LD_PRELOAD=$shim \
-      throughput "$bin/bench_legacy_pipeline" "${args[@]}")"
-  done
+  for n in 1 2 3 8; do row "shim N=$n" "$(median <"$tmp/shim$n")"; done
   row "hand-written nrta_*" "$nrta"
+  rm -rf "$tmp"
 }
 
 # Milliseconds, not microseconds: on a shared 2-core machine a thread's wake-up can take a millisecond or
