@@ -44,7 +44,7 @@ $trace summary build/demo/legacy-shim.json
 # field FILE: "<overlap %> <max in flight> <compute utilisation %>" from a summary table.
 field() {
   $trace summary "$1" | awk '/of device-busy time/ {o = $(NF-4)} /requests in flight/ {m = $5; sub(",", "", m)}
-    /compute q0/ {u = $6} END {print o, m, u}'
+    /compute q0/ {u = $8} END {print o, m, u}'
 }
 read -r sync_overlap sync_max sync_util < <(field build/demo/legacy-sync.json)
 read -r shim_overlap shim_max shim_util < <(field build/demo/legacy-shim.json)
