@@ -41,18 +41,18 @@ run legacy-shim build/shim/launcher/nrt-implicit-async --max-inflight 3 -- "${le
 trace=build/tools/nrt-trace/nrt-trace
 echo "== nrt-trace summary build/demo/legacy-shim.json"
 $trace summary build/demo/legacy-shim.json
-# field FILE: "<overlap %> <max in flight> <compute utilisation %>" from a summary table.
+# field FILE: "<overlap %> <max in flight> <mean in flight>" from a summary table.
 field() {
-  $trace summary "$1" | awk '/of device-busy time/ {o = $(NF-4)} /requests in flight/ {m = $5; sub(",", "", m)}
-    /compute q0/ {u = $8} END {print o, m, u}'
+  $trace summary "$1" | awk '/of device-busy time/ {o = $(NF-4)} /requests in flight/ {m = $5; sub(",", "", m); a = $7}
+    END {print o, m, a}'
 }
-read -r sync_overlap sync_max sync_util < <(field build/demo/legacy-sync.json)
-read -r shim_overlap shim_max shim_util < <(field build/demo/legacy-shim.json)
+read -r sync_overlap sync_max sync_mean < <(field build/demo/legacy-sync.json)
+read -r shim_overlap shim_max shim_mean < <(field build/demo/legacy-shim.json)
 sync_ms=$(cat build/demo/legacy-sync.ms) shim_ms=$(cat build/demo/legacy-shim.ms)
 echo "== without vs with the shim (same binary, same digest)"
-printf "%-22s %10s %12s %16s %14s\n" "" "wall ms" "overlap %" "max in flight" "compute util %"
-printf "%-22s %10s %12s %16s %14s\n" "without the shim" "$sync_ms" "$sync_overlap" "$sync_max" "$sync_util"
-printf "%-22s %10s %12s %16s %14s\n" "with the shim (N=3)" "$shim_ms" "$shim_overlap" "$shim_max" "$shim_util"
+printf "%-22s %10s %12s %16s %16s\n" "" "wall ms" "overlap %" "max in flight" "mean in flight"
+printf "%-22s %10s %12s %16s %16s\n" "without the shim" "$sync_ms" "$sync_overlap" "$sync_max" "$sync_mean"
+printf "%-22s %10s %12s %16s %16s\n" "with the shim (N=3)" "$shim_ms" "$shim_overlap" "$shim_max" "$shim_mean"
 awk -v a="$sync_ms" -v b="$shim_ms" 'BEGIN {if (b > 0) printf "speed-up %.2fx (ideal for 1 ms host + 1 ms device: 2x)\n", a / b}'
 $trace svg -o build/demo/legacy-sync.svg build/demo/legacy-sync.json
 $trace svg -o build/demo/legacy-shim.svg build/demo/legacy-shim.json
