@@ -1,8 +1,9 @@
 // The numbers `nrt-trace summary` prints, computed from TraceData.
 //
-// Host/device overlap. The runtime's trace records the host's synchronous calls (transfers of device
-// tensors, model load/unload) and the moment every request was scheduled, but not the time a thread
-// spends waiting on an asynchronous completion. So "host blocked" is:
+// Host/device overlap. The runtime's traces record the moment every request was scheduled, started and
+// ended, and profile files also the host's synchronous calls (transfers of device tensors, model
+// load/unload), but not the time a thread spends waiting on an asynchronous completion. So "host
+// blocked" is:
 //   * every synchronous transfer, from its start to its end, and
 //   * every *synchronous request*, from its schedule to its end: a request during whose execution the
 //     host scheduled nothing and made no recorded call, i.e. the calling thread was held by it (a
