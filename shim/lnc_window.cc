@@ -42,6 +42,8 @@ NRT_STATUS LncWindow::Start() {
 
 bool LncWindow::OnRetireThread() const { return t_retire_window == this; }
 
+bool LncWindow::OnAnyRetireThread() { return t_retire_window != nullptr; }
+
 size_t LncWindow::inflight() const {
   std::lock_guard<std::mutex> lock(mu_);
   return inflight_;

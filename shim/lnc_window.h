@@ -61,6 +61,8 @@ class LncWindow {
   void MarkUnrecoverable() { unrecoverable_.store(true, std::memory_order_release); }
   // True on this window's retire thread (a callback calling back into the shim).
   bool OnRetireThread() const;
+  // True on any window's retire thread.
+  static bool OnAnyRetireThread();
 
  private:
   void RetireLoop();

@@ -112,8 +112,10 @@ NRT_STATUS Shim::Init(nrt_framework_type_t framework, const char* fw_version, co
 
 void Shim::Close() {
   if (Active()) {
+    // Drain first (SPEC §3): every pending execution retires, deferred releases happen, callbacks run (and
+    // may still execute: their windows exist until the loop below).
+    DrainAll();
     std::lock_guard<std::mutex> lock(lifecycle_mu_);
-    // Drain first (SPEC §3): every pending execution retires, deferred releases happen, callbacks run.
     for (auto& slot : windows_) {
       LncWindow* w = slot.exchange(nullptr, std::memory_order_acq_rel);
       if (w == nullptr) continue;
@@ -273,6 +275,8 @@ NRT_STATUS Shim::Drain(int32_t vnc) {
       }
       w->Drain();
     }
+    // A runtime that dropped the legacy call: the shim's drain is the whole answer.
+    if (real::nrt_async_drain_queued_execs() == nullptr) return vnc >= 0 && vnc < kMaxLnc ? NRT_SUCCESS : NRT_INVALID;
   }
   return NRT_SHIM_REAL(nrt_async_drain_queued_execs, vnc);  // validates vnc
 }
@@ -310,18 +314,22 @@ void Shim::DestroySet(nrt_tensor_set_t** set) {
   NRT_SHIM_REAL(nrt_destroy_tensor_set, set);
 }
 
+// A completion callback runs on a retire thread: a fence wait there could wait for an execution only that
+// thread can retire, so callbacks see the storage as it is (their own execution's fences are already released).
 void Shim::FenceRead(const nrt_tensor_t* tensor, uint64_t offset, uint64_t size) {
-  if (!Active() || tensor == nullptr || fences_.Idle()) return;
+  if (!Active() || tensor == nullptr || fences_.Idle() || LncWindow::OnAnyRetireThread()) return;
   fences_.WaitForReaders(HostRange(tensor, offset, size));
 }
 
 void Shim::FenceWrite(const nrt_tensor_t* tensor, uint64_t offset, uint64_t size) {
-  if (!Active() || tensor == nullptr || fences_.Idle()) return;
+  if (!Active() || tensor == nullptr || fences_.Idle() || LncWindow::OnAnyRetireThread()) return;
   fences_.WaitForWriters(HostRange(tensor, offset, size));
 }
 
 void Shim::FenceBatch(const nrt_tensor_batch_t* batches, uint64_t num_batches, bool write) {
-  if (!Active() || batches == nullptr || fences_.Idle()) return;
+  // Above the runtime's limit the call is rejected before any batch is read: so is it here.
+  constexpr uint64_t kMaxBatches = 1u << 20;
+  if (!Active() || batches == nullptr || num_batches > kMaxBatches || fences_.Idle()) return;
   for (uint64_t i = 0; i < num_batches; ++i) {
     const nrt_tensor_batch_t& b = batches[i];
     if (b.tensor == nullptr || b.ops == nullptr) continue;  // the runtime rejects it

@@ -1,6 +1,8 @@
 // nrt_register_async_exec_callback in implicit mode: once per execution, in completion order per core, from a
 // thread of the shim's, with params, model_id, vnc, a per-core increasing job_id and the execution's status;
 // injected faults and fatal units reach it; the default logs failures.
+#include <atomic>
+
 #include "shim_test_util.h"
 
 using namespace nrtest;
@@ -113,4 +115,60 @@ TEST(ShimCallback, FatalUnitMakesLaterExecutesUnrecoverable) {
   EXPECT_NE(log.calls()[0].status, NRT_SUCCESS);
   EXPECT_EQ(nrt_execute(m.m, m.is, m.os), NRT_EXEC_UNIT_UNRECOVERABLE);
   EXPECT_EQ(nrt_execute(m.m, m.is, m.os), NRT_EXEC_UNIT_UNRECOVERABLE);
+}
+
+namespace {
+// A callback that reads the output its execution wrote (legacy completion handlers do).
+struct ReadingCallback {
+  nrt_tensor_t* y = nullptr;
+  std::atomic<int> calls{0};
+  std::vector<float> first;
+  static void Run(void* params, uint32_t, uint32_t, uint64_t, NRT_STATUS) {
+    auto* self = static_cast<ReadingCallback*>(params);
+    if (self->calls.load() == 0) self->first = ReadFloats(self->y);
+    ++self->calls;
+  }
+};
+}  // namespace
+
+TEST(ShimCallback, CallbackReadingAnOutputDoesNotWaitForLaterExecutions) {
+  HoldGate gate;
+  SetEnv("NRT_SIM_FAULTS", gate.Rule("xu=compute,lnc=0,nth=2"));
+  EnableImplicit(3);
+  NRTEST_INIT(rt);
+  AsyncModel m("async_scale", 0);
+  ASSERT_EQ(m.m.status(), NRT_SUCCESS);
+  ReadingCallback cb;
+  cb.y = m.y;
+  ASSERT_EQ(nrt_register_async_exec_callback(&ReadingCallback::Run, &cb), NRT_SUCCESS);
+  ASSERT_EQ(nrt_execute(m.m, m.is, m.os), NRT_SUCCESS);
+  ASSERT_EQ(nrt_execute(m.m, m.is, m.os), NRT_SUCCESS);  // held, and it writes y too
+  // The first callback returns although the second execution (a pending writer of y) cannot complete yet:
+  // only its retire thread could retire it.
+  EXPECT_TRUE(WaitUntil([&] { return cb.calls.load() == 1; }, kGenerousTimeoutS));
+  EXPECT_EQ(cb.first, ScaleRef(Iota(0)));
+  gate.Release();
+  ASSERT_EQ(nrt_async_drain_queued_execs(0), NRT_SUCCESS);
+  EXPECT_EQ(cb.calls.load(), 2);
+}
+
+TEST(ShimCallback, DrainFromTheCallbackFailsInsteadOfWaitingForItself) {
+  EnableImplicit(3);
+  NRTEST_INIT(rt);
+  static std::atomic<int> drain_status{-1};
+  ASSERT_EQ(nrt_register_async_exec_callback(
+                [](void*, uint32_t, uint32_t vnc, uint64_t, NRT_STATUS) {
+                  drain_status = nrt_async_drain_queued_execs(static_cast<int32_t>(vnc));
+                },
+                nullptr),
+            NRT_SUCCESS);
+  AsyncModel m("async_scale", 0);
+  ASSERT_EQ(m.m.status(), NRT_SUCCESS);
+  StderrCapture capture;
+  ASSERT_EQ(nrt_execute(m.m, m.is, m.os), NRT_SUCCESS);
+  ASSERT_EQ(nrt_async_drain_queued_execs(0), NRT_SUCCESS);
+  std::string err = capture.Stop();
+  EXPECT_EQ(drain_status.load(), NRT_FAILURE);
+  EXPECT_EQ(LinesWith(err, {"nrt-implicit-async", "nrt_async_drain_queued_execs", "completion callback"}).size(), 1u)
+      << err;
 }

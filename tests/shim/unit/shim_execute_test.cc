@@ -161,6 +161,9 @@ TEST(ShimExecute, BadHandlesGetTheRuntimesSingleLogLine) {
     const char* function;
     std::function<NRT_STATUS()> call;
   };
+  float buf[4];
+  nrt_tensor_batch_op_t op{0, sizeof(buf), buf};
+  nrt_tensor_batch_t batch{m.y, &op, 1};
   std::vector<Case> cases = {
       {"nrt_execute", [&] { return nrt_execute(stale, m.is, m.os); }},
       {"nrt_execute", [&] { return nrt_execute(nullptr, m.is, m.os); }},
@@ -168,6 +171,8 @@ TEST(ShimExecute, BadHandlesGetTheRuntimesSingleLogLine) {
       {"nrt_unload", [&] { return nrt_unload(stale); }},
       {"nrt_tensor_read", [&] { return nrt_tensor_read(nullptr, nullptr, 0, 4); }},
       {"nrt_tensor_write", [&] { return nrt_tensor_write(idle, nullptr, 0, 4); }},
+      // One batch, claimed to be 2^40: the runtime refuses the count before reading any; so must the fence.
+      {"nrt_tensor_read_batch", [&] { return nrt_tensor_read_batch(&batch, uint64_t{1} << 40, false); }},
   };
   for (const Case& c : cases) {
     StderrCapture capture;
