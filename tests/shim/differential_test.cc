@@ -101,10 +101,10 @@ TEST(Overlap, TraceShowsRequestsOverlappingUnderTheShimAndNotWithout) {
 
 // Fences: a read before its execution finished, or a write while one still reads the input, changes the
 // digest. Randomised host work (per iteration), device time, N and slot count; NRTB_SHIM_FENCE_RUNS sets the
-// number of runs (default 80, a few seconds; the seed is printed to reproduce a failure).
+// number of runs (default 80, a few seconds; 20 in sanitizer builds; the seed is printed to reproduce a failure).
 TEST(Fences, HoldAcrossRandomizedRuns) {
   const char* runs_env = getenv("NRTB_SHIM_FENCE_RUNS");
-  const int runs = runs_env != nullptr ? atoi(runs_env) : 80;
+  const int runs = runs_env != nullptr ? atoi(runs_env) : NRTB_FENCE_RUNS;
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937 rng(seed);

@@ -2,7 +2,9 @@
 // and that the program's own exit status always comes back. The preload here is a fixture that only
 // speaks the handshake (fixtures/handshake_only.c); launcher runs with the real shim are in
 // differential_test.cc.
+#include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -79,7 +81,7 @@ TEST(Launcher, PassesTheExitCodeThrough) {
 }
 
 TEST(Launcher, DiesByTheSignalThatKilledTheProgram) {
-  for (int sig : {SIGTERM, SIGKILL, SIGSEGV}) {
+  for (int sig : {SIGTERM, SIGKILL, SIGUSR1}) {
     ProgramRun r = Launch({kReportEnv, "signal", std::to_string(sig)});
     EXPECT_TRUE(r.child.Signaled(sig)) << sig << ": " << r.Describe();
   }
@@ -189,6 +191,29 @@ TEST(Launcher, RejectsAMissingShim) {
   EXPECT_TRUE(r.child.Exited(127)) << r.Describe();
   EXPECT_EQ(CountLines(r.err, "cannot find libnrt-implicit-async.so"), 1u) << r.err;
   EXPECT_EQ(r.out.find("ARGS"), std::string::npos);
+}
+
+TEST(Launcher, FindsTheShimBesideItsInstalledCopyAndNeverTheBuildTrees) {
+  // An installed tree: <prefix>/bin/nrt-implicit-async and <prefix>/lib/libnrt-implicit-async.so.
+  const std::string prefix = nrtest::TempPath("prefix");
+  for (const std::string& d : {prefix, prefix + "/bin", prefix + "/lib"}) ASSERT_EQ(mkdir(d.c_str(), 0755), 0) << d;
+  const std::string launcher = prefix + "/bin/nrt-implicit-async", shim = prefix + "/lib/libnrt-implicit-async.so";
+  const std::vector<uint8_t> exe = nrtest::ReadFileBytes(kLauncher), lib = nrtest::ReadFileBytes(kHandshakeLib);
+  ASSERT_TRUE(nrtest::WriteFile(launcher, exe.data(), exe.size()));
+  ASSERT_EQ(chmod(launcher.c_str(), 0755), 0);
+  ASSERT_TRUE(nrtest::WriteFile(shim, lib.data(), lib.size()));
+  ProgramRun r = RunProgram({launcher, "--print-config"}, {});
+  ASSERT_TRUE(r.child.Succeeded()) << r.Describe();
+  char real[PATH_MAX];
+  ASSERT_NE(realpath(shim.c_str(), real), nullptr);
+  EXPECT_NE(r.out.find(std::string("shim: ") + real + "\n"), std::string::npos) << r.out;
+  // Without its own shim the copy must not fall back to the build tree's.
+  unlink(shim.c_str());
+  ProgramRun missing = RunProgram({launcher, "--print-config"}, {});
+  EXPECT_TRUE(missing.child.Exited(127)) << missing.Describe();
+  EXPECT_EQ(CountLines(missing.err, "cannot find libnrt-implicit-async.so"), 1u) << missing.err;
+  unlink(launcher.c_str());
+  for (const std::string& d : {prefix + "/bin", prefix + "/lib", prefix}) rmdir(d.c_str());
 }
 
 TEST(Launcher, HelpExitsZero) {
