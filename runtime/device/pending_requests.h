@@ -1,0 +1,52 @@
+// Validation mode's registry of the requests scheduled and not yet completed, with their footprints.
+// Completion is not reported to it: a request counts as pending while its unit's completed counter is below
+// its number, read at each query, so the execution units' completion path stays untouched. Entries of
+// completed requests are dropped from the front of each unit's list (a unit completes in order). Not
+// thread-safe: the Validator serialises its use.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <unordered_map>
+
+#include "nrt/nrt_status.h"
+#include "runtime/device/exec_unit.h"
+#include "runtime/device/request_footprint.h"
+
+namespace nrtb {
+
+struct PendingRequest {
+  RequestFootprint footprint;
+  const ExecUnit* unit;
+  uint64_t n;  // sequence number on that unit
+  NRT_STATUS* ret;
+
+  bool pending() const { return unit->completed() < n; }
+};
+
+class PendingRequests {
+ public:
+  void Add(PendingRequest&& r) { by_unit_[r.unit].push_back(std::move(r)); }
+
+  // Calls f(const PendingRequest&) for each pending request, in submission order per unit; stops early when
+  // f returns false.
+  template <typename F>
+  void ForEach(F&& f) {
+    for (auto& [unit, list] : by_unit_) {
+      Prune(list);
+      for (const PendingRequest& r : list) {
+        if (r.pending() && !f(r)) return;
+      }
+    }
+  }
+  // The oldest pending request on `unit`, or null.
+  const PendingRequest* Oldest(const ExecUnit* unit);
+
+ private:
+  static void Prune(std::deque<PendingRequest>& list) {
+    while (!list.empty() && !list.front().pending()) list.pop_front();
+  }
+  std::unordered_map<const ExecUnit*, std::deque<PendingRequest>> by_unit_;
+};
+
+}  // namespace nrtb
