@@ -53,8 +53,8 @@ std::string DescribeSite(const void* site) {
   std::string out;
   if (info.dli_sname != nullptr) {
     int status = -1;
-    std::unique_ptr<char, decltype(&std::free)> demangled(abi::__cxa_demangle(info.dli_sname, nullptr, nullptr, &status),
-                                                          &std::free);
+    std::unique_ptr<char, decltype(&std::free)> demangled(
+        abi::__cxa_demangle(info.dli_sname, nullptr, nullptr, &status), &std::free);
     const char* name = status == 0 && demangled ? demangled.get() : info.dli_sname;
     std::snprintf(buf, sizeof buf, "%s+0x%" PRIxPTR " ", name, addr - reinterpret_cast<uintptr_t>(info.dli_saddr));
     out = buf;
@@ -64,7 +64,8 @@ std::string DescribeSite(const void* site) {
   return out + buf;
 }
 
-ValidationReport::ValidationReport(bool abort_on_finding, Sink sink) : abort_(abort_on_finding), sink_(std::move(sink)) {}
+ValidationReport::ValidationReport(bool abort_on_finding, Sink sink)
+    : abort_(abort_on_finding), sink_(std::move(sink)) {}
 
 void ValidationReport::Emit(const std::string& line) {
   if (sink_) {

@@ -14,12 +14,12 @@
 namespace nrtb {
 
 enum class Check {
-  kHostReadRace,      // host read of memory a pending request writes
-  kHostWriteRace,     // host write of memory a pending request reads or writes
-  kReadAfterWrite,    // a request reads memory a pending request on another unit writes
-  kWriteAfterRead,    // a request writes memory a pending request on another unit reads
-  kWriteAfterWrite,   // a request writes memory a pending request on another unit writes
-  kTensorFreed,       // nrt_tensor_free of a tensor a pending request uses
+  kHostReadRace,     // host read of memory a pending request writes
+  kHostWriteRace,    // host write of memory a pending request reads or writes
+  kReadAfterWrite,   // a request reads memory a pending request on another unit writes
+  kWriteAfterRead,   // a request writes memory a pending request on another unit reads
+  kWriteAfterWrite,  // a request writes memory a pending request on another unit writes
+  kTensorFreed,      // nrt_tensor_free of a tensor a pending request uses
   kTensorSetDestroyed,
   kModelUnloaded,
   kClosedWithPending,  // nrt_close while requests are pending

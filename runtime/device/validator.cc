@@ -106,9 +106,9 @@ void Validator::OnQueueFull(const RequestFootprint& r, const ExecUnit& unit) {
   std::lock_guard<std::mutex> lock(mu_);
   const PendingRequest* oldest = pending_.Oldest(&unit);
   report_.Add(Check::kQueueFullSpin, r.site(), [&] {
-    return std::string(r.api()) + " at " + DescribeSite(r.site()) + ": retried " +
-           std::to_string(kQueueFullSpinLimit) + " times on NRT_QUEUE_FULL for " +
-           DescribeRequest(unit.xu_id(), unit.submitted() + 1) + " with no completion in between" +
+    return std::string(r.api()) + " at " + DescribeSite(r.site()) + ": retried " + std::to_string(kQueueFullSpinLimit) +
+           " times on NRT_QUEUE_FULL for " + DescribeRequest(unit.xu_id(), unit.submitted() + 1) +
+           " with no completion in between" +
            (oldest != nullptr ? "; oldest pending request " + DescribePending(*oldest) : std::string()) +
            "; wait for a completion (nrta_is_completed, an eventfd) before retrying";
   });
@@ -125,8 +125,7 @@ void Validator::OnHostAccess(const RequestFootprint& r) {
   CheckHazardsLocked(r, nullptr, 0);
 }
 
-void Validator::OnRelease(Check check, const char* api, const void* site, const void* object,
-                          const std::string& what) {
+void Validator::OnRelease(Check check, const char* api, const void* site, const void* object, const std::string& what) {
   std::lock_guard<std::mutex> lock(mu_);
   const PendingRequest* first = nullptr;
   uint64_t count = 0;

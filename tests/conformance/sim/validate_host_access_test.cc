@@ -45,8 +45,9 @@ TEST(ValidateHostAccess, ReadOfAPendingExecutionsOutputIsReported) {
   });
   auto f = Findings(err);
   ASSERT_EQ(f.size(), 1u) << err;
-  EXPECT_TRUE(HasAll(f[0], {"[host-read-racing-device-write]", "nrt_tensor_read at ", "reads tensor \"y\" bytes [0, 256)",
-                            "seq 1 (lnc 0, compute queue 0), nrta_execute_schedule scheduled at", "writes tensor \"y\""}))
+  EXPECT_TRUE(
+      HasAll(f[0], {"[host-read-racing-device-write]", "nrt_tensor_read at ", "reads tensor \"y\" bytes [0, 256)",
+                    "seq 1 (lnc 0, compute queue 0), nrta_execute_schedule scheduled at", "writes tensor \"y\""}))
       << f[0];
   EXPECT_EQ(LinesWith(err, {"nrt-validate: summary: 1 finding(s) at 1 call site(s)"}).size(), 1u) << err;
 }
@@ -154,7 +155,8 @@ TEST(ValidateHostAccess, ReadBatchOfAPendingOutputIsReported) {
   });
   auto f = Findings(err);
   ASSERT_EQ(f.size(), 1u) << err;
-  EXPECT_TRUE(HasAll(f[0], {"[host-read-racing-device-write]", "nrt_tensor_read_batch", "reads tensor \"y\" bytes [0, 16)"}))
+  EXPECT_TRUE(
+      HasAll(f[0], {"[host-read-racing-device-write]", "nrt_tensor_read_batch", "reads tensor \"y\" bytes [0, 16)"}))
       << f[0];
 }
 
@@ -167,8 +169,8 @@ TEST(ValidateHostAccess, WriteBatchOfAPendingInputIsReported) {
   });
   auto f = Findings(err);
   ASSERT_EQ(f.size(), 1u) << err;
-  EXPECT_TRUE(HasAll(f[0], {"[host-write-racing-device-access]", "nrt_tensor_write_batch",
-                            "writes tensor \"x\" bytes [32, 48)"}))
+  EXPECT_TRUE(HasAll(
+      f[0], {"[host-write-racing-device-access]", "nrt_tensor_write_batch", "writes tensor \"x\" bytes [32, 48)"}))
       << f[0];
 }
 
@@ -218,8 +220,9 @@ TEST(ValidateHostAccess, ReadThroughAnotherTensorOnTheSameAttachedBufferIsReport
   std::string err = AttachedAliasRead(32);
   auto f = Findings(err);
   ASSERT_EQ(f.size(), 1u) << err;
-  EXPECT_TRUE(HasAll(f[0], {"[host-read-racing-device-write]", "reads tensor \"b\" bytes [32, 96)",
-                            "seq 1 (lnc 0, tensor_op queue 0), nrta_tensor_write", "writes tensor \"a\" bytes [0, 64)"}))
+  EXPECT_TRUE(
+      HasAll(f[0], {"[host-read-racing-device-write]", "reads tensor \"b\" bytes [32, 96)",
+                    "seq 1 (lnc 0, tensor_op queue 0), nrta_tensor_write", "writes tensor \"a\" bytes [0, 64)"}))
       << f[0];
 }
 
