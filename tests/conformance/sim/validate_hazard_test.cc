@@ -155,9 +155,11 @@ TEST(ValidateHazard, WritesOnTwoQueuesAreWriteAfterWrite) {
   std::string err = TwoWrites(1, false);
   auto f = Findings(err);
   ASSERT_EQ(f.size(), 1u) << err;
-  EXPECT_TRUE(HasAll(f[0], {"[cross-unit-write-after-write]", "request seq 1 (lnc 0, tensor_op queue 1) writes tensor "
-                                                              "\"buf\" bytes [64, 128)",
-                            "request seq 1 (lnc 0, tensor_op queue 0), nrta_tensor_write", "writes tensor \"buf\" bytes [0, 128)"}))
+  EXPECT_TRUE(HasAll(
+      f[0], {"[cross-unit-write-after-write]",
+             "request seq 1 (lnc 0, tensor_op queue 1) writes tensor "
+             "\"buf\" bytes [64, 128)",
+             "request seq 1 (lnc 0, tensor_op queue 0), nrta_tensor_write", "writes tensor \"buf\" bytes [0, 128)"}))
       << f[0];
 }
 
@@ -214,8 +216,9 @@ TEST(ValidateHazard, AcrossLogicalCoresIsReadAfterWrite) {
   std::string err = HostTensorAcrossCores(1, false);
   auto f = Findings(err);
   ASSERT_EQ(f.size(), 1u) << err;
-  EXPECT_TRUE(HasAll(f[0], {"[cross-unit-read-after-write]", "request seq 1 (lnc 1, tensor_op queue 0) reads tensor "
-                                                             "\"shared\"",
+  EXPECT_TRUE(HasAll(f[0], {"[cross-unit-read-after-write]",
+                            "request seq 1 (lnc 1, tensor_op queue 0) reads tensor "
+                            "\"shared\"",
                             "request seq 1 (lnc 0, tensor_op queue 0), nrta_tensor_write"}))
       << f[0];
 }
@@ -239,8 +242,8 @@ TEST(ValidateHazard, SynchronousExecuteReadingAPendingWriteIsReadAfterWrite) {
   });
   auto f = Findings(err);
   ASSERT_EQ(f.size(), 1u) << err;
-  EXPECT_TRUE(HasAll(f[0], {"[cross-unit-read-after-write]", "nrt_execute at ", "(lnc 0, compute queue 0) reads tensor \"x\"",
-                            "nrta_tensor_write"}))
+  EXPECT_TRUE(HasAll(f[0], {"[cross-unit-read-after-write]", "nrt_execute at ",
+                            "(lnc 0, compute queue 0) reads tensor \"x\"", "nrta_tensor_write"}))
       << f[0];
 }
 
