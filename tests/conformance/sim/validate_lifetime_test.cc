@@ -65,8 +65,8 @@ TEST(ValidateLifetime, FreeingAfterWaitingIsSilent) {
 
 TEST(ValidateLifetime, DestroyingTheOutputSetOfAPendingExecutionIsReported) {
   std::string err = EndWhileExecuting(false, [](AsyncModel& am, Runtime&, Req&) { am.os.Destroy(); });
-  ExpectOneFinding(err, {"[tensor-set-destroyed-while-pending]", "nrt_destroy_tensor_set at ", "tensor set 0x",
-                         kPendingExecution});
+  ExpectOneFinding(
+      err, {"[tensor-set-destroyed-while-pending]", "nrt_destroy_tensor_set at ", "tensor set 0x", kPendingExecution});
 }
 
 TEST(ValidateLifetime, DestroyingTheSetAfterWaitingIsSilent) {
@@ -77,7 +77,8 @@ TEST(ValidateLifetime, DestroyingTheSetAfterWaitingIsSilent) {
 TEST(ValidateLifetime, UnloadingTheModelOfAPendingExecutionIsReported) {
   std::string err =
       EndWhileExecuting(false, [](AsyncModel& am, Runtime&, Req&) { EXPECT_EQ(am.m.Unload(), NRT_SUCCESS); });
-  ExpectOneFinding(err, {"[model-unloaded-while-pending]", "nrt_unload at ", "model \"async_scale\"", kPendingExecution});
+  ExpectOneFinding(err,
+                   {"[model-unloaded-while-pending]", "nrt_unload at ", "model \"async_scale\"", kPendingExecution});
 }
 
 TEST(ValidateLifetime, UnloadingAfterWaitingIsSilent) {
@@ -178,10 +179,10 @@ std::string SharedStatusSlot(int second_queue, bool wait_first) {
 
 TEST(ValidateLifetime, OneStatusSlotForTwoPendingRequestsIsReported) {
   std::string err = SharedStatusSlot(1, false);
-  ExpectOneFinding(err, {"[status-slot-reused-while-pending]", "nrta_tensor_write at ",
-                         "request seq 1 (lnc 0, tensor_op queue 1) was given NRT_STATUS slot 0x",
-                         "of request seq 1 (lnc 0, tensor_op queue 0), nrta_tensor_write scheduled at ",
-                         "status would be lost"});
+  ExpectOneFinding(
+      err, {"[status-slot-reused-while-pending]", "nrta_tensor_write at ",
+            "request seq 1 (lnc 0, tensor_op queue 1) was given NRT_STATUS slot 0x",
+            "of request seq 1 (lnc 0, tensor_op queue 0), nrta_tensor_write scheduled at ", "status would be lost"});
 }
 
 // Even on one queue, where the requests are ordered: the first status is overwritten before anyone reads it.
