@@ -26,13 +26,15 @@ struct PendingRequest {
 
 class PendingRequests {
  public:
-  void Add(PendingRequest&& r) { by_unit_[r.unit].push_back(std::move(r)); }
+  void Add(PendingRequest&& r);
 
-  // Calls f(const PendingRequest&) for each pending request, in submission order per unit; stops early when
-  // f returns false.
+  // Calls f(const PendingRequest&) for each pending request of every unit but `skip` (null: every unit), in
+  // submission order per unit; stops early when f returns false. Skipping a whole unit keeps a deep queue on
+  // one unit from making each schedule on it cost its depth.
   template <typename F>
-  void ForEach(F&& f) {
+  void ForEach(const ExecUnit* skip, F&& f) {
     for (auto& [unit, list] : by_unit_) {
+      if (unit == skip) continue;
       Prune(list);
       for (const PendingRequest& r : list) {
         if (r.pending() && !f(r)) return;
@@ -41,12 +43,14 @@ class PendingRequests {
   }
   // The oldest pending request on `unit`, or null.
   const PendingRequest* Oldest(const ExecUnit* unit);
+  // The latest registered pending request given status slot `ret`, or null.
+  const PendingRequest* WithStatusSlot(NRT_STATUS* ret);
 
  private:
-  static void Prune(std::deque<PendingRequest>& list) {
-    while (!list.empty() && !list.front().pending()) list.pop_front();
-  }
+  void Prune(std::deque<PendingRequest>& list);
   std::unordered_map<const ExecUnit*, std::deque<PendingRequest>> by_unit_;
+  // Status slot -> the latest request given it. Deque elements stay put when others are added or popped.
+  std::unordered_map<NRT_STATUS*, const PendingRequest*> by_ret_;
 };
 
 }  // namespace nrtb

@@ -54,8 +54,8 @@ Validator::Validator(bool abort_on_finding, ValidationReport::Sink sink) : repor
 void Validator::CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* own_unit, uint64_t own_n) {
   if (r.accesses().empty()) return;
   const bool host = own_unit == nullptr;
-  pending_.ForEach([&](const PendingRequest& p) {
-    if (p.unit == own_unit) return true;  // one unit runs its requests in order
+  // Not own_unit's requests: one unit runs its requests in order.
+  pending_.ForEach(own_unit, [&](const PendingRequest& p) {
     for (const MemoryAccess& ours : r.accesses()) {
       for (const MemoryAccess& theirs : p.footprint.accesses()) {
         if (!ours.Overlaps(theirs) || (!ours.write && !theirs.write)) continue;
@@ -80,17 +80,13 @@ void Validator::OnScheduled(RequestFootprint&& r, const ExecUnit& unit, uint64_t
   std::lock_guard<std::mutex> lock(mu_);
   if (t_queue_full.validator == this) t_queue_full = QueueFullRun{};
   CheckHazardsLocked(r, &unit, n);
-  if (ret != nullptr) {
-    pending_.ForEach([&](const PendingRequest& p) {
-      if (p.ret != ret) return true;
-      report_.Add(Check::kStatusSlotReused, r.site(), [&] {
-        char slot[32];
-        std::snprintf(slot, sizeof slot, "%p", static_cast<void*>(ret));
-        return std::string(r.api()) + " at " + DescribeSite(r.site()) + ": request " +
-               DescribeRequest(unit.xu_id(), n) + " was given NRT_STATUS slot " + slot + " of request " +
-               DescribePending(p) + ", still pending; that request's status would be lost";
-      });
-      return false;
+  if (const PendingRequest* p = ret != nullptr ? pending_.WithStatusSlot(ret) : nullptr) {
+    report_.Add(Check::kStatusSlotReused, r.site(), [&] {
+      char slot[32];
+      std::snprintf(slot, sizeof slot, "%p", static_cast<void*>(ret));
+      return std::string(r.api()) + " at " + DescribeSite(r.site()) + ": request " + DescribeRequest(unit.xu_id(), n) +
+             " was given NRT_STATUS slot " + slot + " of request " + DescribePending(*p) +
+             ", still pending; that request's status would be lost";
     });
   }
   pending_.Add(PendingRequest{std::move(r), &unit, n, ret});
@@ -129,7 +125,7 @@ void Validator::OnRelease(Check check, const char* api, const void* site, const 
   std::lock_guard<std::mutex> lock(mu_);
   const PendingRequest* first = nullptr;
   uint64_t count = 0;
-  pending_.ForEach([&](const PendingRequest& p) {
+  pending_.ForEach(nullptr, [&](const PendingRequest& p) {
     if (p.footprint.UsesObject(object)) {
       if (first == nullptr) first = &p;
       ++count;
@@ -150,7 +146,7 @@ void Validator::OnEventFdRemoved(const char* api, const void* site, const ExecUn
   if (n == 0) {
     waited = pending_.Oldest(&unit);
   } else {
-    pending_.ForEach([&](const PendingRequest& p) {
+    pending_.ForEach(nullptr, [&](const PendingRequest& p) {
       if (p.unit == &unit && p.n == n) waited = &p;
       return waited == nullptr;
     });
@@ -172,7 +168,7 @@ void Validator::OnClose(const void* site) {
     std::lock_guard<std::mutex> lock(mu_);
     const PendingRequest* first = nullptr;
     uint64_t count = 0;
-    pending_.ForEach([&](const PendingRequest& p) {
+    pending_.ForEach(nullptr, [&](const PendingRequest& p) {
       if (first == nullptr) first = &p;
       ++count;
       return true;

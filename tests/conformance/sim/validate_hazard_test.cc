@@ -206,7 +206,9 @@ std::string HostTensorAcrossCores(int reader_lnc, bool wait_for_write) {
     gate.Release();
     EXPECT_EQ(w.Result(), NRT_SUCCESS);
     EXPECT_EQ(r.Result(), NRT_SUCCESS);
-    EXPECT_EQ(b, a);  // findings change nothing: the read was ordered by the test's own wait below
+    if (wait_for_write) {  // the buggy read may see either the old or the new bytes: that is the bug
+      EXPECT_EQ(b, a);
+    }
   });
 }
 
