@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <unordered_map>
+#include <vector>
 
 #include "nrt/nrt_status.h"
 #include "runtime/device/exec_unit.h"
@@ -34,10 +35,12 @@ class PendingRequests {
   template <typename F>
   void ForEach(const ExecUnit* skip, F&& f) {
     for (auto& [unit, list] : by_unit_) {
-      if (unit == skip) continue;
-      Prune(list);
+      if (unit == skip || list.empty()) continue;
+      // One read of the unit's counter (a cache line its worker keeps writing) per list, not per request.
+      const uint64_t completed = unit->completed();
+      Prune(list, completed);
       for (const PendingRequest& r : list) {
-        if (r.pending() && !f(r)) return;
+        if (r.n > completed && !f(r)) return;
       }
     }
   }
@@ -47,10 +50,16 @@ class PendingRequests {
   const PendingRequest* WithStatusSlot(NRT_STATUS* ret);
 
  private:
-  void Prune(std::deque<PendingRequest>& list);
+  // Drops the completed requests at the front of a unit's list (`completed`: its counter, read once).
+  void Prune(std::deque<PendingRequest>& list, uint64_t completed);
+  void Forget(std::unordered_map<NRT_STATUS*, const PendingRequest*>::iterator it);
   std::unordered_map<const ExecUnit*, std::deque<PendingRequest>> by_unit_;
-  // Status slot -> the latest request given it. Deque elements stay put when others are added or popped.
-  std::unordered_map<NRT_STATUS*, const PendingRequest*> by_ret_;
+  // Status slot -> the latest request given it. Deque elements stay put when others are added or popped. Nodes of
+  // erased entries are kept for reuse, so a steady stream of requests allocates none.
+  using ByRet = std::unordered_map<NRT_STATUS*, const PendingRequest*>;
+  ByRet by_ret_;
+  std::vector<ByRet::node_type> spare_nodes_;
+  static constexpr size_t kMaxSpareNodes = 4096;
 };
 
 }  // namespace nrtb
