@@ -150,6 +150,8 @@ TEST(ValidateLifetime, DeregisteringARequestsEventFdAfterItCompletedIsSilent) {
 namespace {
 
 // Two writes sharing one NRT_STATUS slot: the first on tensor_op queue 0 (held), the second on `second_queue`.
+// Only the correct variant uses two units here: in the buggy one the two workers would write the slot at once (a
+// real data race, which TSan reports); validator_test.cc covers the cross-unit finding without running requests.
 std::string SharedStatusSlot(int second_queue, bool wait_first) {
   HoldGate gate;
   ValidateHolding(gate, "xu=tensor_op,queue=0,nth=1");
@@ -177,18 +179,18 @@ std::string SharedStatusSlot(int second_queue, bool wait_first) {
 
 }  // namespace
 
+// Even on one queue, where the requests are ordered: the first status is overwritten before anyone reads it.
 TEST(ValidateLifetime, OneStatusSlotForTwoPendingRequestsIsReported) {
-  std::string err = SharedStatusSlot(1, false);
+  std::string err = SharedStatusSlot(0, false);
   ExpectOneFinding(
       err, {"[status-slot-reused-while-pending]", "nrta_tensor_write at ",
-            "request seq 1 (lnc 0, tensor_op queue 1) was given NRT_STATUS slot 0x",
+            "request seq 2 (lnc 0, tensor_op queue 0) was given NRT_STATUS slot 0x",
             "of request seq 1 (lnc 0, tensor_op queue 0), nrta_tensor_write scheduled at ", "status would be lost"});
 }
 
-// Even on one queue, where the requests are ordered: the first status is overwritten before anyone reads it.
-TEST(ValidateLifetime, OneStatusSlotForTwoPendingRequestsOnOneQueueIsReported) {
-  std::string err = SharedStatusSlot(0, false);
-  ExpectOneFinding(err, {"[status-slot-reused-while-pending]", "request seq 2 (lnc 0, tensor_op queue 0)"});
+TEST(ValidateLifetime, ReusingAStatusSlotOnOneQueueAfterTheFirstCompletedIsSilent) {
+  std::string err = SharedStatusSlot(0, true);
+  EXPECT_TRUE(Findings(err).empty()) << err;
 }
 
 TEST(ValidateLifetime, ReusingAStatusSlotAfterTheFirstCompletedIsSilent) {
