@@ -12,8 +12,9 @@ std::vector<Chunk> SplitChunks(const std::vector<TensorRef>& list, uint32_t n, c
   std::vector<Chunk> out;
   if (list.size() == 1) {
     uint64_t total = list[0]->size();
-    if (total % n != 0) ThrowInvalid("%s tensor of %llu B does not split into %u equal chunks", what,
-                                     static_cast<unsigned long long>(total), n);
+    if (total % n != 0)
+      ThrowInvalid("%s tensor of %llu B does not split into %u equal chunks", what,
+                   static_cast<unsigned long long>(total), n);
     *chunk = total / n;
     for (uint32_t j = 0; j < n; ++j) out.push_back({list[0], j * *chunk, *chunk, nullptr});
     return out;

@@ -37,11 +37,11 @@ struct CcPlan {
   CcKind kind = CcKind::kAllReduce;
   DType dtype = DType::kUint8;
   ReduceOp op = ReduceOp::kAdd;
-  ReduceFn reduce = nullptr;     // null for all-gather and barrier
-  std::vector<uint32_t> group;   // global ranks, in replica-group order
-  uint32_t index = 0;            // my position in group
-  uint32_t lnc = 0;              // logical core whose COLLECTIVES unit runs it
-  std::vector<Chunk> inputs;     // see the table above
+  ReduceFn reduce = nullptr;    // null for all-gather and barrier
+  std::vector<uint32_t> group;  // global ranks, in replica-group order
+  uint32_t index = 0;           // my position in group
+  uint32_t lnc = 0;             // logical core whose COLLECTIVES unit runs it
+  std::vector<Chunk> inputs;    // see the table above
   std::vector<Chunk> outputs;
   // Set while a schedule call owns the context, so two threads cannot schedule one context twice.
   std::atomic<bool> claimed{false};

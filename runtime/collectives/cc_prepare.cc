@@ -26,15 +26,17 @@ std::shared_ptr<CcPlan> PrepareCollective(const CcWorld& world, const CcRequestA
   if (DTypeSize(plan->dtype) == 0) ThrowInvalid("dtype %u is not a tensor dtype", a.dtype);
   if (plan->kind != CcKind::kAllGather) {
     if (a.op != 0 && a.op != 2 && a.op != 3) {
-      ThrowInvalid("op %u is not a reduction collectives support (NRT_OP_ADD, NRT_OP_MAX, NRT_OP_MIN; NRT_OP_FMA has "
-                   "no meaning for a collective)",
-                   a.op);
+      ThrowInvalid(
+          "op %u is not a reduction collectives support (NRT_OP_ADD, NRT_OP_MAX, NRT_OP_MIN; NRT_OP_FMA has "
+          "no meaning for a collective)",
+          a.op);
     }
     plan->op = static_cast<ReduceOp>(a.op);
     plan->reduce = ReduceFunction(plan->dtype, plan->op);
     if (plan->reduce == nullptr) {
-      ThrowInvalid("%s is not defined over dtype %s (reductions cover float32, float16, bfloat16 and the integer types)",
-                   ReduceOpName(plan->op), DTypeName(plan->dtype));
+      ThrowInvalid(
+          "%s is not defined over dtype %s (reductions cover float32, float16, bfloat16 and the integer types)",
+          ReduceOpName(plan->op), DTypeName(plan->dtype));
     }
   }
   const uint32_t world_size = world.world_size();
@@ -69,8 +71,8 @@ std::shared_ptr<CcPlan> PrepareBarrier(uint32_t lnc, uint32_t g_id, uint32_t g_c
   return plan;
 }
 
-std::shared_ptr<CcPlan> PrepareHostAllGather(uint32_t lnc, uint32_t g_id, uint32_t g_count, uint32_t bytes,
-                                             void* input, void* output) {
+std::shared_ptr<CcPlan> PrepareHostAllGather(uint32_t lnc, uint32_t g_id, uint32_t g_count, uint32_t bytes, void* input,
+                                             void* output) {
   auto plan = PrepareBarrier(lnc, g_id, g_count);
   plan->kind = CcKind::kAllGather;
   plan->inputs = {{nullptr, 0, bytes, static_cast<uint8_t*>(input)}};

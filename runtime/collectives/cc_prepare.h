@@ -13,11 +13,11 @@
 namespace nrtb {
 
 struct CcRequestArgs {
-  uint32_t cc_op;   // nrt_cc_op_type_t
-  uint32_t dtype;   // nrt_dtype_t
-  uint32_t op;      // nrt_op_type_t
+  uint32_t cc_op;  // nrt_cc_op_type_t
+  uint32_t dtype;  // nrt_dtype_t
+  uint32_t op;     // nrt_op_type_t
   std::vector<uint32_t> group;
-  uint32_t rank;    // index in group
+  uint32_t rank;  // index in group
   uint32_t lnc;
   uint32_t ctx_device_id, ctx_device_count;  // 0, 0 = not given; else must be my global rank and the world size
 };
@@ -28,8 +28,8 @@ std::shared_ptr<CcPlan> PrepareCollective(const CcWorld& world, const CcRequestA
 
 // nrt_barrier / nrt_all_gather over the whole world (ranks 0 .. count-1) as rank g_id on lnc.
 std::shared_ptr<CcPlan> PrepareBarrier(uint32_t lnc, uint32_t g_id, uint32_t g_count);
-std::shared_ptr<CcPlan> PrepareHostAllGather(uint32_t lnc, uint32_t g_id, uint32_t g_count, uint32_t bytes,
-                                             void* input, void* output);
+std::shared_ptr<CcPlan> PrepareHostAllGather(uint32_t lnc, uint32_t g_id, uint32_t g_count, uint32_t bytes, void* input,
+                                             void* output);
 
 // Re-checks that every chunk still lies inside its tensor (whose layout may have changed since the
 // plan was made) and that no tensor was freed; the tensors must be in use. Throws Error(NRT_INVALID).

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "runtime/collectives/gloo_transport.h"
 #include "runtime/core/error.h"
 
 namespace nrtb {
@@ -11,8 +12,7 @@ CcWorld::CcWorld(uint32_t lnc_count, const std::string& root_comm_id, uint64_t t
   if (root_comm_id.empty()) return;
   const size_t colon = root_comm_id.rfind(':');
   char* end = nullptr;
-  const unsigned long port =
-      colon == std::string::npos ? 0 : std::strtoul(root_comm_id.c_str() + colon + 1, &end, 10);
+  const unsigned long port = colon == std::string::npos ? 0 : std::strtoul(root_comm_id.c_str() + colon + 1, &end, 10);
   if (colon == std::string::npos || colon == 0 || end == nullptr || *end != '\0' || port == 0 || port > 65535) {
     ThrowInvalid("NEURON_RT_ROOT_COMM_ID=\"%s\" is not host:port", root_comm_id.c_str());
   }
@@ -20,6 +20,7 @@ CcWorld::CcWorld(uint32_t lnc_count, const std::string& root_comm_id, uint64_t t
   if (root_host_.size() > 2 && root_host_.front() == '[' && root_host_.back() == ']')
     root_host_ = root_host_.substr(1, root_host_.size() - 2);
   root_port_ = static_cast<uint16_t>(port);
+  gloo_ = std::make_unique<GlooTransport>(root_host_, root_port_);
 }
 
 CcWorld::~CcWorld() { Shutdown(); }
@@ -36,6 +37,7 @@ void CcWorld::RegisterRank(uint32_t lnc, uint32_t g_id, uint32_t g_count) {
   auto l = lnc_of_.find(g_id);
   if (l != lnc_of_.end() && l->second != lnc)
     ThrowInvalid("global rank %u already lives on logical core %u (not %u)", g_id, l->second, lnc);
+  if (g_id == 0 && gloo_) gloo_->Serve();
   size_ = g_count;
   rank_of_[lnc] = g_id;
   lnc_of_[g_id] = lnc;
@@ -46,13 +48,14 @@ uint32_t CcWorld::world_size() const {
   return size_ ? *size_ : lnc_count_;
 }
 
-void CcWorld::CheckWorld(uint32_t g_id, uint32_t g_count) const {
+void CcWorld::CheckWorld(uint32_t g_id, uint32_t g_count) {
   if (g_count == 0 || g_id >= g_count) ThrowInvalid("g_device_id %u must be below g_device_count %u", g_id, g_count);
   std::lock_guard<std::mutex> lock(mu_);
   if (size_ && *size_ != g_count) {
     ThrowInvalid("g_device_count %u differs from the world of %u ranks set up by nrt_cc_global_comm_init", g_count,
                  *size_);
   }
+  if (g_id == 0 && gloo_ && g_count > 1) gloo_->Serve();
 }
 
 uint32_t CcWorld::RankOf(uint32_t lnc) const {
@@ -66,15 +69,15 @@ uint32_t CcWorld::RankOf(uint32_t lnc) const {
 }
 
 NRT_STATUS CcWorld::Run(const CcPlan& plan, uint32_t channel, std::string* cause) {
-  if (multi_process() && plan.size() > 1) {
-    ThrowStatus(NRT_FAILURE, "collectives across processes (NEURON_RT_ROOT_COMM_ID) are not available yet");
-  }
+  if (gloo_ && plan.size() > 1) return gloo_->Run(plan, channel, timeout_ns_, cause);
   // A deadline or stop while waiting for peers goes through to the execution unit (NRT_TIMEOUT, fatal).
   NRT_STATUS s = local_.Run(plan, channel);
   if (s != NRT_SUCCESS) *cause = "a peer rank of this process gave up (timed out or was closed)";
   return s;
 }
 
-void CcWorld::Shutdown() {}
+void CcWorld::Shutdown() {
+  if (gloo_) gloo_->Shutdown();
+}
 
 }  // namespace nrtb

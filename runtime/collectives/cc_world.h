@@ -25,6 +25,7 @@
 
 namespace nrtb {
 
+class GlooTransport;
 
 class CcWorld {
  public:
@@ -40,7 +41,8 @@ class CcWorld {
   void RegisterRank(uint32_t lnc, uint32_t g_id, uint32_t g_count);
   uint32_t world_size() const;
   // Checks (g_id, g_count) of nrt_barrier / nrt_all_gather against the registered world, if any.
-  void CheckWorld(uint32_t g_id, uint32_t g_count) const;
+  // In a multi-process world, global rank 0 serves the rendezvous.
+  void CheckWorld(uint32_t g_id, uint32_t g_count);
   // The global rank logical core lnc holds; Error(NRT_INVALID) when it holds none.
   uint32_t RankOf(uint32_t lnc) const;
   bool multi_process() const { return !root_host_.empty(); }
@@ -59,10 +61,11 @@ class CcWorld {
   std::string root_host_;
   uint16_t root_port_ = 0;
   mutable std::mutex mu_;
-  std::optional<uint32_t> size_;           // set by the first registration
-  std::map<uint32_t, uint32_t> rank_of_;   // lnc -> global rank
-  std::map<uint32_t, uint32_t> lnc_of_;    // global rank -> lnc
+  std::optional<uint32_t> size_;          // set by the first registration
+  std::map<uint32_t, uint32_t> rank_of_;  // lnc -> global rank
+  std::map<uint32_t, uint32_t> lnc_of_;   // global rank -> lnc
   LocalExchange local_;
+  std::unique_ptr<GlooTransport> gloo_;  // multi-process worlds only
 };
 
 }  // namespace nrtb

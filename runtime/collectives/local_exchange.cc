@@ -59,10 +59,10 @@ struct LocalExchange::Round {
   std::condition_variable cv;
   std::vector<const CcPlan*> posts;  // valid while their ranks are in the round
   uint32_t posted = 0;
-  uint32_t passed[2] = {0, 0};       // ranks past barrier 0 / 1
-  uint32_t working = 0;              // ranks moving data now
-  std::string invalid;               // the plans disagree (set once all posted)
-  std::atomic<bool> failed{false};   // a rank gave up: the others stop and fail
+  uint32_t passed[2] = {0, 0};      // ranks past barrier 0 / 1
+  uint32_t working = 0;             // ranks moving data now
+  std::string invalid;              // the plans disagree (set once all posted)
+  std::atomic<bool> failed{false};  // a rank gave up: the others stop and fail
 };
 
 LocalExchange::LocalExchange() = default;
@@ -164,7 +164,8 @@ NRT_STATUS LocalExchange::Run(const CcPlan& plan, uint32_t channel) {
         for (uint32_t j = 0; j < n; ++j) {
           uint8_t* dst = plan.outputs[j].data();
           const uint8_t* src = posts[j]->inputs[0].data();
-          if (dst != src) pieces(plan.outputs[j].size, [&](uint64_t o, uint64_t len) { std::memcpy(dst + o, src + o, len); });
+          if (dst != src)
+            pieces(plan.outputs[j].size, [&](uint64_t o, uint64_t len) { std::memcpy(dst + o, src + o, len); });
         }
       });
       break;

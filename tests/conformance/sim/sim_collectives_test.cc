@@ -129,7 +129,8 @@ TEST(SimCollectives, AllReduceInt32IsExactAndWraps) {
   for (uint32_t r = 0; r < n; ++r) comms.emplace_back(Ranks(n), r, r);
   std::vector<Pending> p(n);
   // In place: the output is the input.
-  for (uint32_t r = 0; r < n; ++r) Start(comms[r], {*t[r]}, {*t[r]}, NRT_DTYPE_INT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p[r]);
+  for (uint32_t r = 0; r < n; ++r)
+    Start(comms[r], {*t[r]}, {*t[r]}, NRT_DTYPE_INT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p[r]);
   for (uint32_t r = 0; r < n; ++r) {
     ASSERT_TRUE(WaitSeq(p[r].seq));
     ASSERT_EQ(p[r].ret, NRT_SUCCESS);
