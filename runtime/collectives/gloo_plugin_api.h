@@ -31,8 +31,7 @@ typedef struct NrtbGlooPlugin {
   int (*allreduce)(void* group, void* buf, size_t elems, size_t elem_size, NrtbGlooReduceFn fn, int64_t timeout_ms,
                    char* err, size_t err_len);
   /* out (size * bytes) receives every rank's `bytes` of in, in rank order. */
-  int (*allgather)(void* group, const void* in, void* out, size_t bytes, int64_t timeout_ms, char* err,
-                   size_t err_len);
+  int (*allgather)(void* group, const void* in, void* out, size_t bytes, int64_t timeout_ms, char* err, size_t err_len);
   int (*barrier)(void* group, int64_t timeout_ms, char* err, size_t err_len);
 } NrtbGlooPlugin;
 

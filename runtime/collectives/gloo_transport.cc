@@ -110,13 +110,15 @@ const NrtbGlooPlugin& GlooTransport::Plugin() {
   const std::string path = dir + "/libnrt-gloo.so.1";
   int flags = RTLD_NOW | RTLD_LOCAL;
 #ifndef NRTB_SANITIZED
-  flags |= RTLD_DEEPBIND;  // Gloo binds to itself first, not to a Gloo the application brought (the sanitizers refuse it)
+  flags |=
+      RTLD_DEEPBIND;  // Gloo binds to itself first, not to a Gloo the application brought (the sanitizers refuse it)
 #endif
   dl_ = dlopen(path.c_str(), flags);
   if (dl_ == nullptr) ThrowStatus(NRT_FAILURE, "cannot load the Gloo plugin %s: %s", path.c_str(), dlerror());
   auto entry = reinterpret_cast<NrtbGlooPluginEntry>(dlsym(dl_, NRTB_GLOO_PLUGIN_ENTRY));
   const NrtbGlooPlugin* p = entry != nullptr ? entry() : nullptr;
-  if (p == nullptr || p->abi != NRTB_GLOO_PLUGIN_ABI) ThrowStatus(NRT_FAILURE, "%s is not a matching Gloo plugin", path.c_str());
+  if (p == nullptr || p->abi != NRTB_GLOO_PLUGIN_ABI)
+    ThrowStatus(NRT_FAILURE, "%s is not a matching Gloo plugin", path.c_str());
   plugin_ = p;
   bind_host_ = LocalAddressFor(root_host_, root_port_);
   if (bind_host_.empty()) ThrowStatus(NRT_FAILURE, "no local address reaches %s:%u", root_host_.c_str(), root_port_);

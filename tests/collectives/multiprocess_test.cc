@@ -192,12 +192,14 @@ TEST(CcProcess, Rank) {
 
 TEST(CcProcesses, FourProcessesOnLoopback) {
   Launch l = RunRanks("ops", 4, {0, 1, 2, 3});
-  for (size_t i = 0; i < l.results.size(); ++i) EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
+  for (size_t i = 0; i < l.results.size(); ++i)
+    EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
 }
 
 TEST(CcProcesses, TwoProcessesOnLoopback) {
   Launch l = RunRanks("ops", 2, {0, 1});
-  for (size_t i = 0; i < l.results.size(); ++i) EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
+  for (size_t i = 0; i < l.results.size(); ++i)
+    EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
 }
 
 TEST(CcProcesses, KilledPeerFailsTheOthersWithoutAHang) {
@@ -217,7 +219,8 @@ TEST(CcProcesses, PeerThatNeverArrivesTimesOut) {
 
 TEST(CcProcesses, MismatchedSizesAreInvalidOnEveryRank) {
   Launch l = RunRanks("mismatch", 2, {0, 1});
-  for (size_t i = 0; i < l.results.size(); ++i) EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
+  for (size_t i = 0; i < l.results.size(); ++i)
+    EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
 }
 
 TEST(CcProcesses, ThisProcessCarriesItsOwnGlooSymbol) {

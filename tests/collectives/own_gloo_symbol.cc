@@ -22,8 +22,8 @@ class Context {
   Context(int rank, int size, int base);
 };
 __attribute__((visibility("default"), used, noinline)) Context::Context(int rank, int size, int base) {
-  std::fprintf(stderr, "the application's own gloo::rendezvous::Context ran for rank %d of %d: symbols clashed\n",
-               rank, size);
+  std::fprintf(stderr, "the application's own gloo::rendezvous::Context ran for rank %d of %d: symbols clashed\n", rank,
+               size);
   std::_Exit(97);
 }
 }  // namespace gloo::rendezvous

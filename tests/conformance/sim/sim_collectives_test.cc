@@ -442,3 +442,71 @@ TEST(SimCollectives, ScheduledContextIsOwnedByTheRuntime) {
   // An unscheduled context may be left to nrt_close.
   ASSERT_EQ(Prepare(solo, {a}, {a}, NRT_DTYPE_INT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &ctx), NRT_SUCCESS);
 }
+
+TEST(SimCollectives, PrepareRefusesWhatOneRankCanKnowIsWrong) {
+  NRTEST_INIT(rt);
+  Tensor a(0, 64), b(0, 64), other_core(1, 64);
+  nrt_cc_context_t* ctx = nullptr;
+  Comm c(Ranks(2), 0, 0);
+  auto prep = [&](Comm& comm, std::vector<nrt_tensor_t*> in, std::vector<nrt_tensor_t*> out, nrt_dtype_t dtype,
+                  nrt_op_type_t op, nrt_cc_op_type_t cc) { return Prepare(comm, in, out, dtype, op, cc, &ctx); };
+  EXPECT_EQ(prep(c, {a}, {b}, NRT_DTYPE_FLOAT32, NRT_OP_FMA, NRT_CC_ALLREDUCE), NRT_INVALID) << "FMA";
+  EXPECT_EQ(prep(c, {a}, {b}, NRT_DTYPE_FP8_E4, NRT_OP_ADD, NRT_CC_ALLREDUCE), NRT_INVALID) << "fp8 has no arithmetic";
+  EXPECT_EQ(prep(c, {a}, {b}, static_cast<nrt_dtype_t>(0x55), NRT_OP_ADD, NRT_CC_ALLREDUCE), NRT_INVALID);
+  EXPECT_EQ(prep(c, {a}, {b}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, static_cast<nrt_cc_op_type_t>(7)), NRT_INVALID);
+  EXPECT_EQ(prep(c, {a}, {other_core}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE), NRT_INVALID) << "wrong core";
+  Tensor odd(0, 66);
+  EXPECT_EQ(prep(c, {odd}, {odd}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE), NRT_INVALID) << "partial element";
+  EXPECT_EQ(prep(c, {a}, {b}, NRT_DTYPE_UINT8, NRT_OP_INVALID, NRT_CC_ALLGATHER), NRT_INVALID) << "output too small";
+  Comm dup({0, 0}, 0, 0), beyond({0, 9}, 0, 0), not_me({1, 0}, 0, 0);
+  EXPECT_EQ(prep(dup, {a}, {a}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE), NRT_INVALID) << "rank twice";
+  EXPECT_EQ(prep(beyond, {a}, {a}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE), NRT_INVALID) << "rank 9 of 4";
+  EXPECT_EQ(prep(not_me, {a}, {a}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE), NRT_INVALID)
+      << "position 0 names rank 1, core 0 holds rank 0";
+  EXPECT_EQ(ctx, nullptr);
+  // An output that overlaps the input without being it: refused when the ranks meet, on every rank.
+  Tensor big0(0, 128), big1(1, 128);
+  nrt_tensor_t *head0 = nullptr, *tail0 = nullptr;
+  ASSERT_EQ(nrt_tensor_allocate_slice(big0, 0, 96, "head", &head0), NRT_SUCCESS);
+  ASSERT_EQ(nrt_tensor_allocate_slice(big0, 32, 96, "tail", &tail0), NRT_SUCCESS);
+  Tensor s1(1, 96), t1(1, 96);
+  Comm c1(Ranks(2), 1, 1);
+  Pending p0, p1;
+  Start(c, {head0}, {tail0}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p0);
+  Start(c1, {s1}, {t1}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p1);
+  ASSERT_TRUE(WaitSeq(p0.seq));
+  ASSERT_TRUE(WaitSeq(p1.seq));
+  EXPECT_EQ(p0.ret, NRT_INVALID);
+  EXPECT_EQ(p1.ret, NRT_INVALID);
+  nrt_tensor_free(&head0);
+  nrt_tensor_free(&tail0);
+}
+
+TEST(SimCollectives, GlobalCommInitPlacesRanksOnCores) {
+  NRTEST_INIT(rt);
+  // Two ranks on cores 2 and 3 only.
+  ASSERT_EQ(nrt_cc_global_comm_init(2, 0, 2), NRT_SUCCESS);
+  ASSERT_EQ(nrt_cc_global_comm_init(3, 1, 2), NRT_SUCCESS);
+  EXPECT_EQ(nrt_cc_global_comm_init(3, 1, 2), NRT_SUCCESS) << "idempotent";
+  EXPECT_EQ(nrt_cc_global_comm_init(0, 1, 2), NRT_INVALID) << "rank 1 is on core 3";
+  EXPECT_EQ(nrt_cc_global_comm_init(2, 1, 2), NRT_INVALID) << "core 2 holds rank 0";
+  EXPECT_EQ(nrt_cc_global_comm_init(1, 0, 3), NRT_INVALID) << "the world has 2 ranks";
+  EXPECT_EQ(nrt_cc_global_comm_init(9, 0, 2), NRT_INVALID) << "no core 9";
+  Tensor a(2, 8), b(3, 8), c0(0, 8);
+  WriteAll(a, std::vector<int32_t>{1, 2});
+  WriteAll(b, std::vector<int32_t>{30, 40});
+  Comm r0(Ranks(2), 0, 2), r1(Ranks(2), 1, 3), nobody(Ranks(2), 0, 0);
+  nrt_cc_context_t* ctx = nullptr;
+  EXPECT_EQ(Prepare(nobody, {c0}, {c0}, NRT_DTYPE_INT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &ctx), NRT_INVALID)
+      << "core 0 holds no rank";
+  r0.c.ctx_device_id = 0;
+  r0.c.ctx_device_count = 2;
+  Pending p0, p1;
+  Start(r0, {a}, {a}, NRT_DTYPE_INT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p0);
+  Start(r1, {b}, {b}, NRT_DTYPE_INT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p1);
+  ASSERT_TRUE(WaitSeq(p0.seq));
+  ASSERT_TRUE(WaitSeq(p1.seq));
+  EXPECT_EQ(p0.ret, NRT_SUCCESS);
+  EXPECT_EQ(ReadAll<int32_t>(b), (std::vector<int32_t>{31, 42}));
+  EXPECT_EQ(nrt_barrier(2, 0, 3), NRT_INVALID) << "the world has 2 ranks";
+}
