@@ -189,7 +189,8 @@ NRT_STATUS LocalExchange::Run(const CcPlan& plan, uint32_t channel) {
       };
       work([&] {
         for (size_t p = 0; p < plan.outputs.size(); ++p) {
-          auto [lo, hi] = slice(plan.outputs[p].size, me);
+          const std::pair<uint64_t, uint64_t> range = slice(plan.outputs[p].size, me);
+          const uint64_t lo = range.first, hi = range.second;  // not a structured binding: lambdas capture it
           uint8_t* dst = plan.outputs[p].data() + lo;
           const uint8_t* mine = plan.inputs[p].data() + lo;
           pieces(hi - lo, [&](uint64_t o, uint64_t len) {
@@ -205,7 +206,8 @@ NRT_STATUS LocalExchange::Run(const CcPlan& plan, uint32_t channel) {
         for (size_t p = 0; p < plan.outputs.size(); ++p) {
           for (uint32_t j = 0; j < n; ++j) {
             if (j == me) continue;
-            auto [lo, hi] = slice(plan.outputs[p].size, j);
+            const std::pair<uint64_t, uint64_t> range = slice(plan.outputs[p].size, j);
+            const uint64_t lo = range.first, hi = range.second;
             uint8_t* dst = plan.outputs[p].data() + lo;
             const uint8_t* src = posts[j]->outputs[p].data() + lo;
             pieces(hi - lo, [&](uint64_t o, uint64_t len) { std::memcpy(dst + o, src + o, len); });

@@ -29,7 +29,8 @@ TEST(CollectivesArgs, PrepareRefusesNullArguments) {
   Tensor a(0, 64), b(0, 64);
   Args x(a, b);
   nrt_cc_context_t* ctx = nullptr;
-  EXPECT_EQ(nrta_cc_prepare(nullptr, &x.in, &x.out, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &ctx), NRT_INVALID);
+  EXPECT_EQ(nrta_cc_prepare(nullptr, &x.in, &x.out, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &ctx),
+            NRT_INVALID);
   EXPECT_EQ(nrta_cc_prepare(&x.comm, nullptr, &x.out, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &ctx),
             NRT_INVALID);
   EXPECT_EQ(nrta_cc_prepare(&x.comm, &x.in, nullptr, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &ctx),
