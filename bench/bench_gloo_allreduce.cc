@@ -22,7 +22,8 @@ namespace {
 
 double NowNs() {
   return static_cast<double>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count());
 }
 
 int Iterations(size_t bytes) { return bytes <= (1 << 20) ? 50 : bytes <= (16 << 20) ? 10 : 3; }
@@ -53,6 +54,7 @@ int RunRank(int rank, int n, const std::string& dir) {
     if (rank == 0)
       std::printf("%10zu B  %8.1f us  bus %6.2f GB/s\n", bytes, med / 1e3, 2.0 * (n - 1) / n * bytes / med);
   }
+  std::fflush(stdout);  // the child leaves with _exit
   return 0;
 }
 

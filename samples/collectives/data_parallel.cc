@@ -21,13 +21,13 @@ namespace {
 
 constexpr size_t kElems = 256 * 256, kBytes = kElems * sizeof(float);
 
-#define CHECK(expr)                                                                                       \
-  do {                                                                                                    \
-    NRT_STATUS s_ = (expr);                                                                               \
-    if (s_ != NRT_SUCCESS) {                                                                              \
-      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #expr, nrt_get_status_as_str(s_));     \
-      std::exit(1);                                                                                       \
-    }                                                                                                     \
+#define CHECK(expr)                                                                                  \
+  do {                                                                                               \
+    NRT_STATUS s_ = (expr);                                                                          \
+    if (s_ != NRT_SUCCESS) {                                                                         \
+      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #expr, nrt_get_status_as_str(s_)); \
+      std::exit(1);                                                                                  \
+    }                                                                                                \
   } while (0)
 
 std::vector<float> Input(int rank, int step) {
