@@ -115,11 +115,12 @@ void RunOps(int rank, int world) {
   ASSERT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
             NRT_SUCCESS);
   std::vector<float> got = ReadAll<float>(x);
-  for (size_t i = 0; i < n; ++i) {
-    double want = 0;
-    for (int r = 0; r < world; ++r) want += Values(n, r)[i];
-    ASSERT_NEAR(got[i], want, 1e-5 * world * 4) << i;
+  std::vector<double> want(n, 0.0);
+  for (int r = 0; r < world; ++r) {
+    const std::vector<float> v = Values(n, r);
+    for (size_t i = 0; i < n; ++i) want[i] += v[i];
   }
+  for (size_t i = 0; i < n; ++i) ASSERT_NEAR(got[i], want[i], 1e-5 * world * 4) << i;
   // Reduce-scatter int32 MAX from one tensor.
   Tensor whole(0, 8 * 4 * world, "whole"), mine(0, 8 * 4, "mine");
   std::vector<int32_t> w(8 * world);
