@@ -119,10 +119,18 @@ void RendezvousServer::AcceptLoop() {
 }
 
 void RendezvousServer::Serve(int fd) {
+  ServeRequests(fd);
+  // The peer sees the end of the connection now; the descriptor is closed by Stop(), so its number
+  // cannot be reused while Stop() may still shut it down.
+  shutdown(fd, SHUT_RDWR);
+}
+
+void RendezvousServer::ServeRequests(int fd) {
   while (true) {
     char op = 0;
     std::string key, value;
-    if (!ReadFull(fd, &op, 1) || !ReadString(fd, rendezvous::kMaxKey, &key)) return;
+    if (!ReadFull(fd, &op, 1) || (op != 'S' && op != 'G')) return;  // not our protocol: drop the connection
+    if (!ReadString(fd, rendezvous::kMaxKey, &key)) return;
     if (op == 'S') {
       if (!ReadString(fd, rendezvous::kMaxValue, &value)) return;
       {
@@ -131,7 +139,7 @@ void RendezvousServer::Serve(int fd) {
       }
       cv_.notify_all();
       if (!WriteFull(fd, "K", 1)) return;
-    } else if (op == 'G') {
+    } else {
       {
         std::unique_lock<std::mutex> lock(mu_);
         cv_.wait(lock, [&] { return stopping_ || values_.count(key) != 0; });
@@ -140,8 +148,6 @@ void RendezvousServer::Serve(int fd) {
       }
       uint32_t len = static_cast<uint32_t>(value.size());
       if (!WriteFull(fd, &len, sizeof len) || !WriteFull(fd, value.data(), len)) return;
-    } else {
-      return;  // not our protocol: drop the connection
     }
   }
 }

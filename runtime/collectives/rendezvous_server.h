@@ -27,6 +27,7 @@ class RendezvousServer {
  private:
   void AcceptLoop();
   void Serve(int fd);
+  void ServeRequests(int fd);
 
   int listen_fd_ = -1;
   std::mutex mu_;
