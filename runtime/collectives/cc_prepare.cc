@@ -39,6 +39,9 @@ std::shared_ptr<CcPlan> PrepareCollective(const CcWorld& world, const CcRequestA
           ReduceOpName(plan->op), DTypeName(plan->dtype));
     }
   }
+  if (world.multi_process() && !world.registered()) {
+    ThrowInvalid("NEURON_RT_ROOT_COMM_ID is set, but no rank was placed with nrt_cc_global_comm_init");
+  }
   const uint32_t world_size = world.world_size();
   if (a.group.size() > world_size) {
     ThrowInvalid("replica group of %zu ranks is larger than the world of %u ranks", a.group.size(), world_size);

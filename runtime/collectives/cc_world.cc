@@ -43,6 +43,11 @@ void CcWorld::RegisterRank(uint32_t lnc, uint32_t g_id, uint32_t g_count) {
   lnc_of_[g_id] = lnc;
 }
 
+bool CcWorld::registered() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return size_.has_value();
+}
+
 uint32_t CcWorld::world_size() const {
   std::lock_guard<std::mutex> lock(mu_);
   return size_ ? *size_ : lnc_count_;

@@ -46,6 +46,8 @@ class CcWorld {
   // The global rank logical core lnc holds; Error(NRT_INVALID) when it holds none.
   uint32_t RankOf(uint32_t lnc) const;
   bool multi_process() const { return !root_host_.empty(); }
+  // Whether nrt_cc_global_comm_init registered a rank (a multi-process world needs it).
+  bool registered() const;
 
   // Runs this rank's part of `plan` with its peers; channel = COLLECTIVES queue. NRT_SUCCESS, or a
   // failure status with *cause saying why (NRT_EXEC_HW_ERR_COLLECTIVES, NRT_TIMEOUT). Throws

@@ -21,8 +21,7 @@ uint64_t MonoNs() {
 }
 
 // An all-reduce plan over host buffers for rank `index` of `n`.
-std::unique_ptr<CcPlan> HostAllReduce(uint32_t n, uint32_t index, std::vector<int32_t>& in,
-                                      std::vector<int32_t>& out) {
+std::unique_ptr<CcPlan> HostAllReduce(uint32_t n, uint32_t index, std::vector<int32_t>& in, std::vector<int32_t>& out) {
   auto plan = std::make_unique<CcPlan>();
   CcPlan& p = *plan;
   p.kind = CcKind::kAllReduce;

@@ -510,3 +510,20 @@ TEST(SimCollectives, GlobalCommInitPlacesRanksOnCores) {
   EXPECT_EQ(ReadAll<int32_t>(b), (std::vector<int32_t>{31, 42}));
   EXPECT_EQ(nrt_barrier(2, 0, 3), NRT_INVALID) << "the world has 2 ranks";
 }
+
+TEST(SimCollectives, RootCommIdNeedsAPlacedRankAndAValidAddress) {
+  SetEnv("NEURON_RT_ROOT_COMM_ID", "127.0.0.1:1");
+  {
+    NRTEST_INIT(rt);
+    Tensor a(0, 16);
+    Comm c(Ranks(2), 0, 0);
+    nrt_cc_context_t* ctx = nullptr;
+    EXPECT_EQ(Prepare(c, {a}, {a}, NRT_DTYPE_INT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &ctx), NRT_INVALID)
+        << "no nrt_cc_global_comm_init: which rank is this process?";
+  }
+  for (const char* bad : {"nonsense", "host:", ":80", "host:0", "host:70000", "host:12x"}) {
+    SetEnv("NEURON_RT_ROOT_COMM_ID", bad);
+    Runtime rt;
+    EXPECT_NE(rt.status(), NRT_SUCCESS) << bad;
+  }
+}
