@@ -96,7 +96,6 @@ NRT_STATUS LocalExchange::Run(const CcPlan& plan, uint32_t channel) {
   auto await = [&](auto done) {
     while (true) {
       if (r.failed.load()) {
-        r.posts[me] = nullptr;
         r.cv.wait(lock, [&] { return r.working == 0; });  // nobody reads our buffers any more
         return false;
       }
@@ -106,7 +105,6 @@ NRT_STATUS LocalExchange::Run(const CcPlan& plan, uint32_t channel) {
         CheckComputeInterrupt();
       } catch (const ComputeInterrupted&) {
         r.failed.store(true);
-        r.posts[me] = nullptr;
         r.cv.notify_all();
         r.cv.wait(lock, [&] { return r.working == 0; });
         throw;
@@ -137,7 +135,8 @@ NRT_STATUS LocalExchange::Run(const CcPlan& plan, uint32_t channel) {
     }
   };
 
-  // A rank that arrives after the round failed (a peer gave up on it) fails too.
+  // A rank that arrives after the round failed (a peer gave up on it) fails too, without posting: the
+  // plans are only compared while every poster is still in the round.
   if (r.failed.load()) return NRT_EXEC_HW_ERR_COLLECTIVES;
   r.posts[me] = &plan;
   if (++r.posted == n) {
