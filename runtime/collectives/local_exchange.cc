@@ -58,6 +58,7 @@ struct LocalExchange::Round {
   std::mutex mu;
   std::condition_variable cv;
   std::vector<const CcPlan*> posts;  // valid while their ranks are in the round
+  uint32_t joined = 0;  // guarded by LocalExchange::mu_ (not mu): ranks that looked the round up
   uint32_t posted = 0;
   uint32_t passed[2] = {0, 0};      // ranks past barrier 0 / 1
   uint32_t working = 0;             // ranks moving data now
@@ -76,10 +77,11 @@ std::shared_ptr<LocalExchange::Round> LocalExchange::Join(const CcPlan& plan, ui
   if (it != rounds_.end()) {
     std::shared_ptr<Round> r = it->second;
     // The last rank in: nobody else will look the round up.
-    if (r->posted + 1 == plan.size()) rounds_.erase(it);
+    if (++r->joined == plan.size()) rounds_.erase(it);
     return r;
   }
   auto r = std::make_shared<Round>(plan.size());
+  r->joined = 1;
   if (plan.size() > 1) rounds_.emplace(key, r);
   return r;
 }
