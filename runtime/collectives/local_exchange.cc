@@ -58,7 +58,7 @@ struct LocalExchange::Round {
   std::mutex mu;
   std::condition_variable cv;
   std::vector<const CcPlan*> posts;  // valid while their ranks are in the round
-  uint32_t joined = 0;  // guarded by LocalExchange::mu_ (not mu): ranks that looked the round up
+  uint32_t joined = 0;               // guarded by LocalExchange::mu_ (not mu): ranks that looked the round up
   uint32_t posted = 0;
   uint32_t passed[2] = {0, 0};      // ranks past barrier 0 / 1
   uint32_t working = 0;             // ranks moving data now
