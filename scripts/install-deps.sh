@@ -11,6 +11,7 @@ packages=(
   libarchive-dev zlib1g-dev
   nlohmann-json3-dev libeigen3-dev
   libboost-program-options-dev
+  libgloo-dev iproute2                          # Gloo (multi-process collectives); ip netns for the two-host test
   binutils file
 )
 

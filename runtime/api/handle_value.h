@@ -7,7 +7,7 @@ namespace nrtb {
 
 // The low 4 bits of a handle; they only make handles of different kinds distinct (and readable in a
 // debugger), lookups never trust them.
-enum class HandleKind : uintptr_t { kTensor = 1, kModel = 2, kTensorSet = 3, kErrorTracker = 4 };
+enum class HandleKind : uintptr_t { kTensor = 1, kModel = 2, kTensorSet = 3, kErrorTracker = 4, kCcContext = 5 };
 
 // serial << 4 | kind, with a process-wide serial that starts at 1 and only increases (2^60 handles
 // outlast any process), so the value is never null and never reused.
