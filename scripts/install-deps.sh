@@ -11,6 +11,7 @@ packages=(
   libarchive-dev zlib1g-dev
   nlohmann-json3-dev libeigen3-dev
   libboost-program-options-dev
+  libclang-dev clang-tools-14                   # nrt-migrate (libclang C API); clang-apply-replacements for its tests
   binutils file
 )
 
