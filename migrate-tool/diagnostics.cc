@@ -74,6 +74,11 @@ const CatalogEntry kCatalog[] = {
      "before the helper returns, so a drain returns at once and no callback fires. Move the callback's work to\n"
      "after the execution by hand.",
      "", ""},
+    {DiagId::kDrainRemoved, "nrt_async_drain_queued_execs removed",
+     "Every migrated execution is waited for before the next Neuron call and before its block ends, so at a\n"
+     "drain nothing is in flight (and since SDK 2.31 nrt_execute queues nothing). A drain whose value is not\n"
+     "used is removed; one whose status is used is reported (NRTM1030) and left.",
+     "  nrt_async_drain_queued_execs(0);", "  (the statement is gone)"},
     {DiagId::kInactiveCode, "legacy call inside an inactive preprocessor block",
      "The preprocessor skipped this block under the current flags, so the tool cannot parse it. Run again with\n"
      "flags that enable it (-- -DNAME) to migrate it.",

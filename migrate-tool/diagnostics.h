@@ -24,6 +24,7 @@ enum class DiagId {
   kEnvVarRemoved = 1020,         // setenv/putenv of the implicit-mode variable removed
   kEnvVarReported = 1021,        // the variable appears where the tool does not rewrite it
   kImplicitCall = 1030,          // callback / drain / output-completion call: not migrated (yet)
+  kDrainRemoved = 1031,          // a drain statement removed: nothing is left in flight there
   kInactiveCode = 1040,          // legacy call inside a skipped #if block
   kNoCompileCommand = 1050,      // a source given on the command line has no compile database entry
 };

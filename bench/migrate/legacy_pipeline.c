@@ -8,13 +8,13 @@
 
 #include "nrt/nrt.h"
 
-#define CHECK(call)                                         \
-  do {                                                      \
-    NRT_STATUS s_ = (call);                                 \
-    if (s_ != NRT_SUCCESS) {                                \
-      fprintf(stderr, "%s failed: %d\n", #call, (int)s_);   \
-      exit(1);                                              \
-    }                                                       \
+#define CHECK(call)                                       \
+  do {                                                    \
+    NRT_STATUS s_ = (call);                               \
+    if (s_ != NRT_SUCCESS) {                              \
+      fprintf(stderr, "%s failed: %d\n", #call, (int)s_); \
+      exit(1);                                            \
+    }                                                     \
   } while (0)
 
 enum { kElems = 256 * 256, kIters = 200 };

@@ -58,6 +58,7 @@ int main(int argc, char **argv) {
     CHECK(nrt_tensor_read(y, out, 0, sizeof out));
     printf("iter %d: %g %g %g %g (host %.0f)\n", iter, out[0], out[1], out[2], out[3], h);
   }
+  nrt_async_drain_queued_execs(0);
   CHECK(nrt_async_drain_queued_execs(0));
   nrt_destroy_tensor_set(&inputs);
   nrt_destroy_tensor_set(&outputs);
