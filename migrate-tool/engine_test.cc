@@ -7,9 +7,12 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "diagnostics.h"
 #include "driver.h"
 #include "file_writer.h"
+#include "report.h"
 
 namespace nrtm {
 namespace {
@@ -203,6 +206,58 @@ TEST_F(Engine, CompileDatabaseDirectoryIsHonoured) {
   EXPECT_NE(err_.str().find("orphan.c: warning: no entry in"), std::string::npos) << err_.str();
   EXPECT_NE(Find(r, "nrt_execute", 2), nullptr) << err_.str();
   EXPECT_EQ(r.changes.count((dir_ / "src/inc/wrap.h").string()), 1u);
+}
+
+TEST_F(Engine, InterruptedRunWritesNothing) {
+  std::string f = Write("a.c", std::string(kHead) + "int f(nrt_model_t *m) { return nrt_execute(m, 0, 0); }\n");
+  std::string before = Read("a.c");
+  g_interrupted = true;  // as the SIGINT handler does
+  RunOutput r = Go(Opts({f}, OutputMode::kInPlace));
+  g_interrupted = false;
+  EXPECT_EQ(r.exit_code, kExitInterrupted);
+  EXPECT_EQ(Read("a.c"), before);
+  EXPECT_FALSE(fs::exists(dir_ / "a.c.orig"));
+}
+
+TEST_F(Engine, OutRootOnAnotherFilesystemMirrorsTheTree) {
+  std::string f = Write("sub/a.c", std::string(kHead) + "int f(nrt_model_t *m) { return nrt_execute(m, 0, 0); }\n");
+  // /dev/shm is a tmpfs, normally another filesystem than the sources: the temporary file must be made beside
+  // the destination, or the rename would fail.
+  fs::path out = fs::exists("/dev/shm") ? fs::path("/dev/shm") / dir_.filename() : dir_ / "out";
+  fs::remove_all(out);
+  Options o = Opts({f}, OutputMode::kOutRoot);
+  o.out_root = out.string();
+  RunOutput r = Go(o);
+  EXPECT_EQ(r.exit_code, kExitOk) << err_.str();
+  std::string migrated;
+  EXPECT_TRUE(ReadFile((out / "sub/a.c").string(), &migrated));
+  EXPECT_NE(migrated.find("nrtm_execute_wait(m, 0, 0)"), std::string::npos);
+  EXPECT_EQ(Read("sub/a.c").find("nrtm_"), std::string::npos);  // the source is untouched
+  fs::remove_all(out);
+}
+
+TEST_F(Engine, ReportsAreWellFormed) {
+  std::string f = Write("a.c", std::string(kHead) +
+                                   "int f(nrt_model_t *m) { return nrt_execute(m, 0, 0); }\n"
+                                   "void g(nrt_model_t *m, nrt_tensor_set_t *i, nrt_tensor_set_t *o) {\n"
+                                   "  nrt_execute_repeat(m, i, o, 2);\n"
+                                   "}\n");
+  RunOutput r = Go(Opts({f}));
+  nlohmann::json j = nlohmann::json::parse(JsonReport(r));
+  EXPECT_EQ(j["summary"]["sites"], 2);
+  EXPECT_EQ(j["summary"]["migrated"], 1);
+  EXPECT_EQ(j["summary"]["by_form"]["exact-wait"], 1);
+  bool saw_repeat = false;
+  for (const auto& s : j["sites"])
+    if (s["api"] == "nrt_execute_repeat") saw_repeat = s["id"] == "NRTM1004" && s["migrated"] == false;
+  EXPECT_TRUE(saw_repeat) << j.dump(2);
+  nlohmann::json sarif = nlohmann::json::parse(SarifReport(r));
+  EXPECT_EQ(sarif["version"], "2.1.0");
+  EXPECT_GE(sarif["runs"][0]["results"].size(), 2u);
+  std::string yaml = ExportFixesYaml(r);
+  EXPECT_NE(yaml.find("DiagnosticName: nrt-migrate-NRTM1001"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("ReplacementText: \"nrtm_execute_wait\""), std::string::npos) << yaml;
+  EXPECT_EQ(yaml.find("NRTM1004"), std::string::npos);  // a site not migrated has no fix
 }
 
 TEST(Explain, KnownIdsHaveTextUnknownOnesNone) {

@@ -50,7 +50,7 @@ if [[ -d $case_dir/expected ]]; then
 else
   [[ -z "$(ls -A "$w/out")" ]] || fail "files changed, none expected"
 fi
-python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$w/report.json" || fail "--report is not JSON"
+grep -q '"sites"' "$w/report.json" || fail "--report wrote no per-site report"
 
 # The migrated tree: the sources with the changed files laid over them.
 cp -r "$w/src" "$w/migrated"
