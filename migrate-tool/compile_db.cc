@@ -90,6 +90,13 @@ void CollectSources(const std::string& input, std::vector<std::string>* out, std
     std::vector<std::string> found;
     for (auto it = fs::recursive_directory_iterator(input, fs::directory_options::skip_permission_denied, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      // Build trees (CMake's compiler probes) and hidden directories hold no project sources.
+      if (it->is_directory(ec)) {
+        std::string name = it->path().filename().string();
+        if ((name.size() > 1 && name[0] == '.') || fs::exists(it->path() / "CMakeCache.txt", ec))
+          it.disable_recursion_pending();
+        continue;
+      }
       if (it->is_regular_file(ec) && IsSourceFile(it->path().string())) found.push_back(Canonical(it->path()));
     }
     std::sort(found.begin(), found.end());
