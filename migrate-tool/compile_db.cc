@@ -144,6 +144,13 @@ CompileSet LoadCompileSet(const std::vector<std::string>& inputs, const std::str
     for (const std::string& s : sources) set.commands.push_back({s, cwd, extra_args});
     return set;
   }
+  std::error_code ec;
+  if (!fs::is_regular_file(fs::path(build_dir) / "compile_commands.json", ec)) {
+    // Checked here: libclang would print its own two-line complaint first.
+    set.errors.push_back("no compile_commands.json in " + build_dir +
+                         " (configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON, or pass sources and -- <args>)");
+    return set;
+  }
   CXCompilationDatabase_Error err = CXCompilationDatabase_NoError;
   CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(build_dir.c_str(), &err);
   if (err != CXCompilationDatabase_NoError || !db) {
