@@ -65,7 +65,9 @@ void RunImplicitCallRule(const TuContext& ctx, const Reference& ref, std::vector
         "remove it";
     RemoveDrainStatement(ctx, ref, &site);
   } else {
-    site.reason = "output-completion counters are not bumped by nrta_* executions; wait for the request instead";
+    site.reason =
+        "an implicit-mode completion wait: after migration the execution has completed when its wait returns; "
+        "replace this wait by that (not rewritten yet)";
   }
   out->push_back(site);
 }

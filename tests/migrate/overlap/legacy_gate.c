@@ -31,7 +31,8 @@ int main(int argc, char **argv) {
   if (nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, "x", &x) != NRT_SUCCESS ||
       nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, "y", &y) != NRT_SUCCESS ||
       nrt_allocate_tensor_set(&in) != NRT_SUCCESS || nrt_allocate_tensor_set(&out) != NRT_SUCCESS ||
-      nrt_add_tensor_to_tensor_set(in, "x", x) != NRT_SUCCESS || nrt_add_tensor_to_tensor_set(out, "y", y) != NRT_SUCCESS)
+      nrt_add_tensor_to_tensor_set(in, "x", x) != NRT_SUCCESS ||
+      nrt_add_tensor_to_tensor_set(out, "y", y) != NRT_SUCCESS)
     return 1;
   float v[4] = {1, 2, 3, 4};
   if (nrt_tensor_write(x, v, 0, sizeof v) != NRT_SUCCESS) return 1;
