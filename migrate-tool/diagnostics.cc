@@ -70,9 +70,9 @@ const CatalogEntry kCatalog[] = {
      "", ""},
     {DiagId::kImplicitCall, "implicit-mode call not migrated",
      "nrt_register_async_exec_callback, nrt_async_drain_queued_execs and nrt_tensor_check_output_completion\n"
-     "belong to implicit mode. This version of the tool reports them; after migration nrt_execute completes\n"
-     "before the helper returns, so a drain returns at once and no callback fires. Move the callback's work to\n"
-     "after the execution by hand.",
+     "belong to implicit mode. This version of the tool reports them (a drain whose value is unused is removed,\n"
+     "NRTM1031). After migration every execution has completed once its wait returns, so nothing is left for a\n"
+     "drain or a completion wait, and no callback fires: move the callback's work after the wait by hand.",
      "", ""},
     {DiagId::kDrainRemoved, "nrt_async_drain_queued_execs removed",
      "Every migrated execution is waited for before the next Neuron call and before its block ends, so at a\n"
