@@ -260,6 +260,19 @@ TEST_F(Engine, ReportsAreWellFormed) {
   EXPECT_EQ(yaml.find("NRTM1004"), std::string::npos);  // a site not migrated has no fix
 }
 
+TEST_F(Engine, ReportOnlyFindingsFailOnlyStrictCheck) {
+  // The script reads the variable in a form the tool does not rewrite: a warning, not a legacy call.
+  Write("scripts/run.sh", "NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS=2 ./app\n");
+  std::string f = Write("a.c", "int main(void) { return 0; }\n");
+  Options o = Opts({f, (dir_ / "scripts").string()}, OutputMode::kCheck);
+  RunOutput r = Go(o);
+  EXPECT_EQ(r.exit_code, kExitOk) << err_.str();
+  EXPECT_NE(err_.str().find("scripts/run.sh:1:1: warning:"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("[NRTM1021]"), std::string::npos) << err_.str();
+  o.check_strict = true;
+  EXPECT_EQ(Go(o).exit_code, kExitCheckFailed);
+}
+
 TEST(Explain, KnownIdsHaveTextUnknownOnesNone) {
   EXPECT_NE(Explain("NRTM1002").find("Before:"), std::string::npos);
   EXPECT_NE(Explain("NRTM1011").find("header"), std::string::npos);
