@@ -104,5 +104,12 @@ int main(int argc, char** argv) {
   sa.sa_handler = OnInterrupt;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
-  return nrtm::Run(opts, std::cout, std::cerr).exit_code;
+  try {
+    return nrtm::Run(opts, std::cout, std::cerr).exit_code;
+  } catch (const std::exception& e) {
+    // E.g. the current directory was removed under the run, or memory ran out. Every write is atomic, so what
+    // was not written is untouched.
+    std::cerr << "nrt-migrate: error: " << e.what() << "; stopped\n";
+    return nrtm::kExitPartial;
+  }
 }

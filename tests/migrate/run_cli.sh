@@ -25,4 +25,9 @@ expect 2 "has no include/stddef.h" --resource-dir "$w" "$w"
 expect 2 "see --help" --no-such-option
 echo 'int main(void) { return 0; }' >"$w/plain.c"
 expect 0 "1 skipped by the prefilter" --check "$w/plain.c"
+# A run whose working directory was removed stops with a message (exit 3), not a crash.
+mkdir -p "$w/gone"
+out=$(cd "$w/gone" && rmdir "$w/gone" && "$tool" "$w/plain.c" 2>&1)
+rc=$?
+[[ $rc == 3 && $out == *"cannot get current path"* ]] || fail "a removed working directory: exit $rc: $out"
 echo "PASS [cli]"
