@@ -12,6 +12,7 @@ packages=(
   nlohmann-json3-dev libeigen3-dev
   libboost-program-options-dev
   libgloo-dev iproute2                          # Gloo (multi-process collectives); ip netns for the two-host test
+  libclang-dev clang-tools-14                   # nrt-migrate (libclang C API); clang-apply-replacements for its tests
   binutils file
 )
 
