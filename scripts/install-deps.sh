@@ -11,6 +11,7 @@ packages=(
   libarchive-dev zlib1g-dev
   nlohmann-json3-dev libeigen3-dev
   libboost-program-options-dev
+  liburing-dev                                  # io_uring peer in bench/bench_hot_paths (bench only)
   binutils file
 )
 
