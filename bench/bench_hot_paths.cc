@@ -13,9 +13,10 @@
 //   poll         0-byte nrta_tensor_write + nrta_is_completed loop until done, hot (back to back)
 //
 // The io_uring peers are built only when liburing was found (NRTB_HAVE_LIBURING); without it those rows say so.
-// Usage: bench_hot_paths [reps=7]
+// Usage: bench_hot_paths [reps=7] [shift=0]   (every loop runs 2^shift times fewer operations: for callgrind)
 #include <sched.h>
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -36,7 +37,10 @@ struct alignas(64) Rets {
 };
 
 // ns per operation of `op` run `n` times (op gets the iteration index).
+int g_shift = 0;
+
 double TimePerOp(uint64_t n, const std::function<void(uint64_t)>& op) {
+  n = std::max<uint64_t>(n >> g_shift, 1);
   const uint64_t t0 = bench::NowNs();
   for (uint64_t i = 0; i < n; ++i) op(i);
   return static_cast<double>(bench::NowNs() - t0) / static_cast<double>(n);
@@ -114,8 +118,9 @@ void Print(const Row& r) {
 
 int main(int argc, char** argv) {
   const int reps = argc > 1 ? std::atoi(argv[1]) : 7;
-  if (reps <= 0) {
-    std::fprintf(stderr, "usage: %s [repetitions > 0]\n", argv[0]);
+  g_shift = argc > 2 ? std::atoi(argv[2]) : 0;
+  if (reps <= 0 || g_shift < 0 || g_shift > 16) {
+    std::fprintf(stderr, "usage: %s [repetitions > 0] [shift 0-16]\n", argv[0]);
     return 2;
   }
   bench::PrintLoad();
@@ -167,16 +172,15 @@ int main(int argc, char** argv) {
 #endif
     Row sched{"schedule call, 0 B write", "io_uring NOP submit + reap", "<= 0.5x", {}, {}, false};
     Row exec_sched{"nrta_execute_schedule", "schedule call, 0 B write", "<= 2x", {}, {}, false};
-    Row execute{"nrt_execute one-op model, idle", "schedule call, 0 B write (scale)", "<= compute + 150 ns", {}, {},
-                false};
+    Row execute{
+        "nrt_execute one-op model, idle", "schedule call, 0 B write (scale)", "<= compute + 150 ns", {}, {}, false};
     Row poll{"completion seen by polling, hot", "io_uring NOP submit + reap", "<= 500 ns absolute", {}, {}, false};
     constexpr uint64_t kN = 1 << 16;  // well below the depth; the unit drains between batches (untimed)
     nrta_seq_t seq = 0;
     NRT_STATUS ret = NRT_SUCCESS;
     for (int r = 0; r < reps; ++r) {
-      double s = TimePerOp(kN, [&](uint64_t i) {
-        BENCH_CHECK(nrta_tensor_write(t, buf, 0, 0, 0, 0, &rets->r[i & (kRets - 1)], &seq));
-      });
+      double s = TimePerOp(
+          kN, [&](uint64_t i) { BENCH_CHECK(nrta_tensor_write(t, buf, 0, 0, 0, 0, &rets->r[i & (kRets - 1)], &seq)); });
       bench::WaitPoll(seq);
       sched.ours.push_back(s);
       exec_sched.peer.push_back(s);
@@ -215,10 +219,10 @@ int main(int argc, char** argv) {
     std::vector<char> host(size, 1);
     const uint64_t n = (uint64_t{256} << 20) / size;  // 256 MiB per timing
     const std::string kib = std::to_string(size >> 10) + " KiB";
-    Row w{"nrt_tensor_write " + kib, "memcpy " + kib + " (ratio = memcpy/ours)", ">= 80% (4K), 95% (64K)", {}, {},
-          true};
-    Row rd{"nrt_tensor_read " + kib, "memcpy " + kib + " (ratio = memcpy/ours)", ">= 80% (4K), 95% (64K)", {}, {},
-           true};
+    Row w{
+        "nrt_tensor_write " + kib, "memcpy " + kib + " (ratio = memcpy/ours)", ">= 80% (4K), 95% (64K)", {}, {}, true};
+    Row rd{
+        "nrt_tensor_read " + kib, "memcpy " + kib + " (ratio = memcpy/ours)", ">= 80% (4K), 95% (64K)", {}, {}, true};
     for (int r = 0; r < reps; ++r) {
       w.ours.push_back(TimePerOp(n, [&](uint64_t) { BENCH_CHECK(nrt_tensor_write(t, host.data(), 0, size)); }));
       w.peer.push_back(TimePerOp(n, [&](uint64_t) {

@@ -97,7 +97,7 @@ NRTB_EXPORT NRT_STATUS nrta_tensor_write(nrt_tensor_t* tensor, const void* buf, 
                                          int lnc_idx, int queue, NRT_STATUS* ret, nrta_seq_t* req_sequence) {
   return Guarded("nrta_tensor_write", [&] {
     Transfer x = CheckTransfer("nrta_tensor_write", tensor, buf, offset, size, lnc_idx, queue, ret, req_sequence);
-    return Schedule(x.unit, MakeTensorWrite(x.tensor.ref(), offset, buf, size, x.device.dma_timing()), ret,
+    return Schedule(x.unit, MakeTensorWrite(std::move(x.tensor), offset, buf, size, x.device.dma_timing()), ret,
                     req_sequence);
   });
 }
@@ -106,7 +106,7 @@ NRTB_EXPORT NRT_STATUS nrta_tensor_read(void* buf, nrt_tensor_t* tensor, uint64_
                                         int queue, NRT_STATUS* ret, nrta_seq_t* req_sequence) {
   return Guarded("nrta_tensor_read", [&] {
     Transfer x = CheckTransfer("nrta_tensor_read", tensor, buf, offset, size, lnc_idx, queue, ret, req_sequence);
-    return Schedule(x.unit, MakeTensorRead(buf, x.tensor.ref(), offset, size, x.device.dma_timing()), ret,
+    return Schedule(x.unit, MakeTensorRead(buf, std::move(x.tensor), offset, size, x.device.dma_timing()), ret,
                     req_sequence);
   });
 }
@@ -125,7 +125,7 @@ NRTB_EXPORT NRT_STATUS nrta_tensor_copy(nrt_tensor_t* src, uint64_t src_offset, 
     ExecUnit& unit = RequireUnit(d, lnc_idx, XuType::kTensorOp, queue);
     RequireOnCore(*s, lnc_idx, "src");
     RequireOnCore(*t, lnc_idx, "dst");
-    return Schedule(unit, MakeTensorCopy(s.ref(), src_offset, t.ref(), dst_offset, size, d.dma_timing()), ret,
+    return Schedule(unit, MakeTensorCopy(std::move(s), src_offset, std::move(t), dst_offset, size, d.dma_timing()), ret,
                     req_sequence);
   });
 }
