@@ -1,14 +1,14 @@
 // The runtime's hot paths side by side with their peers, in one run (issue 11). Each row runs the runtime case
-// and its peer back to back, `reps` times, and reports the medians and their ratio: the host is noisy, so only
-// ratios taken in the same run mean anything.
+// and its peer back to back, `reps` times, and reports the medians and their ratio (and the ratio of the fastest
+// repetitions): the host is noisy, so only ratios taken in the same run mean anything.
 //
 //   throughput   0-byte nrta_tensor_write stream, one submitter, back-pressure on NRT_QUEUE_FULL (depth 64)
 //                vs io_uring NOPs submitted one at a time (one io_uring_submit syscall each) and in batches of 64
 //   schedule     one 0-byte nrta_tensor_write call (depth 2^20, never full) vs one io_uring NOP submit + reap
 //   exec_sched   one nrta_execute_schedule of bench_add_one (binds both sets) vs the 0-byte schedule call
-//   execute      nrt_execute of bench_add_one on an idle unit (runs inline) vs the same inline execution with the
-//                request path removed as far as the API allows: nrt_execute of the same model is the only
-//                way to run it, so the row prints the absolute time and the schedule call for scale
+//   execute      nrt_execute of bench_add_one on an idle unit (runs inline). Its peer in the issue, the model's
+//                own compute, cannot be timed alone through the public API: the row shows the schedule call
+//                for scale
 //   copy N       nrt_tensor_write / nrt_tensor_read of N bytes vs memcpy of N bytes between the same buffers
 //   poll         0-byte nrta_tensor_write + nrta_is_completed loop until done, hot (back to back)
 //
@@ -36,8 +36,9 @@ struct alignas(64) Rets {
   NRT_STATUS r[kRets];
 };
 
+int g_shift = 0;  // every loop runs 2^g_shift times fewer operations
+
 // ns per operation of `op` run `n` times (op gets the iteration index).
-int g_shift = 0;
 
 double TimePerOp(uint64_t n, const std::function<void(uint64_t)>& op) {
   n = std::max<uint64_t>(n >> g_shift, 1);
