@@ -17,6 +17,7 @@ run() {
 }
 
 # Most load-sensitive first (see README: a busy second vCPU changes latency/throughput by ~100x).
+run bench_hot_paths 7
 run bench_execute_latency $reps
 run bench_schedule $reps
 run bench_throughput $reps

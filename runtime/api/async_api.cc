@@ -103,7 +103,7 @@ NRTB_EXPORT NRT_STATUS nrta_tensor_write(nrt_tensor_t* tensor, const void* buf, 
         x.device, "nrta_tensor_write", site, x.unit, ret, req_sequence,
         [&](RequestFootprint& r) { r.Write(*x.tensor, offset, size).ReadHost(buf, size); },
         [&] {
-          return Schedule(x.unit, MakeTensorWrite(x.tensor.ref(), offset, buf, size, x.device.dma_timing()), ret,
+          return Schedule(x.unit, MakeTensorWrite(std::move(x.tensor), offset, buf, size, x.device.dma_timing()), ret,
                           req_sequence);
         });
   });
@@ -118,7 +118,7 @@ NRTB_EXPORT NRT_STATUS nrta_tensor_read(void* buf, nrt_tensor_t* tensor, uint64_
         x.device, "nrta_tensor_read", site, x.unit, ret, req_sequence,
         [&](RequestFootprint& r) { r.Read(*x.tensor, offset, size).WriteHost(buf, size); },
         [&] {
-          return Schedule(x.unit, MakeTensorRead(buf, x.tensor.ref(), offset, size, x.device.dma_timing()), ret,
+          return Schedule(x.unit, MakeTensorRead(buf, std::move(x.tensor), offset, size, x.device.dma_timing()), ret,
                           req_sequence);
         });
   });
@@ -143,7 +143,7 @@ NRTB_EXPORT NRT_STATUS nrta_tensor_copy(nrt_tensor_t* src, uint64_t src_offset, 
         d, "nrta_tensor_copy", site, unit, ret, req_sequence,
         [&](RequestFootprint& r) { r.Read(*s, src_offset, size).Write(*t, dst_offset, size); },
         [&] {
-          return Schedule(unit, MakeTensorCopy(s.ref(), src_offset, t.ref(), dst_offset, size, d.dma_timing()), ret,
+          return Schedule(unit, MakeTensorCopy(std::move(s), src_offset, std::move(t), dst_offset, size, d.dma_timing()), ret,
                           req_sequence);
         });
   });
