@@ -75,10 +75,11 @@ void Shim::RefreshTraceFlag() { SetTraceFlag(ParseTraceFlag(std::getenv(kTraceVa
 
 void Shim::AfterForkInChild() {
   // Only this thread exists now. The parent's Shim may have locks held by threads that are gone, and its
-  // windows' threads do not exist: it is abandoned (leaked, never destroyed, which would join them), and a
-  // fresh one takes its place. The callback registration carries over.
+  // windows' threads do not exist: it is abandoned (never destroyed, which would join them; kept reachable
+  // from the fresh one that takes its place). The callback registration carries over.
   Shim* parent = g_shim.load(std::memory_order_relaxed);
   Shim* fresh = new Shim();
+  fresh->abandoned_parent_ = parent;
   if (parent != nullptr) fresh->callbacks_.CopyUnlocked(parent->callbacks_);
   g_shim.store(fresh, std::memory_order_release);
   g_flags.fetch_and(~kActive, std::memory_order_acq_rel);

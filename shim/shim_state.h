@@ -101,6 +101,10 @@ class Shim final : public WindowOps {
   TensorRegistry tensors_;
   CompletionCounters counters_;
   CallbackRegistry callbacks_;
+  // In a forked child: the parent's Shim, abandoned but kept reachable from its successor, so the memory it
+  // holds is not a leak (LeakSanitizer) and its windows are never destroyed (that would join threads the
+  // child does not have).
+  Shim* abandoned_parent_ = nullptr;
   ModelRegistry models_;
 };
 
