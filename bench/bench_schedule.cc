@@ -12,7 +12,9 @@
 namespace {
 
 constexpr uint64_t kDrain = 1 << 16;  // well below the queue depth
-constexpr size_t kRets = 4096;        // distinct *ret slots, as separate requests would have
+// One *ret slot per request until the drain: a slot reused while its request is pending would lose
+// that status (validation mode reports it), so there are as many slots as requests between drains.
+constexpr size_t kRets = kDrain;
 
 struct alignas(64) Rets {
   NRT_STATUS r[kRets];

@@ -17,6 +17,7 @@ run() {
 }
 
 # Most load-sensitive first (see README: a busy second vCPU changes latency/throughput by ~100x).
+run bench_hot_paths 7
 run bench_execute_latency $reps
 run bench_schedule $reps
 run bench_throughput $reps
@@ -25,4 +26,9 @@ run bench_pipeline_overlap 200
 run bench_timing_model
 run bench_matmul $reps
 run bench_tensor_bandwidth $reps
+# The implicit-async shim (issue 7): legacy pipeline sync / shim / nrta_*, and the shim's per-call costs.
+if [ -f "$build/shim/libnrt-implicit-async.so" ]; then
+  echo "== shim_bench.sh (load: $(cut -d' ' -f1-3 /proc/loadavg))" | tee "$out/shim_bench.txt"
+  "$(dirname "$0")/shim_bench.sh" "$build" 2>&1 | tee -a "$out/shim_bench.txt"
+fi
 echo "outputs in $out"

@@ -11,6 +11,9 @@ packages=(
   libarchive-dev zlib1g-dev
   nlohmann-json3-dev libeigen3-dev
   libboost-program-options-dev
+  libgloo-dev iproute2                          # Gloo (multi-process collectives); ip netns for the two-host test
+  libclang-dev clang-tools-14                   # nrt-migrate (libclang C API); clang-apply-replacements for its tests
+  liburing-dev                                  # io_uring peer in bench/bench_hot_paths (bench only)
   binutils file
 )
 

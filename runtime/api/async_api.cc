@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include "runtime/api/handles.h"
+#include "runtime/api/validate_hooks.h"
 #include "runtime/device/completion_handle.h"
 
 using namespace nrtb;
@@ -95,25 +96,38 @@ Transfer CheckTransfer(const char* api, const nrt_tensor_t* tensor, const void* 
 
 NRTB_EXPORT NRT_STATUS nrta_tensor_write(nrt_tensor_t* tensor, const void* buf, uint64_t offset, uint64_t size,
                                          int lnc_idx, int queue, NRT_STATUS* ret, nrta_seq_t* req_sequence) {
+  const void* site = NRTB_CALL_SITE();
   return Guarded("nrta_tensor_write", [&] {
     Transfer x = CheckTransfer("nrta_tensor_write", tensor, buf, offset, size, lnc_idx, queue, ret, req_sequence);
-    return Schedule(x.unit, MakeTensorWrite(x.tensor.ref(), offset, buf, size, x.device.dma_timing()), ret,
-                    req_sequence);
+    return ValidatedSchedule(
+        x.device, "nrta_tensor_write", site, x.unit, ret, req_sequence,
+        [&](RequestFootprint& r) { r.Write(*x.tensor, offset, size).ReadHost(buf, size); },
+        [&] {
+          return Schedule(x.unit, MakeTensorWrite(std::move(x.tensor), offset, buf, size, x.device.dma_timing()), ret,
+                          req_sequence);
+        });
   });
 }
 
 NRTB_EXPORT NRT_STATUS nrta_tensor_read(void* buf, nrt_tensor_t* tensor, uint64_t offset, uint64_t size, int lnc_idx,
                                         int queue, NRT_STATUS* ret, nrta_seq_t* req_sequence) {
+  const void* site = NRTB_CALL_SITE();
   return Guarded("nrta_tensor_read", [&] {
     Transfer x = CheckTransfer("nrta_tensor_read", tensor, buf, offset, size, lnc_idx, queue, ret, req_sequence);
-    return Schedule(x.unit, MakeTensorRead(buf, x.tensor.ref(), offset, size, x.device.dma_timing()), ret,
-                    req_sequence);
+    return ValidatedSchedule(
+        x.device, "nrta_tensor_read", site, x.unit, ret, req_sequence,
+        [&](RequestFootprint& r) { r.Read(*x.tensor, offset, size).WriteHost(buf, size); },
+        [&] {
+          return Schedule(x.unit, MakeTensorRead(buf, std::move(x.tensor), offset, size, x.device.dma_timing()), ret,
+                          req_sequence);
+        });
   });
 }
 
 NRTB_EXPORT NRT_STATUS nrta_tensor_copy(nrt_tensor_t* src, uint64_t src_offset, nrt_tensor_t* dst, uint64_t dst_offset,
                                         uint64_t size, int lnc_idx, int queue, NRT_STATUS* ret,
                                         nrta_seq_t* req_sequence) {
+  const void* site = NRTB_CALL_SITE();
   return Guarded("nrta_tensor_copy", [&] {
     Device& d = RequireDevice();
     TensorUse s = UseTensor(src, "src");
@@ -125,14 +139,20 @@ NRTB_EXPORT NRT_STATUS nrta_tensor_copy(nrt_tensor_t* src, uint64_t src_offset, 
     ExecUnit& unit = RequireUnit(d, lnc_idx, XuType::kTensorOp, queue);
     RequireOnCore(*s, lnc_idx, "src");
     RequireOnCore(*t, lnc_idx, "dst");
-    return Schedule(unit, MakeTensorCopy(s.ref(), src_offset, t.ref(), dst_offset, size, d.dma_timing()), ret,
-                    req_sequence);
+    return ValidatedSchedule(
+        d, "nrta_tensor_copy", site, unit, ret, req_sequence,
+        [&](RequestFootprint& r) { r.Read(*s, src_offset, size).Write(*t, dst_offset, size); },
+        [&] {
+          return Schedule(unit, MakeTensorCopy(std::move(s), src_offset, std::move(t), dst_offset, size, d.dma_timing()), ret,
+                          req_sequence);
+        });
   });
 }
 
 NRTB_EXPORT NRT_STATUS nrta_execute_schedule(nrt_model_t* model, const nrt_tensor_set_t* input,
                                              nrt_tensor_set_t* output, int queue, NRT_STATUS* ret,
                                              nrta_seq_t* req_sequence) {
+  const void* site = NRTB_CALL_SITE();
   return Guarded("nrta_execute_schedule", [&] {
     Device& d = RequireDevice();
     ModelRef m = GetModel(model, "model");
@@ -143,9 +163,15 @@ NRTB_EXPORT NRT_STATUS nrta_execute_schedule(nrt_model_t* model, const nrt_tenso
     auto in_set = GetTensorSet(input, "input");
     auto out_set = GetTensorSet(output, "output");
     BoundSets bound = BindSets(*m, *in_set, *out_set);
-    return Schedule(
-        unit, MakeExecution("nrta_execute_schedule", std::move(m), std::move(bound.inputs), std::move(bound.outputs)),
-        ret, req_sequence);
+    return ValidatedSchedule(
+        d, "nrta_execute_schedule", site, unit, ret, req_sequence,
+        [&](RequestFootprint& r) { DescribeExecution(r, m.get(), input, output, bound); },
+        [&] {
+          return Schedule(
+              unit,
+              MakeExecution("nrta_execute_schedule", std::move(m), std::move(bound.inputs), std::move(bound.outputs)),
+              ret, req_sequence);
+        });
   });
 }
 
@@ -174,22 +200,28 @@ NRTB_EXPORT NRT_STATUS nrta_is_completed(nrta_seq_t seq, bool* is_completed) {
 }
 
 NRTB_EXPORT NRT_STATUS nrta_event_register_seq_id_completion(nrta_seq_t seq, int fd) {
+  const void* site = NRTB_CALL_SITE();
   return Guarded("nrta_event_register_seq_id_completion", [&] {
     Device& d = RequireDevice();
     SeqRef r = ResolveSeq(d, seq);
     if (r.n == 0)
       ThrowInvalid("sequence id 0x%016llx has number 0, which no request has", static_cast<unsigned long long>(seq));
     if (fd >= 0) RequireOpenFd(fd);
+    if (Validator* v = d.validator(); v != nullptr && fd < 0)
+      v->OnEventFdRemoved("nrta_event_register_seq_id_completion", site, *r.unit, r.n);
     r.unit->RegisterSeqFd(r.n, fd, false);
     return NRT_SUCCESS;
   });
 }
 
 NRTB_EXPORT NRT_STATUS nrta_event_register_xu_completion(int lnc, nrta_xu_t xu, int queue, int fd) {
+  const void* site = NRTB_CALL_SITE();
   return Guarded("nrta_event_register_xu_completion", [&] {
     Device& d = RequireDevice();
     ExecUnit& unit = RequireUnit(d, lnc, RequireXuType(xu), queue);
     if (fd >= 0) RequireOpenFd(fd);
+    if (Validator* v = d.validator(); v != nullptr && fd < 0)
+      v->OnEventFdRemoved("nrta_event_register_xu_completion", site, unit, 0);
     unit.SetUnitFd(fd);
     return NRT_SUCCESS;
   });

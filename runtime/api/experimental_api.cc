@@ -5,6 +5,8 @@
 #include "nrt/nrt_experimental.h"
 #include "runtime/api/exec_callback.h"
 #include "runtime/api/handles.h"
+#include "runtime/collectives/cc_prepare.h"
+#include "runtime/collectives/cc_work.h"
 
 using namespace nrtb;
 
@@ -69,23 +71,32 @@ NRTB_EXPORT void* nrt_get_libnccl_net(int* err, char* err_msg, size_t err_msg_si
   return nullptr;
 }
 
+// Both run as rank g_device_id of the world on its core's COLLECTIVES queue 0, in order with the
+// collectives scheduled there, and wait for the result (runtime/collectives/).
 NRTB_EXPORT NRT_STATUS nrt_barrier(int32_t vnc, uint32_t g_device_id, uint32_t g_device_count) {
   return Guarded("nrt_barrier", [&] {
-    RequireLnc(RequireDevice(), vnc, "vnc");
-    RequireSingleRankWorld("nrt_barrier", g_device_id, g_device_count);
-    return NRT_SUCCESS;
+    Session& s = RequireSession();
+    Lnc& l = RequireLnc(s.device(), vnc, "vnc");
+    s.cc_world().CheckWorld(g_device_id, g_device_count);
+    ExecUnit* u = l.Unit(XuType::kCollectives, 0);
+    if (u == nullptr) ThrowStatus(NRT_CLOSED, "runtime closed");
+    return u->RunSync(MakeCollective(PrepareBarrier(l.index(), g_device_id, g_device_count), s.cc_world(), *u, 0,
+                                     s.device().dma_timing()));
   });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_all_gather(int32_t vnc, uint32_t g_device_id, uint32_t g_device_count,
                                       uint32_t rank_input_size, void* input, void* output) {
   return Guarded("nrt_all_gather", [&] {
-    RequireLnc(RequireDevice(), vnc, "vnc");
+    Session& s = RequireSession();
+    Lnc& l = RequireLnc(s.device(), vnc, "vnc");
     RequireNonNull(input, "input");
     RequireNonNull(output, "output");
-    RequireSingleRankWorld("nrt_all_gather", g_device_id, g_device_count);
-    std::memmove(output, input, rank_input_size);
-    return NRT_SUCCESS;
+    s.cc_world().CheckWorld(g_device_id, g_device_count);
+    ExecUnit* u = l.Unit(XuType::kCollectives, 0);
+    if (u == nullptr) ThrowStatus(NRT_CLOSED, "runtime closed");
+    auto plan = PrepareHostAllGather(l.index(), g_device_id, g_device_count, rank_input_size, input, output);
+    return u->RunSync(MakeCollective(std::move(plan), s.cc_world(), *u, 0, s.device().dma_timing()));
   });
 }
 

@@ -6,8 +6,18 @@
 // A handle is not the object's address but a number that is never handed out twice in the process
 // (a 60-bit serial and a 4-bit kind, see handle_value.h), so a stale handle stays invalid forever,
 // even after its object's memory is reused, and even across nrt_close / nrt_init.
+//
+// Lookups are on every API call's path, so each thread keeps a small cache of its recent lookups: a hit costs a
+// load of the process-wide handle epoch (read-mostly, so not a cache line the threads fight over, unlike the
+// registry lock's reader count) and a weak_ptr lock, instead of the lock and a hash lookup. An entry is used only
+// while the epoch it was filled at is current: every Remove (and every registry's destruction) moves the epoch on
+// after the handle is gone, so once nrt_tensor_free returns no thread finds the handle in its cache, even while
+// work in flight keeps the object alive. The cache holds weak references: it never keeps an object alive (only,
+// until the entry is replaced, the few bytes of its shared_ptr control block).
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -21,6 +31,10 @@ template <typename T>
 class HandleRegistry {
  public:
   explicit HandleRegistry(HandleKind kind) : kind_(kind) {}
+  // Its handles die with it: cached lookups of them must miss from now on.
+  ~HandleRegistry() { HandleEpoch().fetch_add(1, std::memory_order_release); }
+  HandleRegistry(const HandleRegistry&) = delete;
+  HandleRegistry& operator=(const HandleRegistry&) = delete;
 
   // Registers `object` under a new handle and returns the handle.
   T* Add(std::shared_ptr<T> object) {
@@ -33,9 +47,22 @@ class HandleRegistry {
   }
   // The owner of `handle`, or null when it is not a live handle.
   std::shared_ptr<T> Get(const void* handle) const {
-    std::shared_lock lock(mu_);
-    auto it = by_handle_.find(reinterpret_cast<uintptr_t>(handle));
-    return it == by_handle_.end() ? nullptr : it->second;
+    const uintptr_t h = reinterpret_cast<uintptr_t>(handle);
+    // Read before the lookup: an entry filled now is stale as soon as a Remove that may follow the lookup bumps it.
+    const uint64_t epoch = HandleEpoch().load(std::memory_order_acquire);
+    CacheEntry& entry = ThreadCache()[(h >> 4) % kCacheWays];
+    if (entry.handle == h && entry.epoch == epoch && entry.registry == this) {
+      if (std::shared_ptr<T> object = entry.object.lock()) return object;
+    }
+    std::shared_ptr<T> object;
+    {
+      std::shared_lock lock(mu_);
+      auto it = by_handle_.find(h);
+      if (it == by_handle_.end()) return nullptr;
+      object = it->second;
+    }
+    entry = CacheEntry{h, epoch, this, object};
+    return object;
   }
   // The handle `object` was published under, or null when it is not registered (any more).
   T* HandleOf(const T* object) const {
@@ -60,10 +87,27 @@ class HandleRegistry {
     std::shared_ptr<T> owner = std::move(it->second);
     by_handle_.erase(it);
     by_object_.erase(owner.get());
+    // After the erase: a lookup that read the old epoch may have cached this handle, and must now miss.
+    HandleEpoch().fetch_add(1, std::memory_order_release);
     return owner;
   }
 
  private:
+  struct CacheEntry {
+    uintptr_t handle = 0;
+    uint64_t epoch = 0;
+    const HandleRegistry* registry = nullptr;
+    std::weak_ptr<T> object;
+  };
+  static constexpr size_t kCacheWays = 8;
+  using Cache = std::array<CacheEntry, kCacheWays>;
+  // On the heap: static TLS (which libnrt's thread_locals use, runtime/CMakeLists.txt) stays a few bytes.
+  static Cache& ThreadCache() {
+    thread_local std::unique_ptr<Cache> cache;
+    if (!cache) cache = std::make_unique<Cache>();
+    return *cache;
+  }
+
   const HandleKind kind_;
   mutable std::shared_mutex mu_;
   std::unordered_map<uintptr_t, std::shared_ptr<T>> by_handle_;

@@ -128,14 +128,4 @@ Lnc& RequireLnc(Device& d, int64_t idx, const char* what) {
   return *l;
 }
 
-void RequireSingleRankWorld(const char* api, uint32_t g_device_id, uint32_t g_device_count) {
-  if (g_device_count == 0 || g_device_id >= g_device_count) {
-    ThrowInvalid("g_device_id %u must be below g_device_count %u", g_device_id, g_device_count);
-  }
-  if (g_device_count > 1) {
-    ThrowStatus(NRT_FAILURE, "%s: worlds of %u ranks are not available yet in nrt-bridge (only single-rank worlds)",
-                api, g_device_count);
-  }
-}
-
 }  // namespace nrtb

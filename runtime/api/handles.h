@@ -68,10 +68,6 @@ void RequireNonNull(const void* p, const char* what);
 // The logical core `idx` of the device, or Error(NRT_INVALID).
 Lnc& RequireLnc(Device& d, int64_t idx, const char* what);
 
-// Collectives across ranks come with runtime/collectives/; a world of one rank is complete on its
-// own. Error(NRT_INVALID) for a bad (id, count), Error(NRT_FAILURE) for a multi-rank world.
-void RequireSingleRankWorld(const char* api, uint32_t g_device_id, uint32_t g_device_count);
-
 // Runs f, mapping Error to its status (logged once, as ERROR, under the API function's name),
 // std::bad_alloc to NRT_RESOURCE and anything else to NRT_FAILURE. Lifecycle errors are returned
 // without a log line, as the SDK does.

@@ -4,6 +4,7 @@
 
 #include "nrt/nrt_experimental.h"
 #include "runtime/api/handles.h"
+#include "runtime/api/validate_hooks.h"
 #include "runtime/model/model_loader.h"
 
 using namespace nrtb;
@@ -36,7 +37,8 @@ NRT_STATUS Load(const char* api, const void* neff_bytes, size_t size, int32_t vn
   });
 }
 
-NRT_STATUS Execute(const char* api, nrt_model_t* model, const nrt_tensor_set_t* input_set,
+// `site`: the public call's return address (validation mode).
+NRT_STATUS Execute(const char* api, const void* site, nrt_model_t* model, const nrt_tensor_set_t* input_set,
                    nrt_tensor_set_t* output_set) {
   return Guarded(api, [&] {
     Device& d = RequireDevice();
@@ -47,6 +49,11 @@ NRT_STATUS Execute(const char* api, nrt_model_t* model, const nrt_tensor_set_t* 
     BoundSets bound = BindSets(*m, *in_set, *out_set);
     ExecUnit* unit = RequireLnc(d, m->lnc(), "model core").Unit(XuType::kCompute, 0);
     if (unit == nullptr) ThrowStatus(NRT_CLOSED, "runtime closed");
+    if (Validator* v = d.validator()) {
+      RequestFootprint r(api, site);
+      DescribeExecution(r, m.get(), input_set, output_set, bound);
+      v->OnSyncRequest(r, *unit);
+    }
     // Through the model's compute unit, so it is ordered with nrta_execute_schedule on that core.
     return unit->RunSync(MakeExecution(api, std::move(m), std::move(bound.inputs), std::move(bound.outputs)));
   });
@@ -74,6 +81,7 @@ NRTB_EXPORT NRT_STATUS nrt_load_collectives(const void* neff_bytes, size_t size,
 }
 
 NRTB_EXPORT NRT_STATUS nrt_unload(nrt_model_t* model) {
+  const void* site = NRTB_CALL_SITE();
   return Guarded("nrt_unload", [&] {
     Device& d = RequireDevice();
     RequireNonNull(model, "model");
@@ -83,6 +91,9 @@ NRTB_EXPORT NRT_STATUS nrt_unload(nrt_model_t* model) {
       LogLine(LogLevel::kWarn, "nrt_unload",
               "model \"%s\" unloaded while %u scheduled execution(s) still use it; it is released when they complete",
               m->name().c_str(), n);
+    }
+    if (Validator* v = d.validator()) {
+      v->OnRelease(Check::kModelUnloaded, "nrt_unload", site, m.get(), "model \"" + m->name() + "\"");
     }
     if (Lnc* l = d.lnc(m->lnc())) l->loaded_models.fetch_sub(1);
     TraceModelEvent(d.tracer(), TraceKind::kModelUnload, m->lnc(), m->id(), m->name());
@@ -180,11 +191,12 @@ NRTB_EXPORT NRT_STATUS nrt_get_model_info(const nrt_model_t* model, nrt_model_in
 
 NRTB_EXPORT NRT_STATUS nrt_execute(nrt_model_t* model, const nrt_tensor_set_t* input_set,
                                    nrt_tensor_set_t* output_set) {
-  return Execute("nrt_execute", model, input_set, output_set);
+  return Execute("nrt_execute", NRTB_CALL_SITE(), model, input_set, output_set);
 }
 
 NRTB_EXPORT NRT_STATUS nrt_execute_repeat(nrt_model_t* model, const nrt_tensor_set_t* input_set,
                                           nrt_tensor_set_t* output_set, int repeat_count) {
+  const void* site = NRTB_CALL_SITE();
   // Lifecycle first, as everywhere: before init or after close the state is what the caller must learn.
   const NRT_STATUS s = Guarded("nrt_execute_repeat", [&] {
     RequireDevice();
@@ -197,5 +209,5 @@ NRTB_EXPORT NRT_STATUS nrt_execute_repeat(nrt_model_t* model, const nrt_tensor_s
     }
     return NRT_SUCCESS;
   });
-  return s != NRT_SUCCESS ? s : Execute("nrt_execute_repeat", model, input_set, output_set);
+  return s != NRT_SUCCESS ? s : Execute("nrt_execute_repeat", site, model, input_set, output_set);
 }

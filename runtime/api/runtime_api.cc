@@ -94,6 +94,8 @@ NRTB_EXPORT void nrt_close(void) {
   // request completes (NRT_CLOSED if it had not started) and the workers are joined, which also ends every
   // wait a pinned call may be in; then, once no call holds a pin, nothing can reach the session: free it.
   SetState(State::kClosed);
+  // Validation mode: requests still pending now complete with NRT_CLOSED; say so, then the summary.
+  if (Validator* v = session->device().validator()) v->OnClose(__builtin_return_address(0));
   session->device().Shutdown();
   WaitUntilUnpinned();
   SetCurrentSession(nullptr);

@@ -7,7 +7,10 @@
 #include "nrt/nrt.h"
 #include "nrt/nrt_async.h"
 #include "runtime/api/handle_registry.h"
+#include "runtime/collectives/cc_plan.h"
+#include "runtime/collectives/cc_world.h"
 #include "runtime/core/config.h"
+#include "runtime/core/env.h"
 #include "runtime/device/device.h"
 #include "runtime/device/error_log.h"
 #include "runtime/device/tensor.h"
@@ -19,7 +22,9 @@ namespace nrtb {
 class Session {
  public:
   // Throws Error for a configuration the device refuses (e.g. a bad fault plan).
-  explicit Session(const RuntimeConfig& config) : device_(config) {}
+  explicit Session(const RuntimeConfig& config)
+      : device_(config),
+        cc_world_(device_.lnc_count(), GetEnv("NEURON_RT_ROOT_COMM_ID").value_or(""), config.exec_timeout_ns) {}
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -28,6 +33,8 @@ class Session {
   HandleRegistry<nrt_model>& models() { return models_; }
   HandleRegistry<TensorSet>& tensor_sets() { return tensor_sets_; }
   HandleRegistry<ErrorTracker>& trackers() { return trackers_; }
+  HandleRegistry<CcPlan>& cc_contexts() { return cc_contexts_; }
+  CcWorld& cc_world() { return cc_world_; }
 
  private:
   // First, so it is destroyed last: models and tensors give their memory back to its pools.
@@ -36,6 +43,10 @@ class Session {
   HandleRegistry<nrt_model> models_{HandleKind::kModel};
   HandleRegistry<TensorSet> tensor_sets_{HandleKind::kTensorSet};
   HandleRegistry<ErrorTracker> trackers_{HandleKind::kErrorTracker};
+  // Prepared collectives not yet scheduled (an unscheduled one is freed at nrt_close).
+  HandleRegistry<CcPlan> cc_contexts_{HandleKind::kCcContext};
+  // After device_: collectives scheduled on the device's units refer to it until those units stop.
+  CcWorld cc_world_;
 };
 
 // The session of the initialised runtime. Only meaningful while the caller holds a lifecycle pin

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "runtime/api/handles.h"
+#include "runtime/api/validate_hooks.h"
 #include "runtime/device/device_access.h"
 
 using namespace nrtb;
@@ -29,14 +30,18 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_allocate(nrt_tensor_placement_t placement, int
 // Void: the status only decides the log line. After nrt_close the tensor is already released (NRT_CLOSED,
 // silent); a stale or foreign handle logs one line and changes nothing.
 NRTB_EXPORT void nrt_tensor_free(nrt_tensor_t** tensor) {
+  const void* site = NRTB_CALL_SITE();
   Guarded("nrt_tensor_free", [&] {
     // nrt_close released the tensor already: the caller's pointer is cleared as a free would.
     if (CurrentState() == State::kClosed && tensor != nullptr) *tensor = nullptr;
-    RequireSession();
+    Session& session = RequireSession();
     if (tensor == nullptr || *tensor == nullptr) return NRT_SUCCESS;  // freeing NULL is a no-op, as free()
     TensorRef t = Tensors().Remove(*tensor);
     if (!t) ThrowInvalid("%p is not a live tensor handle (double free?)", static_cast<void*>(*tensor));
     t->MarkFreed();
+    if (Validator* v = session.device().validator()) {
+      v->OnRelease(Check::kTensorFreed, "nrt_tensor_free", site, t.get(), "tensor \"" + t->name() + "\"");
+    }
     if (uint32_t n = t->in_flight()) {
       NRTB_WARN(
           "tensor \"%s\" freed while %u scheduled request(s) still use it; its memory is released when they complete",
@@ -48,11 +53,14 @@ NRTB_EXPORT void nrt_tensor_free(nrt_tensor_t** tensor) {
 }
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_read(const nrt_tensor_t* tensor, void* buf, size_t offset, size_t size) {
+  const void* site = NRTB_CALL_SITE();
   return Guarded("nrt_tensor_read", [&] {
     Device& d = RequireDevice();
     TensorUse t = UseTensor(tensor, "tensor");
     RequireNonNull(buf, "buf");
     CheckRange(*t, offset, size, "nrt_tensor_read");
+    ValidateHostAccess(d, "nrt_tensor_read", site,
+                       [&](RequestFootprint& r) { r.Read(*t, offset, size).WriteHost(buf, size); });
     TensorOpTrace trace(d.tracer(), t->lnc(), "read", t->name(), size);
     DeviceAccessScope device;
     std::memmove(buf, t->data() + offset, size);  // buf may alias the tensor (nrt_tensor_get_va)
@@ -61,11 +69,14 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_read(const nrt_tensor_t* tensor, void* buf, si
 }
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_write(nrt_tensor_t* tensor, const void* buf, size_t offset, size_t size) {
+  const void* site = NRTB_CALL_SITE();
   return Guarded("nrt_tensor_write", [&] {
     Device& d = RequireDevice();
     TensorUse t = UseTensor(tensor, "tensor");
     RequireNonNull(buf, "buf");
     CheckRange(*t, offset, size, "nrt_tensor_write");
+    ValidateHostAccess(d, "nrt_tensor_write", site,
+                       [&](RequestFootprint& r) { r.Write(*t, offset, size).ReadHost(buf, size); });
     TensorOpTrace trace(d.tracer(), t->lnc(), "write", t->name(), size);
     DeviceAccessScope device;
     std::memmove(t->data() + offset, buf, size);  // buf may alias the tensor (nrt_tensor_get_va)
@@ -75,6 +86,7 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_write(nrt_tensor_t* tensor, const void* buf, s
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_copy(const nrt_tensor_t* src, size_t src_offset, nrt_tensor_t* dst, size_t dst_offset,
                                        size_t size) {
+  const void* site = NRTB_CALL_SITE();
   return Guarded("nrt_tensor_copy", [&] {
     Device& dev = RequireDevice();
     TensorUse s = UseTensor(src, "src");
@@ -85,6 +97,8 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_copy(const nrt_tensor_t* src, size_t src_offse
       ThrowInvalid("nrt_tensor_copy: tensors must be on the same logical core (source on %d, destination on %d)",
                    s->lnc(), d->lnc());
     }
+    ValidateHostAccess(dev, "nrt_tensor_copy", site,
+                       [&](RequestFootprint& r) { r.Read(*s, src_offset, size).Write(*d, dst_offset, size); });
     // Traced on the device side's core, named by the tensor written there (host to host is not traced).
     const nrt_tensor& on_core = d->on_device() ? *d : *s;
     TensorOpTrace trace(dev.tracer(), on_core.lnc(), "copy", on_core.name(), size);
@@ -106,10 +120,12 @@ NRTB_EXPORT size_t nrt_tensor_get_size(const nrt_tensor_t* tensor) {
 }
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_memset(nrt_tensor_t* tensor, uint64_t offset, int value, size_t size) {
+  const void* site = NRTB_CALL_SITE();
   return Guarded("nrt_tensor_memset", [&] {
     Device& d = RequireDevice();
     TensorUse t = UseTensor(tensor, "tensor");
     CheckRange(*t, offset, size, "nrt_tensor_memset");
+    ValidateHostAccess(d, "nrt_tensor_memset", site, [&](RequestFootprint& r) { r.Write(*t, offset, size); });
     TensorOpTrace trace(d.tracer(), t->lnc(), "memset", t->name(), size);
     DeviceAccessScope device;
     std::memset(t->data() + offset, value, size);
@@ -165,10 +181,12 @@ namespace {
 constexpr uint64_t kMaxBatches = uint64_t{1} << 20;
 
 // Validates every range of every batch before copying any, so a bad batch changes nothing.
+// `writes`: the batches write the tensors (else they read them); `site` is the public call's return address.
 template <typename Copy>
-NRT_STATUS RunBatches(const char* api, const nrt_tensor_batch_t* batches, uint64_t num_batches, Copy copy) {
+NRT_STATUS RunBatches(const char* api, const void* site, bool writes, const nrt_tensor_batch_t* batches,
+                      uint64_t num_batches, Copy copy) {
   return Guarded(api, [&] {
-    RequireDevice();
+    Device& d = RequireDevice();
     if (num_batches > kMaxBatches) {
       ThrowInvalid("num_batches %llu is above the limit of %llu batches per call",
                    static_cast<unsigned long long>(num_batches), static_cast<unsigned long long>(kMaxBatches));
@@ -185,6 +203,18 @@ NRT_STATUS RunBatches(const char* api, const nrt_tensor_batch_t* batches, uint64
         CheckRange(*tensors.back(), op.offset, op.size, api);
       }
     }
+    ValidateHostAccess(d, api, site, [&](RequestFootprint& r) {
+      for (uint64_t b = 0; b < num_batches; ++b) {
+        for (uint32_t i = 0; i < batches[b].num_ops; ++i) {
+          const nrt_tensor_batch_op_t& op = batches[b].ops[i];
+          if (writes) {
+            r.Write(*tensors[b], op.offset, op.size).ReadHost(op.buffer, op.size);
+          } else {
+            r.Read(*tensors[b], op.offset, op.size).WriteHost(op.buffer, op.size);
+          }
+        }
+      }
+    });
     DeviceAccessScope device;
     for (uint64_t b = 0; b < num_batches; ++b) {
       for (uint32_t i = 0; i < batches[b].num_ops; ++i) copy(*tensors[b], batches[b].ops[i]);
@@ -197,15 +227,15 @@ NRT_STATUS RunBatches(const char* api, const nrt_tensor_batch_t* batches, uint64
 
 // `unsafe` only skips implicit-async fences, which this runtime (SDK 2.31+ behaviour) does not have.
 NRTB_EXPORT NRT_STATUS nrt_tensor_read_batch(const nrt_tensor_batch_t* batches, uint64_t num_batches, bool unsafe) {
-  return RunBatches("nrt_tensor_read_batch", batches, num_batches, [](nrt_tensor& t, const nrt_tensor_batch_op_t& op) {
-    std::memmove(op.buffer, t.data() + op.offset, op.size);
-  });
+  return RunBatches(
+      "nrt_tensor_read_batch", NRTB_CALL_SITE(), false, batches, num_batches,
+      [](nrt_tensor& t, const nrt_tensor_batch_op_t& op) { std::memmove(op.buffer, t.data() + op.offset, op.size); });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_write_batch(const nrt_tensor_batch_t* batches, uint64_t num_batches, bool unsafe) {
-  return RunBatches("nrt_tensor_write_batch", batches, num_batches, [](nrt_tensor& t, const nrt_tensor_batch_op_t& op) {
-    std::memmove(t.data() + op.offset, op.buffer, op.size);
-  });
+  return RunBatches(
+      "nrt_tensor_write_batch", NRTB_CALL_SITE(), true, batches, num_batches,
+      [](nrt_tensor& t, const nrt_tensor_batch_op_t& op) { std::memmove(t.data() + op.offset, op.buffer, op.size); });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_get_device_allocation_info(const nrt_tensor_t* tensor,
@@ -289,12 +319,18 @@ NRTB_EXPORT NRT_STATUS nrt_allocate_tensor_set(nrt_tensor_set_t** result) {
 }
 
 NRTB_EXPORT void nrt_destroy_tensor_set(nrt_tensor_set_t** tensor_set) {
+  const void* site = NRTB_CALL_SITE();
   Guarded("nrt_destroy_tensor_set", [&] {
     if (CurrentState() == State::kClosed && tensor_set != nullptr) *tensor_set = nullptr;  // as nrt_tensor_free
-    RequireSession();
+    Session& session = RequireSession();
     if (tensor_set == nullptr || *tensor_set == nullptr) return NRT_SUCCESS;
     if (!TensorSets().Remove(*tensor_set)) {
       ThrowInvalid("%p is not a live tensor set (destroyed twice?)", static_cast<void*>(*tensor_set));
+    }
+    if (Validator* v = session.device().validator()) {
+      char what[48];
+      std::snprintf(what, sizeof what, "tensor set %p", static_cast<void*>(*tensor_set));
+      v->OnRelease(Check::kTensorSetDestroyed, "nrt_destroy_tensor_set", site, *tensor_set, what);
     }
     *tensor_set = nullptr;
     return NRT_SUCCESS;

@@ -59,6 +59,16 @@ DenormalMode ParseDenormals(const std::string& value) {
   ThrowInvalid("NRT_SIM_DENORMALS=\"%s\": expected flush or keep", value.c_str());
 }
 
+// NRT_SIM_VALIDATE: a boolean as NRT_SIM_ABORT_ON_FATAL takes, or "abort".
+ValidateMode ParseValidate(const std::string& value) {
+  if (strcasecmp(value.c_str(), "abort") == 0) return ValidateMode::kAbort;
+  try {
+    return ParseBoolEnv("NRT_SIM_VALIDATE", value) ? ValidateMode::kReport : ValidateMode::kOff;
+  } catch (const Error&) {
+    ThrowInvalid("NRT_SIM_VALIDATE=\"%s\": expected 0, 1 or abort", value.c_str());
+  }
+}
+
 }  // namespace
 
 RuntimeConfig LoadConfigFromEnv() {
@@ -94,6 +104,7 @@ RuntimeConfig LoadConfigFromEnv() {
   if (auto v = GetEnv("NRT_SIM_FAULTS")) c.faults = *v;
   if (auto v = GetEnv("NRT_SIM_TRACE")) c.trace_path = *v;
   if (auto v = GetEnv("NRT_SIM_ABORT_ON_FATAL")) c.abort_on_fatal = ParseBoolEnv("NRT_SIM_ABORT_ON_FATAL", *v);
+  if (auto v = GetEnv("NRT_SIM_VALIDATE")) c.validate = ParseValidate(*v);
   if (auto v = GetEnv("NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS")) {
     // Any value is accepted (the SDK only warns); a non-number counts as "set".
     c.implicit_async_requested = *v != "0";

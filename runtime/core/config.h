@@ -9,6 +9,9 @@
 
 namespace nrtb {
 
+// NRT_SIM_VALIDATE: off (0), report findings (1), or report and abort() at the first (abort). README "Validation mode".
+enum class ValidateMode { kOff, kReport, kAbort };
+
 struct RuntimeConfig {
   // Simulated device: a trn2-class chip. With LNC size 2 (the trn2 default) it has 4 logical cores.
   uint32_t lnc_size = 2;            // NEURON_LOGICAL_NC_CONFIG (1 or 2)
@@ -29,9 +32,10 @@ struct RuntimeConfig {
   // NRT_SIM_DENORMALS (flush|keep): subnormal floats while the device computes (README "Numerics").
   DenormalMode denormals = DenormalMode::kFlush;
 
-  std::string faults;           // NRT_SIM_FAULTS (grammar in device/fault_plan.h)
-  std::string trace_path;       // NRT_SIM_TRACE: Chrome/Perfetto JSON, streamed, complete at nrt_close
-  bool abort_on_fatal = false;  // NRT_SIM_ABORT_ON_FATAL: abort() when a unit turns fatal
+  std::string faults;                          // NRT_SIM_FAULTS (grammar in device/fault_plan.h)
+  std::string trace_path;                      // NRT_SIM_TRACE: Chrome/Perfetto JSON, streamed, complete at nrt_close
+  bool abort_on_fatal = false;                 // NRT_SIM_ABORT_ON_FATAL: abort() when a unit turns fatal
+  ValidateMode validate = ValidateMode::kOff;  // NRT_SIM_VALIDATE (0|1|abort)
 
   // NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS was set to a non-zero value (only warned about).
   bool implicit_async_requested = false;

@@ -14,6 +14,9 @@ Device::Device(const RuntimeConfig& config)
     : config_(config), faults_(FaultPlan::Parse(config.faults)), tracer_(config.trace_path, config.visible_cores) {
   dma_.latency_ns = config_.dma_latency_ns;
   dma_.bytes_per_ns = config_.dma_bytes_per_ns;
+  if (config_.validate != ValidateMode::kOff) {
+    validator_ = std::make_unique<Validator>(config_.validate == ValidateMode::kAbort);
+  }
   UnitContext unit;
   unit.depth = config_.queue_depth;
   unit.exec_timeout_ns = config_.exec_timeout_ns;

@@ -12,6 +12,7 @@
 #include "runtime/device/tensor.h"
 #include "runtime/device/tensor_ops.h"
 #include "runtime/device/tracer.h"
+#include "runtime/device/validator.h"
 
 namespace nrtb {
 
@@ -29,6 +30,8 @@ class Device {
   }
   const DmaTiming& dma_timing() const { return dma_; }
   Tracer& tracer() { return tracer_; }
+  // Validation mode (NRT_SIM_VALIDATE); null when it is off, so a hook costs one predictable branch.
+  Validator* validator() const { return validator_.get(); }
   // The unit a sequence id names, if that unit exists. Null for ids naming no valid unit.
   ExecUnit* UnitForSeq(uint64_t seq) const;
 
@@ -54,6 +57,7 @@ class Device {
   FaultPlan faults_;
   Tracer tracer_;
   DmaTiming dma_;
+  std::unique_ptr<Validator> validator_;
   std::vector<std::unique_ptr<Lnc>> lncs_;
 };
 

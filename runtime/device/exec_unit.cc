@@ -182,6 +182,9 @@ bool ExecUnit::WaitForSubmission(uint64_t n) {
 
 void ExecUnit::WorkerLoop() {
   UsePreciseTimers();
+  // The worker runs nothing but requests: it keeps their float mode for good, so the scope each request opens
+  // (RunWork) finds the mode already set and skips two MXCSR writes. RunSync's callers still get theirs back.
+  DenormalModeScope float_mode(ctx_.denormals);
   uint64_t n = completed() + 1;
   while (WaitForSubmission(n)) {
     std::unique_ptr<Work> work;

@@ -89,7 +89,8 @@ class ExecUnit {
   void Shutdown();
 
  private:
-  struct Slot {
+  // One cache line each: the worker empties slot n while a submitter fills slot n + 1.
+  struct alignas(64) Slot {
     // seq << 1 | inline flag. Atomic because the worker may look at a slot an inline run already
     // completed while a producer refills it (see WorkerLoop).
     std::atomic<uint64_t> tag{0};
@@ -119,14 +120,21 @@ class ExecUnit {
   const uint32_t depth_;
   const UnitContext ctx_;
   const uint64_t max_capacity_;  // first power of two >= depth
-  mutable std::mutex ring_mu_;
-  std::unique_ptr<Slot[]> slots_;  // replaced only with submit_mu_ and ring_mu_ held
+
+  // Cache lines: what the submitter and the worker read on every request, what each of them writes on every
+  // request (its lock, its counter) and what both write live on separate lines, so neither side's writes evict
+  // what the other only reads (the worker's spin loop reads stopping_; a submitter locks submit_mu_ twice per
+  // request).
+  // Read by both sides per request; written only when the ring grows (under both locks) and once at shutdown.
+  alignas(64) std::unique_ptr<Slot[]> slots_;  // replaced only with submit_mu_ and ring_mu_ held
   uint64_t capacity_;
   uint64_t mask_;
-
-  std::mutex submit_mu_;
   // Set once, under submit_mu_, by Shutdown: submitters check it under the lock, the runner without.
   std::atomic<bool> stopping_{false};
+  // Taken by the worker for every request.
+  alignas(64) mutable std::mutex ring_mu_;
+  // Taken by every submitter for every request.
+  alignas(64) std::mutex submit_mu_;
   std::thread worker_;
 
   alignas(64) std::atomic<uint64_t> submitted_{0};

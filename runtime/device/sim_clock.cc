@@ -50,19 +50,19 @@ bool Sleeper::SleepUntil(uint64_t deadline_ns) {
     std::unique_lock<std::mutex> lock(mu_);
     // steady_clock is CLOCK_MONOTONIC in libstdc++, the same base as NowNs().
     auto until = std::chrono::steady_clock::time_point(std::chrono::nanoseconds(deadline_ns - kYieldMarginNs));
-    cv_.wait_until(lock, until, [&] { return interrupted_.load(std::memory_order_relaxed); });
+    cv_.wait_until(lock, until, [&] { return interrupted_.load(std::memory_order_acquire); });
   }
   while (NowNs() < deadline_ns) {
-    if (interrupted_.load(std::memory_order_relaxed)) return false;
+    if (interrupted_.load(std::memory_order_acquire)) return false;
     sched_yield();
   }
-  return !interrupted_.load(std::memory_order_relaxed);
+  return !interrupted_.load(std::memory_order_acquire);
 }
 
 void Sleeper::Interrupt() {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    interrupted_.store(true, std::memory_order_relaxed);
+    interrupted_.store(true, std::memory_order_release);
   }
   cv_.notify_all();
 }

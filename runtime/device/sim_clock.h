@@ -23,6 +23,8 @@ class Sleeper {
  private:
   std::mutex mu_;
   std::condition_variable cv_;
+  // Stored with release, loaded with acquire: a sleeper that sees the interrupt also sees everything the
+  // interrupting thread did before it (nrt_close's teardown), also in the yield loop that takes no lock.
   std::atomic<bool> interrupted_{false};
 };
 

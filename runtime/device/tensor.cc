@@ -16,8 +16,10 @@ std::atomic<uint32_t> g_completion_waiters{0};
 }  // namespace
 
 TensorUse::TensorUse(TensorRef t) : t_(std::move(t)) {
+  if (t_->in_flight_.TryEnter()) return;
+  // nrt_tensor_attach_buffer is changing the layout and holds the mutex until it is done.
   std::lock_guard<std::mutex> lock(t_->layout_mu_);
-  t_->in_flight_.fetch_add(1, std::memory_order_relaxed);
+  t_->in_flight_.Enter();
 }
 
 TensorUse& TensorUse::operator=(TensorUse&& other) noexcept {
@@ -29,7 +31,7 @@ TensorUse& TensorUse::operator=(TensorUse&& other) noexcept {
 }
 
 void TensorUse::Release() {
-  if (t_) t_->in_flight_.fetch_sub(1, std::memory_order_release);
+  if (t_) t_->in_flight_.Leave();
   t_.reset();
 }
 
@@ -48,17 +50,19 @@ TensorRef MakeSlice(const nrt_tensor& source, uint64_t offset, uint64_t size, co
 }
 
 void AttachBuffer(nrt_tensor& t, void* buffer, size_t size) {
+  std::shared_ptr<Storage> storage = Storage::Attach(buffer, size);
   std::lock_guard<std::mutex> lock(t.layout_mu_);
-  // Under layout_mu_: no use can start while this runs, and every earlier one is counted.
-  if (uint32_t n = t.in_flight_.load(std::memory_order_acquire)) {
+  // Every use that started is counted; one that starts from here on waits for layout_mu_.
+  if (!t.in_flight_.TryBeginChange()) {
     ThrowInvalid("tensor \"%s\": cannot attach a buffer while %u request(s) or call(s) use the tensor", t.name_.c_str(),
-                 n);
+                 t.in_flight_.count());
   }
-  t.storage_ = Storage::Attach(buffer, size);
+  t.storage_ = std::move(storage);
   t.offset_ = 0;
   t.size_ = size;
   t.placement_ = Placement::kVirtual;
   t.lnc_ = -1;
+  t.in_flight_.EndChange();
 }
 
 void CheckRange(const nrt_tensor& t, uint64_t offset, uint64_t size, const char* what) {

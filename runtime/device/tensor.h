@@ -3,8 +3,9 @@
 //
 // What may change after the tensor is published (handed out as a handle):
 //   - its layout (storage, offset, size, placement, lnc): only by nrt_tensor_attach_buffer (AttachBuffer),
-//     under layout_mu_, and only while nothing uses the tensor. Every reader of the layout holds a
-//     TensorUse, taken under the same mutex (or holds LockLayout()), so it never sees a layout change half-way;
+//     under layout_mu_, and only while nothing uses the tensor (InFlight::TryBeginChange). Every reader of the
+//     layout holds a TensorUse (counted without a lock while no change is under way, see in_flight.h) or holds
+//     LockLayout(), so it never sees a layout change half-way;
 //   - the completion counter, the in-flight count, the freed flag: atomics, any time.
 // The name never changes. The state is private: only tensor.cc builds tensors (Device::AllocateTensor through
 // MakeTensor) and changes their layout; the friends of nrt_tensor below are all of that code.
@@ -18,6 +19,7 @@
 #include <utility>
 
 #include "nrt/nrt_status.h"
+#include "runtime/device/in_flight.h"
 #include "runtime/device/storage.h"
 
 struct nrt_tensor;
@@ -74,7 +76,7 @@ struct nrt_tensor {
   uint64_t completions() const { return completions_.load(std::memory_order_seq_cst); }
   void ResetCompletions() { completions_.store(0, std::memory_order_seq_cst); }
   // Requests scheduled but not completed and calls that use the tensor (TensorUse), now: for log lines.
-  uint32_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+  uint32_t in_flight() const { return in_flight_.count(); }
   // Set by nrt_tensor_free; work in flight may still hold the object, tensor sets must not use it.
   void MarkFreed() { freed_.store(true, std::memory_order_release); }
   bool freed() const { return freed_.load(std::memory_order_acquire); }
@@ -95,9 +97,9 @@ struct nrt_tensor {
   size_t offset_;
   size_t size_;
   std::atomic<uint64_t> completions_{0};
-  std::atomic<uint32_t> in_flight_{0};
+  nrtb::InFlight in_flight_;
   std::atomic<bool> freed_{false};
-  // Serialises AttachBuffer with the start of every TensorUse.
+  // Held by AttachBuffer throughout a layout change; a TensorUse that meets the change waits on it.
   mutable std::mutex layout_mu_;
 };
 

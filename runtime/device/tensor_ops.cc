@@ -24,7 +24,7 @@ class Transfer : public Work {
 
 class Write final : public Transfer {
  public:
-  Write(TensorRef dst, uint64_t off, const void* src, uint64_t size, const DmaTiming& t)
+  Write(TensorUse dst, uint64_t off, const void* src, uint64_t size, const DmaTiming& t)
       : Transfer("write", size, t), dst_(std::move(dst)), off_(off), src_(src) {}
   NRT_STATUS Run() override {
     DeviceAccessScope device;
@@ -42,7 +42,7 @@ class Write final : public Transfer {
 
 class Read final : public Transfer {
  public:
-  Read(void* dst, TensorRef src, uint64_t off, uint64_t size, const DmaTiming& t)
+  Read(void* dst, TensorUse src, uint64_t off, uint64_t size, const DmaTiming& t)
       : Transfer("read", size, t), dst_(dst), src_(std::move(src)), off_(off) {}
   NRT_STATUS Run() override {
     DeviceAccessScope device;
@@ -60,7 +60,7 @@ class Read final : public Transfer {
 
 class Copy final : public Transfer {
  public:
-  Copy(TensorRef src, uint64_t src_off, TensorRef dst, uint64_t dst_off, uint64_t size, const DmaTiming& t)
+  Copy(TensorUse src, uint64_t src_off, TensorUse dst, uint64_t dst_off, uint64_t size, const DmaTiming& t)
       : Transfer("copy", size, t), src_(std::move(src)), dst_(std::move(dst)), src_off_(src_off), dst_off_(dst_off) {}
   NRT_STATUS Run() override {
     // memmove: a tensor may be copied onto an overlapping slice of itself.
@@ -81,16 +81,16 @@ class Copy final : public Transfer {
 
 }  // namespace
 
-std::unique_ptr<Work> MakeTensorWrite(TensorRef dst, uint64_t offset, const void* src, uint64_t size,
+std::unique_ptr<Work> MakeTensorWrite(TensorUse dst, uint64_t offset, const void* src, uint64_t size,
                                       const DmaTiming& t) {
   return std::make_unique<Write>(std::move(dst), offset, src, size, t);
 }
 
-std::unique_ptr<Work> MakeTensorRead(void* dst, TensorRef src, uint64_t offset, uint64_t size, const DmaTiming& t) {
+std::unique_ptr<Work> MakeTensorRead(void* dst, TensorUse src, uint64_t offset, uint64_t size, const DmaTiming& t) {
   return std::make_unique<Read>(dst, std::move(src), offset, size, t);
 }
 
-std::unique_ptr<Work> MakeTensorCopy(TensorRef src, uint64_t src_offset, TensorRef dst, uint64_t dst_offset,
+std::unique_ptr<Work> MakeTensorCopy(TensorUse src, uint64_t src_offset, TensorUse dst, uint64_t dst_offset,
                                      uint64_t size, const DmaTiming& t) {
   return std::make_unique<Copy>(std::move(src), src_offset, std::move(dst), dst_offset, size, t);
 }

@@ -1,5 +1,6 @@
-// Tensor transfers as execution-unit work (nrta_tensor_write/read/copy). The request keeps its
-// tensors alive until it completes; host buffers belong to the application until then.
+// Tensor transfers as execution-unit work (nrta_tensor_write/read/copy). The request takes over the caller's
+// TensorUse of each tensor (the one its checks ran under, so no second count is taken on the schedule path) and
+// keeps it until it finishes; host buffers belong to the application until then.
 #pragma once
 
 #include <cstdint>
@@ -11,10 +12,10 @@
 
 namespace nrtb {
 
-std::unique_ptr<Work> MakeTensorWrite(TensorRef dst, uint64_t offset, const void* src, uint64_t size,
+std::unique_ptr<Work> MakeTensorWrite(TensorUse dst, uint64_t offset, const void* src, uint64_t size,
                                       const DmaTiming& t);
-std::unique_ptr<Work> MakeTensorRead(void* dst, TensorRef src, uint64_t offset, uint64_t size, const DmaTiming& t);
-std::unique_ptr<Work> MakeTensorCopy(TensorRef src, uint64_t src_offset, TensorRef dst, uint64_t dst_offset,
+std::unique_ptr<Work> MakeTensorRead(void* dst, TensorUse src, uint64_t offset, uint64_t size, const DmaTiming& t);
+std::unique_ptr<Work> MakeTensorCopy(TensorUse src, uint64_t src_offset, TensorUse dst, uint64_t dst_offset,
                                      uint64_t size, const DmaTiming& t);
 
 }  // namespace nrtb

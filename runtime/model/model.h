@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/model/in_flight_counter.h"
+#include "runtime/device/in_flight.h"
 #include "runtime/neff/cpu_graph.h"
 #include "runtime/neff/tensor_spec.h"
 
@@ -50,14 +50,14 @@ struct nrt_model {
 
   // Executions scheduled or running with this model (mutable through a const model: it is the one
   // piece of state that changes after publication).
-  nrtb::InFlightCounter& in_flight() const { return in_flight_; }
+  nrtb::InFlight& in_flight() const { return in_flight_; }
 
  private:
   const Contents c_;
   const uint32_t id_;
   const std::shared_ptr<nrtb::MemoryPool> pool_;
   const uint64_t device_bytes_;
-  mutable nrtb::InFlightCounter in_flight_;
+  mutable nrtb::InFlight in_flight_;
 };
 
 namespace nrtb {

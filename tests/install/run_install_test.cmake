@@ -13,7 +13,8 @@ endfunction()
 run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
 foreach(f include/nrt/nrt.h include/nrt/nrt_async.h include/nrt/nrt_experimental.h include/nrt/nrt_version.h
           include/nrt/nrt_status.h lib/libnrt.so.1 lib/cmake/nrt-bridge/nrt-bridge-config.cmake
-          lib/pkgconfig/nrt.pc bin/nrt-neff)
+          lib/pkgconfig/nrt.pc bin/nrt-neff
+          lib/libnrt-gloo.so.1 lib/libnrt-implicit-async.so bin/nrt-implicit-async bin/nrt-trace bin/nrt-migrate)
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "installed tree lacks ${f}")
   endif()
@@ -42,5 +43,16 @@ run(${C_COMPILER} -std=c11 ${SOURCE_DIR}/consumer.c ${flags} -Wl,-rpath,${prefix
 run(${WORK_DIR}/pc-consumer)
 if(NOT last_output MATCHES "consumer ok")
   message(FATAL_ERROR "pkg-config consumer printed: ${last_output}")
+endif()
+
+# 3. The installed launcher finds the installed shim (../lib beside its bin/) and the shim really loads
+#    under a program built against the installed tree (--require-shim fails the run if it did not).
+run(${prefix}/bin/nrt-implicit-async --print-config --max-inflight 3 -- ${WORK_DIR}/pc-consumer)
+if(NOT last_output MATCHES "${prefix}/lib/libnrt-implicit-async.so")
+  message(FATAL_ERROR "installed launcher does not use the installed shim: ${last_output}")
+endif()
+run(${prefix}/bin/nrt-implicit-async --require-shim --max-inflight 3 -- ${WORK_DIR}/pc-consumer)
+if(NOT last_output MATCHES "consumer ok")
+  message(FATAL_ERROR "pkg-config consumer under the installed shim printed: ${last_output}")
 endif()
 message(STATUS "install tree consumers ok")

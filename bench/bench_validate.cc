@@ -1,0 +1,82 @@
+// Cost of validation mode (NRT_SIM_VALIDATE, README "Validation mode"): one schedule call (nrta_tensor_write of
+// 4 bytes on tensor-op queue 0 of LNC 0) and one direct tensor access (nrt_tensor_write of 64 bytes), each with
+// N requests pending on another unit (tensor-op queue 1, held with NRT_SIM_FAULTS hold=) that touch other
+// memory, so every check compares against N footprints and finds nothing. Run it once with NRT_SIM_VALIDATE=0
+// and once with 1; the ratio of the two is the cost of validation.
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gbench_common.h"
+
+namespace {
+
+constexpr uint64_t kDrain = 4096;  // schedules between waits (outside the timed region)
+constexpr size_t kRets = kDrain;   // a status slot is reused only after its request completed
+
+std::string ReleasePath() { return "/tmp/nrtb_bench_validate_" + std::to_string(getpid()); }
+
+// N requests held pending on tensor-op queue 1 for the life of the object.
+class PendingOnOtherUnit {
+ public:
+  explicit PendingOnOtherUnit(int n) : other_(bench::DeviceTensor(64, 0, "other")), rets_(n) {
+    std::remove(ReleasePath().c_str());
+    uint32_t word = 0;
+    for (int i = 0; i < n; ++i) BENCH_CHECK(nrta_tensor_write(other_, &word, 0, 4, 0, 1, &rets_[i], &last_));
+  }
+  ~PendingOnOtherUnit() {
+    if (FILE* f = std::fopen(ReleasePath().c_str(), "w")) std::fclose(f);
+    if (!rets_.empty()) bench::WaitPoll(last_);
+    std::remove(ReleasePath().c_str());
+    nrt_tensor_free(&other_);
+  }
+
+ private:
+  nrt_tensor_t* other_;
+  std::vector<NRT_STATUS> rets_;
+  nrta_seq_t last_ = 0;
+};
+
+void BM_Schedule(benchmark::State& state) {
+  PendingOnOtherUnit pending(static_cast<int>(state.range(0)));
+  nrt_tensor_t* t = bench::DeviceTensor(64, 0, "t");
+  char buf[64] = {};
+  auto rets = std::make_unique<NRT_STATUS[]>(kRets);
+  nrta_seq_t seq = 0;
+  uint64_t i = 0;
+  for (auto _ : state) {
+    BENCH_CHECK(nrta_tensor_write(t, buf, 0, 4, 0, 0, &rets[i % kRets], &seq));
+    if (++i % kDrain == 0) {
+      state.PauseTiming();
+      bench::WaitPoll(seq);
+      state.ResumeTiming();
+    }
+  }
+  bench::WaitPoll(seq);
+  nrt_tensor_free(&t);
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_HostWrite(benchmark::State& state) {
+  PendingOnOtherUnit pending(static_cast<int>(state.range(0)));
+  nrt_tensor_t* t = bench::DeviceTensor(64, 0, "t");
+  char buf[64] = {};
+  for (auto _ : state) BENCH_CHECK(nrt_tensor_write(t, buf, 0, sizeof buf));
+  nrt_tensor_free(&t);
+  state.SetItemsProcessed(state.iterations());
+}
+
+BENCHMARK(BM_Schedule)->Arg(0)->Arg(8)->Arg(63)->UseRealTime();
+BENCHMARK(BM_HostWrite)->Arg(0)->Arg(8)->Arg(63)->UseRealTime();
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return bench::GbenchMain(argc, argv, {}, [] {
+    bench::EnvDefault("NRT_SIM_QUEUE_DEPTH", std::to_string(1 << 20));
+    bench::EnvDefault("NRT_SIM_FAULTS", "xu=tensor_op,queue=1,hold=" + ReleasePath());
+  });
+}

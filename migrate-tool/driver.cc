@@ -1,0 +1,430 @@
+#include "driver.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "compile_db.h"
+#include "edit_set.h"
+#include "file_writer.h"
+#include "helper_block.h"
+#include "libclang_util.h"
+#include "prefilter.h"
+#include "report.h"
+#include "resource_dir.h"
+#include "text_files.h"
+#include "tu_analyzer.h"
+#include "unified_diff.h"
+
+namespace fs = std::filesystem;
+
+namespace nrtm {
+
+std::atomic<bool> g_interrupted{false};
+
+namespace {
+
+// File contents as first read; every offset of the run indexes into these.
+class FileCache {
+ public:
+  const std::string* Get(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = files_.find(path);
+    if (it != files_.end()) return it->second.get();
+    auto content = std::make_unique<std::string>();
+    if (!ReadFile(path, content.get())) return nullptr;
+    return files_.emplace(path, std::move(content)).first->second.get();
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::unique_ptr<std::string>> files_;
+};
+
+// Runs fn(i) for i in [0, n) on `jobs` threads.
+template <typename Fn>
+void ParallelFor(size_t n, unsigned jobs, Fn fn) {
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < n && !g_interrupted.load();) fn(i);
+  };
+  std::vector<std::thread> threads;
+  unsigned count = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(n)));
+  for (unsigned t = 1; t < count; ++t) threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads) t.join();
+}
+
+bool UnderRoot(const std::string& file, const std::string& root) {
+  return file.size() > root.size() && file.compare(0, root.size(), root) == 0 && file[root.size()] == '/';
+}
+
+std::string Display(const std::string& path) {
+  std::error_code ec;
+  fs::path rel = fs::relative(path, fs::current_path(), ec);
+  if (ec || rel.empty() || rel.string().rfind("..", 0) == 0) return path;
+  return rel.string();
+}
+
+class Progress {
+ public:
+  Progress(bool on, size_t total, std::ostream& err) : on_(on), total_(total), err_(err) {}
+  void Tick(const std::string& file) {
+    if (!on_) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    ++done_;
+    std::string name = fs::path(file).filename().string();
+    err_ << "\r[" << done_ << "/" << total_ << "] " << name.substr(0, 50) << "\033[K" << std::flush;
+  }
+  void Finish() {
+    if (on_ && done_) err_ << "\r\033[K" << std::flush;
+  }
+
+ private:
+  bool on_;
+  size_t total_, done_ = 0;
+  std::ostream& err_;
+  std::mutex mu_;
+};
+
+}  // namespace
+
+RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
+  auto t0 = std::chrono::steady_clock::now();
+  RunOutput run;
+  auto fail = [&](int code, const std::string& msg) {
+    err << "nrt-migrate: error: " << msg << "\n";
+    run.exit_code = code;
+    return run;
+  };
+  ResourceDir rd = FindResourceDir(opts.resource_dir);
+  if (rd.path.empty()) return fail(kExitUsage, rd.error);
+  if (opts.inputs.empty() && opts.build_dir.empty()) return fail(kExitUsage, "no sources given (and no -p build dir)");
+  CompileSet cs = LoadCompileSet(opts.inputs, opts.build_dir, opts.extra_args);
+  for (const std::string& e : cs.errors) err << "nrt-migrate: error: " << e << "\n";
+  if (!cs.errors.empty()) {
+    run.exit_code = kExitUsage;
+    return run;
+  }
+  for (const std::string& n : cs.notes) err << "nrt-migrate: note: " << n << "\n";
+  for (const std::string& m : cs.missing)
+    run.diags.push_back({DiagId::kNoCompileCommand, Severity::kWarning, m, 0, 0,
+                         "no entry in " + opts.build_dir + "/compile_commands.json; not migrated"});
+  std::string root = Canonical(opts.in_root.empty() ? fs::current_path().string() : opts.in_root);
+  unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
+
+  // Parse and run the rules.
+  FileCache cache;
+  ContentFn content = [&cache](const std::string& f) { return cache.Get(f); };
+  Prefilter prefilter;
+  std::vector<TuResult> results(cs.commands.size());
+  std::vector<char> skipped(cs.commands.size(), 0);
+  Progress progress(opts.progress, cs.commands.size(), err);
+  ParallelFor(cs.commands.size(), jobs, [&](size_t i) {
+    const CompileCommand& cmd = cs.commands[i];
+    if (!prefilter.NeedsParse(cmd.file, cmd.args)) {
+      skipped[i] = 1;
+      results[i].tu = cmd.file;
+    } else {
+      results[i] = AnalyzeTu(cmd, rd.path, content);
+    }
+    progress.Tick(cmd.file);
+  });
+  progress.Finish();
+  if (g_interrupted) return fail(kExitInterrupted, "interrupted; nothing was written");
+  run.summary.tus = cs.commands.size();
+
+  // One site per (file, offset, rule), whichever TUs saw it; sites outside the root are only reported.
+  std::map<std::string, int> site_ids;
+  std::vector<std::vector<int>> tu_sites(results.size());
+  for (size_t t = 0; t < results.size(); ++t) {
+    TuResult& r = results[t];
+    if (skipped[t]) {
+      ++run.summary.tus_skipped;
+      continue;
+    }
+    r.parsed ? ++run.summary.tus_parsed : ++run.summary.tus_failed;
+    run.diags.insert(run.diags.end(), r.diags.begin(), r.diags.end());
+    for (Site& s : r.sites) {
+      auto [it, fresh] = site_ids.emplace(s.Key(), static_cast<int>(run.sites.size()));
+      if (fresh) {
+        if (!UnderRoot(s.file, root) && s.migrated) {
+          s.migrated = false;
+          s.edits.clear();
+          s.form = "not-migrated";
+          s.diag = DiagId::kOutsideRoot;
+          s.reason = "the file is outside --in-root " + root + "; not rewritten";
+        }
+        run.sites.push_back(s);
+      }
+      tu_sites[t].push_back(it->second);
+    }
+  }
+  // Scripts and configuration files under the directories given (or --in-root when set).
+  std::set<std::string> text_dirs;
+  for (const std::string& in : opts.inputs)
+    if (fs::is_directory(in)) text_dirs.insert(Canonical(in));
+  if (!opts.in_root.empty()) text_dirs.insert(root);
+  std::set<std::string> text_files;
+  for (const std::string& d : text_dirs)
+    for (const std::string& f : FindTextFiles(d)) text_files.insert(f);
+  for (const std::string& f : text_files) {
+    const std::string* text = cache.Get(f);
+    if (!text) continue;
+    ++run.summary.text_files;
+    for (Site& s : ScanTextFile(f, *text)) {
+      if (site_ids.emplace(s.Key(), static_cast<int>(run.sites.size())).second) run.sites.push_back(s);
+    }
+  }
+  for (size_t i = 0; i < run.sites.size(); ++i)
+    for (Edit& e : run.sites[i].edits) e.site = static_cast<int>(i);
+
+  auto not_migrated = [&](int id, DiagId diag, const std::string& reason) {
+    Site& s = run.sites[id];
+    if (!s.migrated) return;
+    s.migrated = false;
+    s.form = "not-migrated";
+    s.diag = diag;
+    s.reason = reason;
+  };
+
+  // Header agreement: each parsed TU states its plan for every project file it includes.
+  AgreementTable table;
+  for (size_t t = 0; t < results.size(); ++t) {
+    const TuResult& r = results[t];
+    if (skipped[t] || !r.parsed) continue;
+    std::map<std::string, std::vector<Edit>> plan;
+    for (const std::string& f : r.files)
+      if (UnderRoot(f, root)) plan[f];
+    // This TU's own view of each site: a header reached with other macros may plan other edits.
+    for (size_t j = 0; j < r.sites.size(); ++j) {
+      int id = tu_sites[t][j];
+      if (!r.sites[j].migrated || !run.sites[id].migrated) continue;
+      for (Edit e : r.sites[j].edits) {
+        e.site = id;
+        plan[e.file].push_back(e);
+      }
+    }
+    for (auto& [file, edits] : plan) table.Plan(file, Display(r.tu), edits);
+  }
+  for (const std::string& f : text_files) {
+    std::vector<Edit> edits;
+    for (const Site& s : run.sites)
+      if (s.file == f && s.migrated) edits.insert(edits.end(), s.edits.begin(), s.edits.end());
+    table.Plan(f, f, edits);
+  }
+  std::map<std::string, FileEdits> files;
+  for (const auto& [file, groups] : table.Disagreements()) {
+    std::string msg = "translation units disagree about the edits of this file, so it is left as it is:";
+    for (const auto& g : groups) {
+      msg += " {";
+      for (size_t i = 0; i < g.size(); ++i) msg += (i ? ", " : "") + g[i];
+      msg += "}";
+    }
+    run.diags.push_back({DiagId::kHeaderDisagrees, Severity::kWarning, file, 0, 0, msg});
+    for (size_t i = 0; i < run.sites.size(); ++i)
+      if (run.sites[i].file == file)
+        not_migrated(static_cast<int>(i), DiagId::kHeaderDisagrees,
+                     "translation units that include this file planned different edits (see NRTM1011)");
+  }
+  for (const std::string& file : table.Files()) {
+    for (const Edit& e : table.Agreed(file)) {
+      Edit copy = e;
+      if (copy.site >= 0 && !run.sites[copy.site].migrated) continue;
+      files[file].Add(copy);
+    }
+  }
+  // Conflicts: the dropped edit's site is rolled back everywhere.
+  std::set<int> rolled_back;
+  for (auto& [file, fe] : files) {
+    for (const Conflict& c : fe.conflicts()) {
+      if (c.dropped.site < 0) continue;
+      rolled_back.insert(c.dropped.site);
+      const Site& s = run.sites[c.dropped.site];
+      run.diags.push_back({DiagId::kEditConflict, Severity::kWarning, s.file, s.line, s.column,
+                           "edit overlaps the edit of another site; this site is left as it was"});
+      not_migrated(c.dropped.site, DiagId::kEditConflict, "its edit overlapped another site's edit");
+    }
+  }
+  auto remove_site = [&](int id) {
+    for (auto& [file, fe] : files) fe.RemoveSite(id);
+  };
+  for (int id : rolled_back) remove_site(id);
+
+  // The helper block, once per file whose edits call it.
+  auto place_helpers = [&]() {
+    for (auto& [file, fe] : files) {
+      fe.RemoveSite(-1);
+      bool needs = false;
+      size_t first = std::string::npos;
+      for (const Edit& e : fe.edits()) {
+        if (e.site >= 0 && run.sites[e.site].needs_helper) {
+          needs = true;
+          first = std::min(first, e.offset);
+        }
+      }
+      const std::string* text = cache.Get(file);
+      if (!needs || !text) continue;
+      HelperPlacement p = PlaceHelper(*text, first);
+      if (!p.already_present) fe.Add({file, p.offset, 0, HelperBlock(p.angle_includes), -1, -1});
+    }
+  };
+  place_helpers();
+
+  // Re-parse every touched TU with the new text; roll back the sites whose edits break it.
+  auto new_content = [&](const std::string& file) {
+    const std::string* text = cache.Get(file);
+    auto it = files.find(file);
+    return text && it != files.end() ? ApplyEdits(*text, it->second.edits()) : std::string();
+  };
+  std::vector<size_t> touched;
+  for (size_t t = 0; t < results.size(); ++t) {
+    if (skipped[t] || !results[t].parsed) continue;
+    for (const std::string& f : results[t].files)
+      if (files.count(f) && files[f].HasSiteEdits()) {
+        touched.push_back(t);
+        break;
+      }
+  }
+  auto unsaved_for = [&](size_t t) {
+    std::vector<Unsaved> u;
+    for (const std::string& f : results[t].files) {
+      auto it = files.find(f);
+      if (it != files.end() && !it->second.edits().empty()) u.push_back({f, new_content(f)});
+    }
+    return u;
+  };
+  std::vector<int> verify_errors(touched.size(), 0);
+  {
+    // new_content reads `files`, which is not modified while this runs.
+    ParallelFor(touched.size(), jobs, [&](size_t i) {
+      std::string first;
+      verify_errors[i] = CountParseErrors(cs.commands[touched[i]], rd.path, unsaved_for(touched[i]), &first);
+    });
+  }
+  for (size_t i = 0; i < touched.size(); ++i) {
+    if (verify_errors[i] == 0) continue;
+    size_t t = touched[i];
+    // Add the TU's sites back one at a time, keeping each that leaves the TU parsing.
+    std::vector<int> sites;
+    for (int id : tu_sites[t])
+      if (run.sites[id].migrated && std::find(sites.begin(), sites.end(), id) == sites.end()) sites.push_back(id);
+    for (int id : sites) remove_site(id);
+    place_helpers();
+    for (int id : sites) {
+      for (const Edit& e : run.sites[id].edits) files[e.file].Add(e);
+      place_helpers();
+      std::string first;
+      if (CountParseErrors(cs.commands[t], rd.path, unsaved_for(t), &first) != 0) {
+        remove_site(id);
+        place_helpers();
+        const Site& s = run.sites[id];
+        run.diags.push_back({DiagId::kRolledBack, Severity::kWarning, s.file, s.line, s.column,
+                             "the " + s.form + " edit made the file fail to parse (" + first + "); rolled back"});
+        not_migrated(id, DiagId::kRolledBack, "its edit broke the parse: " + first);
+      }
+    }
+  }
+
+  // Diagnostics of the sites, then the outputs.
+  for (const Site& s : run.sites) {
+    ++run.summary.sites;
+    if (s.migrated) {
+      ++run.summary.migrated;
+      ++run.summary.by_form[s.form];
+    } else {
+      ++run.summary.not_migrated;
+    }
+    if (s.migrated && opts.quiet) continue;
+    run.diags.push_back({s.diag, s.severity(), s.file, s.line, s.column, s.api + ": " + s.reason});
+  }
+  bool write_failed = false;
+  for (auto& [file, fe] : files) {
+    fe.DropOrphanFileEdits();
+    if (fe.edits().empty()) continue;
+    const std::string* text = cache.Get(file);
+    if (!text) continue;
+    run.edits[file] = fe.edits();
+    run.changes[file] = {*text, ApplyEdits(*text, fe.edits())};
+  }
+  run.summary.files_changed = run.changes.size();
+  for (const auto& [file, change] : run.changes) {
+    if (g_interrupted) break;
+    WriteResult w;
+    switch (opts.mode) {
+      case OutputMode::kDiff: {
+        std::string name = Display(file);
+        out << UnifiedDiff("a/" + name, "b/" + name, change.first, run.edits[file]);
+        break;
+      }
+      case OutputMode::kCheck:
+        break;
+      case OutputMode::kInPlace:
+        w = ReplaceFile(file, change.first, change.second, opts.backup);
+        break;
+      case OutputMode::kOutRoot: {
+        std::string rel = UnderRoot(file, root) ? file.substr(root.size() + 1) : fs::path(file).filename().string();
+        fs::path dest = fs::path(opts.out_root) / rel;
+        std::error_code ec;
+        fs::create_directories(dest.parent_path(), ec);
+        std::string now;
+        if (!ReadFile(file, &now) || now != change.first) {
+          w.ok = false;
+          w.changed_on_disk = true;
+          w.error = file + " changed since the tool read it; not written";
+        } else {
+          w = WriteAtomically(dest.string(), change.second);
+        }
+        break;
+      }
+    }
+    if (!w.ok) {
+      write_failed = true;
+      ++run.summary.files_failed;
+      run.diags.push_back({w.changed_on_disk ? DiagId::kChangedDuringRun : DiagId::kWriteFailed, Severity::kError, file,
+                           0, 0, w.error});
+    }
+  }
+  std::stable_sort(run.diags.begin(), run.diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+  });
+  for (const Diagnostic& d : run.diags) {
+    Diagnostic shown = d;
+    if (!shown.file.empty()) shown.file = Display(shown.file);
+    err << Render(shown) << "\n";
+  }
+  run.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  err << SummaryText(run.summary);
+
+  if (g_interrupted) {
+    run.exit_code = kExitInterrupted;
+  } else if (write_failed || run.summary.tus_failed) {
+    run.exit_code = kExitPartial;
+  } else if (opts.mode == OutputMode::kCheck) {
+    bool remains = std::any_of(run.sites.begin(), run.sites.end(), [&](const Site& s) {
+      // Report-only findings (the variable read somewhere, a file outside the root) fail only --check=strict.
+      bool report_only = s.diag == DiagId::kEnvVarReported || s.diag == DiagId::kOutsideRoot;
+      return !s.migrated && (!report_only || opts.check_strict);
+    });
+    if (!run.changes.empty() || remains) run.exit_code = kExitCheckFailed;
+  }
+  auto write_report = [&](const std::string& path, const std::string& text) {
+    if (path.empty()) return;
+    WriteResult w = WriteAtomically(path, text);
+    if (!w.ok) {
+      err << "nrt-migrate: error: " << w.error << "\n";
+      if (run.exit_code == kExitOk) run.exit_code = kExitPartial;
+    }
+  };
+  write_report(opts.report_json, JsonReport(run));
+  write_report(opts.sarif, SarifReport(run));
+  write_report(opts.export_fixes, ExportFixesYaml(run));
+  return run;
+}
+
+}  // namespace nrtm

@@ -1,0 +1,38 @@
+/* The C interface between libnrt and libnrt-gloo.so.1, the plugin that carries Gloo.
+ *
+ * Debian ships Gloo only as a shared library, whose C++ symbols are global. A process that brings
+ * its own Gloo (PyTorch links one into libtorch) would have its copy and ours resolve to each other's
+ * symbols. So libnrt never links Gloo: it dlopen()s this plugin with RTLD_LOCAL | RTLD_DEEPBIND, which
+ * keeps the plugin's and libgloo's symbols out of the global scope and makes them bind to each other
+ * first, and talks to it only through this table of C functions.
+ *
+ * Every call returns kGlooOk or an error code, with a message in err (NUL-terminated, truncated). */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NRTB_GLOO_PLUGIN_ABI 1
+#define NRTB_GLOO_PLUGIN_ENTRY "nrtb_gloo_plugin_v1"
+
+enum NrtbGlooResult { kGlooOk = 0, kGlooTimeout = 1, kGlooPeerFailed = 2, kGlooError = 3 };
+
+/* c[i] = a[i] op b[i] for n elements. */
+typedef void (*NrtbGlooReduceFn)(void* c, const void* a, const void* b, size_t n);
+
+typedef struct NrtbGlooPlugin {
+  uint32_t abi; /* NRTB_GLOO_PLUGIN_ABI */
+  /* Joins a group of `size` ranks as `rank` (TCP on `bind_host`'s interface), meeting the others
+   * through the rendezvous store at store_host:store_port under `prefix`. NULL on failure. */
+  void* (*connect)(const char* store_host, uint16_t store_port, const char* bind_host, const char* prefix, int rank,
+                   int size, int64_t timeout_ms, char* err, size_t err_len);
+  void (*destroy)(void* group);
+  /* In place on buf (elems elements of elem_size bytes: 1, 2, 4 or 8). */
+  int (*allreduce)(void* group, void* buf, size_t elems, size_t elem_size, NrtbGlooReduceFn fn, int64_t timeout_ms,
+                   char* err, size_t err_len);
+  /* out (size * bytes) receives every rank's `bytes` of in, in rank order. */
+  int (*allgather)(void* group, const void* in, void* out, size_t bytes, int64_t timeout_ms, char* err, size_t err_len);
+  int (*barrier)(void* group, int64_t timeout_ms, char* err, size_t err_len);
+} NrtbGlooPlugin;
+
+typedef const NrtbGlooPlugin* (*NrtbGlooPluginEntry)(void);

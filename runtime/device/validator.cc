@@ -1,0 +1,187 @@
+#include "runtime/device/validator.h"
+
+#include <cinttypes>
+#include <cstdio>
+
+#include "runtime/device/xu_id.h"
+
+namespace nrtb {
+namespace {
+
+std::string Hex(uintptr_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%" PRIxPTR, v);
+  return buf;
+}
+
+std::string DescribeAccess(const MemoryAccess& a) {
+  std::string what = a.tensor == "host buffer" ? "host buffer" : "tensor \"" + a.tensor + "\"";
+  return what + " bytes [" + std::to_string(a.offset) + ", " + std::to_string(a.offset + (a.end - a.begin)) +
+         ") (memory " + Hex(a.begin) + "-" + Hex(a.end) + ")";
+}
+
+// "seq 2 (lnc 0, tensor_op queue 1), nrta_tensor_write scheduled at main+0x42 (...)"
+std::string DescribePending(const PendingRequest& p) {
+  return DescribeRequest(p.unit->xu_id(), p.n) + ", " + p.footprint.api() + " scheduled at " +
+         DescribeSite(p.footprint.site());
+}
+
+Check HazardKind(bool host, bool we_write, bool they_write) {
+  if (host) return we_write ? Check::kHostWriteRace : Check::kHostReadRace;
+  if (!we_write) return Check::kReadAfterWrite;
+  return they_write ? Check::kWriteAfterWrite : Check::kWriteAfterRead;
+}
+
+// Per thread: the current run of NRT_QUEUE_FULL returns from one call site on one unit.
+struct QueueFullRun {
+  const void* validator = nullptr;
+  const void* site = nullptr;
+  const ExecUnit* unit = nullptr;
+  uint64_t completed = 0;
+  uint64_t count = 0;
+};
+thread_local QueueFullRun t_queue_full;
+
+}  // namespace
+
+std::string DescribeRequest(uint16_t xu_id, uint64_t n) {
+  return "seq " + std::to_string(n) + " (lnc " + std::to_string(XuIdLnc(xu_id)) + ", " +
+         XuTypeName(static_cast<XuType>(XuIdType(xu_id))) + " queue " + std::to_string(XuIdQueue(xu_id)) + ")";
+}
+
+Validator::Validator(bool abort_on_finding, ValidationReport::Sink sink) : report_(abort_on_finding, std::move(sink)) {}
+
+void Validator::CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* own_unit, uint64_t own_n) {
+  if (r.accesses().empty()) return;
+  const bool host = own_unit == nullptr;
+  // Not own_unit's requests: one unit runs its requests in order.
+  pending_.ForEach(own_unit, [&](const PendingRequest& p) {
+    for (const MemoryAccess& ours : r.accesses()) {
+      for (const MemoryAccess& theirs : p.footprint.accesses()) {
+        if (!ours.Overlaps(theirs) || (!ours.write && !theirs.write)) continue;
+        const Check check = HazardKind(host, ours.write, theirs.write);
+        report_.Add(check, r.site(), [&] {
+          std::string who = host ? std::string(r.api()) + " at " + DescribeSite(r.site()) + ": the host "
+                                 : std::string(r.api()) + " at " + DescribeSite(r.site()) + ": request " +
+                                       DescribeRequest(own_unit->xu_id(), own_n) + " ";
+          return who + (ours.write ? "writes " : "reads ") + DescribeAccess(ours) + " while request " +
+                 DescribePending(p) + ", still pending, " + (theirs.write ? "writes " : "reads ") +
+                 DescribeAccess(theirs) + "; wait for that request first";
+        });
+        return false;  // one finding per call
+      }
+    }
+    return true;
+  });
+}
+
+void Validator::OnScheduled(RequestFootprint&& r, const ExecUnit& unit, uint64_t seq, NRT_STATUS* ret) {
+  const uint64_t n = SeqNum(seq);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (t_queue_full.validator == this) t_queue_full = QueueFullRun{};
+  CheckHazardsLocked(r, &unit, n);
+  if (const PendingRequest* p = ret != nullptr ? pending_.WithStatusSlot(ret) : nullptr) {
+    report_.Add(Check::kStatusSlotReused, r.site(), [&] {
+      char slot[32];
+      std::snprintf(slot, sizeof slot, "%p", static_cast<void*>(ret));
+      return std::string(r.api()) + " at " + DescribeSite(r.site()) + ": request " + DescribeRequest(unit.xu_id(), n) +
+             " was given NRT_STATUS slot " + slot + " of request " + DescribePending(*p) +
+             ", still pending; that request's status would be lost";
+    });
+  }
+  pending_.Add(PendingRequest{std::move(r), &unit, n, ret});
+}
+
+void Validator::OnQueueFull(const RequestFootprint& r, const ExecUnit& unit) {
+  const uint64_t completed = unit.completed();
+  QueueFullRun& run = t_queue_full;
+  if (run.validator != this || run.site != r.site() || run.unit != &unit || run.completed != completed) {
+    run = QueueFullRun{this, r.site(), &unit, completed, 0};
+  }
+  if (++run.count != kQueueFullSpinLimit) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  const PendingRequest* oldest = pending_.Oldest(&unit);
+  report_.Add(Check::kQueueFullSpin, r.site(), [&] {
+    return std::string(r.api()) + " at " + DescribeSite(r.site()) + ": retried " + std::to_string(kQueueFullSpinLimit) +
+           " times on NRT_QUEUE_FULL for " + DescribeRequest(unit.xu_id(), unit.submitted() + 1) +
+           " with no completion in between" +
+           (oldest != nullptr ? "; oldest pending request " + DescribePending(*oldest) : std::string()) +
+           "; wait for a completion (nrta_is_completed, an eventfd) before retrying";
+  });
+}
+
+void Validator::OnSyncRequest(const RequestFootprint& r, const ExecUnit& unit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // Numbered like the request it will be (the next on its unit) for the line; the unit orders it anyway.
+  CheckHazardsLocked(r, &unit, unit.submitted() + 1);
+}
+
+void Validator::OnHostAccess(const RequestFootprint& r) {
+  std::lock_guard<std::mutex> lock(mu_);
+  CheckHazardsLocked(r, nullptr, 0);
+}
+
+void Validator::OnRelease(Check check, const char* api, const void* site, const void* object, const std::string& what) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const PendingRequest* first = nullptr;
+  uint64_t count = 0;
+  pending_.ForEach(nullptr, [&](const PendingRequest& p) {
+    if (p.footprint.UsesObject(object)) {
+      if (first == nullptr) first = &p;
+      ++count;
+    }
+    return true;
+  });
+  if (first == nullptr) return;
+  report_.Add(check, site, [&] {
+    return std::string(api) + " at " + DescribeSite(site) + ": " + what + " is used by " + std::to_string(count) +
+           " pending request(s), first " + DescribePending(*first) +
+           "; on hardware its memory may be reused under them: wait for them first";
+  });
+}
+
+void Validator::OnEventFdRemoved(const char* api, const void* site, const ExecUnit& unit, uint64_t n) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const PendingRequest* waited = nullptr;
+  if (n == 0) {
+    waited = pending_.Oldest(&unit);
+  } else {
+    pending_.ForEach(nullptr, [&](const PendingRequest& p) {
+      if (p.unit == &unit && p.n == n) waited = &p;
+      return waited == nullptr;
+    });
+  }
+  if (waited == nullptr) return;
+  report_.Add(Check::kEventFdRemoved, site, [&] {
+    return std::string(api) + " at " + DescribeSite(site) + ": the eventfd " +
+           (n == 0 ? "of unit lnc " + std::to_string(XuIdLnc(unit.xu_id())) + " " +
+                         XuTypeName(static_cast<XuType>(XuIdType(unit.xu_id()))) + " queue " +
+                         std::to_string(XuIdQueue(unit.xu_id()))
+                   : std::string("of request ") + DescribeRequest(unit.xu_id(), n)) +
+           " was removed while request " + DescribePending(*waited) +
+           " is pending; a program waiting on that eventfd would not be woken";
+  });
+}
+
+void Validator::OnClose(const void* site) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const PendingRequest* first = nullptr;
+    uint64_t count = 0;
+    pending_.ForEach(nullptr, [&](const PendingRequest& p) {
+      if (first == nullptr) first = &p;
+      ++count;
+      return true;
+    });
+    if (first != nullptr) {
+      report_.Add(Check::kClosedWithPending, site, [&] {
+        return "nrt_close at " + DescribeSite(site) + ": " + std::to_string(count) +
+               " request(s) still pending, first " + DescribePending(*first) +
+               "; they complete with NRT_CLOSED: wait for them before closing";
+      });
+    }
+  }
+  report_.PrintSummary();
+}
+
+}  // namespace nrtb

@@ -1,0 +1,66 @@
+// Validation mode (NRT_SIM_VALIDATE=1|abort): the runtime sees every request, so it can tell where an
+// explicit-async program forgot to wait. The API layer describes each request and host access
+// (RequestFootprint) and calls one method here; the checks:
+//   - host access racing device work: a host read of memory a pending request writes, a host write of memory
+//     a pending request reads or writes (by address range: slices and attached buffers included);
+//   - cross-unit hazards: a request that reads what a pending request on another unit writes, or writes
+//     what it reads or writes. Requests of one unit (one LNC, XU type and queue) are ordered: never reported.
+//     A conflict with a request that is pending now is always a missing wait: had the program waited for it,
+//     it would have completed;
+//   - lifetimes: freeing a tensor, destroying a tensor set, unloading a model, closing the runtime or
+//     deregistering an eventfd while a request that needs it is pending; one NRT_STATUS* given to a second
+//     request while the first is pending;
+//   - back-pressure misuse: NRT_QUEUE_FULL retried from one call site kQueueFullSpinLimit times in a row with
+//     no completion on that unit in between.
+// Findings go to the ValidationReport. Nothing here changes what a request does or returns.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+#include "nrt/nrt_status.h"
+#include "runtime/device/exec_unit.h"
+#include "runtime/device/pending_requests.h"
+#include "runtime/device/request_footprint.h"
+#include "runtime/device/validation_report.h"
+
+namespace nrtb {
+
+class Validator {
+ public:
+  // Consecutive NRT_QUEUE_FULL returns (one thread, call site and unit, no completion) that make a finding.
+  static constexpr uint64_t kQueueFullSpinLimit = 10000;
+
+  explicit Validator(bool abort_on_finding, ValidationReport::Sink sink = nullptr);
+
+  // A request `unit` accepted as sequence id `seq`: checked against the pending requests, then registered.
+  void OnScheduled(RequestFootprint&& r, const ExecUnit& unit, uint64_t seq, NRT_STATUS* ret);
+  // A schedule call that returned NRT_QUEUE_FULL on `unit`.
+  void OnQueueFull(const RequestFootprint& r, const ExecUnit& unit);
+  // A synchronous request about to run on `unit` (nrt_execute): checked, not registered.
+  void OnSyncRequest(const RequestFootprint& r, const ExecUnit& unit);
+  // A host call about to access tensor memory directly (nrt_tensor_read/write/memset/copy/batches).
+  void OnHostAccess(const RequestFootprint& r);
+  // An object going away (kTensorFreed, kTensorSetDestroyed, kModelUnloaded): `what` names it in the line.
+  void OnRelease(Check check, const char* api, const void* site, const void* object, const std::string& what);
+  // An eventfd deregistered: `n` > 0 for the one of request n, 0 for the unit-wide one.
+  void OnEventFdRemoved(const char* api, const void* site, const ExecUnit& unit, uint64_t n);
+  // nrt_close: reports requests still pending, then prints the summary.
+  void OnClose(const void* site);
+
+  ValidationReport& report() { return report_; }
+
+ private:
+  // Reports the first conflict of r with a pending request not on own_unit (null: a host access).
+  void CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* own_unit, uint64_t own_n);
+
+  std::mutex mu_;
+  PendingRequests pending_;
+  ValidationReport report_;
+};
+
+// "seq 3 (lnc 0, compute queue 0)" for request n of the unit with id xu_id.
+std::string DescribeRequest(uint16_t xu_id, uint64_t n);
+
+}  // namespace nrtb

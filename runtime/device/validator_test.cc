@@ -1,0 +1,215 @@
+// Unit tests of validation mode's checker (Validator) on execution units of all three types, with requests held
+// by a Gate so "pending" is a state, not a timing.
+#include "runtime/device/validator.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/device/storage.h"
+#include "runtime/device/tensor.h"
+#include "runtime/device/test_work.h"
+#include "runtime/device/xu_id.h"
+
+namespace nrtb {
+namespace {
+
+using testing::Gate;
+using testing::LambdaWork;
+
+class ValidatorTest : public ::testing::Test {
+ protected:
+  ValidatorTest() : v_(false, [this](const std::string& line) { lines_.push_back(line); }) {}
+  ~ValidatorTest() override {
+    gate_.Open();
+    for (auto& u : units_) u->Shutdown();
+  }
+
+  ExecUnit& Unit(XuType type, uint32_t queue, uint32_t lnc = 0) {
+    units_.push_back(std::make_unique<ExecUnit>(MakeXuId(lnc, type, queue), UnitContext{}));
+    return *units_.back();
+  }
+  // Submits a request held until gate_ opens; returns its sequence id.
+  uint64_t Held(ExecUnit& u) {
+    std::unique_ptr<Work> w = std::make_unique<LambdaWork>([this] {
+      gate_.Wait();
+      return NRT_SUCCESS;
+    });
+    uint64_t seq = 0;
+    EXPECT_EQ(u.Submit(w, nullptr, &seq), NRT_SUCCESS);
+    return seq;
+  }
+  // Registers a held request on u that touches `t` (write or read), with status slot ret.
+  // `site` stands for the call site (findings are reported once per check and site).
+  uint64_t Schedule(ExecUnit& u, const TensorRef& t, bool write, NRT_STATUS* ret = nullptr,
+                    const void* site = nullptr) {
+    RequestFootprint r("test_schedule", site);
+    if (write) {
+      r.Write(*t, 0, t->size());
+    } else {
+      r.Read(*t, 0, t->size());
+    }
+    uint64_t seq = Held(u);
+    v_.OnScheduled(std::move(r), u, seq, ret);
+    return seq;
+  }
+  static TensorRef HostTensor(const char* name, size_t size = 64) {
+    return MakeTensor(name, Placement::kHost, -1, Storage::Allocate(size, nullptr), size);
+  }
+  std::vector<std::string> FindingsWith(const std::string& needle) const {
+    std::vector<std::string> out;
+    for (const auto& l : lines_) {
+      if (l.rfind("nrt-validate: [", 0) == 0 && l.find(needle) != std::string::npos) out.push_back(l);
+    }
+    return out;
+  }
+  size_t FindingCount() const { return FindingsWith("").size(); }
+
+  Gate gate_;
+  std::vector<std::string> lines_;
+  Validator v_;
+  std::vector<std::unique_ptr<ExecUnit>> units_;  // after v_: shut down (in the destructor body) before it goes
+};
+
+TEST_F(ValidatorTest, EveryPairOfUnitTypesIsCheckedBothWays) {
+  const XuType types[] = {XuType::kTensorOp, XuType::kCompute, XuType::kCollectives};
+  char sites[6];
+  int pairs = 0;
+  for (XuType a : types) {
+    for (XuType b : types) {
+      if (a == b) continue;
+      lines_.clear();
+      TensorRef t = HostTensor("shared");
+      ExecUnit& writer = Unit(a, 0, static_cast<uint32_t>(pairs));
+      ExecUnit& reader = Unit(b, 0, static_cast<uint32_t>(pairs));
+      Schedule(writer, t, true);
+      Schedule(reader, t, false, nullptr, &sites[pairs]);
+      auto f = FindingsWith("[cross-unit-read-after-write]");
+      ASSERT_EQ(f.size(), 1u) << XuTypeName(a) << " -> " << XuTypeName(b);
+      EXPECT_NE(f[0].find(std::string(XuTypeName(a)) + " queue 0"), std::string::npos) << f[0];
+      EXPECT_NE(f[0].find(std::string(XuTypeName(b)) + " queue 0"), std::string::npos) << f[0];
+      ++pairs;
+    }
+  }
+  EXPECT_EQ(pairs, 6);
+}
+
+TEST_F(ValidatorTest, OneUnitIsOrdered) {
+  TensorRef t = HostTensor("t");
+  ExecUnit& u = Unit(XuType::kCollectives, 2);
+  Schedule(u, t, true);
+  Schedule(u, t, false);
+  Schedule(u, t, true);
+  EXPECT_EQ(FindingCount(), 0u);
+}
+
+TEST_F(ValidatorTest, ReadsOfReadsAreNoHazard) {
+  TensorRef t = HostTensor("t");
+  Schedule(Unit(XuType::kTensorOp, 0), t, false);
+  Schedule(Unit(XuType::kTensorOp, 1), t, false);
+  RequestFootprint host("host_read", nullptr);
+  host.Read(*t, 0, 64);
+  v_.OnHostAccess(host);
+  EXPECT_EQ(FindingCount(), 0u);
+}
+
+TEST_F(ValidatorTest, KindsFollowWhoWrites) {
+  TensorRef a = HostTensor("a"), b = HostTensor("b");
+  ExecUnit& q0 = Unit(XuType::kTensorOp, 0);
+  ExecUnit& q1 = Unit(XuType::kTensorOp, 1);
+  Schedule(q0, a, false);  // pending read of a
+  Schedule(q0, b, true);   // pending write of b
+  Schedule(q1, a, true);   // write after read
+  Schedule(q1, b, true);   // write after write
+  EXPECT_EQ(FindingsWith("[cross-unit-write-after-read]").size(), 1u);
+  EXPECT_EQ(FindingsWith("[cross-unit-write-after-write]").size(), 1u);
+  EXPECT_EQ(FindingCount(), 2u);
+}
+
+TEST_F(ValidatorTest, ACompletedRequestIsNoLongerPending) {
+  TensorRef t = HostTensor("t");
+  ExecUnit& q0 = Unit(XuType::kTensorOp, 0);
+  NRT_STATUS ret;
+  uint64_t seq = Schedule(q0, t, true, &ret);
+  gate_.Open();
+  q0.WaitCompleted(SeqNum(seq));
+  RequestFootprint host("host_write", nullptr);
+  host.Write(*t, 0, 64);
+  v_.OnHostAccess(host);
+  Schedule(Unit(XuType::kCompute, 0), t, false, &ret);  // same slot, same memory: both fine now
+  EXPECT_EQ(FindingCount(), 0u);
+}
+
+TEST_F(ValidatorTest, ByteRangesNotHandles) {
+  TensorRef t = HostTensor("whole", 128);
+  TensorRef low = MakeSlice(*t, 0, 64, "low");
+  TensorRef high = MakeSlice(*t, 64, 64, "high");
+  ExecUnit& q0 = Unit(XuType::kTensorOp, 0);
+  ExecUnit& q1 = Unit(XuType::kTensorOp, 1);
+  Schedule(q0, low, true);
+  Schedule(q1, high, true);  // disjoint: no hazard
+  EXPECT_EQ(FindingCount(), 0u);
+  RequestFootprint host("host_read", nullptr);
+  host.Read(*t, 60, 8);  // straddles both halves: the first conflict found is reported, once
+  v_.OnHostAccess(host);
+  auto f = FindingsWith("[host-read-racing-device-write]");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].find("tensor \"whole\" bytes [60, 68)"), std::string::npos) << f[0];
+}
+
+TEST_F(ValidatorTest, StatusSlotReuseNamesBothRequests) {
+  TensorRef a = HostTensor("a"), b = HostTensor("b");
+  NRT_STATUS ret;
+  Schedule(Unit(XuType::kCompute, 0), a, true, &ret);
+  Schedule(Unit(XuType::kTensorOp, 1), b, true, &ret);
+  auto f = FindingsWith("[status-slot-reused-while-pending]");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].find("request seq 1 (lnc 0, tensor_op queue 1)"), std::string::npos) << f[0];
+  EXPECT_NE(f[0].find("of request seq 1 (lnc 0, compute queue 0)"), std::string::npos) << f[0];
+}
+
+TEST_F(ValidatorTest, QueueFullSpinNeedsTheLimitWithoutACompletion) {
+  ExecUnit& u = Unit(XuType::kCompute, 0);
+  Held(u);
+  RequestFootprint r("test_schedule", nullptr);
+  for (uint64_t i = 0; i + 1 < Validator::kQueueFullSpinLimit; ++i) v_.OnQueueFull(r, u);
+  EXPECT_EQ(FindingCount(), 0u);
+  v_.OnQueueFull(r, u);
+  EXPECT_EQ(FindingsWith("[queue-full-spin]").size(), 1u);
+  // A completion starts a new run.
+  lines_.clear();
+  gate_.Open();
+  u.WaitCompleted(1);
+  for (uint64_t i = 0; i + 1 < Validator::kQueueFullSpinLimit; ++i) v_.OnQueueFull(r, u);
+  EXPECT_EQ(FindingCount(), 0u);
+}
+
+TEST_F(ValidatorTest, ReleaseOfAnObjectAPendingRequestUses) {
+  TensorRef t = HostTensor("t");
+  ExecUnit& u = Unit(XuType::kTensorOp, 0);
+  Schedule(u, t, true);
+  Schedule(u, t, false);
+  int other = 0;
+  v_.OnRelease(Check::kTensorFreed, "test_free", nullptr, &other, "something else");
+  EXPECT_EQ(FindingCount(), 0u);
+  v_.OnRelease(Check::kTensorFreed, "test_free", nullptr, t.get(), "tensor \"t\"");
+  auto f = FindingsWith("[tensor-freed-while-pending]");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].find("used by 2 pending request(s), first seq 1 (lnc 0, tensor_op queue 0)"), std::string::npos)
+      << f[0];
+}
+
+TEST_F(ValidatorTest, CloseReportsPendingRequestsThenTheSummary) {
+  TensorRef t = HostTensor("t");
+  Schedule(Unit(XuType::kTensorOp, 0), t, true);
+  v_.OnClose(nullptr);
+  ASSERT_EQ(lines_.size(), 3u);
+  EXPECT_NE(lines_[0].find("[closed-while-pending]"), std::string::npos) << lines_[0];
+  EXPECT_EQ(lines_[1], "nrt-validate: summary: 1 finding(s) at 1 call site(s)");
+  EXPECT_EQ(lines_[2], "nrt-validate:   [closed-while-pending] x1 at unknown call site");
+}
+
+}  // namespace
+}  // namespace nrtb

@@ -1,0 +1,325 @@
+// Collectives across processes over Gloo: each rank is a child process (this binary, filtered to
+// CcProcess.Rank, told its part by NRTEST_CC_* variables) that meets the others at a free loopback port
+// through NEURON_RT_ROOT_COMM_ID. Every child runs under a kill timeout, so a hang is a failure.
+#include <dlfcn.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <random>
+#include <thread>
+
+#include "nrtest.h"
+#include "own_gloo_symbol.h"
+
+using namespace nrtest;
+
+namespace {
+
+int EnvInt(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr ? std::atoi(v) : -1;
+}
+
+uint16_t FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    ADD_FAILURE() << "no free port";
+  }
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+struct Launch {
+  std::vector<ChildResult> results;
+  std::vector<std::string> logs;
+};
+
+// Runs ranks `ranks` of a world of `world` as child processes in `scenario`, all at once.
+Launch RunRanks(const std::string& scenario, int world, std::vector<int> ranks, std::vector<std::string> extra_env = {},
+                double timeout_s = 60) {
+  const std::string root = "NEURON_RT_ROOT_COMM_ID=127.0.0.1:" + std::to_string(FreePort());
+  Launch l;
+  l.results.resize(ranks.size());
+  l.logs.resize(ranks.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < ranks.size(); ++i) {
+    l.logs[i] = TempPath("cc_rank" + std::to_string(ranks[i]) + ".log");
+    std::vector<std::string> env = {root, "NRTEST_CC_SCENARIO=" + scenario, "NRTEST_CC_WORLD=" + std::to_string(world),
+                                    "NRTEST_CC_RANK=" + std::to_string(ranks[i])};
+    env.insert(env.end(), extra_env.begin(), extra_env.end());
+    threads.emplace_back([&, i, env] { l.results[i] = RunSelf("CcProcess.Rank", env, l.logs[i], timeout_s); });
+  }
+  for (auto& t : threads) t.join();
+  return l;
+}
+
+std::string Logs(const Launch& l) {
+  std::string s;
+  for (const std::string& p : l.logs) s += "--- " + p + "\n" + ReadText(p);
+  return s;
+}
+
+struct Pending {
+  NRT_STATUS ret = kSentinelStatus;
+  nrta_seq_t seq = 0;
+};
+
+// Prepares and schedules one collective on core 0's COLLECTIVES queue 0 and waits for it.
+NRT_STATUS RunCollective(std::vector<uint32_t> group, uint32_t index, std::vector<nrt_tensor_t*> in,
+                         std::vector<nrt_tensor_t*> out, nrt_dtype_t dtype, nrt_op_type_t op, nrt_cc_op_type_t cc) {
+  nrt_cc_comm_t comm{};
+  comm.replica_group = group.data();
+  comm.rank = index;
+  comm.rank_n = static_cast<uint32_t>(group.size());
+  comm.vnc = 0;
+  nrt_tensor_list_t li{in.data(), in.size()}, lo{out.data(), out.size()};
+  nrt_cc_context_t* ctx = nullptr;
+  NRT_STATUS s = nrta_cc_prepare(&comm, &li, &lo, dtype, op, cc, &ctx);
+  if (s != NRT_SUCCESS) return s;
+  Pending p;
+  s = nrta_cc_schedule(&ctx, 0, &p.ret, &p.seq);
+  if (s != NRT_SUCCESS) return s;
+  if (!WaitSeq(p.seq)) return NRT_FAILURE;
+  return p.ret;
+}
+
+std::vector<float> Values(size_t n, int rank) {
+  std::mt19937 g(100 + rank);
+  std::uniform_real_distribution<float> d(-2, 2);
+  std::vector<float> v(n);
+  for (float& x : v) x = d(g);
+  return v;
+}
+
+std::vector<uint32_t> WorldGroup(int world) {
+  std::vector<uint32_t> g(world);
+  for (int i = 0; i < world; ++i) g[i] = i;
+  return g;
+}
+
+void RunOps(int rank, int world) {
+  const size_t n = 4099;
+  // All-reduce float32 ADD against a float64 reference.
+  Tensor x(0, n * 4, "x");
+  WriteAll(x, Values(n, rank));
+  ASSERT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
+            NRT_SUCCESS);
+  std::vector<float> got = ReadAll<float>(x);
+  std::vector<double> want(n, 0.0);
+  for (int r = 0; r < world; ++r) {
+    const std::vector<float> v = Values(n, r);
+    for (size_t i = 0; i < n; ++i) want[i] += v[i];
+  }
+  for (size_t i = 0; i < n; ++i) ASSERT_NEAR(got[i], want[i], 1e-5 * world * 4) << i;
+  // Reduce-scatter int32 MAX from one tensor.
+  Tensor whole(0, 8 * 4 * world, "whole"), mine(0, 8 * 4, "mine");
+  std::vector<int32_t> w(8 * world);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<int32_t>(i * 10 + rank);
+  WriteAll(whole, w);
+  ASSERT_EQ(RunCollective(WorldGroup(world), rank, {whole}, {mine}, NRT_DTYPE_INT32, NRT_OP_MAX, NRT_CC_REDUCESCATTER),
+            NRT_SUCCESS);
+  std::vector<int32_t> rs = ReadAll<int32_t>(mine);
+  for (int i = 0; i < 8; ++i) ASSERT_EQ(rs[i], (rank * 8 + i) * 10 + world - 1);
+  // All-gather into one tensor.
+  Tensor in(0, 16, "in"), all(0, 16 * world, "all");
+  WriteAll(in, std::vector<uint8_t>(16, static_cast<uint8_t>(rank + 1)));
+  ASSERT_EQ(RunCollective(WorldGroup(world), rank, {in}, {all}, NRT_DTYPE_UINT8, NRT_OP_INVALID, NRT_CC_ALLGATHER),
+            NRT_SUCCESS);
+  std::vector<uint8_t> ag = ReadAll<uint8_t>(all);
+  for (int r = 0; r < world; ++r) ASSERT_EQ(ag[r * 16 + 5], r + 1);
+  // A replica group of the first and last rank only.
+  if (rank == 0 || rank == world - 1) {
+    Tensor s(0, 4, "s");
+    WriteAll(s, std::vector<int32_t>{rank + 1});
+    ASSERT_EQ(RunCollective({0, static_cast<uint32_t>(world - 1)}, rank == 0 ? 0 : 1, {s}, {s}, NRT_DTYPE_INT32,
+                            NRT_OP_ADD, NRT_CC_ALLREDUCE),
+              NRT_SUCCESS);
+    EXPECT_EQ(ReadAll<int32_t>(s)[0], world + 1);
+  }
+  // The synchronous helpers.
+  ASSERT_EQ(nrt_barrier(0, rank, world), NRT_SUCCESS);
+  uint32_t mine32 = 1000 + rank;
+  std::vector<uint32_t> everyone(world);
+  ASSERT_EQ(nrt_all_gather(0, rank, world, 4, &mine32, everyone.data()), NRT_SUCCESS);
+  for (int r = 0; r < world; ++r) EXPECT_EQ(everyone[r], 1000u + r);
+}
+
+}  // namespace
+
+// The body of one rank (skipped when the suite runs it directly).
+TEST(CcProcess, Rank) {
+  const int rank = EnvInt("NRTEST_CC_RANK"), world = EnvInt("NRTEST_CC_WORLD");
+  const char* scenario = std::getenv("NRTEST_CC_SCENARIO");
+  if (rank < 0 || world <= 0 || scenario == nullptr) GTEST_SKIP() << "run by the CcProcesses tests";
+  NRTEST_INIT(rt);
+  ASSERT_EQ(nrt_cc_global_comm_init(0, rank, world), NRT_SUCCESS);
+  const std::string s = scenario;
+  Tensor x(0, 256, "x");
+  if (s == "ops") {
+    RunOps(rank, world);
+  } else if (s == "die") {
+    ASSERT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
+              NRT_SUCCESS);
+    if (rank == world - 1) raise(SIGKILL);  // dies with its connections open
+    NRT_STATUS st = RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE);
+    EXPECT_TRUE(st == NRT_EXEC_HW_ERR_COLLECTIVES || st == NRT_TIMEOUT) << st;
+    EXPECT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
+              NRT_EXEC_UNIT_UNRECOVERABLE);
+  } else if (s == "alone") {
+    EXPECT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
+              NRT_TIMEOUT);
+    EXPECT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
+              NRT_EXEC_UNIT_UNRECOVERABLE);
+  } else if (s == "mismatch") {
+    Tensor y(0, 128 + 128 * rank, "y");
+    EXPECT_EQ(RunCollective(WorldGroup(world), rank, {y}, {y}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
+              NRT_INVALID);
+    // The unit is not fatal: a matching collective runs next.
+    EXPECT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
+              NRT_SUCCESS);
+  } else {
+    FAIL() << "unknown scenario " << s;
+  }
+}
+
+TEST(CcProcesses, FourProcessesOnLoopback) {
+  Launch l = RunRanks("ops", 4, {0, 1, 2, 3});
+  for (size_t i = 0; i < l.results.size(); ++i)
+    EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
+}
+
+TEST(CcProcesses, TwoProcessesOnLoopback) {
+  Launch l = RunRanks("ops", 2, {0, 1});
+  for (size_t i = 0; i < l.results.size(); ++i)
+    EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
+}
+
+TEST(CcProcesses, KilledPeerFailsTheOthersWithoutAHang) {
+  const auto t0 = Clock::now();
+  Launch l = RunRanks("die", 3, {0, 1, 2}, {"NEURON_RT_EXEC_TIMEOUT=5"});
+  EXPECT_TRUE(l.results[0].Succeeded()) << l.results[0].Describe() << "\n" << Logs(l);
+  EXPECT_TRUE(l.results[1].Succeeded()) << l.results[1].Describe() << "\n" << Logs(l);
+  EXPECT_TRUE(l.results[2].Signaled(SIGKILL)) << l.results[2].Describe();
+  EXPECT_LT(SecondsSince(t0), 50.0);
+}
+
+TEST(CcProcesses, PeerThatNeverArrivesTimesOut) {
+  Launch l = RunRanks("alone", 2, {0}, {"NEURON_RT_EXEC_TIMEOUT=1"});
+  EXPECT_TRUE(l.results[0].Succeeded()) << l.results[0].Describe() << "\n" << Logs(l);
+  EXPECT_EQ(LinesWith(ReadText(l.logs[0]), {"unrecoverable"}).size(), 1u) << Logs(l);
+}
+
+TEST(CcProcesses, MismatchedSizesAreInvalidOnEveryRank) {
+  Launch l = RunRanks("mismatch", 2, {0, 1});
+  for (size_t i = 0; i < l.results.size(); ++i)
+    EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
+}
+
+namespace {
+
+// Runs a command (argv[0] looked up in PATH) and waits for it; true when it exits 0.
+bool Run(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 && WaitChild(pid, 30).Succeeded();
+}
+
+// Two network namespaces joined by a veth pair: two "hosts" 10.77.<n>.1 and 10.77.<n>.2.
+class TwoHosts {
+ public:
+  TwoHosts() {
+    const std::string id = std::to_string(getpid() % 100000);
+    a_ = "nrtb_cc_a" + id;
+    b_ = "nrtb_cc_b" + id;
+    const std::string subnet = "10.77." + std::to_string(getpid() % 250 + 1) + ".";
+    addr_a_ = subnet + "1";
+    addr_b_ = subnet + "2";
+    const std::string va = "nrtbva" + id, vb = "nrtbvb" + id;
+    ok_ = Run({"ip", "netns", "add", a_}) && Run({"ip", "netns", "add", b_}) &&
+          Run({"ip", "link", "add", va, "netns", a_, "type", "veth", "peer", "name", vb, "netns", b_}) &&
+          Run({"ip", "-n", a_, "addr", "add", addr_a_ + "/24", "dev", va}) &&
+          Run({"ip", "-n", b_, "addr", "add", addr_b_ + "/24", "dev", vb}) &&
+          Run({"ip", "-n", a_, "link", "set", va, "up"}) && Run({"ip", "-n", b_, "link", "set", vb, "up"}) &&
+          Run({"ip", "-n", a_, "link", "set", "lo", "up"}) && Run({"ip", "-n", b_, "link", "set", "lo", "up"});
+  }
+  ~TwoHosts() {
+    Run({"ip", "netns", "del", a_});  // takes the veth pair with it
+    Run({"ip", "netns", "del", b_});
+  }
+  bool ok() const { return ok_; }
+  const std::string& ns(int host) const { return host == 0 ? a_ : b_; }
+  const std::string& root_addr() const { return addr_a_; }
+
+ private:
+  std::string a_, b_, addr_a_, addr_b_;
+  bool ok_ = false;
+};
+
+// One rank of the "ops" scenario inside namespace `ns`.
+ChildResult RunRankIn(const std::string& ns, int rank, int world, const std::string& root, const std::string& log) {
+  std::vector<std::string> args = {"ip",
+                                   "netns",
+                                   "exec",
+                                   ns,
+                                   "env",
+                                   "NEURON_RT_ROOT_COMM_ID=" + root,
+                                   "NRTEST_CC_SCENARIO=ops",
+                                   "NRTEST_CC_WORLD=" + std::to_string(world),
+                                   "NRTEST_CC_RANK=" + std::to_string(rank),
+                                   "/proc/" + std::to_string(getpid()) + "/exe",
+                                   "--gtest_filter=CcProcess.Rank"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, "ip", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return ChildResult{};
+  return WaitChild(pid, 60);
+}
+
+}  // namespace
+
+TEST(CcProcesses, TwoHostsInNetworkNamespaces) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root for ip netns (two simulated hosts); skipped";
+  TwoHosts hosts;
+  if (!hosts.ok()) GTEST_SKIP() << "ip netns / veth unavailable here (no CAP_NET_ADMIN?); skipped";
+  const std::string root = hosts.root_addr() + ":" + std::to_string(20000 + getpid() % 20000);
+  std::vector<ChildResult> results(2);
+  std::vector<std::string> logs = {TempPath("netns_rank0.log"), TempPath("netns_rank1.log")};
+  std::vector<std::thread> threads;
+  for (int r = 0; r < 2; ++r)
+    threads.emplace_back([&, r] { results[r] = RunRankIn(hosts.ns(r), r, 2, root, logs[r]); });
+  for (auto& t : threads) t.join();
+  for (int r = 0; r < 2; ++r)
+    EXPECT_TRUE(results[r].Succeeded()) << "rank " << r << ": " << results[r].Describe() << "\n" << ReadText(logs[r]);
+}
+
+TEST(CcProcesses, ThisProcessCarriesItsOwnGlooSymbol) {
+  if (!CarriesOwnGlooSymbol()) GTEST_SKIP() << "sanitizer build: RTLD_DEEPBIND is unavailable, no clash test";
+  // Resolvable by name from the global scope, as a Gloo linked into the application would be; every
+  // CcProcesses test above ran its ranks with it present.
+  EXPECT_NE(dlsym(RTLD_DEFAULT, kOwnGlooSymbol), nullptr);
+}

@@ -1,0 +1,8 @@
+#include <stdlib.h>
+
+#include "nrt/nrt.h"
+
+int configure(void) {
+  const char *depth = getenv("NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS");
+  return depth ? atoi(depth) : 0;
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# One golden case of nrt-migrate: migrate the case's sources (a copy), compare the migrated files and the
+# diagnostics with the case's expected/ tree and expected.diag, check that clang-apply-replacements on the
+# exported fixes gives the same files, that a second run changes nothing and that --check fails before and
+# passes after (when everything was migrated), compile the original and the migrated sources against
+# include/nrt, and for runnable cases (a `run` file) run both on libnrt and compare their output bytes.
+#
+#   run_case.sh <case dir> <nrt-migrate> <include dir> <libnrt dir> <model dir> <cc> <cxx> <work dir>
+# NRTM_UPDATE_GOLDEN=1 rewrites expected/ and expected.diag from this run instead of comparing.
+set -euo pipefail
+case_dir=$(cd "$1" && pwd) tool=$2 inc=$3 libdir=$4 models=$5 cc=$6 cxx=$7
+name=$(basename "$case_dir")
+w=$8/$name
+rm -rf "$w"
+mkdir -p "$w/src" "$w/out" "$w/fixes"
+fail() { echo "FAIL [$name]: $*" >&2; exit 1; }
+
+(cd "$case_dir" && find . -type f ! -path './expected/*' ! -name expected.diag ! -name run ! -name args \
+  ! -name nocompile ! -name .clang-format) | while read -r f; do
+  mkdir -p "$w/src/$(dirname "$f")"
+  cp -p "$case_dir/$f" "$w/src/$f"
+done
+extra=()
+[[ -f $case_dir/args ]] && read -ra extra <"$case_dir/args"
+
+migrate() {  # <dir> <tool args...>: runs the tool on every source under dir, from dir
+  local dir=$1
+  shift
+  (cd "$dir" && "$tool" --in-root "$dir" -j 2 "$@" "${extra[@]}" . -- -I"$inc")
+}
+
+set +e
+migrate "$w/src" --out-root "$w/out" --export-fixes "$w/fixes/fixes.yaml" --report "$w/report.json" \
+  >"$w/stdout" 2>"$w/diag.raw"
+rc=$?
+set -e
+{ sed -E 's/; [0-9.]+ s$//' "$w/diag.raw"; echo "exit $rc"; } >"$w/diag"
+
+if [[ "${NRTM_UPDATE_GOLDEN:-}" == 1 ]]; then
+  rm -rf "$case_dir/expected"
+  if [[ -n "$(ls -A "$w/out")" ]]; then cp -r "$w/out" "$case_dir/expected"; fi
+  cp "$w/diag" "$case_dir/expected.diag"
+  echo "updated $name"
+  exit 0
+fi
+
+diff -u "$case_dir/expected.diag" "$w/diag" || fail "diagnostics differ from expected.diag"
+if [[ -d $case_dir/expected ]]; then
+  diff -r "$case_dir/expected" "$w/out" || fail "migrated files differ from expected/"
+else
+  [[ -z "$(ls -A "$w/out")" ]] || fail "files changed, none expected"
+fi
+grep -q '"sites"' "$w/report.json" || fail "--report wrote no per-site report"
+
+# The migrated tree: the sources with the changed files laid over them.
+cp -r "$w/src" "$w/migrated"
+cp -r "$w/out/." "$w/migrated/"
+
+if [[ -n "$(ls -A "$w/out")" ]]; then
+  # clang-apply-replacements on the exported fixes must produce the --out-root files.
+  car=$(command -v clang-apply-replacements-14 || command -v clang-apply-replacements) ||
+    fail "clang-apply-replacements not installed (scripts/install-deps.sh)"
+  cp -r "$w/src" "$w/applied"
+  sed "s#$w/src/#$w/applied/#g" "$w/fixes/fixes.yaml" >"$w/fixes/applied.yaml"
+  rm "$w/fixes/fixes.yaml"
+  "$car" "$w/fixes" || fail "clang-apply-replacements failed"
+  (cd "$w/out" && find . -type f) | while read -r f; do
+    # clang-apply-replacements edits source files only; text-file edits are checked through --out-root.
+    case "$f" in *.c | *.cpp | *.h) cmp -s "$w/out/$f" "$w/applied/$f" || fail "export-fixes result differs: $f" ;; esac
+  done
+  # --check fails before.
+  set +e
+  migrate "$w/src" --check >/dev/null 2>&1
+  check_rc=$?
+  [[ $check_rc == 1 || $check_rc == 3 ]] || fail "--check did not fail on the legacy sources (exit $check_rc)"
+  set -e
+fi
+# A second run changes nothing.
+migrate "$w/migrated" --diff >"$w/second.diff" 2>"$w/second.diag" || true
+[[ ! -s "$w/second.diff" ]] || { cat "$w/second.diff"; fail "a second run would change the migrated files"; }
+
+if [[ -f $case_dir/nocompile ]]; then echo "PASS [$name] (not compiled: it does not parse on purpose)"; exit 0; fi
+build() {  # <tree> <output binary or ""> : compiles (and links, for runnable cases) every source of the tree
+  local tree=$1 bin=$2 objs=() f
+  while read -r f; do
+    local o="$f.o"
+    case "$f" in
+      *.c) "$cc" -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Werror -I"$inc" -I"$tree" -c "$f" -o "$o" ;;
+      *.cpp) "$cxx" -std=c++17 -Wall -Wextra -Wno-unused-parameter -Werror -I"$inc" -I"$tree" -c "$f" -o "$o" ;;
+    esac
+    objs+=("$o")
+  done < <(find "$tree" -name '*.c' -o -name '*.cpp')
+  if [[ -n $bin ]]; then "$cxx" "${objs[@]}" -L"$libdir" -Wl,-rpath,"$libdir" -lnrt -o "$bin"; fi
+}
+if [[ -f $case_dir/run ]]; then
+  build "$w/src" "$w/legacy" || fail "the legacy sources do not compile"
+  build "$w/migrated" "$w/migrated.bin" || fail "the migrated sources do not compile"
+  # stdout is the program's output; stderr holds the runtime's log (the legacy run earns a WARN for the variable).
+  "$w/legacy" "$models/add_one.neff" >"$w/legacy.out" 2>"$w/legacy.err" ||
+    fail "the legacy program failed: $(cat "$w/legacy.err")"
+  "$w/migrated.bin" "$models/add_one.neff" >"$w/migrated.out" 2>"$w/migrated.err" ||
+    fail "the migrated program failed: $(cat "$w/migrated.err")"
+  # The same number of runtime errors (a case may provoke one on purpose), and no other.
+  [[ $(grep -c ERROR "$w/legacy.err") == $(grep -c ERROR "$w/migrated.err") ]] ||
+    fail "the migrated program logged other errors: $(cat "$w/migrated.err")"
+  [[ -s $w/legacy.out ]] || fail "the legacy program printed nothing"
+  cmp "$w/legacy.out" "$w/migrated.out" || { diff "$w/legacy.out" "$w/migrated.out"; fail "outputs differ"; }
+else
+  build "$w/src" "" || fail "the legacy sources do not compile"
+  build "$w/migrated" "" || fail "the migrated sources do not compile"
+fi
+echo "PASS [$name]"

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The deferred-wait form keeps the overlap, shown with a held request instead of a clock: the migrated
+# tests/migrate/overlap/legacy_gate.c runs with its execution held in flight (NRT_SIM_FAULTS hold=PATH); its
+# host work must leave its marker while the request is still held. (Migrated with the exact form, or left
+# synchronous, it would block in the execution until the hold is released, and the marker would never appear
+# first: the test would fail at its bound.) Then the hold is released and the output checked.
+#   run_overlap_gate.sh <nrt-migrate> <include dir> <libnrt dir> <model dir> <work dir>
+set -euo pipefail
+tool=$1 inc=$2 libdir=$3 models=$4
+w=$5/overlap_gate
+src=$(cd "$(dirname "$0")/overlap" && pwd)
+fail() { echo "FAIL [overlap_gate]: $*" >&2; exit 1; }
+rm -rf "$w"
+mkdir -p "$w/out"
+cp "$src/legacy_gate.c" "$w/"
+(cd "$w" && "$tool" --in-root "$w" --out-root "$w/out" legacy_gate.c -- -I"$inc") 2>"$w/diag" ||
+  { cat "$w/diag"; fail "migration failed"; }
+grep -q 'NRTM1002' "$w/diag" || { cat "$w/diag"; fail "the execution did not get the deferred-wait form"; }
+cc -std=gnu11 -Wall -Werror -I"$inc" "$w/out/legacy_gate.c" -L"$libdir" -Wl,-rpath,"$libdir" -lnrt -o "$w/migrated"
+NRT_SIM_FAULTS="xu=compute,nth=1,hold=$w/gate" "$w/migrated" "$models/add_one.neff" "$w/host.marker" \
+  >"$w/run.out" 2>"$w/run.err" &
+pid=$!
+# Wait (bounded) for the state: the request held and the host work done.
+for _ in $(seq 1 1200); do
+  [[ -e $w/gate.held && -e $w/host.marker ]] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.05
+done
+held_and_done=0
+[[ -e $w/gate.held && -e $w/host.marker && ! -e $w/gate ]] && held_and_done=1
+touch "$w/gate"
+wait "$pid" || fail "the migrated program failed: $(cat "$w/run.err")"
+[[ $held_and_done == 1 ]] || fail "the host work did not run while the execution was in flight"
+[[ "$(cat "$w/run.out")" == "2 3 4 5" ]] || fail "wrong output: $(cat "$w/run.out")"
+echo "PASS [overlap_gate]"
