@@ -143,7 +143,8 @@ NRTB_EXPORT NRT_STATUS nrta_tensor_copy(nrt_tensor_t* src, uint64_t src_offset, 
         d, "nrta_tensor_copy", site, unit, ret, req_sequence,
         [&](RequestFootprint& r) { r.Read(*s, src_offset, size).Write(*t, dst_offset, size); },
         [&] {
-          return Schedule(unit, MakeTensorCopy(std::move(s), src_offset, std::move(t), dst_offset, size, d.dma_timing()), ret,
+          return Schedule(unit,
+                          MakeTensorCopy(std::move(s), src_offset, std::move(t), dst_offset, size, d.dma_timing()), ret,
                           req_sequence);
         });
   });
