@@ -64,7 +64,7 @@ asan_configure() {
 }
 tsan_configure() {
   cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNRTB_WERROR=ON \
-    -DNRTB_SANITIZE=thread -DNRTB_BUILD_BENCH=OFF
+    -DNRTB_SANITIZE=thread -DNRTB_BUILD_BENCH=OFF -DNRTB_BUILD_MIGRATE=OFF
 }
 
 echo "== [0/3] source format (.clang-format)"
