@@ -18,8 +18,10 @@ TEST(HandleLookupRace, AFreedHandleIsRejectedOnEveryThreadOnceTheFreeReturns) {
   constexpr int kTensors = 16;
   std::vector<nrt_tensor_t*> handles(kTensors, nullptr);
   for (auto& h : handles) ASSERT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64, "raced", &h), NRT_SUCCESS);
-  // freed[i]: nrt_tensor_free(handles[i]) has returned (published with release, read with acquire).
-  std::vector<std::atomic<bool>> freed(kTensors);
+  // freeing[i]: nrt_tensor_free(handles[i]) may have begun; freed[i]: it has returned (both published with
+  // release, read with acquire). A call that fails only counts against a live tensor if its free had not
+  // begun when the call returned: a call that saw the handle gone happens after the free, so after freeing[i].
+  std::vector<std::atomic<bool>> freeing(kTensors), freed(kTensors);
   std::atomic<bool> stop{false};
   std::atomic<int> used_after_free{0}, live_failed{0};
   std::atomic<uint64_t> calls{0};
@@ -34,7 +36,7 @@ TEST(HandleLookupRace, AFreedHandleIsRejectedOnEveryThreadOnceTheFreeReturns) {
           const bool was_freed = freed[i].load(std::memory_order_acquire);
           NRT_STATUS s = nrt_tensor_write(handles[i], &word, 0, sizeof word);
           if (was_freed && s == NRT_SUCCESS) used_after_free++;
-          if (!was_freed && !freed[i].load(std::memory_order_acquire) && s != NRT_SUCCESS) live_failed++;
+          if (!freeing[i].load(std::memory_order_acquire) && s != NRT_SUCCESS) live_failed++;
           calls++;
         }
       }
@@ -45,6 +47,7 @@ TEST(HandleLookupRace, AFreedHandleIsRejectedOnEveryThreadOnceTheFreeReturns) {
     const uint64_t seen = calls.load();
     while (calls.load() < seen + 200) std::this_thread::yield();
     nrt_tensor_t* h = handles[i];
+    freeing[i].store(true, std::memory_order_release);
     nrt_tensor_free(&h);
     ASSERT_EQ(h, nullptr);
     freed[i].store(true, std::memory_order_release);
