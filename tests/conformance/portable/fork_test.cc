@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "nrtest.h"
+#include "nrtest/sanitizers.h"
 #include "nrt/nrt_async.h"
 
 namespace {
@@ -65,6 +66,12 @@ TEST(Fork, ChildOfInitialisedParentCannotInitialise) {
 // six functions that used to deadlock, then either gets NRT_FAILURE (forked while the parent was initialised)
 // or, forked between close and init, initialises a runtime of its own.
 TEST(Fork, ChildrenForkedWhileParentThreadsHoldLocksNeverHang) {
+#if NRTEST_UNDER_ASAN
+  // clang 14's ASan allocator is not fork-safe: a child forked while another parent thread is inside malloc
+  // can block in its first allocation (llvm-project issue 63224; newer compiler-rt locks the allocator around
+  // fork). The child's malloc is not ours to fix, and the release and TSan builds run this test.
+  GTEST_SKIP() << "ASan's allocator (clang 14) can deadlock a forked child by itself";
+#endif
   // Parent threads and children log (stale handles after a re-init, calls in a child): a child must not wait
   // for a logging lock either. The lines go to /dev/null.
   std::fflush(stderr);
