@@ -1,21 +1,17 @@
-// nrt-trace subcommands. Each parses its own options (argv[0] is the subcommand name) and returns the
-// exit code; it throws UsageError (or a Boost.Program_options error) for bad usage and any other
-// exception for a failure, whose message names the file and the problem.
+// nrt-trace subcommands (run by tools/common/subcommands.h, which says what they return and throw).
 #pragma once
 
 #include <optional>
-#include <stdexcept>
 #include <string>
+
+#include "tools/common/subcommands.h"
 
 namespace nrttrace {
 
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;
-inline constexpr int kExitUsage = 2;
-
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using nrttool::kExitFailure;
+using nrttool::kExitOk;
+using nrttool::kExitUsage;
+using nrttool::UsageError;
 
 int RunSummary(int argc, char** argv);
 int RunSvg(int argc, char** argv);
