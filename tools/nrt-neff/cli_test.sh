@@ -3,19 +3,8 @@
 # usage: cli_test.sh NRT_NEFF TESTDATA_DIR WORK_DIR
 set -u
 tool=$1 data=$2 work=$3
+. "$(dirname "$0")/../common/cli_test_lib.sh" || exit 1
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-failures=0
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect CODE CMD...: runs CMD, keeps stdout/stderr in out/err, checks the exit code.
-expect() {
-  local want=$1; shift
-  "$@" >out 2>err
-  local got=$?
-  [ "$got" -eq "$want" ] || fail "'$*' exited $got, expected $want; stderr: $(cat err)"
-}
-contains() { grep -qF -- "$2" "$1" || fail "$1 lacks '$2': $(cat "$1")"; }
 
 expect 0 "$tool" build "$data/graph.json" -o model.neff
 contains out "wrote model.neff"
@@ -59,8 +48,4 @@ contains err "missing.npy"
 expect 1 "$tool" build "$data/graph.json" -o no/such/dir/x.neff
 ls -a | grep -q '\.tmp\.' && fail "temporary file left behind: $(ls -a)"
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures check(s) failed"
-  exit 1
-fi
-echo "all nrt-neff CLI checks passed"
+finish

@@ -3,17 +3,8 @@
 # usage: cli_test.sh NRT_TRACE TESTDATA_DIR WORK_DIR
 set -u
 tool=$1 data=$2 work=$3
+. "$(dirname "$0")/../common/cli_test_lib.sh" || exit 1
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-failures=0
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-expect() {
-  local want=$1; shift
-  "$@" >out 2>err
-  local got=$?
-  [ "$got" -eq "$want" ] || fail "'$*' exited $got, expected $want; stderr: $(cat err)"
-}
-contains() { grep -qF -- "$2" "$1" || fail "$1 lacks '$2': $(cat "$1")"; }
 
 # testdata/pipelined.json: three 1 ms requests back to back, scheduled at 0, 100 and 1100 us, the last
 # failed; then a 0.5 ms synchronous read. The third request is the only synchronous one.
@@ -63,4 +54,4 @@ ls bad.svg.tmp.* >/dev/null 2>&1 && fail "a failed svg left a temporary file"
 expect 1 "$tool" svg -o /nonexistent/dir/x.svg "$data/pipelined.json"
 contains err "/nonexistent/dir/x.svg: cannot create"
 
-[ "$failures" -eq 0 ] && echo "PASS" || { echo "$failures failure(s)"; exit 1; }
+finish
