@@ -14,7 +14,8 @@ void PrintUsage(const ToolInfo& tool, std::span<const Subcommand> commands, std:
   out << "usage: " << tool.name << " <command>" << tool.usage_args << "\n\ncommands:\n";
   for (const Subcommand& c : commands)
     out << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.summary << "\n";
-  out << "\n" << tool.name << " <command> --help shows " << tool.command_help << "\n"
+  out << "\n"
+      << tool.name << " <command> --help shows " << tool.command_help << "\n"
       << "  --help      show this help\n"
          "  --version   show the version\n";
 }
