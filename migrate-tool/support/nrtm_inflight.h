@@ -1,7 +1,7 @@
 /*
  * nrtm_inflight.h — added to this project by nrt-migrate (nrt-migrate --explain NRTM1060).
  *
- * Implicit async mode (NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS, removed in Neuron SDK 2.31) let nrt_execute
+ * Implicit async mode (the legacy in-flight-requests variable, removed in Neuron SDK 2.31) let nrt_execute
  * return once the request was queued; the runtime then fenced tensor reads and writes, ran the completion
  * callback and kept tensors alive until the request was done. The migrated code calls the functions below
  * instead, which keep exactly that on the explicit nrta_* API only:
@@ -44,7 +44,8 @@
 extern "C" {
 #endif
 
-/* The depth when the program set none (SPEC: 3 is what the SDK recommended); legacy capped it at 63. */
+/* The depth when the code sets none: nrt-migrate writes the value the program's scripts or configuration gave
+ * the removed variable here, else 3 (what the SDK recommended). Legacy runtimes capped it at 63. */
 #ifndef NRTM_INFLIGHT_DEFAULT_DEPTH
 #define NRTM_INFLIGHT_DEFAULT_DEPTH 3
 #endif
@@ -299,7 +300,7 @@ static inline void nrtm_inflight_wait_idle_(nrtm_inflight_table_t *t, const nrt_
 
 /* ---- what the migrated code calls ----------------------------------------------------------------------- */
 
-/* The in-flight depth per core the program asked for (the removed NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS);
+/* The in-flight depth per core the program asked for (the removed implicit-mode variable);
  * clamped to [1, 63] as the legacy runtime did. */
 static inline void nrtm_inflight_set_depth(int depth) {
   nrtm_inflight_table_t *t = &nrtm_inflight_table;
@@ -346,8 +347,7 @@ static inline NRT_STATUS nrtm_inflight_execute(nrt_model_t *model, const nrt_ten
       if ((int)info->usage != (pass == 0 ? NRT_TENSOR_USAGE_INPUT : NRT_TENSOR_USAGE_OUTPUT)) continue;
       nrt_tensor_t *x = NULL;
       nrt_tensor_set_t *set = pass == 0 ? (nrt_tensor_set_t *)input : output;
-      if (set && nrt_get_tensor_from_tensor_set(set, info->name, &x) == NRT_SUCCESS && x)
-        tensors[n_in + n_out++] = x;
+      if (set && nrt_get_tensor_from_tensor_set(set, info->name, &x) == NRT_SUCCESS && x) tensors[n_in + n_out++] = x;
     }
     if (pass == 0) {
       n_in = n_out;

@@ -77,13 +77,14 @@ class InflightTest : public ::testing::Test {
 // watchdog releases the gate after a generous bound and the test fails.
 class Watchdog {
  public:
-  explicit Watchdog(const nrtest::HoldGate& gate) : thread_([this, &gate] {
-      for (int i = 0; i < 3000 && !done_.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      if (!done_.load()) {
-        fired_ = true;
-        gate.Release();
-      }
-    }) {}
+  explicit Watchdog(const nrtest::HoldGate& gate)
+      : thread_([this, &gate] {
+          for (int i = 0; i < 3000 && !done_.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+          if (!done_.load()) {
+            fired_ = true;
+            gate.Release();
+          }
+        }) {}
   bool Stop() {
     done_ = true;
     thread_.join();
