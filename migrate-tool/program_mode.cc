@@ -62,7 +62,8 @@ ProgramMode DetectProgramMode(ModeOption option, const std::vector<std::pair<std
   for (const auto& [file, text] : sources) {
     if (!text) continue;
     for (const char* call : kImplicitCalls)
-      if (size_t at = FindWord(*text, call); at != std::string::npos) note(file, *text, at, std::string("calls ") + call);
+      if (size_t at = FindWord(*text, call); at != std::string::npos)
+        note(file, *text, at, std::string("calls ") + call);
     if (size_t at = text->find(kVar); at != std::string::npos) note(file, *text, at, std::string("uses ") + kVar);
     FindDepth(file, *text, &mode);
   }

@@ -16,13 +16,12 @@ std::string SupportHeaderText(int depth, const std::string& origin) {
   return text;
 }
 
-bool IsSupportHeader(const std::string& path) {
-  return std::filesystem::path(path).filename() == kSupportHeaderName;
-}
+bool IsSupportHeader(const std::string& path) { return std::filesystem::path(path).filename() == kSupportHeaderName; }
 
 std::string SupportInclude(const std::string& file, const std::string& root) {
-  std::filesystem::path rel =
-      std::filesystem::path(root).append(kSupportHeaderName).lexically_relative(std::filesystem::path(file).parent_path());
+  std::filesystem::path rel = std::filesystem::path(root)
+                                  .append(kSupportHeaderName)
+                                  .lexically_relative(std::filesystem::path(file).parent_path());
   return "#include \"" + rel.generic_string() + "\" /* nrt-migrate: implicit-mode request table */\n";
 }
 
