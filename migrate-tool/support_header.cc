@@ -22,7 +22,10 @@ std::string SupportInclude(const std::string& file, const std::string& root) {
   std::filesystem::path rel = std::filesystem::path(root)
                                   .append(kSupportHeaderName)
                                   .lexically_relative(std::filesystem::path(file).parent_path());
-  return "#include \"" + rel.generic_string() + "\" /* nrt-migrate: implicit-mode request table */\n";
+  // The comment line first: clang-apply-replacements moves a replacement that starts with #include into the
+  // include block by its own rules, which would make --export-fixes differ from the tool's own output.
+  return "/* nrt-migrate: the implicit-mode request table (nrt-migrate --explain NRTM1060) */\n#include \"" +
+         rel.generic_string() + "\"\n";
 }
 
 }  // namespace nrtm

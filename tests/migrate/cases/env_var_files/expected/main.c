@@ -1,7 +1,8 @@
 #include <stdlib.h>
 
 #include "nrt/nrt.h"
-#include "nrtm_inflight.h" /* nrt-migrate: implicit-mode request table */
+/* nrt-migrate: the implicit-mode request table (nrt-migrate --explain NRTM1060) */
+#include "nrtm_inflight.h"
 
 int configure(void) {
   nrtm_inflight_set_depth(3);

@@ -5,7 +5,8 @@
 
 #include "nrt/nrt.h"
 #include "nrt/nrt_experimental.h"
-#include "nrtm_inflight.h" /* nrt-migrate: implicit-mode request table */
+/* nrt-migrate: the implicit-mode request table (nrt-migrate --explain NRTM1060) */
+#include "nrtm_inflight.h"
 
 #define CHECK(call)                                              \
   do {                                                           \
