@@ -131,9 +131,12 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
   for (const std::string& d : text_dirs)
     for (const std::string& f : FindTextFiles(d)) text_files.insert(f);
   // Implicit mode is a property of the program, not of one file: decided once, before parsing.
+  // Named relative to the root: the names end up in the support header.
+  auto root_relative = [&](const std::string& f) { return UnderRoot(f, root) ? f.substr(root.size() + 1) : f; };
   std::vector<std::pair<std::string, const std::string*>> mode_sources, mode_texts;
-  for (const CompileCommand& cmd : cs.commands) mode_sources.emplace_back(Display(cmd.file), cache.Get(cmd.file));
-  for (const std::string& f : text_files) mode_texts.emplace_back(Display(f), cache.Get(f));
+  for (const CompileCommand& cmd : cs.commands)
+    mode_sources.emplace_back(root_relative(Canonical(cmd.file)), cache.Get(cmd.file));
+  for (const std::string& f : text_files) mode_texts.emplace_back(root_relative(f), cache.Get(f));
   ProgramMode mode = DetectProgramMode(opts.program_mode, mode_sources, mode_texts);
   Prefilter prefilter(mode.implicit);
   std::vector<TuResult> results(cs.commands.size());
