@@ -101,9 +101,10 @@ TEST_F(Implicit, WithoutAnyMarkTheProgramStaysSynchronous) {
 }
 
 TEST_F(Implicit, ModeSyncOverridesACallbackAndModeImplicitNeedsNoMark) {
-  std::string a = Write("a.c", std::string(kExec) +
-                                   "#include \"nrt/nrt_experimental.h\"\n"
-                                   "void reg(NRT_ASYNC_EXEC_STATUS_CALLBACK cb) { nrt_register_async_exec_callback(cb, 0); }\n");
+  std::string a =
+      Write("a.c", std::string(kExec) +
+                       "#include \"nrt/nrt_experimental.h\"\n"
+                       "void reg(NRT_ASYNC_EXEC_STATUS_CALLBACK cb) { nrt_register_async_exec_callback(cb, 0); }\n");
   RunOutput sync = Go({a}, OutputMode::kDiff, ModeOption::kSync);
   ASSERT_NE(Find(sync, "nrt_register_async_exec_callback"), nullptr);
   EXPECT_EQ(Find(sync, "nrt_register_async_exec_callback")->diag, DiagId::kImplicitCall);
