@@ -67,6 +67,12 @@ class InflightTest : public ::testing::Test {
     pthread_mutex_unlock(&nrtm_inflight_table.mu);
     return n;
   }
+  static int Deferred() {
+    pthread_mutex_lock(&nrtm_inflight_table.mu);
+    int n = nrtm_inflight_table.n_deferred;
+    pthread_mutex_unlock(&nrtm_inflight_table.mu);
+    return n;
+  }
 
   nrt_model_t* model_ = nullptr;
   bool started_ = false;
@@ -234,10 +240,10 @@ TEST_F(InflightTest, ReleaseRightAfterExecuteIsDeferredNotWaitedFor) {
   EXPECT_TRUE(returned_while_held) << "a release waited for the request";
   EXPECT_EQ(s.in, nullptr);
   EXPECT_EQ(s.x, nullptr);
-  EXPECT_EQ(nrtm_inflight_table.n_deferred, 4);
+  EXPECT_EQ(Deferred(), 4);
   gate.Release();
   ASSERT_EQ(nrtm_inflight_drain(0), NRT_SUCCESS);
-  EXPECT_EQ(nrtm_inflight_table.n_deferred, 0);  // released by the completion thread (ASan checks the rest)
+  EXPECT_EQ(Deferred(), 0);  // released by the completion thread (ASan checks the rest)
 }
 
 TEST_F(InflightTest, OutputCompletionWaitRetiresTheWriter) {

@@ -106,6 +106,11 @@ static inline int nrtm_inflight_on_retire_thread_(nrtm_inflight_table_t *t) {
   return t->running && pthread_equal(pthread_self(), t->thread);
 }
 
+/* Cores past the table's array share its last counter (a tighter bound, never a looser one). */
+static inline unsigned nrtm_inflight_vnc_index_(uint32_t vnc) {
+  return vnc < NRTM_INFLIGHT_MAX_VNC ? vnc : NRTM_INFLIGHT_MAX_VNC - 1;
+}
+
 static inline nrtm_request_t *nrtm_inflight_at_(nrtm_inflight_table_t *t, unsigned i) {
   return &t->ring[(t->head + i) % NRTM_INFLIGHT_CAPACITY];
 }
@@ -185,7 +190,7 @@ static inline void *nrtm_inflight_retire_main_(void *arg) {
     nrtm_request_t done = t->ring[t->head];
     t->head = (t->head + 1) % NRTM_INFLIGHT_CAPACITY;
     --t->count;
-    if (done.vnc < NRTM_INFLIGHT_MAX_VNC) --t->per_vnc[done.vnc];
+    --t->per_vnc[nrtm_inflight_vnc_index_(done.vnc)];
     ++t->retiring;
     nrtm_deferred_t release[64];
     int n_release = nrtm_inflight_take_releasable_(t, release, 64);
@@ -333,7 +338,7 @@ static inline NRT_STATUS nrtm_inflight_execute(nrt_model_t *model, const nrt_ten
   /* The callback may execute again (legacy allowed it); it is not held to the depth, or it would wait for
    * itself. */
   int own_thread = nrtm_inflight_on_retire_thread_(t);
-  unsigned vnc = m->vnc < NRTM_INFLIGHT_MAX_VNC ? m->vnc : NRTM_INFLIGHT_MAX_VNC - 1;
+  unsigned vnc = nrtm_inflight_vnc_index_(m->vnc);
   uint32_t n_io = m->io->tensor_count;
   nrt_tensor_t **tensors = (nrt_tensor_t **)calloc(n_io ? n_io : 1, sizeof *tensors);
   if (!tensors) {
