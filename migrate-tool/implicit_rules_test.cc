@@ -174,6 +174,13 @@ TEST(ImplicitMode, DetectionPrefersTheOptionAndFindsTheLargestDepth) {
   EXPECT_FALSE(DetectProgramMode(ModeOption::kSync, {{"a.c", &code}}, {}).implicit);
   std::string plain = "int nrt_async_drain_queued_execs_count;\n";  // a longer identifier is not the call
   EXPECT_FALSE(DetectProgramMode(ModeOption::kAuto, {{"a.c", &plain}}, {}).implicit);
+  // A comment that names the call does not count; the call below it does, and is the one named.
+  std::string commented =
+      "/*\n * uses nrt_register_async_exec_callback\n */\n// nrt_async_drain_queued_execs\n"
+      "void f(void) { nrt_async_drain_queued_execs(0); }\n";
+  ProgramMode c = DetectProgramMode(ModeOption::kAuto, {{"a.c", &commented}}, {});
+  EXPECT_TRUE(c.implicit);
+  EXPECT_EQ(c.why, "a.c:5 calls nrt_async_drain_queued_execs");
 }
 
 TEST(ImplicitMode, EveryFormHasAnExplanation) {
