@@ -148,6 +148,21 @@ TEST_F(Implicit, MacroPastedNameIsReportedNotRewritten) {
   EXPECT_EQ(read->diag, DiagId::kNoSpelling);
 }
 
+TEST_F(Implicit, BatchedTensorIoIsReportedNotSilentlyLeftUnfenced) {
+  std::string a = Write("a.c",
+                        "#include \"nrt/nrt.h\"\n"
+                        "int get(const nrt_tensor_batch_t *b) { return nrt_tensor_read_batch(b, 1, false); }\n");
+  RunOutput r = Go({a}, OutputMode::kCheck, ModeOption::kImplicit);
+  const Site* batch = Find(r, "nrt_tensor_read_batch");
+  ASSERT_NE(batch, nullptr) << err_.str();
+  EXPECT_FALSE(batch->migrated);
+  EXPECT_EQ(batch->diag, DiagId::kImplicitCall);
+  EXPECT_NE(err_.str().find("a.c:2:47: warning: nrt_tensor_read_batch: batched reads are not fenced"),
+            std::string::npos)
+      << err_.str();
+  EXPECT_EQ(r.exit_code, kExitCheckFailed);
+}
+
 TEST_F(Implicit, InPlaceAddsTheHeaderOnceAndKeepsAnExistingOne) {
   std::string a = Write("a.c", std::string(kExec) + "void fin(void) { nrt_close(); }\n");
   RunOutput first = Go({a}, OutputMode::kInPlace, ModeOption::kImplicit);
