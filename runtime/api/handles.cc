@@ -1,5 +1,8 @@
 #include "runtime/api/handles.h"
 
+#include "runtime/device/tensor_set.h"
+#include "runtime/model/binding_cache.h"
+
 namespace nrtb {
 namespace {
 
@@ -69,7 +72,19 @@ TensorRef GetTensor(const nrt_tensor_t* handle, const char* what) {
 TensorUse UseTensor(const nrt_tensor_t* handle, const char* what) { return TensorUse(GetTensor(handle, what)); }
 
 BoundSets BindSets(const nrt_model& model, const TensorSet& inputs, const TensorSet& outputs) {
+  // Read before binding (binding_cache.h says why).
+  const BindingCache::Key key{inputs.version(), outputs.version(), TensorChangeEpoch()};
   BoundSets b;
+  if (model.binding_cache().Find(key, b.inputs, b.outputs)) {
+    b.uses.reserve(b.inputs.size() + b.outputs.size());
+    for (const auto* list : {&b.inputs, &b.outputs}) {
+      for (const TensorRef& t : *list) b.uses.emplace_back(t);
+    }
+    // A buffer attached to one of them, or a free, before its use was counted moved the epoch on (after the use,
+    // attach_buffer fails): the binding still holds when the epoch has not moved.
+    if (TensorChangeEpoch() == key.tensors) return b;
+    b = BoundSets{};
+  }
   auto use_all = [&](const TensorSet& set) {
     for (auto& [name, t] : set.Entries()) {
       if (t) b.uses.emplace_back(std::move(t));
@@ -99,7 +114,10 @@ BoundSets BindSets(const nrt_model& model, const TensorSet& inputs, const Tensor
         }
       }
     }
-    if (all_used) return b;
+    if (all_used) {
+      model.binding_cache().Store(key, b.inputs, b.outputs);
+      return b;
+    }
   }
   ThrowInvalid("the tensor sets of model \"%s\" keep changing while it is being scheduled", model.name().c_str());
 }
