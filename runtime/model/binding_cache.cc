@@ -1,35 +1,29 @@
 #include "runtime/model/binding_cache.h"
 
 namespace nrtb {
-namespace {
 
-bool LockAll(const std::vector<std::weak_ptr<nrt_tensor>>& weak, std::vector<TensorRef>& out) {
-  out.clear();
-  out.reserve(weak.size());
-  for (const auto& w : weak) {
-    TensorRef t = w.lock();
-    if (!t) return false;
-    out.push_back(std::move(t));
-  }
-  return true;
-}
-
-}  // namespace
-
-bool BindingCache::Find(const Key& key, std::vector<TensorRef>& inputs, std::vector<TensorRef>& outputs) const {
+bool BindingCache::Find(const Key& key, std::vector<TensorUse>& tensors) const {
   std::shared_ptr<const Entry> e;
   {
     std::lock_guard<std::mutex> lock(mu_);
     e = last_;
   }
-  return e != nullptr && e->key == key && LockAll(e->inputs, inputs) && LockAll(e->outputs, outputs);
+  if (e == nullptr || !(e->key == key)) return false;
+  tensors.clear();
+  tensors.reserve(e->tensors.size());
+  for (const auto& w : e->tensors) {
+    TensorRef t = w.lock();
+    if (!t) return false;
+    tensors.emplace_back(std::move(t));
+  }
+  return true;
 }
 
-void BindingCache::Store(const Key& key, const std::vector<TensorRef>& inputs, const std::vector<TensorRef>& outputs) {
+void BindingCache::Store(const Key& key, const std::vector<TensorUse>& tensors) {
   auto e = std::make_shared<Entry>();
   e->key = key;
-  e->inputs.assign(inputs.begin(), inputs.end());
-  e->outputs.assign(outputs.begin(), outputs.end());
+  e->tensors.reserve(tensors.size());
+  for (const TensorUse& t : tensors) e->tensors.emplace_back(t.ref());
   std::lock_guard<std::mutex> lock(mu_);
   last_ = std::move(e);
 }

@@ -26,16 +26,17 @@ class BindingCache {
     bool operator==(const Key&) const = default;
   };
 
-  // The tensors of the binding stored under `key`, when the last stored binding has that key and its tensors
-  // are all still alive; false (and the vectors unspecified) otherwise.
-  bool Find(const Key& key, std::vector<TensorRef>& inputs, std::vector<TensorRef>& outputs) const;
-  // Replaces the stored binding (one per model: the common case is one pair of sets per model and thread).
-  void Store(const Key& key, const std::vector<TensorRef>& inputs, const std::vector<TensorRef>& outputs);
+  // Uses of the tensors of the binding stored under `key` (inputs then outputs, in signature order), when the
+  // last stored binding has that key and its tensors are all still alive; false (and `tensors` unspecified)
+  // otherwise.
+  bool Find(const Key& key, std::vector<TensorUse>& tensors) const;
+  // Replaces the stored binding (one per model: the common case is one pair of sets per model).
+  void Store(const Key& key, const std::vector<TensorUse>& tensors);
 
  private:
   struct Entry {
     Key key;
-    std::vector<std::weak_ptr<nrt_tensor>> inputs, outputs;
+    std::vector<std::weak_ptr<nrt_tensor>> tensors;
   };
   // Entries are immutable once stored: a lookup holds the mutex only to copy the pointer.
   mutable std::mutex mu_;
