@@ -1,5 +1,6 @@
 // Executing a model again after its tensor sets, or the tensors in them, changed: every execution binds what the
 // sets hold at that moment (the runtime may remember an earlier binding, it must never use a stale one).
+#include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
@@ -163,6 +164,100 @@ TEST_F(TensorSetRebind, ThreadsReplacingAndFreeingTheirInputsAlwaysBindTheCurren
   }
   for (auto& th : threads) th.join();
   for (int t = 0; t < kThreads; ++t) EXPECT_EQ(failures[t], 0) << "thread " << t;
+}
+
+// Executions on several threads share one input set while another thread keeps switching its tensor `a` between
+// two (a = 1 or 2, b = 0.5): each execution binds one of them, never a mix, and never a tensor no longer there.
+TEST_F(TensorSetRebind, ExecutionsSharingASetWhileAnotherThreadSwitchesItsTensorBindOneOrTheOther) {
+  ModelIo shared(model_, 0);
+  nrt_tensor_t* other = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, shared.info[0].size, "a2");
+  WriteAll(shared.in[0], Filled(1));
+  WriteAll(other, Filled(2));
+  WriteAll(shared.in[1], Filled(0.5f));
+  constexpr int kExecutors = 3;
+  constexpr int kRounds = 100;
+  std::atomic<int> running{kExecutors};
+  std::vector<int> failures(kExecutors + 1, 0);
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] {
+    for (int i = 0; running.load() > 0; ++i) {
+      nrt_tensor_t* a = i % 2 == 0 ? other : shared.in[0];
+      if (nrt_add_tensor_to_tensor_set(shared.inputs, shared.info[0].name.c_str(), a) != NRT_SUCCESS) ++failures[0];
+    }
+  });
+  for (int t = 1; t <= kExecutors; ++t) {
+    threads.emplace_back([&, t] {
+      nrt_tensor_set_t* out = nullptr;
+      nrt_tensor_t* y = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, shared.info[2].size, "y");
+      if (nrt_allocate_tensor_set(&out) != NRT_SUCCESS ||
+          nrt_add_tensor_to_tensor_set(out, shared.info[2].name.c_str(), y) != NRT_SUCCESS)
+        ++failures[t];
+      for (int r = 0; r < kRounds && failures[t] == 0; ++r) {
+        if (nrt_execute(model_, shared.inputs, out) != NRT_SUCCESS) ++failures[t];
+        std::vector<float> got = ReadAll<float>(y);
+        if (got.empty() || (got[0] != 1.5f && got[0] != 2.5f)) ++failures[t];
+        for (float g : got) {
+          if (g != got[0]) ++failures[t];
+        }
+      }
+      running.fetch_sub(1);
+      nrt_destroy_tensor_set(&out);
+      nrt_tensor_free(&y);
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (size_t t = 0; t < failures.size(); ++t) EXPECT_EQ(failures[t], 0) << "thread " << t;
+  nrt_tensor_free(&other);
+}
+
+// The same with nrt_tensor_attach_buffer switching the input tensor's memory between two buffers of the model's
+// size: an attach fails while an execution uses the tensor (NRT_INVALID), and an execution that binds the tensor
+// after an attach reads the new buffer, never the old one or a half-changed layout.
+TEST_F(TensorSetRebind, ExecutionsWhileAnotherThreadAttachesBuffersToTheirInputReadOneBufferOrTheOther) {
+  ModelIo shared(model_, 0);
+  std::vector<float> one = Filled(1), two = Filled(2);
+  const size_t bytes = one.size() * sizeof(float);
+  ASSERT_EQ(nrt_tensor_attach_buffer(shared.in[0], one.data(), bytes), NRT_SUCCESS);
+  WriteAll(shared.in[1], Filled(0.5f));
+  constexpr int kExecutors = 3;
+  constexpr int kRounds = 100;
+  std::atomic<int> running{kExecutors};
+  std::atomic<int> attached{0};
+  std::vector<int> failures(kExecutors + 1, 0);
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] {
+    for (int i = 0; running.load() > 0; ++i) {
+      NRT_STATUS s = nrt_tensor_attach_buffer(shared.in[0], i % 2 == 0 ? two.data() : one.data(), bytes);
+      if (s == NRT_SUCCESS) {
+        attached.fetch_add(1);
+      } else if (s != NRT_INVALID) {
+        ++failures[0];
+      }
+    }
+  });
+  for (int t = 1; t <= kExecutors; ++t) {
+    threads.emplace_back([&, t] {
+      nrt_tensor_set_t* out = nullptr;
+      nrt_tensor_t* y = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, shared.info[2].size, "y");
+      if (nrt_allocate_tensor_set(&out) != NRT_SUCCESS ||
+          nrt_add_tensor_to_tensor_set(out, shared.info[2].name.c_str(), y) != NRT_SUCCESS)
+        ++failures[t];
+      while (attached.load() == 0) std::this_thread::yield();  // the first switch is before any execution
+      for (int r = 0; r < kRounds && failures[t] == 0; ++r) {
+        if (nrt_execute(model_, shared.inputs, out) != NRT_SUCCESS) ++failures[t];
+        std::vector<float> got = ReadAll<float>(y);
+        if (got.empty() || (got[0] != 1.5f && got[0] != 2.5f)) ++failures[t];
+        for (float g : got) {
+          if (g != got[0]) ++failures[t];
+        }
+      }
+      running.fetch_sub(1);
+      nrt_destroy_tensor_set(&out);
+      nrt_tensor_free(&y);
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (size_t t = 0; t < failures.size(); ++t) EXPECT_EQ(failures[t], 0) << "thread " << t;
 }
 
 }  // namespace
