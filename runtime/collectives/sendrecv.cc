@@ -362,7 +362,8 @@ uintptr_t SendRecv::NewComm(bool send, const char* peer_ip, int peer_lnc, int ln
   if (inet_pton(AF_INET, peer_ip, &c->peer) != 1) ThrowInvalid("peer_ip '%.64s' is not an IPv4 address", peer_ip);
   if (peer_lnc < 0 || lnc < 0) ThrowInvalid("peer_lnc %d / lnc %d must not be negative", peer_lnc, lnc);
   const uint32_t port = BasePort() + static_cast<uint32_t>(peer_lnc);
-  if (port > 65535) ThrowInvalid("peer_lnc %d has no port: bootstrap port %u + lnc is past 65535", peer_lnc, BasePort());
+  if (port > 65535)
+    ThrowInvalid("peer_lnc %d has no port: bootstrap port %u + lnc is past 65535", peer_lnc, BasePort());
   c->send = send;
   c->lnc = lnc;
   c->peer_lnc = peer_lnc;
@@ -407,7 +408,9 @@ uintptr_t SendRecv::NewComm(bool send, const char* peer_ip, int peer_lnc, int ln
   return handle;
 }
 
-uintptr_t SendRecv::Connect(const char* peer_ip, int peer_lnc, int lnc) { return NewComm(true, peer_ip, peer_lnc, lnc); }
+uintptr_t SendRecv::Connect(const char* peer_ip, int peer_lnc, int lnc) {
+  return NewComm(true, peer_ip, peer_lnc, lnc);
+}
 
 uintptr_t SendRecv::Accept(const char* peer_ip, int peer_lnc, int lnc) {
   return NewComm(false, peer_ip, peer_lnc, lnc);
@@ -436,8 +439,7 @@ uintptr_t SendRecv::Post(bool send, TensorUse use, size_t offset, size_t length,
     ThrowStatus(NRT_INVALID_HANDLE, "%s %#lx is not a live send/receive communicator", what,
                 static_cast<unsigned long>(handle));
   SrComm& c = *it->second;
-  if (c.send != send)
-    ThrowInvalid("%s is a %s communicator", what, c.send ? "send" : "receive");
+  if (c.send != send) ThrowInvalid("%s is a %s communicator", what, c.send ? "send" : "receive");
   if (offset > use->size() || length > use->size() - offset)
     ThrowInvalid("offset %zu + length %zu is past the tensor's %zu bytes", offset, length, use->size());
   if (use->data() == nullptr && length > 0) ThrowInvalid("the tensor has no memory (allocate_empty, nothing attached)");
