@@ -487,14 +487,14 @@ bool SendRecv::TestRequest(uintptr_t handle, bool* done, size_t* size) {
 }
 
 void SendRecv::Flush(int lnc) {
-  {
-    std::lock_guard l(mu_);
-    RequireEndpoint(lnc, "lnc");
+  std::lock_guard l(mu_);
+  RequireEndpoint(lnc, "lnc");
+  // A receive writes the tensor before it completes, under its communicator's lock, so taking each lock of
+  // the core once orders every receive completed so far before this call returns, for every thread that
+  // reads the tensor after it (not only for the one that saw test_request report done).
+  for (const auto& [h, c] : comms_) {
+    if (c->lnc == lnc) std::lock_guard cl(c->mu);
   }
-  // A receive writes host memory before it publishes done (release), and test_request reads done with
-  // acquire, so the data of a receive reported done is already visible; the fence covers readers on
-  // other threads that did not call test_request themselves.
-  std::atomic_thread_fence(std::memory_order_seq_cst);
 }
 
 void SendRecv::Close(int lnc) {
