@@ -27,6 +27,14 @@ std::string Errno(const char* what) { return std::string(what) + ": " + std::str
 
 }  // namespace
 
+bool SrConnectedToItself(int fd) {
+  sockaddr_in local{}, peer{};
+  socklen_t a = sizeof local, b = sizeof peer;
+  return getsockname(fd, reinterpret_cast<sockaddr*>(&local), &a) == 0 &&
+         getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &b) == 0 && local.sin_port == peer.sin_port &&
+         local.sin_addr.s_addr == peer.sin_addr.s_addr;
+}
+
 int SrListen(uint16_t port, std::string* err) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
@@ -77,6 +85,12 @@ int SrConnect(in_addr addr, uint16_t port, SrClock::time_point deadline, const s
       if (p.revents != 0) getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len);
       rc = so_error == 0 ? 0 : -1;
       errno = so_error;
+    }
+    if (rc == 0 && SrConnectedToItself(fd)) {
+      // Dialing a port of the ephemeral range nobody listens on can make TCP connect the socket to itself
+      // (simultaneous open, when the kernel picks that port as the source): that is not the peer.
+      rc = -1;
+      errno = ECONNREFUSED;
     }
     if (rc == 0) {
       fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);

@@ -21,6 +21,8 @@ int SrListen(uint16_t port, std::string* err);
 // (blocking) or -1 with *err set and *timed_out telling a timeout from another failure.
 int SrConnect(in_addr addr, uint16_t port, SrClock::time_point deadline, const std::atomic<bool>& stop,
               std::string* err, bool* timed_out);
+// Whether a connected socket is connected to itself (TCP simultaneous open on one port).
+bool SrConnectedToItself(int fd);
 // Waits until fd is readable, `deadline` passes (false) or `stop` is set (false).
 bool SrWaitReadable(int fd, SrClock::time_point deadline, const std::atomic<bool>& stop);
 // Sends / receives exactly n bytes on a blocking socket. false on EOF or error (*err says which).
