@@ -23,8 +23,6 @@ using namespace nrtest;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 // A base port whose next `n` ports are free now, above Linux's ephemeral range (32768-60999): a port there
 // is not handed out as a source port, so neither another test's connection nor a dial of an unserved port
 // (which can connect to itself) lands on it.
@@ -345,7 +343,7 @@ TEST(SendRecv, LimitsAndCloseWithRequestsInFlight) {
 
 // ---- Two processes on loopback ----
 
-int EnvInt(const char* name) {
+int SrEnvInt(const char* name) {
   const char* v = std::getenv(name);
   return v != nullptr ? std::atoi(v) : -1;
 }
@@ -357,8 +355,8 @@ TEST(SendRecvProcess, Role) {
   const char* role_env = std::getenv("NRTEST_SR_ROLE");
   if (role_env == nullptr) GTEST_SKIP() << "run by the SendRecvProcess tests";
   const std::string role = role_env;
-  const int me = EnvInt("NRTEST_SR_LNC"), peer = 1 - me;
-  const size_t kBytes = static_cast<size_t>(EnvInt("NRTEST_SR_BYTES"));
+  const int me = SrEnvInt("NRTEST_SR_LNC"), peer = 1 - me;
+  const size_t kBytes = static_cast<size_t>(SrEnvInt("NRTEST_SR_BYTES"));
   NRTEST_INIT(rt);
   ASSERT_EQ(nrt_async_sendrecv_init(me), NRT_SUCCESS);
   nrt_async_sendrecv_comm_t *out = nullptr, *in = nullptr;
