@@ -203,6 +203,13 @@ TEST(CcProcesses, FourProcessesOnLoopback) {
     EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
 }
 
+// Not a power of two: Gloo's halving-doubling reduce-scatter splits the ranks into binary blocks (2 + 1).
+TEST(CcProcesses, ThreeProcessesOnLoopback) {
+  Launch l = RunRanks("ops", 3, {0, 1, 2});
+  for (size_t i = 0; i < l.results.size(); ++i)
+    EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
+}
+
 TEST(CcProcesses, TwoProcessesOnLoopback) {
   Launch l = RunRanks("ops", 2, {0, 1});
   for (size_t i = 0; i < l.results.size(); ++i)
