@@ -18,6 +18,7 @@
 #include "report.h"
 #include "resource_dir.h"
 #include "text_files.h"
+#include "touched_lines_format.h"
 #include "tu_analyzer.h"
 #include "unified_diff.h"
 
@@ -117,6 +118,9 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
                          "no entry in " + opts.build_dir + "/compile_commands.json; not migrated"});
   std::string root = Canonical(opts.in_root.empty() ? fs::current_path().string() : opts.in_root);
   unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
+  std::string format_note;
+  std::string format_binary = FindClangFormat(opts.clang_format, &format_note);
+  TouchedLinesFormatter formatter(format_binary, format_note);
 
   // Parse and run the rules.
   FileCache cache;
@@ -280,7 +284,9 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
   auto new_content = [&](const std::string& file) {
     const std::string* text = cache.Get(file);
     auto it = files.find(file);
-    return text && it != files.end() ? ApplyEdits(*text, it->second.edits()) : std::string();
+    // What will be written: the edited lines formatted, so the re-parse checks that text.
+    return text && it != files.end() ? ApplyEdits(*text, formatter.Format(file, *text, it->second.edits()))
+                                     : std::string();
   };
   std::vector<size_t> touched;
   for (size_t t = 0; t < results.size(); ++t) {
@@ -349,8 +355,8 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
     if (fe.edits().empty()) continue;
     const std::string* text = cache.Get(file);
     if (!text) continue;
-    run.edits[file] = fe.edits();
-    run.changes[file] = {*text, ApplyEdits(*text, fe.edits())};
+    run.edits[file] = formatter.Format(file, *text, fe.edits());
+    run.changes[file] = {*text, ApplyEdits(*text, run.edits[file])};
   }
   run.summary.files_changed = run.changes.size();
   for (const auto& [file, change] : run.changes) {
@@ -398,6 +404,7 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
     if (!shown.file.empty()) shown.file = Display(shown.file);
     err << Render(shown) << "\n";
   }
+  for (const std::string& n : formatter.Notes()) err << "nrt-migrate: note: " << n << "\n";
   run.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   err << SummaryText(run.summary);
 
