@@ -141,7 +141,7 @@ bool HasStyleFile(const std::string& file) {
 }
 
 bool IsFormattableSource(const std::string& file) {
-  static const char* kExtensions[] = {".c",  ".cc",  ".cpp", ".cxx", ".c++", ".h",   ".hh",
+  static const char* kExtensions[] = {".c",   ".cc",  ".cpp", ".cxx", ".c++", ".h",   ".hh",
                                       ".hpp", ".hxx", ".h++", ".inc", ".inl", ".ipp", ".cu"};
   std::string ext = fs::path(file).extension().string();
   for (const char* e : kExtensions)
@@ -169,9 +169,14 @@ bool ParseReplacementsXml(const std::string& xml, std::vector<TextReplacement>* 
 bool RunClangFormat(const std::string& binary, const std::string& file, const std::string& text,
                     const std::vector<std::pair<unsigned, unsigned>>& lines, std::vector<TextReplacement>* out,
                     std::string* error) {
-  std::vector<std::string> args = {binary, "--style=file", "--fallback-style=none", "--sort-includes=false",
-                                   "--output-replacements-xml", "--assume-filename=" + file};
-  for (const auto& [first, last] : lines) args.push_back("--lines=" + std::to_string(first) + ":" + std::to_string(last));
+  std::vector<std::string> args = {binary,
+                                   "--style=file",
+                                   "--fallback-style=none",
+                                   "--sort-includes=false",
+                                   "--output-replacements-xml",
+                                   "--assume-filename=" + file};
+  for (const auto& [first, last] : lines)
+    args.push_back("--lines=" + std::to_string(first) + ":" + std::to_string(last));
   int in = MemFile("nrtm-format-in"), stdout_fd = MemFile("nrtm-format-out"), stderr_fd = MemFile("nrtm-format-err");
   auto close_all = [&] {
     for (int fd : {in, stdout_fd, stderr_fd})

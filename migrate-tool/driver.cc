@@ -350,6 +350,7 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
     run.diags.push_back({s.diag, s.severity(), s.file, s.line, s.column, s.api + ": " + s.reason});
   }
   bool write_failed = false;
+  size_t written = 0;
   for (auto& [file, fe] : files) {
     fe.DropOrphanFileEdits();
     if (fe.edits().empty()) continue;
@@ -389,6 +390,7 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
         break;
       }
     }
+    if (w.ok && (opts.mode == OutputMode::kInPlace || opts.mode == OutputMode::kOutRoot)) ++written;
     if (!w.ok) {
       write_failed = true;
       ++run.summary.files_failed;
@@ -407,6 +409,15 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
   for (const std::string& n : formatter.Notes()) err << "nrt-migrate: note: " << n << "\n";
   run.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   err << SummaryText(run.summary);
+  if (g_interrupted) {
+    // The summary counts what was planned; say what Ctrl-C left on disk.
+    bool writes = opts.mode == OutputMode::kInPlace || opts.mode == OutputMode::kOutRoot;
+    err << "nrt-migrate: error: interrupted; "
+        << (writes ? std::to_string(written) + " of " + std::to_string(run.changes.size()) +
+                         " changed file(s) written, each completely; the others are as they were"
+                   : std::string("the output is incomplete"))
+        << "\n";
+  }
 
   if (g_interrupted) {
     run.exit_code = kExitInterrupted;

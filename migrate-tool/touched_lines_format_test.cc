@@ -58,7 +58,7 @@ TEST(ComposeEdits, ReplacementInTheUntouchedPartOfATouchedLineBecomesAnEditOfThe
 
 TEST(ComposeEdits, ReplacementSpanningTwoEditsMergesThem) {
   const std::string original = "aXbYc";
-  std::vector<Edit> edits = {At(1, 1, "11", 1), At(3, 1, "22", 2)};  // edited: "a11b22c"
+  std::vector<Edit> edits = {At(1, 1, "11", 1), At(3, 1, "22", 2)};      // edited: "a11b22c"
   std::vector<Edit> out = ComposeEdits(original, edits, {{2, 3, "-"}});  // "1b2" -> "-"
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].offset, 1u);
@@ -87,11 +87,11 @@ TEST(ComposeEdits, NoReplacementsKeepTheEdits) {
 
 TEST(ReplacementsXml, DecodesEntitiesAndRejectsOtherText) {
   std::vector<TextReplacement> r;
-  ASSERT_TRUE(ParseReplacementsXml(
-      "<?xml version='1.0'?>\n<replacements xml:space='preserve' incomplete_format='false'>\n"
-      "<replacement offset='3' length='2'>&#10;  a &lt;&amp;&gt; b</replacement>\n"
-      "<replacement offset='9' length='0'></replacement>\n</replacements>\n",
-      &r));
+  ASSERT_TRUE(
+      ParseReplacementsXml("<?xml version='1.0'?>\n<replacements xml:space='preserve' incomplete_format='false'>\n"
+                           "<replacement offset='3' length='2'>&#10;  a &lt;&amp;&gt; b</replacement>\n"
+                           "<replacement offset='9' length='0'></replacement>\n</replacements>\n",
+                           &r));
   ASSERT_EQ(r.size(), 2u);
   EXPECT_EQ(r[0].offset, 3u);
   EXPECT_EQ(r[0].length, 2u);

@@ -69,7 +69,8 @@ threads=1 targs=()
 [[ $s == threads ]] && threads=2 targs=(--threads 2 --cores 2)
 trace=$w/$s.trace.json
 rm -f "$trace"
-run NRT_SIM_EXEC_TIME_US=2000 NRT_SIM_TRACE="$trace" -- "$w/bin/$s" --iterations 12 --slots 3 --host-us 100 "${targs[@]}"
+run NRT_SIM_EXEC_TIME_US=2000 NRT_SIM_TRACE="$trace" -- \
+  "$w/bin/$s" --iterations 12 --slots 3 --host-us 100 "${targs[@]}"
 [[ $rc == 0 ]] || fail "the traced run failed (exit $rc): $err"
 summary=$("$nrt_trace" summary "$trace") || fail "nrt-trace cannot read the trace: $summary"
 max=$(sed -n 's/.*requests in flight *max \([0-9]*\).*/\1/p' <<<"$summary")

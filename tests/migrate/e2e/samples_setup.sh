@@ -19,8 +19,8 @@ compile_db() {  # <dir>
   {
     echo "["
     for f in "$dir"/*.c; do
-      printf '%s{"directory": "%s", "file": "%s", "arguments": ["%s", "-std=gnu11", "-I%s", "-I%s", %s, "-c", "%s"]}\n' \
-        "$sep" "$dir" "$f" "$cc" "$dir" "$inc" "\"-DNRTB_LEGACY_MODEL=\\\"$model\\\"\"" "$f"
+      printf '%s{"directory": "%s", "file": "%s", "arguments": ["%s", "-std=gnu11", "-I%s", "-I%s", %s, %s]}\n' \
+        "$sep" "$dir" "$f" "$cc" "$dir" "$inc" "\"-DNRTB_LEGACY_MODEL=\\\"$model\\\"\"" "\"-c\", \"$f\""
       sep=","
     done
     echo "]"
@@ -39,14 +39,18 @@ compile_db "$w/legacy"
 car=$(command -v clang-apply-replacements-14 || command -v clang-apply-replacements) ||
   fail "clang-apply-replacements not installed (scripts/install-deps.sh)"
 "$car" "$w/yaml" || fail "clang-apply-replacements failed on the exported fixes"
-diff -r -x "*.orig" -x compile_commands.json "$w/fixes" "$w/inplace" || fail "--export-fixes + clang-apply-replacements differs from --in-place"
+diff -r -x "*.orig" -x compile_commands.json "$w/fixes" "$w/inplace" ||
+  fail "--export-fixes + clang-apply-replacements differs from --in-place"
 # The same diagnostics and summary (but for the run time).
 diff <(sed -E 's/; [0-9.]+ s$//' "$w/inplace.diag") <(sed -E 's/; [0-9.]+ s$//' "$w/fixes.diag") ||
   fail "the two runs reported differently"
 
+flags=(-std=gnu11 -Wall -Wextra -Wno-unused-parameter -Werror -I"$w/inplace" -I"$inc" "-DNRTB_LEGACY_MODEL=\"$model\"")
+common=$w/bin/legacy_common.o
+"$cc" "${flags[@]}" -c "$w/inplace/legacy_common.c" -o "$common" >"$w/bin/legacy_common.build.log" 2>&1 ||
+  common=$w/inplace/legacy_common.c  # each sample's build then shows the error
 for s in pipeline callbacks drain completion threads; do
-  "$cc" -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Werror -I"$w/inplace" -I"$inc" \
-    "-DNRTB_LEGACY_MODEL=\"$model\"" "$w/inplace/$s.c" "$w/inplace/legacy_common.c" -L"$libdir" \
-    -Wl,-rpath,"$libdir" -lnrt -lm -lpthread -o "$w/bin/$s" >"$w/bin/$s.build.log" 2>&1 || true
+  "$cc" "${flags[@]}" "$w/inplace/$s.c" "$common" -L"$libdir" -Wl,-rpath,"$libdir" -lnrt -lm -lpthread \
+    -o "$w/bin/$s" >"$w/bin/$s.build.log" 2>&1 || true
 done
 echo "PASS [e2e setup]: $(tail -1 "$w/inplace.diag")"
