@@ -7,6 +7,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+
+#include "driver.h"
 
 namespace nrtm {
 namespace {
@@ -181,6 +184,42 @@ TEST_F(RealClangFormat, AMissingBinaryIsOneNote) {
     EXPECT_EQ(ApplyEdits(kOriginal, out), ApplyEdits(kOriginal, edits));
   }
   EXPECT_EQ(formatter.Notes(), std::vector<std::string>{"no clang-format"});
+}
+
+// Through the whole pipeline: the diff carries the formatted helper block (4-space indent from the style file);
+// --clang-format none keeps the tool's 2-space layout; a binary that is not there is a note and the tool's layout.
+TEST_F(RealClangFormat, TheDriverFormatsWhatItWritesAndSaysWhenItCannot) {
+  Write(".clang-format", "BasedOnStyle: LLVM\nIndentWidth: 4\nSortIncludes: false\n");
+  Write("a.c", "#include \"nrt/nrt.h\"\nNRT_STATUS f(nrt_model_t *m) { return nrt_execute(m, 0, 0); }\n");
+  auto run = [&](const std::string& clang_format, std::string* err) {
+    Options o;
+    o.inputs = {(dir_ / "a.c").string()};
+    o.extra_args = {"-I" NRTB_INCLUDE_DIR};
+    o.in_root = dir_.string();
+    o.jobs = 2;
+    o.clang_format = clang_format;
+    std::ostringstream out, errs;
+    RunOutput r = nrtm::Run(o, out, errs);
+    EXPECT_EQ(r.exit_code, kExitOk) << errs.str();
+    *err = errs.str();
+    return out.str();
+  };
+  std::string err;
+  std::string formatted = run("", &err);
+  EXPECT_NE(formatted.find("\n+    NRT_STATUS s;\n"), std::string::npos) << formatted;
+  // The edited line fits the style as it is.
+  EXPECT_NE(formatted.find("\n+NRT_STATUS f(nrt_model_t *m) { return nrtm_execute_wait(m, 0, 0); }\n"),
+            std::string::npos)
+      << formatted;
+  EXPECT_EQ(err.find("note: formatting"), std::string::npos) << err;
+  std::string plain = run("none", &err);
+  EXPECT_NE(plain.find("\n+  NRT_STATUS s;\n"), std::string::npos) << plain;
+  EXPECT_EQ(err.find("clang-format"), std::string::npos) << err;
+  std::string missing = run((dir_ / "nothing-here").string(), &err);
+  EXPECT_EQ(missing, plain);
+  EXPECT_NE(err.find("nrt-migrate: note: --clang-format " + (dir_ / "nothing-here").string() + " is not an executable"),
+            std::string::npos)
+      << err;
 }
 
 }  // namespace
