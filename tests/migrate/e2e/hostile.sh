@@ -83,9 +83,9 @@ interrupt() {
   mkfifo "$w/int/src/gate.h"
   (cd "$w/int/src" && exec "$tool" --in-place -j 2 . -- -I"$inc") >"$w/int/out" 2>&1 &
   pid=$!
-  exec 3>"$w/int/src/gate.h"  # blocks until the run opens the gate
-  kill -INT "$pid"
-  exec 3>&-
+  # Opening the gate for writing blocks until the run opens it; bounded, so a run that never gets there fails.
+  timeout 60 bash -c 'exec 3>"$1" && kill -INT "$2"' _ "$w/int/src/gate.h" "$pid" ||
+    { kill -KILL "$pid"; fail "the run never reached the gated translation unit: $(cat "$w/int/out")"; }
   # Every later open of the gate (prefilter, then parse) gets an empty header; bounded, so a stuck run fails.
   (for _ in $(seq 1 200); do timeout 0.2 sh -c ": >'$w/int/src/gate.h'" 2>/dev/null; done) &
   feeder=$!
