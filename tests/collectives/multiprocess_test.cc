@@ -170,7 +170,17 @@ TEST(CcProcess, Rank) {
   } else if (s == "die") {
     ASSERT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
               NRT_SUCCESS);
-    if (rank == world - 1) raise(SIGKILL);  // dies with its connections open
+    // The last rank dies with its connections open, once the others have seen the first collective complete
+    // (dying earlier could take data they had not read yet with it).
+    const std::string marks = std::getenv("NRTEST_CC_MARKS") != nullptr ? std::getenv("NRTEST_CC_MARKS") : "";
+    if (rank == world - 1) {
+      for (int r = 0; r < world - 1; ++r) {
+        const auto t0 = Clock::now();
+        while (!FileExists(marks + std::to_string(r)) && SecondsSince(t0) < 30) usleep(1000);
+      }
+      raise(SIGKILL);
+    }
+    ASSERT_TRUE(WriteFile(marks + std::to_string(rank), "done"));
     NRT_STATUS st = RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE);
     EXPECT_TRUE(st == NRT_EXEC_HW_ERR_COLLECTIVES || st == NRT_TIMEOUT) << st;
     EXPECT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
@@ -206,7 +216,7 @@ TEST(CcProcesses, TwoProcessesOnLoopback) {
 
 TEST(CcProcesses, KilledPeerFailsTheOthersWithoutAHang) {
   const auto t0 = Clock::now();
-  Launch l = RunRanks("die", 3, {0, 1, 2}, {"NEURON_RT_EXEC_TIMEOUT=5"});
+  Launch l = RunRanks("die", 3, {0, 1, 2}, {"NEURON_RT_EXEC_TIMEOUT=5", "NRTEST_CC_MARKS=" + TempPath("cc_die_mark")});
   EXPECT_TRUE(l.results[0].Succeeded()) << l.results[0].Describe() << "\n" << Logs(l);
   EXPECT_TRUE(l.results[1].Succeeded()) << l.results[1].Describe() << "\n" << Logs(l);
   EXPECT_TRUE(l.results[2].Signaled(SIGKILL)) << l.results[2].Describe();

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "runtime/collectives/gloo_plugin_api.h"
+#include "runtime/collectives/sigpipe_guard.h"
 #include "tcp_store.h"
 
 namespace {
@@ -31,9 +32,11 @@ void SetError(char* err, size_t len, const std::string& what) {
 }
 
 // Runs f, mapping Gloo's exceptions to a result code: a timeout, a peer that failed (connection
-// closed or reset), or anything else.
+// closed or reset), or anything else. A write to a dead peer fails with EPIPE instead of a SIGPIPE that would
+// kill the application (sigpipe_guard.h).
 template <class F>
 int Guard(char* err, size_t len, F&& f) {
+  nrtb::SigpipeGuard no_sigpipe;
   try {
     f();
     return kGlooOk;
@@ -67,7 +70,10 @@ void* Connect(const char* store_host, uint16_t store_port, const char* bind_host
   return rc == kGlooOk ? group.release() : nullptr;
 }
 
-void Destroy(void* group) { delete static_cast<Group*>(group); }
+void Destroy(void* group) {
+  nrtb::SigpipeGuard no_sigpipe;  // closing the pairs may still flush to a dead peer
+  delete static_cast<Group*>(group);
+}
 
 template <class T>
 void AllreduceAs(Group& g, void* buf, size_t elems, NrtbGlooReduceFn fn, int64_t timeout_ms) {
