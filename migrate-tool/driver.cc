@@ -118,8 +118,9 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
                          "no entry in " + opts.build_dir + "/compile_commands.json; not migrated"});
   std::string root = Canonical(opts.in_root.empty() ? fs::current_path().string() : opts.in_root);
   unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
+  // --check writes nothing and formatting cannot change whether there is work: it runs no clang-format.
   std::string format_note;
-  std::string format_binary = FindClangFormat(opts.clang_format, &format_note);
+  std::string format_binary = opts.mode == OutputMode::kCheck ? "" : FindClangFormat(opts.clang_format, &format_note);
   TouchedLinesFormatter formatter(format_binary, format_note);
 
   // Parse and run the rules.

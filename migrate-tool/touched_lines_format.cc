@@ -1,7 +1,8 @@
 #include "touched_lines_format.h"
 
 #include <algorithm>
-#include <climits>
+#include <cstdint>
+#include <tuple>
 
 namespace nrtm {
 
