@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "diagnostics.h"
+#include "program_mode.h"
 #include "site.h"
 
 namespace nrtm {
@@ -29,7 +30,8 @@ struct Options {
   std::string out_root;  // kOutRoot
   std::string report_json, sarif, export_fixes;
   bool progress = false;
-  bool quiet = false;  // no notes for migrated sites on stderr
+  bool quiet = false;                           // no notes for migrated sites on stderr
+  ModeOption program_mode = ModeOption::kAuto;  // --mode: implicit async mode detected, forced or ruled out
 };
 
 // Exit codes of a run.

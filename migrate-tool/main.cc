@@ -58,7 +58,10 @@ int main(int argc, char** argv) {
       "'none': keep the tool's layout)")("extra-arg", po::value<std::vector<std::string>>(),
                                          "one more compiler argument (repeatable)")("quiet,q",
                                                                                     "print no note for migrated sites")(
-      "explain", po::value<std::string>(&explain), "print the rationale and an example of a diagnostic id (NRTMxxxx)")(
+      "mode", po::value<std::string>()->default_value("auto"),
+      "auto (implicit when the program sets the implicit-mode variable or calls a callback, drain or "
+      "output-completion API), implicit, or sync")("explain", po::value<std::string>(&explain),
+                                                   "print the rationale and an example of a diagnostic id (NRTMxxxx)")(
       "sources", po::value<std::vector<std::string>>(&opts.inputs), "sources or directories");
   po::positional_options_description pos;
   pos.add("sources", -1);
@@ -98,6 +101,15 @@ int main(int argc, char** argv) {
   opts.check_strict = vm.count("check-strict") > 0;
   opts.backup = !vm.count("no-backup");
   opts.quiet = vm.count("quiet") > 0;
+  const std::string mode = vm["mode"].as<std::string>();
+  if (mode == "implicit") {
+    opts.program_mode = nrtm::ModeOption::kImplicit;
+  } else if (mode == "sync") {
+    opts.program_mode = nrtm::ModeOption::kSync;
+  } else if (mode != "auto") {
+    std::cerr << "nrt-migrate: error: --mode must be auto, implicit or sync, not '" << mode << "'\n";
+    return nrtm::kExitUsage;
+  }
   if (vm.count("extra-arg")) {
     for (const std::string& a : vm["extra-arg"].as<std::vector<std::string>>()) extra.push_back(a);
   }

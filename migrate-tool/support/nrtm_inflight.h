@@ -1,7 +1,7 @@
 /*
  * nrtm_inflight.h — added to this project by nrt-migrate (nrt-migrate --explain NRTM1060).
  *
- * Implicit async mode (NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS, removed in Neuron SDK 2.31) let nrt_execute
+ * Implicit async mode (the legacy in-flight-requests variable, removed in Neuron SDK 2.31) let nrt_execute
  * return once the request was queued; the runtime then fenced tensor reads and writes, ran the completion
  * callback and kept tensors alive until the request was done. The migrated code calls the functions below
  * instead, which keep exactly that on the explicit nrta_* API only:
@@ -44,7 +44,8 @@
 extern "C" {
 #endif
 
-/* The depth when the program set none (SPEC: 3 is what the SDK recommended); legacy capped it at 63. */
+/* The depth when the code sets none: nrt-migrate writes the value the program's scripts or configuration gave
+ * the removed variable here, else 3 (what the SDK recommended). Legacy runtimes capped it at 63. */
 #ifndef NRTM_INFLIGHT_DEFAULT_DEPTH
 #define NRTM_INFLIGHT_DEFAULT_DEPTH 3
 #endif
@@ -103,6 +104,11 @@ __attribute__((weak)) nrtm_inflight_table_t nrtm_inflight_table;
 
 static inline int nrtm_inflight_on_retire_thread_(nrtm_inflight_table_t *t) {
   return t->running && pthread_equal(pthread_self(), t->thread);
+}
+
+/* Cores past the table's array share its last counter (a tighter bound, never a looser one). */
+static inline unsigned nrtm_inflight_vnc_index_(uint32_t vnc) {
+  return vnc < NRTM_INFLIGHT_MAX_VNC ? vnc : NRTM_INFLIGHT_MAX_VNC - 1;
 }
 
 static inline nrtm_request_t *nrtm_inflight_at_(nrtm_inflight_table_t *t, unsigned i) {
@@ -184,7 +190,7 @@ static inline void *nrtm_inflight_retire_main_(void *arg) {
     nrtm_request_t done = t->ring[t->head];
     t->head = (t->head + 1) % NRTM_INFLIGHT_CAPACITY;
     --t->count;
-    if (done.vnc < NRTM_INFLIGHT_MAX_VNC) --t->per_vnc[done.vnc];
+    --t->per_vnc[nrtm_inflight_vnc_index_(done.vnc)];
     ++t->retiring;
     nrtm_deferred_t release[64];
     int n_release = nrtm_inflight_take_releasable_(t, release, 64);
@@ -299,7 +305,7 @@ static inline void nrtm_inflight_wait_idle_(nrtm_inflight_table_t *t, const nrt_
 
 /* ---- what the migrated code calls ----------------------------------------------------------------------- */
 
-/* The in-flight depth per core the program asked for (the removed NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS);
+/* The in-flight depth per core the program asked for (the removed implicit-mode variable);
  * clamped to [1, 63] as the legacy runtime did. */
 static inline void nrtm_inflight_set_depth(int depth) {
   nrtm_inflight_table_t *t = &nrtm_inflight_table;
@@ -332,7 +338,7 @@ static inline NRT_STATUS nrtm_inflight_execute(nrt_model_t *model, const nrt_ten
   /* The callback may execute again (legacy allowed it); it is not held to the depth, or it would wait for
    * itself. */
   int own_thread = nrtm_inflight_on_retire_thread_(t);
-  unsigned vnc = m->vnc < NRTM_INFLIGHT_MAX_VNC ? m->vnc : NRTM_INFLIGHT_MAX_VNC - 1;
+  unsigned vnc = nrtm_inflight_vnc_index_(m->vnc);
   uint32_t n_io = m->io->tensor_count;
   nrt_tensor_t **tensors = (nrt_tensor_t **)calloc(n_io ? n_io : 1, sizeof *tensors);
   if (!tensors) {
@@ -346,8 +352,7 @@ static inline NRT_STATUS nrtm_inflight_execute(nrt_model_t *model, const nrt_ten
       if ((int)info->usage != (pass == 0 ? NRT_TENSOR_USAGE_INPUT : NRT_TENSOR_USAGE_OUTPUT)) continue;
       nrt_tensor_t *x = NULL;
       nrt_tensor_set_t *set = pass == 0 ? (nrt_tensor_set_t *)input : output;
-      if (set && nrt_get_tensor_from_tensor_set(set, info->name, &x) == NRT_SUCCESS && x)
-        tensors[n_in + n_out++] = x;
+      if (set && nrt_get_tensor_from_tensor_set(set, info->name, &x) == NRT_SUCCESS && x) tensors[n_in + n_out++] = x;
     }
     if (pass == 0) {
       n_in = n_out;

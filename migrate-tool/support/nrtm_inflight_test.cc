@@ -67,6 +67,12 @@ class InflightTest : public ::testing::Test {
     pthread_mutex_unlock(&nrtm_inflight_table.mu);
     return n;
   }
+  static int Deferred() {
+    pthread_mutex_lock(&nrtm_inflight_table.mu);
+    int n = nrtm_inflight_table.n_deferred;
+    pthread_mutex_unlock(&nrtm_inflight_table.mu);
+    return n;
+  }
 
   nrt_model_t* model_ = nullptr;
   bool started_ = false;
@@ -77,13 +83,14 @@ class InflightTest : public ::testing::Test {
 // watchdog releases the gate after a generous bound and the test fails.
 class Watchdog {
  public:
-  explicit Watchdog(const nrtest::HoldGate& gate) : thread_([this, &gate] {
-      for (int i = 0; i < 3000 && !done_.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      if (!done_.load()) {
-        fired_ = true;
-        gate.Release();
-      }
-    }) {}
+  explicit Watchdog(const nrtest::HoldGate& gate)
+      : thread_([this, &gate] {
+          for (int i = 0; i < 3000 && !done_.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+          if (!done_.load()) {
+            fired_ = true;
+            gate.Release();
+          }
+        }) {}
   bool Stop() {
     done_ = true;
     thread_.join();
@@ -233,10 +240,10 @@ TEST_F(InflightTest, ReleaseRightAfterExecuteIsDeferredNotWaitedFor) {
   EXPECT_TRUE(returned_while_held) << "a release waited for the request";
   EXPECT_EQ(s.in, nullptr);
   EXPECT_EQ(s.x, nullptr);
-  EXPECT_EQ(nrtm_inflight_table.n_deferred, 4);
+  EXPECT_EQ(Deferred(), 4);
   gate.Release();
   ASSERT_EQ(nrtm_inflight_drain(0), NRT_SUCCESS);
-  EXPECT_EQ(nrtm_inflight_table.n_deferred, 0);  // released by the completion thread (ASan checks the rest)
+  EXPECT_EQ(Deferred(), 0);  // released by the completion thread (ASan checks the rest)
 }
 
 TEST_F(InflightTest, OutputCompletionWaitRetiresTheWriter) {

@@ -69,11 +69,6 @@ std::string Logs(const Launch& l) {
   return s;
 }
 
-struct Pending {
-  NRT_STATUS ret = kSentinelStatus;
-  nrta_seq_t seq = 0;
-};
-
 // Prepares and schedules one collective on core 0's COLLECTIVES queue 0 and waits for it.
 NRT_STATUS RunCollective(std::vector<uint32_t> group, uint32_t index, std::vector<nrt_tensor_t*> in,
                          std::vector<nrt_tensor_t*> out, nrt_dtype_t dtype, nrt_op_type_t op, nrt_cc_op_type_t cc) {
@@ -86,7 +81,7 @@ NRT_STATUS RunCollective(std::vector<uint32_t> group, uint32_t index, std::vecto
   nrt_cc_context_t* ctx = nullptr;
   NRT_STATUS s = nrta_cc_prepare(&comm, &li, &lo, dtype, op, cc, &ctx);
   if (s != NRT_SUCCESS) return s;
-  Pending p;
+  Req p;
   s = nrta_cc_schedule(&ctx, 0, &p.ret, &p.seq);
   if (s != NRT_SUCCESS) return s;
   if (!WaitSeq(p.seq)) return NRT_FAILURE;

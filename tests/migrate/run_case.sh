@@ -70,6 +70,8 @@ if [[ -n "$(ls -A "$w/out")" ]]; then
   "$car" "$w/fixes" || fail "clang-apply-replacements failed"
   (cd "$w/out" && find . -type f) | while read -r f; do
     # clang-apply-replacements edits source files only; text-file edits are checked through --out-root.
+    # The support header of implicit-mode migrations is a new file, which clang-apply-replacements cannot create.
+    [[ $f == ./nrtm_inflight.h ]] && { cp "$w/out/$f" "$w/applied/$f"; continue; }
     case "$f" in *.c | *.cpp | *.h) cmp -s "$w/out/$f" "$w/applied/$f" || fail "export-fixes result differs: $f" ;; esac
   done
   # --check fails before.

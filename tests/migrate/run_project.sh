@@ -38,12 +38,16 @@ set +e
 set -e
 (cd "$w/proj" && "$tool" -p build --in-place -j 2 .) 2>"$w/migrate.diag" || { cat "$w/migrate.diag"; fail "migration failed"; }
 ! grep -q 'warning\|error' "$w/migrate.diag" || { cat "$w/migrate.diag"; fail "the migration warned"; }
-[[ ! -f "$w/proj/src/pipeline.c.orig" ]] || fail "an unchanged file got a backup"
-for f in src/main.c include/pipeline.h scripts/run.sh; do
+[[ ! -f "$w/proj/CMakeLists.txt.orig" ]] || fail "an unchanged file got a backup"
+for f in src/main.c src/pipeline.c include/pipeline.h scripts/run.sh; do
   [[ -f "$w/proj/$f.orig" ]] || fail "no backup of $f"
 done
 ! grep -q NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS "$w/proj/scripts/run.sh" || fail "run.sh still sets the variable"
-grep -q 'nrtm_schedule' "$w/proj/src/main.c" || fail "main.c did not get the deferred form"
+# The run script sets the variable, so the program is implicit-mode: executions go into the request table,
+# which the tool added once at the root, with the depth the script asked for.
+grep -q 'nrtm_inflight_execute' "$w/proj/src/main.c" || fail "main.c did not get the table form"
+grep -q 'nrtm_inflight_tensor_free' "$w/proj/src/pipeline.c" || fail "pipeline.c did not get deferred releases"
+grep -q '^#define NRTM_INFLIGHT_DEFAULT_DEPTH 3' "$w/proj/nrtm_inflight.h" || fail "no support header with depth 3"
 build || fail "the migrated project does not build"
 "$w/proj/build/legacy_mini" "$models/add_one.neff" >"$w/migrated.out" 2>"$w/migrated.err" ||
   fail "migrated run failed: $(cat "$w/migrated.err")"
