@@ -72,7 +72,9 @@ const CatalogEntry kCatalog[] = {
      "nrt_register_async_exec_callback, nrt_async_drain_queued_execs and nrt_tensor_check_output_completion\n"
      "belong to implicit mode. This version of the tool reports them (a drain whose value is unused is removed,\n"
      "NRTM1031). After migration every execution has completed once its wait returns, so nothing is left for a\n"
-     "drain or a completion wait, and no callback fires: move the callback's work after the wait by hand.",
+     "drain or a completion wait, and no callback fires: move the callback's work after the wait by hand.\n"
+     "In an implicit-mode program these calls go through the request table (NRTM1063-NRTM1065); there this id\n"
+     "marks nrt_tensor_read_batch / nrt_tensor_write_batch, which the table does not fence: drain first.",
      "", ""},
     {DiagId::kDrainRemoved, "nrt_async_drain_queued_execs removed",
      "Every migrated execution is waited for before the next Neuron call and before its block ends, so at a\n"

@@ -28,9 +28,10 @@ bool IsIdentChar(char c) {
 }  // namespace
 
 bool MentionsLegacyToken(const std::string& text, bool implicit) {
-  static const std::vector<std::string> kTableTokens = {"nrt_tensor_read", "nrt_tensor_write", "nrt_tensor_memset",
-                                                        "nrt_tensor_copy", "nrt_tensor_free",  "nrt_destroy_tensor_set",
-                                                        "nrt_unload",      "nrt_close"};
+  static const std::vector<std::string> kTableTokens = {
+      "nrt_tensor_read",       "nrt_tensor_write",       "nrt_tensor_memset", "nrt_tensor_copy",
+      "nrt_tensor_free",       "nrt_destroy_tensor_set", "nrt_unload",        "nrt_close",
+      "nrt_tensor_read_batch", "nrt_tensor_write_batch"};
   std::vector<std::string> tokens = LegacyTokens();
   if (implicit) tokens.insert(tokens.end(), kTableTokens.begin(), kTableTokens.end());
   for (const std::string& tok : tokens) {

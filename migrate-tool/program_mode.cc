@@ -13,10 +13,23 @@ const char* const kImplicitCalls[] = {"nrt_register_async_exec_callback", "nrt_a
 
 bool IsIdent(char c) { return isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
+// Whether the line holding offset starts as a comment does ("//", "/*", or " * " of a block comment).
+bool InCommentLine(const std::string& text, size_t offset) {
+  size_t start = text.rfind('\n', offset);
+  start = start == std::string::npos ? 0 : start + 1;
+  size_t p = text.find_first_not_of(" \t", start);
+  return p != std::string::npos && p < offset &&
+         (text.compare(p, 2, "//") == 0 || text.compare(p, 2, "/*") == 0 || text[p] == '*');
+}
+
+// The first use of word as a whole identifier outside a comment line (a file header that merely names the
+// call is not what makes a program implicit-mode).
 size_t FindWord(const std::string& text, const std::string& word) {
   for (size_t pos = text.find(word); pos != std::string::npos; pos = text.find(word, pos + 1)) {
     size_t end = pos + word.size();
-    if ((pos == 0 || !IsIdent(text[pos - 1])) && (end == text.size() || !IsIdent(text[end]))) return pos;
+    if ((pos == 0 || !IsIdent(text[pos - 1])) && (end == text.size() || !IsIdent(text[end])) &&
+        !InCommentLine(text, pos))
+      return pos;
   }
   return std::string::npos;
 }

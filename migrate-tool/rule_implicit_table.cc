@@ -48,11 +48,23 @@ const TableForm kForms[] = {
      "waits for every pending request and callback, stops the table's thread, then closes"},
 };
 
+// Calls the table cannot fence: reported in implicit-mode programs, so no access escapes silently.
+const char* const kUnfenced[][2] = {
+    {"nrt_tensor_read_batch",
+     "batched reads are not fenced by the request table; drain (nrtm_inflight_drain) or "
+     "read the tensors with nrtm_inflight_tensor_read first"},
+    {"nrt_tensor_write_batch",
+     "batched writes are not fenced by the request table; drain (nrtm_inflight_drain) "
+     "before it or write the tensors with nrtm_inflight_tensor_write"},
+};
+
 }  // namespace
 
 bool IsTableApi(const std::string& name) {
   for (const TableForm& f : kForms)
     if (name == f.api) return true;
+  for (const auto& u : kUnfenced)
+    if (name == u[0]) return true;
   return false;
 }
 
@@ -60,8 +72,25 @@ void RunImplicitTableRule(const TuContext& ctx, const Reference& ref, std::vecto
   const TableForm* form = nullptr;
   for (const TableForm& f : kForms)
     if (ref.name == f.api) form = &f;
-  if (!form) return;
   FileLoc at = SpellingLoc(clang_getCursorLocation(ref.cursor));
+  if (!form) {
+    for (const auto& u : kUnfenced) {
+      if (ref.name != u[0]) continue;
+      FileLoc e = ExpansionLoc(clang_getCursorLocation(ref.cursor));
+      Site site;
+      site.rule = "implicit-table";
+      site.api = ref.name;
+      site.file = e.file;
+      site.line = e.line;
+      site.column = e.column;
+      site.offset = e.offset;
+      site.form = "not-migrated";
+      site.diag = DiagId::kImplicitCall;
+      site.reason = std::string(u[1]) + " (implicit mode: " + ctx.implicit_why + ")";
+      out->push_back(site);
+    }
+    return;
+  }
   Site site;
   site.rule = "implicit-table";
   site.api = ref.name;
