@@ -19,6 +19,7 @@
 #include "resource_dir.h"
 #include "support_header.h"
 #include "text_files.h"
+#include "touched_lines_format.h"
 #include "tu_analyzer.h"
 #include "unified_diff.h"
 
@@ -118,6 +119,10 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
                          "no entry in " + opts.build_dir + "/compile_commands.json; not migrated"});
   std::string root = Canonical(opts.in_root.empty() ? fs::current_path().string() : opts.in_root);
   unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
+  // --check writes nothing and formatting cannot change whether there is work: it runs no clang-format.
+  std::string format_note;
+  std::string format_binary = opts.mode == OutputMode::kCheck ? "" : FindClangFormat(opts.clang_format, &format_note);
+  TouchedLinesFormatter formatter(format_binary, format_note);
 
   // Parse and run the rules.
   FileCache cache;
@@ -299,7 +304,9 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
   auto new_content = [&](const std::string& file) {
     const std::string* text = cache.Get(file);
     auto it = files.find(file);
-    return text && it != files.end() ? ApplyEdits(*text, it->second.edits()) : std::string();
+    // What will be written: the edited lines formatted, so the re-parse checks that text.
+    return text && it != files.end() ? ApplyEdits(*text, formatter.Format(file, *text, it->second.edits()))
+                                     : std::string();
   };
   std::vector<size_t> touched;
   for (size_t t = 0; t < results.size(); ++t) {
@@ -376,13 +383,14 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
     run.diags.push_back({s.diag, s.severity(), s.file, s.line, s.column, s.api + ": " + s.reason});
   }
   bool write_failed = false;
+  size_t written = 0;
   for (auto& [file, fe] : files) {
     fe.DropOrphanFileEdits();
     if (fe.edits().empty()) continue;
     const std::string* text = cache.Get(file);
     if (!text) continue;
-    run.edits[file] = fe.edits();
-    run.changes[file] = {*text, ApplyEdits(*text, fe.edits())};
+    run.edits[file] = formatter.Format(file, *text, fe.edits());
+    run.changes[file] = {*text, ApplyEdits(*text, run.edits[file])};
   }
   run.summary.files_changed = run.changes.size();
   for (const auto& [file, change] : run.changes) {
@@ -415,6 +423,7 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
         break;
       }
     }
+    if (w.ok && (opts.mode == OutputMode::kInPlace || opts.mode == OutputMode::kOutRoot)) ++written;
     if (!w.ok) {
       write_failed = true;
       ++run.summary.files_failed;
@@ -463,8 +472,18 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
     if (!shown.file.empty()) shown.file = Display(shown.file);
     err << Render(shown) << "\n";
   }
+  for (const std::string& n : formatter.Notes()) err << "nrt-migrate: note: " << n << "\n";
   run.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   err << SummaryText(run.summary);
+  if (g_interrupted) {
+    // The summary counts what was planned; say what Ctrl-C left on disk.
+    bool writes = opts.mode == OutputMode::kInPlace || opts.mode == OutputMode::kOutRoot;
+    err << "nrt-migrate: error: interrupted; "
+        << (writes ? std::to_string(written) + " of " + std::to_string(run.changes.size()) +
+                         " changed file(s) written, each completely; the others are as they were"
+                   : std::string("the output is incomplete"))
+        << "\n";
+  }
 
   if (g_interrupted) {
     run.exit_code = kExitInterrupted;

@@ -21,7 +21,8 @@ struct Options {
   std::string build_dir;            // -p
   std::vector<std::string> extra_args;
   std::string resource_dir;
-  unsigned jobs = 0;  // 0: all cores
+  std::string clang_format;  // --clang-format: a binary, "none", or empty to find the one matching libclang
+  unsigned jobs = 0;         // 0: all cores
   OutputMode mode = OutputMode::kDiff;
   bool backup = true;
   bool check_strict = false;

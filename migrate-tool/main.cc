@@ -53,8 +53,11 @@ int main(int argc, char** argv) {
       "sarif", po::value<std::string>(&opts.sarif), "write the diagnostics as SARIF 2.1.0")(
       "jobs,j", po::value<unsigned>(&opts.jobs), "parallel parses (default: all cores)")(
       "resource-dir", po::value<std::string>(&opts.resource_dir), "clang's resource directory (builtin headers)")(
-      "extra-arg", po::value<std::vector<std::string>>(), "one more compiler argument (repeatable)")(
-      "quiet,q", "print no note for migrated sites")(
+      "clang-format", po::value<std::string>(&opts.clang_format),
+      "clang-format for the edited lines of files under a .clang-format (default: the one matching libclang; "
+      "'none': keep the tool's layout)")("extra-arg", po::value<std::vector<std::string>>(),
+                                         "one more compiler argument (repeatable)")("quiet,q",
+                                                                                    "print no note for migrated sites")(
       "mode", po::value<std::string>()->default_value("auto"),
       "auto (implicit when the program sets the implicit-mode variable or calls a callback, drain or "
       "output-completion API), implicit, or sync")("explain", po::value<std::string>(&explain),
