@@ -40,9 +40,23 @@ rc=$?
 set -e
 { sed -E 's/; [0-9.]+ s$//' "$w/diag.raw"; echo "exit $rc"; } >"$w/diag"
 
+# The support header of implicit-mode migrations is the tool's own migrate-tool/support/nrtm_inflight.h but for
+# its default-depth line, which depends on the case: expected/ keeps that line only (nrtm_inflight.h.depth), so
+# that a change to the header does not mean regenerating a 500-line copy per case. $w/golden is what expected/
+# is compared with.
+support_src="$(cd "$(dirname "$0")/../.." && pwd)/migrate-tool/support/nrtm_inflight.h"
+depth_line='^#define NRTM_INFLIGHT_DEFAULT_DEPTH '
+cp -r "$w/out" "$w/golden"
+if [[ -f $w/golden/nrtm_inflight.h ]]; then
+  diff -u <(grep -v "$depth_line" "$support_src") <(grep -v "$depth_line" "$w/golden/nrtm_inflight.h") ||
+    fail "the support header written differs from $support_src beyond its default depth"
+  grep "$depth_line" "$w/golden/nrtm_inflight.h" >"$w/golden/nrtm_inflight.h.depth"
+  rm "$w/golden/nrtm_inflight.h"
+fi
+
 if [[ "${NRTM_UPDATE_GOLDEN:-}" == 1 ]]; then
   rm -rf "$case_dir/expected"
-  if [[ -n "$(ls -A "$w/out")" ]]; then cp -r "$w/out" "$case_dir/expected"; fi
+  if [[ -n "$(ls -A "$w/golden")" ]]; then cp -r "$w/golden" "$case_dir/expected"; fi
   cp "$w/diag" "$case_dir/expected.diag"
   echo "updated $name"
   exit 0
@@ -50,7 +64,7 @@ fi
 
 diff -u "$case_dir/expected.diag" "$w/diag" || fail "diagnostics differ from expected.diag"
 if [[ -d $case_dir/expected ]]; then
-  diff -r "$case_dir/expected" "$w/out" || fail "migrated files differ from expected/"
+  diff -r "$case_dir/expected" "$w/golden" || fail "migrated files differ from expected/"
 else
   [[ -z "$(ls -A "$w/out")" ]] || fail "files changed, none expected"
 fi
