@@ -15,7 +15,7 @@ std::string Hex(uintptr_t v) {
 }
 
 std::string DescribeAccess(const MemoryAccess& a) {
-  std::string what = a.tensor == "host buffer" ? "host buffer" : "tensor \"" + a.tensor + "\"";
+  std::string what = a.host() ? std::string("host buffer") : "tensor \"" + std::string(a.tensor) + "\"";
   return what + " bytes [" + std::to_string(a.offset) + ", " + std::to_string(a.offset + (a.end - a.begin)) +
          ") (memory " + Hex(a.begin) + "-" + Hex(a.end) + ")";
 }
@@ -89,7 +89,7 @@ void Validator::OnScheduled(RequestFootprint&& r, const ExecUnit& unit, uint64_t
              ", still pending; that request's status would be lost";
     });
   }
-  pending_.Add(PendingRequest{std::move(r), &unit, n, ret});
+  pending_.Add(std::move(r), &unit, n, ret);
 }
 
 void Validator::OnQueueFull(const RequestFootprint& r, const ExecUnit& unit) {
