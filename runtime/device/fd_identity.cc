@@ -72,7 +72,8 @@ FdIdentity::Now FdIdentity::Compare(int fd) const {
   if (r == 0) return Now::kSame;
   if (r > 0) return Now::kOtherFile;
   // kcmp not allowed (seccomp, no CONFIG_KCMP): another inode, or another eventfd (ids are unique while held).
-  struct stat a {}, b {};
+  struct stat a {
+  }, b{};
   if (fstat(fd, &a) != 0 || fstat(held_, &b) != 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
     return Now::kOtherFile;
   }

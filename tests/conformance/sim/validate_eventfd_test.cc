@@ -124,9 +124,10 @@ TEST(ValidateEventFd, ClosingTheUnitEventFdWhileAnExecutionIsPendingIsReported) 
     reused.emplace();
     ASSERT_EQ(reused->fd(), number);
   });
-  ExpectOneFinding(err, {"[eventfd-closed-while-pending]", "nrta_event_register_xu_completion at ",
-                         "registered for every completion of unit (lnc 0, compute queue 0) was closed and the number now "
-                         "refers to another file while that unit still had requests to complete"});
+  ExpectOneFinding(err,
+                   {"[eventfd-closed-while-pending]", "nrta_event_register_xu_completion at ",
+                    "registered for every completion of unit (lnc 0, compute queue 0) was closed and the number now "
+                    "refers to another file while that unit still had requests to complete"});
 }
 
 // Near miss: wait, deregister, close, then a new eventfd with the same number registered for the unit.
