@@ -31,8 +31,11 @@ done
 ! grep -q NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS "$w/proj/scripts/run.sh" || fail "run.sh still sets the variable"
 grep -q 'nrtm_schedule' "$w/proj/src/main.c" || fail "main.c did not get the deferred form"
 build || fail "the migrated project does not build"
-"$w/proj/build/legacy_mini" "$models/add_one.neff" >"$w/migrated.out" 2>"$w/migrated.err" ||
+NRT_SIM_VALIDATE=1 "$w/proj/build/legacy_mini" "$models/add_one.neff" >"$w/migrated.out" 2>"$w/migrated.err" ||
   fail "migrated run failed: $(cat "$w/migrated.err")"
+# Validation mode (issue 10): the migrated program waits wherever the explicit API needs a wait.
+! grep -q 'nrt-validate: \[' "$w/migrated.err" || fail "validation findings: $(grep nrt-validate "$w/migrated.err")"
+grep -q 'nrt-validate: summary: no findings' "$w/migrated.err" || fail "validation mode did not run"
 cmp "$w/legacy.out" "$w/migrated.out" || fail "outputs differ"
 (cd "$w/proj" && "$tool" -p build --check . 2>"$w/check.diag") || { cat "$w/check.diag"; fail "--check fails after"; }
 cp -r "$w/proj" "$w/again"
