@@ -47,7 +47,9 @@ long long EventFdId(int fd) {
 FdIdentity FdIdentity::Of(int fd) {
   static const int floor = HighFdFloor();
   int held = fcntl(fd, F_DUPFD_CLOEXEC, floor);
-  if (held < 0) held = fcntl(fd, F_DUPFD_CLOEXEC, 0);  // a low limit: better a low number than no check
+  // Only when the limit is below the floor (EINVAL): with the upper half full (EMFILE), a low number would take
+  // the one the application expects back next, so that registration goes unchecked instead.
+  if (held < 0 && errno == EINVAL) held = fcntl(fd, F_DUPFD_CLOEXEC, 0);
   return FdIdentity(held);
 }
 

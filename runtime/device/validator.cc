@@ -142,7 +142,7 @@ void Validator::OnRelease(Check check, const char* api, const void* site, const 
 
 void Validator::OnEventFdRegistered(const char* api, const void* site, const ExecUnit& unit, uint64_t n, int fd) {
   WatchedFd w{fd, FdIdentity::Of(fd), api, site};
-  if (w.id.empty()) return;  // the API call rejects a closed fd itself
+  if (w.id.empty()) return;  // closed (the API call rejects it itself), or no fd left for the duplicate
   std::lock_guard<std::mutex> lock(fd_mu_);
   // Registrations of requests that completed before the runtime armed them were signalled without a check: drop.
   const uint64_t completed = unit.completed();
