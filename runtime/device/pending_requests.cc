@@ -67,6 +67,7 @@ void PendingRequests::Add(RequestFootprint&& footprint, const ExecUnit* unit, ui
   // flight without reading the unit's counter on every schedule.
   if (list.size() % 8 == 7) Prune(list, unit->completed());
   PendingRequest& slot = list.push_back();
+  slot.bounds = footprint.bounds();
   slot.footprint = std::move(footprint);
   slot.unit = unit;
   slot.n = n;

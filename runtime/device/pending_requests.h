@@ -16,6 +16,8 @@
 namespace nrtb {
 
 struct PendingRequest {
+  // First: a scan reads the bounds (and n) of every pending request, the footprint only of those they admit.
+  RequestFootprint::Bounds bounds;
   RequestFootprint footprint;
   const ExecUnit* unit = nullptr;
   uint64_t n = 0;  // sequence number on that unit

@@ -27,6 +27,23 @@ bool RequestFootprint::UsesObject(const void* object) const {
   return false;
 }
 
+RequestFootprint::Bounds RequestFootprint::bounds() const {
+  Bounds b;
+  for (const MemoryAccess& a : accesses()) {
+    if (a.begin == a.end) continue;
+    uintptr_t& lo = a.write ? b.write_lo : b.read_lo;
+    uintptr_t& hi = a.write ? b.write_hi : b.read_hi;
+    if (lo == hi) {
+      lo = a.begin;
+      hi = a.end;
+    } else {
+      lo = std::min(lo, a.begin);
+      hi = std::max(hi, a.end);
+    }
+  }
+  return b;
+}
+
 MemoryAccess& RequestFootprint::Add() {
   MemoryAccess* a;
   if (heap_.empty() && size_ < kInline) {

@@ -62,6 +62,19 @@ class RequestFootprint {
     return heap_.empty() ? std::span<const MemoryAccess>(inline_, size_) : std::span<const MemoryAccess>(heap_);
   }
   bool UsesObject(const void* object) const;
+  // The smallest ranges holding every byte read / written ([0, 0) when none): a quick "cannot overlap" test.
+  struct Bounds {
+    uintptr_t read_lo = 0, read_hi = 0, write_lo = 0, write_hi = 0;
+    // False only when no byte of one side could meet a byte the other writes.
+    bool MayConflict(const Bounds& o) const {
+      return Meet(write_lo, write_hi, o.read_lo, o.read_hi) || Meet(write_lo, write_hi, o.write_lo, o.write_hi) ||
+             Meet(read_lo, read_hi, o.write_lo, o.write_hi);
+    }
+    static bool Meet(uintptr_t a_lo, uintptr_t a_hi, uintptr_t b_lo, uintptr_t b_hi) {
+      return a_lo < b_hi && b_lo < a_hi;
+    }
+  };
+  Bounds bounds() const;
 
  private:
   RequestFootprint& Tensor(const nrt_tensor& t, uint64_t offset, uint64_t size, bool write);

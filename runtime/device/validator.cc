@@ -54,8 +54,10 @@ Validator::Validator(bool abort_on_finding, ValidationReport::Sink sink) : repor
 void Validator::CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* own_unit, uint64_t own_n) {
   if (r.accesses().empty()) return;
   const bool host = own_unit == nullptr;
+  const RequestFootprint::Bounds bounds = r.bounds();
   // Not own_unit's requests: one unit runs its requests in order.
   pending_.ForEach(own_unit, [&](const PendingRequest& p) {
+    if (!bounds.MayConflict(p.bounds)) return true;
     for (const MemoryAccess& ours : r.accesses()) {
       for (const MemoryAccess& theirs : p.footprint.accesses()) {
         if (!ours.Overlaps(theirs) || (!ours.write && !theirs.write)) continue;

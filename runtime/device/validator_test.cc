@@ -162,6 +162,31 @@ TEST_F(ValidatorTest, ByteRangesNotHandles) {
   EXPECT_NE(f[0].find("tensor \"whole\" bytes [60, 68)"), std::string::npos) << f[0];
 }
 
+// A pending request writing two far-apart ranges: its bounds span the gap, so a read in the gap gets the full
+// comparison (and no finding), a read of the second range a finding.
+TEST_F(ValidatorTest, ScanBoundsSkipNothingThatOverlaps) {
+  TensorRef t = HostTensor("whole", 4096);
+  ExecUnit& u = Unit(XuType::kTensorOp, 0);
+  RequestFootprint r("test_schedule", nullptr);
+  r.Write(*t, 0, 8).Write(*t, 4000, 8).ReadHost(&u, 1);
+  v_.OnScheduled(std::move(r), u, Held(u), nullptr);
+  RequestFootprint gap("host_read", nullptr);
+  gap.Read(*t, 1000, 8);
+  v_.OnHostAccess(gap);
+  EXPECT_EQ(FindingCount(), 0u);
+  RequestFootprint second("host_read", nullptr);
+  second.Read(*t, 4004, 2);
+  v_.OnHostAccess(second);
+  auto f = FindingsWith("[host-read-racing-device-write]");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].find("tensor \"whole\" bytes [4004, 4006)"), std::string::npos) << f[0];
+  // Reads of what it only reads are no hazard, however the bounds lie.
+  RequestFootprint reader("host_read", nullptr);
+  reader.ReadHost(&u, 1);
+  v_.OnHostAccess(reader);
+  EXPECT_EQ(FindingCount(), 1u);
+}
+
 TEST_F(ValidatorTest, StatusSlotReuseNamesBothRequests) {
   TensorRef a = HostTensor("a"), b = HostTensor("b");
   NRT_STATUS ret;
