@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nrtest.h"
+#include "nrtest/sanitizers.h"
 #include "validate_test_util.h"
 
 using namespace nrtest;
@@ -41,6 +42,12 @@ std::string WhilePending(BeforeRelease before_release) {
   return cap.Stop();
 }
 
+// The two tests that reuse the number while the runtime will signal it commit the very race they are about (a
+// worker thread writes an fd another thread just created, with nothing ordering the two), which TSan reports as
+// such; the release and ASan builds run them.
+#define SKIP_UNDER_TSAN() \
+  if (NRTEST_UNDER_TSAN) GTEST_SKIP() << "the program under test races on the fd number on purpose"
+
 void ExpectOneFinding(const std::string& err, const std::vector<std::string>& needles) {
   auto f = Findings(err);
   ASSERT_EQ(f.size(), 1u) << err;
@@ -63,6 +70,7 @@ TEST(ValidateEventFd, ClosingARequestsEventFdWhileItIsPendingIsReported) {
 }
 
 TEST(ValidateEventFd, ClosingARequestsEventFdAndReusingTheNumberIsReported) {
+  SKIP_UNDER_TSAN();
   std::optional<EventFd> reused;
   std::string err = WhilePending([&](nrta_seq_t seq) {
     int number;
@@ -113,6 +121,7 @@ TEST(ValidateEventFd, ReusingTheNumberAfterTheRequestCompletedIsSilent) {
 }
 
 TEST(ValidateEventFd, ClosingTheUnitEventFdWhileAnExecutionIsPendingIsReported) {
+  SKIP_UNDER_TSAN();
   std::optional<EventFd> reused;
   std::string err = WhilePending([&](nrta_seq_t) {
     int number;
