@@ -72,7 +72,9 @@ const CatalogEntry kCatalog[] = {
      "nrt_register_async_exec_callback, nrt_async_drain_queued_execs and nrt_tensor_check_output_completion\n"
      "belong to implicit mode. This version of the tool reports them (a drain whose value is unused is removed,\n"
      "NRTM1031). After migration every execution has completed once its wait returns, so nothing is left for a\n"
-     "drain or a completion wait, and no callback fires: move the callback's work after the wait by hand.",
+     "drain or a completion wait, and no callback fires: move the callback's work after the wait by hand.\n"
+     "In an implicit-mode program these calls go through the request table (NRTM1063-NRTM1065); there this id\n"
+     "marks nrt_tensor_read_batch / nrt_tensor_write_batch, which the table does not fence: drain first.",
      "", ""},
     {DiagId::kDrainRemoved, "nrt_async_drain_queued_execs removed",
      "Every migrated execution is waited for before the next Neuron call and before its block ends, so at a\n"
@@ -85,6 +87,57 @@ const CatalogEntry kCatalog[] = {
      "", ""},
     {DiagId::kNoCompileCommand, "no compile database entry",
      "The source is not in compile_commands.json; it is skipped.", "", ""},
+    {DiagId::kTableExecute, "implicit mode: nrt_execute scheduled into the in-flight request table",
+     "The program ran in implicit async mode (the variable set in code, scripts or configuration, a callback,\n"
+     "drain or output-completion call, or --mode implicit): nrt_execute returned once the request was queued\n"
+     "and the runtime fenced tensor I/O. An exact schedule-and-wait would be correct but lose the overlap, across\n"
+     "loop iterations too. The call becomes nrtm_inflight_execute (same signature) from nrtm_inflight.h, a\n"
+     "readable header the tool adds to the project once: a table of in-flight requests over nrta_* only. It\n"
+     "schedules (retrying NRT_QUEUE_FULL), keeps each request's status slot and job id, blocks while `depth`\n"
+     "requests of the core are in flight (the depth the program gave the variable, carried into the code or the\n"
+     "header; 3 otherwise), and a completion thread retires requests in order. The tensor calls, releases,\n"
+     "drains, callbacks, unload and close of the program go through the same table (NRTM1061-NRTM1068).",
+     "  for (;;) {\n    read_outputs(slot);  /* nrt_tensor_read */\n    prepare(slot);\n"
+     "    nrt_execute(model, slot->in, slot->out);\n  }",
+     "  #include \"nrtm_inflight.h\"\n  for (;;) {\n    read_outputs(slot);  /* nrtm_inflight_tensor_read */\n"
+     "    prepare(slot);\n    nrtm_inflight_execute(model, slot->in, slot->out);\n  }"},
+    {DiagId::kTableFenceRead, "implicit mode: tensor read fenced on the requests that write it",
+     "In implicit mode nrt_tensor_read blocked until no pending execution wrote the tensor. The call becomes\n"
+     "nrtm_inflight_tensor_read, which waits for exactly those requests of the table (none: no wait), then reads.",
+     "  nrt_tensor_read(out, buf, 0, size);", "  nrtm_inflight_tensor_read(out, buf, 0, size);"},
+    {DiagId::kTableFenceWrite, "implicit mode: tensor write, memset or copy fenced on the requests that use it",
+     "In implicit mode nrt_tensor_write and nrt_tensor_memset blocked until no pending execution read or wrote\n"
+     "the tensor (a copy: its source's writers and its destination's users). The call becomes the\n"
+     "nrtm_inflight_ function of the same signature, which waits for exactly those requests, then writes.",
+     "  nrt_tensor_write(in, buf, 0, size);", "  nrtm_inflight_tensor_write(in, buf, 0, size);"},
+    {DiagId::kTableDrain, "implicit mode: drain through the table",
+     "nrt_async_drain_queued_execs(vnc) becomes nrtm_inflight_drain(vnc): it returns once every request of that\n"
+     "core has completed and its callback has run. From inside the callback it fails with NRT_INVALID.",
+     "  nrt_async_drain_queued_execs(vnc);", "  nrtm_inflight_drain(vnc);"},
+    {DiagId::kTableCompletion, "implicit mode: output-completion wait through the table",
+     "nrt_tensor_check_output_completion becomes nrtm_inflight_check_output_completion: the runtime's counter\n"
+     "(same timeout, same statuses), then the table retires the requests that wrote the tensor.",
+     "  nrt_tensor_check_output_completion(out, timeout_us, n);",
+     "  nrtm_inflight_check_output_completion(out, timeout_us, n);"},
+    {DiagId::kTableCallback, "implicit mode: completion callback run by the table",
+     "Since SDK 2.31 the runtime never calls a registered callback. nrtm_inflight_register_callback keeps the\n"
+     "legacy contract: one call per request, from the table's completion thread (not the caller's), in\n"
+     "scheduling order, with the request's own status, job id (increasing), model id (1, 2, ... in the order\n"
+     "the table first saw the models) and core. Without a callback, failed requests are logged.",
+     "  nrt_register_async_exec_callback(on_done, ctx);", "  nrtm_inflight_register_callback(on_done, ctx);"},
+    {DiagId::kTableDeferredRelease, "implicit mode: release deferred to completion",
+     "Legacy code may free tensors or destroy tensor sets right after nrt_execute returned (wrappers that build a\n"
+     "set per call do). The nrtm_inflight_ release clears the handle at once and releases it when the last\n"
+     "pending request that uses it completes; it never waits, so the overlap is kept.",
+     "  nrt_destroy_tensor_set(&set);", "  nrtm_inflight_destroy_tensor_set(&set);"},
+    {DiagId::kTableDrainFirst, "implicit mode: unload and close drain first",
+     "nrt_unload waits for the model's pending requests and callbacks; nrt_close for all of them, then stops the\n"
+     "table's completion thread and releases what was deferred.",
+     "  nrt_unload(model);\n  nrt_close();", "  nrtm_inflight_unload(model);\n  nrtm_inflight_close();"},
+    {DiagId::kDepthCarried, "implicit mode: the in-flight depth carried into the code",
+     "The statement that set NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS (which has no effect since SDK 2.31)\n"
+     "becomes nrtm_inflight_set_depth with its value, so the migrated program keeps the bound it asked for.",
+     "  setenv(\"NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS\", \"3\", 1);", "  nrtm_inflight_set_depth(3);"},
 };
 
 }  // namespace

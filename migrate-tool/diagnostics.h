@@ -27,6 +27,15 @@ enum class DiagId {
   kDrainRemoved = 1031,          // a drain statement removed: nothing is left in flight there
   kInactiveCode = 1040,          // legacy call inside a skipped #if block
   kNoCompileCommand = 1050,      // a source given on the command line has no compile database entry
+  kTableExecute = 1060,          // implicit mode: nrt_execute -> schedule into the in-flight table
+  kTableFenceRead = 1061,        // implicit mode: tensor read fenced on its pending writers
+  kTableFenceWrite = 1062,       // implicit mode: tensor write/memset/copy fenced on its pending users
+  kTableDrain = 1063,            // implicit mode: drain -> table drain
+  kTableCompletion = 1064,       // implicit mode: output-completion wait -> table
+  kTableCallback = 1065,         // implicit mode: callback registration -> table's completion thread
+  kTableDeferredRelease = 1066,  // implicit mode: tensor/tensor-set release deferred to completion
+  kTableDrainFirst = 1067,       // implicit mode: unload/close drain first
+  kDepthCarried = 1068,          // implicit mode: the variable's setting becomes nrtm_inflight_set_depth
 };
 
 struct Diagnostic {

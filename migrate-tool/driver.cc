@@ -17,7 +17,9 @@
 #include "prefilter.h"
 #include "report.h"
 #include "resource_dir.h"
+#include "support_header.h"
 #include "text_files.h"
+#include "touched_lines_format.h"
 #include "tu_analyzer.h"
 #include "unified_diff.h"
 
@@ -117,11 +119,31 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
                          "no entry in " + opts.build_dir + "/compile_commands.json; not migrated"});
   std::string root = Canonical(opts.in_root.empty() ? fs::current_path().string() : opts.in_root);
   unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
+  // --check writes nothing and formatting cannot change whether there is work: it runs no clang-format.
+  std::string format_note;
+  std::string format_binary = opts.mode == OutputMode::kCheck ? "" : FindClangFormat(opts.clang_format, &format_note);
+  TouchedLinesFormatter formatter(format_binary, format_note);
 
   // Parse and run the rules.
   FileCache cache;
   ContentFn content = [&cache](const std::string& f) { return cache.Get(f); };
-  Prefilter prefilter;
+  // Scripts and configuration files under the directories given (or --in-root when set).
+  std::set<std::string> text_dirs;
+  for (const std::string& in : opts.inputs)
+    if (fs::is_directory(in)) text_dirs.insert(Canonical(in));
+  if (!opts.in_root.empty()) text_dirs.insert(root);
+  std::set<std::string> text_files;
+  for (const std::string& d : text_dirs)
+    for (const std::string& f : FindTextFiles(d)) text_files.insert(f);
+  // Implicit mode is a property of the program, not of one file: decided once, before parsing.
+  // Named relative to the root: the names end up in the support header.
+  auto root_relative = [&](const std::string& f) { return UnderRoot(f, root) ? f.substr(root.size() + 1) : f; };
+  std::vector<std::pair<std::string, const std::string*>> mode_sources, mode_texts;
+  for (const CompileCommand& cmd : cs.commands)
+    mode_sources.emplace_back(root_relative(Canonical(cmd.file)), cache.Get(cmd.file));
+  for (const std::string& f : text_files) mode_texts.emplace_back(root_relative(f), cache.Get(f));
+  ProgramMode mode = DetectProgramMode(opts.program_mode, mode_sources, mode_texts);
+  Prefilter prefilter(mode.implicit);
   std::vector<TuResult> results(cs.commands.size());
   std::vector<char> skipped(cs.commands.size(), 0);
   Progress progress(opts.progress, cs.commands.size(), err);
@@ -131,7 +153,7 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
       skipped[i] = 1;
       results[i].tu = cmd.file;
     } else {
-      results[i] = AnalyzeTu(cmd, rd.path, content);
+      results[i] = AnalyzeTu(cmd, rd.path, content, mode);
     }
     progress.Tick(cmd.file);
   });
@@ -165,14 +187,6 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
       tu_sites[t].push_back(it->second);
     }
   }
-  // Scripts and configuration files under the directories given (or --in-root when set).
-  std::set<std::string> text_dirs;
-  for (const std::string& in : opts.inputs)
-    if (fs::is_directory(in)) text_dirs.insert(Canonical(in));
-  if (!opts.in_root.empty()) text_dirs.insert(root);
-  std::set<std::string> text_files;
-  for (const std::string& d : text_dirs)
-    for (const std::string& f : FindTextFiles(d)) text_files.insert(f);
   for (const std::string& f : text_files) {
     const std::string* text = cache.Get(f);
     if (!text) continue;
@@ -269,9 +283,19 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
         }
       }
       const std::string* text = cache.Get(file);
-      if (!needs || !text) continue;
-      HelperPlacement p = PlaceHelper(*text, first);
-      if (!p.already_present) fe.Add({file, p.offset, 0, HelperBlock(p.angle_includes), -1, -1});
+      if (needs && text) {
+        HelperPlacement p = PlaceHelper(*text, first);
+        if (!p.already_present) fe.Add({file, p.offset, 0, HelperBlock(p.angle_includes), -1, -1});
+      }
+      // The support header's include, once per file whose edits call it (implicit mode).
+      size_t first_support = std::string::npos;
+      for (const Edit& e : fe.edits())
+        if (e.site >= 0 && run.sites[e.site].needs_support) first_support = std::min(first_support, e.offset);
+      if (first_support != std::string::npos && text && text->find(kSupportHeaderName) == std::string::npos &&
+          !IsSupportHeader(file)) {
+        HelperPlacement p = PlaceHelper(*text, first_support);
+        fe.Add({file, p.offset, 0, SupportInclude(file, root), -1, -2});
+      }
     }
   };
   place_helpers();
@@ -280,7 +304,9 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
   auto new_content = [&](const std::string& file) {
     const std::string* text = cache.Get(file);
     auto it = files.find(file);
-    return text && it != files.end() ? ApplyEdits(*text, it->second.edits()) : std::string();
+    // What will be written: the edited lines formatted, so the re-parse checks that text.
+    return text && it != files.end() ? ApplyEdits(*text, formatter.Format(file, *text, it->second.edits()))
+                                     : std::string();
   };
   std::vector<size_t> touched;
   for (size_t t = 0; t < results.size(); ++t) {
@@ -291,8 +317,21 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
         break;
       }
   }
+  // The support header, added to the root once (an existing one, e.g. from an earlier run, is kept).
+  const std::string support_path = root + "/" + kSupportHeaderName;
+  const bool support_new = mode.implicit && !fs::exists(support_path);
+  const std::string support_text = SupportHeaderText(mode.depth, mode.origin);
   auto unsaved_for = [&](size_t t) {
     std::vector<Unsaved> u;
+    if (support_new) {
+      // The header does not exist yet: libclang sees it as an unsaved file under every spelling the includes
+      // use (a "../nrtm_inflight.h" from a subdirectory is looked up unnormalised).
+      std::set<std::string> spellings = {support_path};
+      for (const std::string& f : results[t].files)
+        spellings.insert(fs::path(f).parent_path().string() + "/" +
+                         fs::path(support_path).lexically_relative(fs::path(f).parent_path()).generic_string());
+      for (const std::string& p : spellings) u.push_back({p, support_text});
+    }
     for (const std::string& f : results[t].files) {
       auto it = files.find(f);
       if (it != files.end() && !it->second.edits().empty()) u.push_back({f, new_content(f)});
@@ -344,13 +383,14 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
     run.diags.push_back({s.diag, s.severity(), s.file, s.line, s.column, s.api + ": " + s.reason});
   }
   bool write_failed = false;
+  size_t written = 0;
   for (auto& [file, fe] : files) {
     fe.DropOrphanFileEdits();
     if (fe.edits().empty()) continue;
     const std::string* text = cache.Get(file);
     if (!text) continue;
-    run.edits[file] = fe.edits();
-    run.changes[file] = {*text, ApplyEdits(*text, fe.edits())};
+    run.edits[file] = formatter.Format(file, *text, fe.edits());
+    run.changes[file] = {*text, ApplyEdits(*text, run.edits[file])};
   }
   run.summary.files_changed = run.changes.size();
   for (const auto& [file, change] : run.changes) {
@@ -383,12 +423,46 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
         break;
       }
     }
+    if (w.ok && (opts.mode == OutputMode::kInPlace || opts.mode == OutputMode::kOutRoot)) ++written;
     if (!w.ok) {
       write_failed = true;
       ++run.summary.files_failed;
       run.diags.push_back({w.changed_on_disk ? DiagId::kChangedDuringRun : DiagId::kWriteFailed, Severity::kError, file,
                            0, 0, w.error});
     }
+  }
+  // The support header: a new file, written once beside the migrated ones.
+  bool support_used =
+      std::any_of(run.sites.begin(), run.sites.end(), [](const Site& s) { return s.migrated && s.needs_support; });
+  if (support_new && support_used && !g_interrupted) {
+    ++run.summary.files_changed;
+    WriteResult w;
+    std::string target = support_path;
+    switch (opts.mode) {
+      case OutputMode::kDiff:
+        out << UnifiedDiff("a/" + Display(support_path), "b/" + Display(support_path), "",
+                           {Edit{support_path, 0, 0, support_text, -1}});
+        break;
+      case OutputMode::kCheck:
+        break;
+      case OutputMode::kInPlace:
+        w = WriteAtomically(support_path, support_text);
+        break;
+      case OutputMode::kOutRoot:
+        target = (fs::path(opts.out_root) / kSupportHeaderName).string();
+        w = WriteAtomically(target, support_text);
+        break;
+    }
+    if (!w.ok) {
+      write_failed = true;
+      ++run.summary.files_failed;
+      run.diags.push_back({DiagId::kWriteFailed, Severity::kError, support_path, 0, 0, w.error});
+    }
+    std::string msg =
+        "added the in-flight request table the implicit-mode sites call (implicit mode: " + mode.why + "; depth " +
+        (mode.depth > 0 ? std::to_string(mode.depth) + " from " + mode.origin : std::string("3, none was set")) + ")";
+    if (!opts.export_fixes.empty()) msg += "; --export-fixes cannot create files, copy it from --out-root";
+    run.diags.push_back({DiagId::kTableExecute, Severity::kNote, support_path, 0, 0, msg});
   }
   std::stable_sort(run.diags.begin(), run.diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
@@ -398,8 +472,18 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
     if (!shown.file.empty()) shown.file = Display(shown.file);
     err << Render(shown) << "\n";
   }
+  for (const std::string& n : formatter.Notes()) err << "nrt-migrate: note: " << n << "\n";
   run.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   err << SummaryText(run.summary);
+  if (g_interrupted) {
+    // The summary counts what was planned; say what Ctrl-C left on disk.
+    bool writes = opts.mode == OutputMode::kInPlace || opts.mode == OutputMode::kOutRoot;
+    err << "nrt-migrate: error: interrupted; "
+        << (writes ? std::to_string(written) + " of " + std::to_string(run.changes.size()) +
+                         " changed file(s) written, each completely; the others are as they were"
+                   : std::string("the output is incomplete"))
+        << "\n";
+  }
 
   if (g_interrupted) {
     run.exit_code = kExitInterrupted;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "diagnostics.h"
+#include "program_mode.h"
 #include "site.h"
 
 namespace nrtm {
@@ -20,7 +21,8 @@ struct Options {
   std::string build_dir;            // -p
   std::vector<std::string> extra_args;
   std::string resource_dir;
-  unsigned jobs = 0;  // 0: all cores
+  std::string clang_format;  // --clang-format: a binary, "none", or empty to find the one matching libclang
+  unsigned jobs = 0;         // 0: all cores
   OutputMode mode = OutputMode::kDiff;
   bool backup = true;
   bool check_strict = false;
@@ -28,7 +30,8 @@ struct Options {
   std::string out_root;  // kOutRoot
   std::string report_json, sarif, export_fixes;
   bool progress = false;
-  bool quiet = false;  // no notes for migrated sites on stderr
+  bool quiet = false;                           // no notes for migrated sites on stderr
+  ModeOption program_mode = ModeOption::kAuto;  // --mode: implicit async mode detected, forced or ruled out
 };
 
 // Exit codes of a run.

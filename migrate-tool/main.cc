@@ -53,9 +53,15 @@ int main(int argc, char** argv) {
       "sarif", po::value<std::string>(&opts.sarif), "write the diagnostics as SARIF 2.1.0")(
       "jobs,j", po::value<unsigned>(&opts.jobs), "parallel parses (default: all cores)")(
       "resource-dir", po::value<std::string>(&opts.resource_dir), "clang's resource directory (builtin headers)")(
-      "extra-arg", po::value<std::vector<std::string>>(), "one more compiler argument (repeatable)")(
-      "quiet,q", "print no note for migrated sites")(
-      "explain", po::value<std::string>(&explain), "print the rationale and an example of a diagnostic id (NRTMxxxx)")(
+      "clang-format", po::value<std::string>(&opts.clang_format),
+      "clang-format for the edited lines of files under a .clang-format (default: the one matching libclang; "
+      "'none': keep the tool's layout)")("extra-arg", po::value<std::vector<std::string>>(),
+                                         "one more compiler argument (repeatable)")("quiet,q",
+                                                                                    "print no note for migrated sites")(
+      "mode", po::value<std::string>()->default_value("auto"),
+      "auto (implicit when the program sets the implicit-mode variable or calls a callback, drain or "
+      "output-completion API), implicit, or sync")("explain", po::value<std::string>(&explain),
+                                                   "print the rationale and an example of a diagnostic id (NRTMxxxx)")(
       "sources", po::value<std::vector<std::string>>(&opts.inputs), "sources or directories");
   po::positional_options_description pos;
   pos.add("sources", -1);
@@ -95,6 +101,15 @@ int main(int argc, char** argv) {
   opts.check_strict = vm.count("check-strict") > 0;
   opts.backup = !vm.count("no-backup");
   opts.quiet = vm.count("quiet") > 0;
+  const std::string mode = vm["mode"].as<std::string>();
+  if (mode == "implicit") {
+    opts.program_mode = nrtm::ModeOption::kImplicit;
+  } else if (mode == "sync") {
+    opts.program_mode = nrtm::ModeOption::kSync;
+  } else if (mode != "auto") {
+    std::cerr << "nrt-migrate: error: --mode must be auto, implicit or sync, not '" << mode << "'\n";
+    return nrtm::kExitUsage;
+  }
   if (vm.count("extra-arg")) {
     for (const std::string& a : vm["extra-arg"].as<std::vector<std::string>>()) extra.push_back(a);
   }

@@ -5,6 +5,8 @@
 #include <set>
 #include <sstream>
 
+#include "support_header.h"
+
 namespace fs = std::filesystem;
 
 namespace nrtm {
@@ -25,8 +27,14 @@ bool IsIdentChar(char c) {
 }
 }  // namespace
 
-bool MentionsLegacyToken(const std::string& text) {
-  for (const std::string& tok : LegacyTokens()) {
+bool MentionsLegacyToken(const std::string& text, bool implicit) {
+  static const std::vector<std::string> kTableTokens = {
+      "nrt_tensor_read",       "nrt_tensor_write",       "nrt_tensor_memset", "nrt_tensor_copy",
+      "nrt_tensor_free",       "nrt_destroy_tensor_set", "nrt_unload",        "nrt_close",
+      "nrt_tensor_read_batch", "nrt_tensor_write_batch"};
+  std::vector<std::string> tokens = LegacyTokens();
+  if (implicit) tokens.insert(tokens.end(), kTableTokens.begin(), kTableTokens.end());
+  for (const std::string& tok : tokens) {
     for (size_t pos = text.find(tok); pos != std::string::npos; pos = text.find(tok, pos + 1)) {
       bool start_ok = pos == 0 || !IsIdentChar(text[pos - 1]);
       size_t end = pos + tok.size();
@@ -51,7 +59,7 @@ bool Prefilter::FileMentions(const std::string& path, std::vector<std::string>* 
   std::stringstream ss;
   ss << in.rdbuf();
   std::string text = ss.str();
-  e.mentions = MentionsLegacyToken(text);
+  e.mentions = MentionsLegacyToken(text, implicit_);
   std::istringstream lines(text);
   std::string line;
   while (std::getline(lines, line)) {
@@ -92,6 +100,7 @@ bool Prefilter::NeedsParse(const std::string& source, const std::vector<std::str
     std::error_code ec;
     for (const std::string& name : includes) {
       if (name.rfind("nrt/", 0) == 0) continue;  // the runtime's own headers declare the legacy API
+      if (IsSupportHeader(name)) continue;       // the request table calls the synchronous API on purpose
       std::vector<fs::path> where = {fs::path(file).parent_path()};
       where.insert(where.end(), dirs.begin(), dirs.end());
       for (const fs::path& d : where) {

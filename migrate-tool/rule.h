@@ -25,6 +25,9 @@ struct TuContext {
   // Whether the TU ever takes a host pointer into tensor memory (nrt_tensor_get_va): then no statement can be
   // proven not to touch an output, and only the exact form is used.
   bool takes_tensor_va = false;
+  // The program ran in implicit async mode (program_mode.h): legacy calls go through the support header.
+  bool implicit = false;
+  std::string implicit_why;
 };
 
 struct Reference {
@@ -37,6 +40,9 @@ struct Reference {
 void RunSyncExecuteRule(const TuContext& ctx, const Reference& ref, std::vector<Site>* out);
 // implicit-call: callback registration, drain, output-completion waits
 void RunImplicitCallRule(const TuContext& ctx, const Reference& ref, std::vector<Site>* out);
+// implicit-table: in implicit-mode programs, execute / tensor I/O / release / drain / callback / unload / close
+bool IsTableApi(const std::string& name);
+void RunImplicitTableRule(const TuContext& ctx, const Reference& ref, std::vector<Site>* out);
 // env-var: NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS in a string literal
 void RunEnvVarRule(const TuContext& ctx, const Reference& ref, std::vector<Site>* out);
 

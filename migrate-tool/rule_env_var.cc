@@ -16,6 +16,18 @@ CXCursor FirstNonWrapperAbove(const std::vector<CXCursor>& parents, size_t* i) {
   return clang_getNullCursor();
 }
 
+// The depth a setenv("VAR", "N", ...) or putenv("VAR=N") gives, or 0 if it is not a literal number.
+int LiteralDepth(CXCursor call, const std::string& callee) {
+  CXCursor arg = clang_Cursor_getArgument(call, callee == "setenv" ? 1 : 0);
+  CXEvalResult ev = clang_Cursor_isNull(arg) ? nullptr : clang_Cursor_Evaluate(arg);
+  std::string value;
+  if (ev && clang_EvalResult_getKind(ev) == CXEval_StrLiteral) value = clang_EvalResult_getAsStr(ev);
+  if (ev) clang_EvalResult_dispose(ev);
+  if (callee == "putenv") value = value.find('=') == std::string::npos ? "" : value.substr(value.find('=') + 1);
+  if (value.empty() || value.size() > 4 || value.find_first_not_of("0123456789") != std::string::npos) return 0;
+  return std::stoi(value);
+}
+
 }  // namespace
 
 void RunEnvVarRule(const TuContext& ctx, const Reference& ref, std::vector<Site>* out) {
@@ -52,6 +64,20 @@ void RunEnvVarRule(const TuContext& ctx, const Reference& ref, std::vector<Site>
                      (after == std::string::npos || (*text)[after] == '\n');
         size_t from = alone ? line_start : b.offset;
         size_t to = alone ? (after == std::string::npos ? text->size() : after + 1) : semi + 1;
+        int depth = ctx.implicit ? LiteralDepth(call, callee) : 0;
+        if (depth > 0) {
+          // Implicit mode: the bound the program asked for stays in the code, on the request table.
+          site.edits.push_back(
+              {at.file, b.offset, semi + 1 - b.offset, "nrtm_inflight_set_depth(" + std::to_string(depth) + ");", -1});
+          site.form = "depth-carried";
+          site.diag = DiagId::kDepthCarried;
+          site.migrated = true;
+          site.needs_support = true;
+          site.reason = callee + " of the implicit-mode variable -> nrtm_inflight_set_depth(" + std::to_string(depth) +
+                        ") (the in-flight request table keeps the depth the program asked for)";
+          out->push_back(site);
+          return;
+        }
         site.edits.push_back({at.file, from, to - from, "", -1});
         site.form = "removed";
         site.diag = DiagId::kEnvVarRemoved;

@@ -18,8 +18,9 @@ struct Site {
   std::string reason;
   DiagId diag = DiagId::kMigratedExactWait;
   bool migrated = false;
-  bool needs_helper = false;  // its edits call the helpers of helper_block.h
-  std::vector<Edit> edits;    // Edit::site is filled in by the driver
+  bool needs_helper = false;   // its edits call the helpers of helper_block.h
+  bool needs_support = false;  // its edits call the support header nrtm_inflight.h
+  std::vector<Edit> edits;     // Edit::site is filled in by the driver
 
   Severity severity() const { return migrated ? Severity::kNote : Severity::kWarning; }
   // Sites are the same when they start at the same byte of the same file with the same rule.

@@ -4,6 +4,8 @@
 
 #include "libclang_util.h"
 #include "prefilter.h"
+#include "program_mode.h"
+#include "support_header.h"
 
 namespace nrtm {
 
@@ -83,7 +85,10 @@ struct Walker {
       CXCursor target = clang_getCursorReferenced(c);
       if (clang_getCursorKind(target) == CXCursor_FunctionDecl) {
         std::string name = CursorSpelling(target);
-        if (InterestingFunctions().count(name)) {
+        // The support header calls the synchronous API on purpose; its calls are not legacy sites.
+        bool interesting = InterestingFunctions().count(name) || (w->ctx->implicit && IsTableApi(name));
+        if (interesting && IsSupportHeader(SpellingLoc(loc).file)) interesting = false;
+        if (interesting) {
           if (name == "nrt_tensor_get_va") w->ctx->takes_tensor_va = true;
           w->refs.push_back({c, w->stack, name});
         }
@@ -143,7 +148,8 @@ int CountParseErrors(const CompileCommand& cmd, const std::string& resource_dir,
   return CountErrors(tu.get(), first_error, nullptr);
 }
 
-TuResult AnalyzeTu(const CompileCommand& cmd, const std::string& resource_dir, const ContentFn& content) {
+TuResult AnalyzeTu(const CompileCommand& cmd, const std::string& resource_dir, const ContentFn& content,
+                   const ProgramMode& mode) {
   TuResult result;
   result.tu = cmd.file;
   Index index;
@@ -167,10 +173,14 @@ TuResult AnalyzeTu(const CompileCommand& cmd, const std::string& resource_dir, c
   ctx.main_file = cmd.file;
   ctx.is_cpp = IsCppFile(cmd.file);
   ctx.content = content;
+  ctx.implicit = mode.implicit;
+  ctx.implicit_why = mode.why;
   Walker walker{&ctx, {}, {}};
   clang_visitChildren(clang_getTranslationUnitCursor(tu.get()), &Walker::Visit, &walker);
   for (const Reference& ref : walker.refs) {
-    if (ref.name == "nrt_execute" || ref.name == "nrt_execute_repeat") {
+    if (ctx.implicit && IsTableApi(ref.name)) {
+      RunImplicitTableRule(ctx, ref, &result.sites);
+    } else if (ref.name == "nrt_execute" || ref.name == "nrt_execute_repeat") {
       RunSyncExecuteRule(ctx, ref, &result.sites);
     } else if (ref.name == "nrt_tensor_get_va") {
       continue;

@@ -31,6 +31,8 @@ struct Unsaved {
 int CountParseErrors(const CompileCommand& cmd, const std::string& resource_dir, const std::vector<Unsaved>& unsaved,
                      std::string* first_error);
 
-TuResult AnalyzeTu(const CompileCommand& cmd, const std::string& resource_dir, const ContentFn& content);
+struct ProgramMode;
+TuResult AnalyzeTu(const CompileCommand& cmd, const std::string& resource_dir, const ContentFn& content,
+                   const ProgramMode& mode);
 
 }  // namespace nrtm

@@ -89,5 +89,5 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 echo "== [3/3] TSan (gcc), runtime tests"
 finish_build
-TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 timed "tsan tests" run_suite build-tsan -L 'unit|conformance|sample|shim'
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp timed "tsan tests" run_suite build-tsan -L 'unit|conformance|sample|shim'
 echo "== all tests passed"

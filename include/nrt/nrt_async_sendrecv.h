@@ -5,15 +5,18 @@
  * the SDK: "may change across Neuron versions"): same opaque handle types and function signatures.
  * tests/abi pins them.
  *
- * Status on nrt-bridge: not available yet. Send/receive rides the collectives machinery
- * (runtime/collectives/), which does not exist yet; until it does every function returns an error
- * status with one log line saying so, after the lifecycle check (NRT_UNINITIALIZED before nrt_init,
- * NRT_CLOSED after nrt_close, NRT_FAILURE in a forked child) and the argument checks:
- *   - NULL out-parameter (num, send_comm, recv_comm, done, size, request), NULL tensor or peer_ip:
- *     NRT_INVALID;
- *   - any communicator or request handle, NULL included (nrt-bridge never creates one, so none is
- *     valid): NRT_INVALID_HANDLE;
- *   - anything else: NRT_FAILURE, the SDK's status for "errors".
+ * On nrt-bridge (runtime/collectives/sendrecv.h, README "Collectives"): TCP between logical cores of
+ * this or another process or host. After the lifecycle check (NRT_UNINITIALIZED before nrt_init,
+ * NRT_CLOSED after nrt_close, NRT_FAILURE in a forked child):
+ *   - NULL out-parameter, tensor or peer_ip, a peer_ip that is not IPv4 dotted-quad, a negative or
+ *     foreign lnc, a range past the tensor, a send on a receive communicator (or the reverse), a
+ *     request on a communicator not connected yet: NRT_INVALID;
+ *   - a NULL, stale or foreign communicator or request handle: NRT_INVALID_HANDLE;
+ *   - init on a core already initialised, or whose port is taken; close, flush, connect or accept on
+ *     a core not initialised: NRT_FAILURE;
+ *   - past the limits the getters report: NRT_RESOURCE;
+ *   - not connected within NEURON_RT_EXEC_TIMEOUT: NRT_TIMEOUT; a peer that went away:
+ *     NRT_EXEC_HW_ERR_COLLECTIVES (the request and its communicator).
  *
  * lnc arguments are the absolute logical-core ids of the host (unaffected by visible-core selection).
  */

@@ -169,9 +169,8 @@ NRTB_EXPORT NRT_STATUS nrta_execute_schedule(nrt_model_t* model, const nrt_tenso
         [&](RequestFootprint& r) { DescribeExecution(r, m.get(), input, output, bound); },
         [&] {
           return Schedule(
-              unit,
-              MakeExecution("nrta_execute_schedule", std::move(m), std::move(bound.inputs), std::move(bound.outputs)),
-              ret, req_sequence);
+              unit, MakeExecution("nrta_execute_schedule", std::move(m), std::move(bound.tensors), bound.n_inputs), ret,
+              req_sequence);
         });
   });
 }

@@ -1,5 +1,8 @@
 #include "runtime/api/handles.h"
 
+#include "runtime/device/tensor_set.h"
+#include "runtime/model/binding_cache.h"
+
 namespace nrtb {
 namespace {
 
@@ -69,14 +72,23 @@ TensorRef GetTensor(const nrt_tensor_t* handle, const char* what) {
 TensorUse UseTensor(const nrt_tensor_t* handle, const char* what) { return TensorUse(GetTensor(handle, what)); }
 
 BoundSets BindSets(const nrt_model& model, const TensorSet& inputs, const TensorSet& outputs) {
+  // Read before binding (binding_cache.h says why).
+  const BindingCache::Key key{inputs.version(), outputs.version(), TensorChangeEpoch()};
   BoundSets b;
+  b.n_inputs = model.inputs().size();
+  // A buffer attached to one of the cached tensors, or a free, before its use was counted moved the epoch on (after
+  // the use, attach_buffer fails): the binding still holds when the epoch has not moved.
+  if (model.binding_cache().Find(key, b.tensors) && TensorChangeEpoch() == key.tensors) return b;
+  b.tensors.clear();
+
+  std::vector<TensorUse> held;
   auto use_all = [&](const TensorSet& set) {
     for (auto& [name, t] : set.Entries()) {
-      if (t) b.uses.emplace_back(std::move(t));
+      if (t) held.emplace_back(std::move(t));
     }
   };
   auto used = [&](const TensorRef& t) {
-    for (const TensorUse& u : b.uses) {
+    for (const TensorUse& u : held) {
       if (u.ref() == t) return true;
     }
     return false;
@@ -88,18 +100,26 @@ BoundSets BindSets(const nrt_model& model, const TensorSet& inputs, const Tensor
       use_all(inputs);
       use_all(outputs);
     }
-    b.inputs = BindTensors(model, inputs, false);
-    b.outputs = BindTensors(model, outputs, true);
+    std::vector<TensorRef> in = BindTensors(model, inputs, false);
+    std::vector<TensorRef> out = BindTensors(model, outputs, true);
     bool all_used = true;
-    for (const auto* list : {&b.inputs, &b.outputs}) {
+    for (const auto* list : {&in, &out}) {
       for (const TensorRef& t : *list) {
         if (!used(t)) {
-          b.uses.emplace_back(t);
+          held.emplace_back(t);
           all_used = false;
         }
       }
     }
-    if (all_used) return b;
+    if (all_used) {
+      // New uses while `held` still counts them: the layouts checked stay as they are.
+      b.tensors.reserve(in.size() + out.size());
+      for (const auto* list : {&in, &out}) {
+        for (const TensorRef& t : *list) b.tensors.emplace_back(t);
+      }
+      model.binding_cache().Store(key, b.tensors);
+      return b;
+    }
   }
   ThrowInvalid("the tensor sets of model \"%s\" keep changing while it is being scheduled", model.name().c_str());
 }

@@ -54,12 +54,12 @@ TensorRef GetTensor(const nrt_tensor_t* handle, const char* what);
 TensorUse UseTensor(const nrt_tensor_t* handle, const char* what);
 ModelRef GetModel(const nrt_model_t* handle, const char* what);
 std::shared_ptr<TensorSet> GetTensorSet(const nrt_tensor_set_t* handle, const char* what);
-// A model's inputs and outputs bound from two tensor sets (BindTensors), with every tensor of the sets in use
-// while they are bound, so nrt_tensor_attach_buffer cannot change one between the checks and the work that
-// counts it. The uses end with the object, after the work item has taken its own.
+// A model's inputs and outputs bound from two tensor sets (BindTensors), each in use from before it was checked,
+// so nrt_tensor_attach_buffer cannot change one between the checks and the work. The uses end with the object,
+// or are handed over to the execution (MakeExecution).
 struct BoundSets {
-  std::vector<TensorUse> uses;
-  std::vector<TensorRef> inputs, outputs;
+  std::vector<TensorUse> tensors;  // the inputs, then the outputs, in signature order
+  size_t n_inputs = 0;
 };
 BoundSets BindSets(const nrt_model& model, const TensorSet& inputs, const TensorSet& outputs);
 

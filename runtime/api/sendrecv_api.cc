@@ -1,8 +1,5 @@
-// Asynchronous tensor send / receive (nrt_async_sendrecv.h). It rides the collectives machinery,
-// which runtime/collectives/ has not brought yet, so every call is refused as nrta_cc_prepare is:
-// lifecycle first, then the arguments, then NRT_FAILURE (the SDK's status for "errors") with one
-// log line saying why. No communicator or request is ever created, so any handle passed in is
-// NRT_INVALID_HANDLE, as the header documents for an invalid handle.
+// Asynchronous tensor send / receive (nrt_async_sendrecv.h) on runtime/collectives/sendrecv.h: lifecycle
+// first, then the arguments, then one call on the session's SendRecv, whose errors carry the status.
 #include "nrt/nrt_async_sendrecv.h"
 #include "runtime/api/handles.h"
 
@@ -10,16 +7,12 @@ using namespace nrtb;
 
 namespace {
 
-[[noreturn]] void RefuseUnavailable() {
-  ThrowStatus(NRT_FAILURE,
-              "asynchronous send/receive is not available yet in nrt-bridge (it comes with the collectives support)");
+uintptr_t Value(const void* handle, const char* what) {
+  if (handle == nullptr) ThrowStatus(NRT_INVALID_HANDLE, "%s is NULL", what);
+  return reinterpret_cast<uintptr_t>(handle);
 }
 
-void RequireHandle(const void* handle, const char* what) {
-  if (handle == nullptr) ThrowStatus(NRT_INVALID_HANDLE, "%s is NULL", what);
-  ThrowStatus(NRT_INVALID_HANDLE, "%s %p is not a live send/receive handle (nrt-bridge has created none)", what,
-              handle);
-}
+SendRecv& Hub() { return RequireSession().sendrecv(); }
 
 }  // namespace
 
@@ -27,8 +20,8 @@ NRTB_EXPORT NRT_STATUS nrt_async_sendrecv_get_max_num_communicators_per_lnc(int*
   return Guarded("nrt_async_sendrecv_get_max_num_communicators_per_lnc", [&] {
     RequireDevice();
     RequireNonNull(num, "num");
-    RefuseUnavailable();
-    return NRT_FAILURE;
+    *num = SendRecv::kMaxCommsPerLnc;
+    return NRT_SUCCESS;
   });
 }
 
@@ -36,106 +29,99 @@ NRTB_EXPORT NRT_STATUS nrt_async_sendrecv_get_max_num_pending_request(int* num) 
   return Guarded("nrt_async_sendrecv_get_max_num_pending_request", [&] {
     RequireDevice();
     RequireNonNull(num, "num");
-    RefuseUnavailable();
-    return NRT_FAILURE;
+    *num = SendRecv::kMaxPendingRequests;
+    return NRT_SUCCESS;
   });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_async_sendrecv_init(int lnc) {
   return Guarded("nrt_async_sendrecv_init", [&] {
-    RequireDevice();
-    if (lnc < 0) ThrowInvalid("lnc %d is negative", lnc);
-    RefuseUnavailable();
-    return NRT_FAILURE;
+    Hub().Init(lnc);
+    return NRT_SUCCESS;
   });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_async_sendrecv_close(int lnc) {
   return Guarded("nrt_async_sendrecv_close", [&] {
-    RequireDevice();
-    if (lnc < 0) ThrowInvalid("lnc %d is negative", lnc);
-    ThrowStatus(NRT_FAILURE, "send/receive was never initialised on lnc %d (not available yet in nrt-bridge)", lnc);
-    return NRT_FAILURE;
+    Hub().Close(lnc);
+    return NRT_SUCCESS;
   });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_async_sendrecv_connect(const char* peer_ip, int peer_lnc, int lnc,
                                                   nrt_async_sendrecv_comm_t** send_comm) {
   return Guarded("nrt_async_sendrecv_connect", [&] {
-    RequireDevice();
+    SendRecv& hub = Hub();
     RequireNonNull(peer_ip, "peer_ip");
     RequireNonNull(send_comm, "send_comm");
-    if (peer_lnc < 0 || lnc < 0) ThrowInvalid("peer_lnc %d / lnc %d must not be negative", peer_lnc, lnc);
-    RefuseUnavailable();
-    return NRT_FAILURE;
+    *send_comm = reinterpret_cast<nrt_async_sendrecv_comm_t*>(hub.Connect(peer_ip, peer_lnc, lnc));
+    return NRT_SUCCESS;
   });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_async_sendrecv_accept(const char* peer_ip, int peer_lnc, int lnc,
                                                  nrt_async_sendrecv_comm_t** recv_comm) {
   return Guarded("nrt_async_sendrecv_accept", [&] {
-    RequireDevice();
+    SendRecv& hub = Hub();
     RequireNonNull(peer_ip, "peer_ip");
     RequireNonNull(recv_comm, "recv_comm");
-    if (peer_lnc < 0 || lnc < 0) ThrowInvalid("peer_lnc %d / lnc %d must not be negative", peer_lnc, lnc);
-    RefuseUnavailable();
-    return NRT_FAILURE;
+    *recv_comm = reinterpret_cast<nrt_async_sendrecv_comm_t*>(hub.Accept(peer_ip, peer_lnc, lnc));
+    return NRT_SUCCESS;
   });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_async_sendrecv_test_comm(nrt_async_sendrecv_comm_t* comm, bool* done) {
   return Guarded("nrt_async_sendrecv_test_comm", [&] {
-    RequireDevice();
+    SendRecv& hub = Hub();
     RequireNonNull(done, "done");
-    RequireHandle(comm, "comm");
-    return NRT_INVALID_HANDLE;
+    *done = false;
+    *done = hub.TestComm(Value(comm, "comm"));
+    return NRT_SUCCESS;
   });
 }
+
+namespace {
+
+NRT_STATUS Post(const char* api, bool send, nrt_tensor_t* tensor, size_t offset, size_t length,
+                nrt_async_sendrecv_comm_t* comm, nrt_async_sendrecv_request_t** request) {
+  return Guarded(api, [&] {
+    SendRecv& hub = Hub();
+    RequireNonNull(request, "request");
+    TensorUse use = UseTensor(tensor, "tensor");
+    *request = reinterpret_cast<nrt_async_sendrecv_request_t*>(
+        hub.Post(send, std::move(use), offset, length, Value(comm, send ? "send_comm" : "recv_comm")));
+    return NRT_SUCCESS;
+  });
+}
+
+}  // namespace
 
 NRTB_EXPORT NRT_STATUS nrt_async_sendrecv_send_tensor(nrt_tensor_t* tensor, size_t offset, size_t length,
                                                       nrt_async_sendrecv_comm_t* send_comm,
                                                       nrt_async_sendrecv_request_t** request) {
-  return Guarded("nrt_async_sendrecv_send_tensor", [&] {
-    RequireDevice();
-    RequireNonNull(request, "request");
-    GetTensor(tensor, "tensor");
-    RequireHandle(send_comm, "send_comm");
-    (void)offset;
-    (void)length;
-    return NRT_INVALID_HANDLE;
-  });
+  return Post("nrt_async_sendrecv_send_tensor", true, tensor, offset, length, send_comm, request);
 }
 
 NRTB_EXPORT NRT_STATUS nrt_async_sendrecv_recv_tensor(nrt_tensor_t* tensor, size_t offset, size_t length,
                                                       nrt_async_sendrecv_comm_t* recv_comm,
                                                       nrt_async_sendrecv_request_t** request) {
-  return Guarded("nrt_async_sendrecv_recv_tensor", [&] {
-    RequireDevice();
-    RequireNonNull(request, "request");
-    GetTensor(tensor, "tensor");
-    RequireHandle(recv_comm, "recv_comm");
-    (void)offset;
-    (void)length;
-    return NRT_INVALID_HANDLE;
-  });
+  return Post("nrt_async_sendrecv_recv_tensor", false, tensor, offset, length, recv_comm, request);
 }
 
 NRTB_EXPORT NRT_STATUS nrt_async_sendrecv_test_request(nrt_async_sendrecv_request_t* request, bool* done,
                                                        size_t* size) {
   return Guarded("nrt_async_sendrecv_test_request", [&] {
-    RequireDevice();
+    SendRecv& hub = Hub();
     RequireNonNull(done, "done");
     RequireNonNull(size, "size");
-    RequireHandle(request, "request");
-    return NRT_INVALID_HANDLE;
+    hub.TestRequest(Value(request, "request"), done, size);
+    return NRT_SUCCESS;
   });
 }
 
 NRTB_EXPORT NRT_STATUS nrt_async_sendrecv_flush(int lnc) {
   return Guarded("nrt_async_sendrecv_flush", [&] {
-    RequireDevice();
-    if (lnc < 0) ThrowInvalid("lnc %d is negative", lnc);
-    RefuseUnavailable();
-    return NRT_FAILURE;
+    Hub().Flush(lnc);
+    return NRT_SUCCESS;
   });
 }

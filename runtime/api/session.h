@@ -9,6 +9,7 @@
 #include "runtime/api/handle_registry.h"
 #include "runtime/collectives/cc_plan.h"
 #include "runtime/collectives/cc_world.h"
+#include "runtime/collectives/sendrecv.h"
 #include "runtime/core/config.h"
 #include "runtime/core/env.h"
 #include "runtime/device/device.h"
@@ -24,7 +25,9 @@ class Session {
   // Throws Error for a configuration the device refuses (e.g. a bad fault plan).
   explicit Session(const RuntimeConfig& config)
       : device_(config),
-        cc_world_(device_.lnc_count(), GetEnv("NEURON_RT_ROOT_COMM_ID").value_or(""), config.exec_timeout_ns) {}
+        cc_world_(device_.lnc_count(), GetEnv("NEURON_RT_ROOT_COMM_ID").value_or(""), config.exec_timeout_ns),
+        sendrecv_(config.first_visible_core, device_.lnc_count(), config.exec_timeout_ns,
+                  GetEnv("NEURON_RT_ASYNC_SENDRECV_BOOTSTRAP_PORT").value_or("")) {}
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -35,6 +38,7 @@ class Session {
   HandleRegistry<ErrorTracker>& trackers() { return trackers_; }
   HandleRegistry<CcPlan>& cc_contexts() { return cc_contexts_; }
   CcWorld& cc_world() { return cc_world_; }
+  SendRecv& sendrecv() { return sendrecv_; }
 
  private:
   // First, so it is destroyed last: models and tensors give their memory back to its pools.
@@ -47,6 +51,8 @@ class Session {
   HandleRegistry<CcPlan> cc_contexts_{HandleKind::kCcContext};
   // After device_: collectives scheduled on the device's units refer to it until those units stop.
   CcWorld cc_world_;
+  // Last, so it is destroyed first: its requests use tensors, whose memory the device's pools own.
+  SendRecv sendrecv_;
 };
 
 // The session of the initialised runtime. Only meaningful while the caller holds a lifecycle pin

@@ -7,12 +7,14 @@ namespace nrtb {
 void DescribeExecution(RequestFootprint& r, const nrt_model* model, const nrt_tensor_set_t* input,
                        const nrt_tensor_set_t* output, const BoundSets& bound) {
   r.Uses(model).Uses(input).Uses(output);
-  // bound.uses keeps every tensor's layout fixed while we read it.
-  for (const TensorRef& t : bound.inputs) {
-    if (t) r.Read(*t, 0, t->size());
-  }
-  for (const TensorRef& t : bound.outputs) {
-    if (t) r.Write(*t, 0, t->size());
+  // The uses keep every tensor's layout fixed while we read it.
+  for (size_t i = 0; i < bound.tensors.size(); ++i) {
+    const nrt_tensor& t = *bound.tensors[i];
+    if (i < bound.n_inputs) {
+      r.Read(t, 0, t.size());
+    } else {
+      r.Write(t, 0, t.size());
+    }
   }
 }
 

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NRTB_GLOO_PLUGIN_ABI 1
+#define NRTB_GLOO_PLUGIN_ABI 2
 #define NRTB_GLOO_PLUGIN_ENTRY "nrtb_gloo_plugin_v1"
 
 enum NrtbGlooResult { kGlooOk = 0, kGlooTimeout = 1, kGlooPeerFailed = 2, kGlooError = 3 };
@@ -33,6 +33,11 @@ typedef struct NrtbGlooPlugin {
   /* out (size * bytes) receives every rank's `bytes` of in, in rank order. */
   int (*allgather)(void* group, const void* in, void* out, size_t bytes, int64_t timeout_ms, char* err, size_t err_len);
   int (*barrier)(void* group, int64_t timeout_ms, char* err, size_t err_len);
+  /* Reduce-scatter in place on buf (elems elements of elem_size bytes, rank r's share being the
+   * recv_elems[r] elements after those of ranks < r): afterwards this rank's reduced share is at the start of
+   * buf. Uses the group's timeout (the one it was connected with). */
+  int (*reduce_scatter)(void* group, void* buf, size_t elems, size_t elem_size, const int* recv_elems,
+                        NrtbGlooReduceFn fn, char* err, size_t err_len);
 } NrtbGlooPlugin;
 
 typedef const NrtbGlooPlugin* (*NrtbGlooPluginEntry)(void);

@@ -1,18 +1,12 @@
 #include "runtime/core/compute_interrupt.h"
 
-#include <time.h>
+#include "runtime/core/deadline_clock.h"
 
 namespace nrtb {
 namespace {
 
 thread_local uint64_t t_deadline_ns = 0;
 thread_local const std::atomic<bool>* t_stop = nullptr;
-
-uint64_t MonotonicNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 }  // namespace
 
@@ -34,7 +28,7 @@ ComputeInterruptScope::~ComputeInterruptScope() {
 
 void CheckComputeInterrupt() {
   if (t_stop != nullptr && t_stop->load(std::memory_order_relaxed)) throw ComputeInterrupted(InterruptReason::kStop);
-  if (t_deadline_ns != 0 && MonotonicNs() >= t_deadline_ns) throw ComputeInterrupted(InterruptReason::kDeadline);
+  if (t_deadline_ns != 0 && MonotonicReached(t_deadline_ns)) throw ComputeInterrupted(InterruptReason::kDeadline);
 }
 
 }  // namespace nrtb

@@ -13,7 +13,7 @@
 namespace nrtb {
 namespace {
 
-size_t CountLines(const std::string& text, const std::string& needle) {
+size_t CountOccurrences(const std::string& text, const std::string& needle) {
   size_t n = 0;
   for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
   return n;
@@ -52,8 +52,8 @@ TEST_F(CompletionEventsDeadFd, AClosedUnitFdIsReportedOnceAndDropped) {
     events.OnCompleted(n);
   }
   const std::string err = ::testing::internal::GetCapturedStderr();
-  EXPECT_EQ(CountLines(err, "WARN"), 1u) << err;
-  EXPECT_EQ(CountLines(err, "dropped"), 1u) << err;
+  EXPECT_EQ(CountOccurrences(err, "WARN"), 1u) << err;
+  EXPECT_EQ(CountOccurrences(err, "dropped"), 1u) << err;
   // A new unit fd works again after the dead one was dropped.
   const int fd2 = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   events.SetUnitFd(fd2);
@@ -77,7 +77,7 @@ TEST_F(CompletionEventsDeadFd, AClosedSequenceFdIsReportedOnce) {
     events.OnCompleted(n);
   }
   const std::string err = ::testing::internal::GetCapturedStderr();
-  EXPECT_EQ(CountLines(err, "WARN"), 1u) << err;
+  EXPECT_EQ(CountOccurrences(err, "WARN"), 1u) << err;
 }
 
 }  // namespace

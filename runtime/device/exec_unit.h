@@ -109,8 +109,8 @@ class ExecUnit {
   NRT_STATUS RunWork(Work& work, uint64_t n, uint64_t deadline_ns, bool* stopped_at_deadline);
   void WorkerLoop();
   bool WaitForSubmission(uint64_t n);
-  // Runs request n and publishes its completion.
-  void Complete(uint64_t n, std::unique_ptr<Work> work, NRT_STATUS* ret, uint64_t schedule_ns);
+  // Runs request n and publishes its completion. start_ns: when it starts (NowNs), 0 = now.
+  void Complete(uint64_t n, std::unique_ptr<Work> work, NRT_STATUS* ret, uint64_t schedule_ns, uint64_t start_ns = 0);
   NRT_STATUS Execute(Work& work, uint64_t n, uint64_t start_ns);
   void Publish(uint64_t n);
   TraceRecord RequestRecord(const Work& work, uint64_t n, uint64_t schedule_ns, uint64_t start_ns,

@@ -13,7 +13,19 @@ namespace {
 std::mutex g_completion_mu;
 std::condition_variable g_completion_cv;
 std::atomic<uint32_t> g_completion_waiters{0};
+std::atomic<uint64_t> g_tensor_change_epoch{0};
 }  // namespace
+
+uint64_t TensorChangeEpoch() { return g_tensor_change_epoch.load(std::memory_order_acquire); }
+
+}  // namespace nrtb
+
+void nrt_tensor::MarkFreed() {
+  freed_.store(true, std::memory_order_release);
+  nrtb::g_tensor_change_epoch.fetch_add(1, std::memory_order_release);
+}
+
+namespace nrtb {
 
 TensorUse::TensorUse(TensorRef t) : t_(std::move(t)) {
   if (t_->in_flight_.TryEnter()) return;
@@ -62,6 +74,8 @@ void AttachBuffer(nrt_tensor& t, void* buffer, size_t size) {
   t.size_ = size;
   t.placement_ = Placement::kVirtual;
   t.lnc_ = -1;
+  // Before EndChange (release): a use that starts after the change sees the new epoch (BindSets relies on it).
+  g_tensor_change_epoch.fetch_add(1, std::memory_order_release);
   t.in_flight_.EndChange();
 }
 

@@ -78,7 +78,8 @@ struct nrt_tensor {
   // Requests scheduled but not completed and calls that use the tensor (TensorUse), now: for log lines.
   uint32_t in_flight() const { return in_flight_.count(); }
   // Set by nrt_tensor_free; work in flight may still hold the object, tensor sets must not use it.
-  void MarkFreed() { freed_.store(true, std::memory_order_release); }
+  // Also moves TensorChangeEpoch() on.
+  void MarkFreed();
   bool freed() const { return freed_.load(std::memory_order_acquire); }
 
  private:
@@ -143,6 +144,10 @@ void AttachBuffer(nrt_tensor& t, void* buffer, size_t size);
 // Checks that [offset, offset + size) lies inside the tensor (overflow-safe) and that it has
 // storage. Throws Error(NRT_INVALID, "<what>: ...").
 void CheckRange(const nrt_tensor& t, uint64_t offset, uint64_t size, const char* what);
+
+// Moves on (and never back) when a tensor is freed or a buffer is attached to one: a cached binding of tensor
+// sets (model/binding_cache.h) made at an older epoch may name a freed tensor or rely on an old layout.
+uint64_t TensorChangeEpoch();
 
 // Output-completion counters share one mutex/condvar (as the SDK does): waits are rare.
 void BumpOutputCompletion(nrt_tensor& t);

@@ -8,9 +8,16 @@ TensorRef Live(const std::weak_ptr<nrt_tensor>& w) {
 }
 }  // namespace
 
+uint64_t TensorSet::NextVersion() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 void TensorSet::Put(const std::string& name, const TensorRef& t) {
   std::lock_guard<std::mutex> lock(mu_);
   entries_[name] = t;
+  // After the change (release): a binder that reads the new version sees the new entry.
+  version_.store(NextVersion(), std::memory_order_release);
 }
 
 TensorRef TensorSet::Get(const std::string& name) const {

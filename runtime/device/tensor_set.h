@@ -3,6 +3,8 @@
 // whose tensor was freed fails with NRT_INVALID instead of touching freed memory.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -21,9 +23,15 @@ class TensorSet {
   // Snapshot of all entries (name, live tensor or null if freed).
   std::vector<std::pair<std::string, TensorRef>> Entries() const;
   size_t size() const;
+  // A number that changes with every Put and is never used for another set or state in the process: equal
+  // versions mean the same set with the same entries (what a cached binding, model/binding_cache.h, relies on).
+  uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
  private:
+  static uint64_t NextVersion();
+
   mutable std::mutex mu_;
+  std::atomic<uint64_t> version_{NextVersion()};
   std::map<std::string, std::weak_ptr<nrt_tensor>> entries_;
 };
 

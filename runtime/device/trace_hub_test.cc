@@ -11,7 +11,7 @@
 namespace nrtb {
 namespace {
 
-struct Recording : TraceSink {
+struct LabelRecording : TraceSink {
   void OnRecord(const TraceRecord& r) override { labels.emplace_back(r.label); }
   std::vector<std::string> labels;
 };
@@ -29,8 +29,8 @@ TraceRecord Labelled(const char* label) {
 TEST(TraceHub, InactiveUntilASinkIsAttachedAndAfterTheLastIsDetached) {
   TraceHub hub;
   EXPECT_FALSE(hub.active());
-  auto a = std::make_shared<Recording>();
-  auto b = std::make_shared<Recording>();
+  auto a = std::make_shared<LabelRecording>();
+  auto b = std::make_shared<LabelRecording>();
   hub.Attach(a);
   hub.Attach(b);
   EXPECT_TRUE(hub.active());
@@ -42,8 +42,8 @@ TEST(TraceHub, InactiveUntilASinkIsAttachedAndAfterTheLastIsDetached) {
 
 TEST(TraceHub, EveryAttachedSinkGetsEveryRecordUntilDetached) {
   TraceHub hub;
-  auto a = std::make_shared<Recording>();
-  auto b = std::make_shared<Recording>();
+  auto a = std::make_shared<LabelRecording>();
+  auto b = std::make_shared<LabelRecording>();
   hub.Attach(a);
   hub.Emit(Labelled("one"));
   hub.Attach(b);
@@ -57,7 +57,7 @@ TEST(TraceHub, EveryAttachedSinkGetsEveryRecordUntilDetached) {
 TEST(TraceHub, ASinkThatThrowsDoesNotStopTheOthersOrEscape) {
   TraceHub hub;
   auto bad = std::make_shared<Throwing>();
-  auto good = std::make_shared<Recording>();
+  auto good = std::make_shared<LabelRecording>();
   hub.Attach(bad);
   hub.Attach(good);
   EXPECT_NO_THROW(hub.Emit(Labelled("x")));

@@ -1,5 +1,6 @@
 #include "runtime/model/execution.h"
 
+#include <array>
 #include <cstring>
 #include <set>
 
@@ -13,8 +14,8 @@ namespace {
 
 class Execution final : public Work {
  public:
-  Execution(const char* api, ModelRef model, std::vector<TensorRef> inputs, std::vector<TensorRef> outputs)
-      : api_(api), model_(std::move(model)), inputs_(Use(std::move(inputs))), outputs_(Use(std::move(outputs))) {
+  Execution(const char* api, ModelRef model, std::vector<TensorUse> tensors, size_t n_inputs)
+      : api_(api), model_(std::move(model)), tensors_(std::move(tensors)), n_inputs_(n_inputs) {
     model_->in_flight().Enter();
   }
   ~Execution() override {
@@ -24,15 +25,17 @@ class Execution final : public Work {
   NRT_STATUS Run() override {
     DeviceAccessScope device;
     if (model_->graph() == nullptr) {
-      for (auto& t : outputs_) std::memset(t->data(), 0, t->size());
+      for (size_t i = n_inputs_; i < tensors_.size(); ++i) std::memset(tensors_[i]->data(), 0, tensors_[i]->size());
       return NRT_SUCCESS;
     }
-    std::vector<const void*> in(inputs_.size());
-    std::vector<void*> out(outputs_.size());
-    for (size_t i = 0; i < in.size(); ++i) in[i] = inputs_[i]->data();
-    for (size_t i = 0; i < out.size(); ++i) out[i] = outputs_[i]->data();
+    // On the stack for the usual few tensors: this runs for every execution, inline for nrt_execute.
+    constexpr size_t kOnStack = 16;
+    std::array<void*, kOnStack> small;
+    std::vector<void*> large(tensors_.size() > kOnStack ? tensors_.size() : 0);
+    void** data = large.empty() ? small.data() : large.data();
+    for (size_t i = 0; i < tensors_.size(); ++i) data[i] = tensors_[i]->data();
     try {
-      model_->graph()->Run(in.data(), out.data());
+      model_->graph()->Run(data, data + n_inputs_);
     } catch (const Error& e) {
       if (LogEnabled(LogLevel::kError)) {
         LogLine(LogLevel::kError, api_, "model \"%s\": %s", model_->name().c_str(), e.what());
@@ -51,29 +54,22 @@ class Execution final : public Work {
   uint32_t ModelId() const override { return model_->id(); }
   void Finish(NRT_STATUS) override {
     // Counted even for failed executions: an application waiting on the counter must wake up.
-    for (auto& t : outputs_) BumpOutputCompletion(*t);
+    for (size_t i = n_inputs_; i < tensors_.size(); ++i) BumpOutputCompletion(*tensors_[i]);
     Release();
     finished_ = true;
   }
 
  private:
-  // The tensors are counted (and their layout held) through TensorUse, as tensor ops count theirs.
-  static std::vector<TensorUse> Use(std::vector<TensorRef> tensors) {
-    std::vector<TensorUse> uses;
-    uses.reserve(tensors.size());
-    for (TensorRef& t : tensors) uses.emplace_back(std::move(t));
-    return uses;
-  }
-
   void Release() {
     model_->in_flight().Leave();
-    for (auto& t : inputs_) t.Release();
-    for (auto& t : outputs_) t.Release();
+    tensors_.clear();
   }
 
   const char* const api_;  // the public function that made it, for its log lines
   ModelRef model_;
-  std::vector<TensorUse> inputs_, outputs_;
+  // The tensors are counted (and their layout held) through TensorUse, as tensor ops count theirs.
+  std::vector<TensorUse> tensors_;
+  const size_t n_inputs_;
   bool finished_ = false;
 };
 
@@ -116,9 +112,8 @@ std::vector<TensorRef> BindTensors(const nrt_model& model, const TensorSet& set,
   return bound;
 }
 
-std::unique_ptr<Work> MakeExecution(const char* api, ModelRef model, std::vector<TensorRef> inputs,
-                                    std::vector<TensorRef> outputs) {
-  return std::make_unique<Execution>(api, std::move(model), std::move(inputs), std::move(outputs));
+std::unique_ptr<Work> MakeExecution(const char* api, ModelRef model, std::vector<TensorUse> tensors, size_t n_inputs) {
+  return std::make_unique<Execution>(api, std::move(model), std::move(tensors), n_inputs);
 }
 
 }  // namespace nrtb

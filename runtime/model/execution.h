@@ -18,9 +18,10 @@ class TensorSet;
 // and the set must not hold names the model does not have. Throws Error(NRT_INVALID, "...").
 std::vector<TensorRef> BindTensors(const nrt_model& model, const TensorSet& set, bool outputs);
 
-// Bumps the in-flight counts of the model and tensors until it finishes, and the outputs' completion
-// counters when it does. `api` (a string literal) names the public function in the execution's log lines.
-std::unique_ptr<Work> MakeExecution(const char* api, ModelRef model, std::vector<TensorRef> inputs,
-                                    std::vector<TensorRef> outputs);
+// Bumps the in-flight count of the model until it finishes, and the outputs' completion counters when it does.
+// `tensors` are the bound inputs then outputs (the first `n_inputs` are inputs), in use since they were bound:
+// the execution takes the uses over and ends them when it finishes. `api` (a string literal) names the public
+// function in the execution's log lines.
+std::unique_ptr<Work> MakeExecution(const char* api, ModelRef model, std::vector<TensorUse> tensors, size_t n_inputs);
 
 }  // namespace nrtb

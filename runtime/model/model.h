@@ -3,8 +3,8 @@
 // (inputs validated, outputs zero-filled).
 //
 // Immutable once built: the loader (model_loader.h) supplies everything to the constructor, and after the
-// handle is published nothing changes but the in-flight count, which is atomic. Readers on any thread
-// (executions on worker threads, queries through the C API) therefore need no lock.
+// handle is published nothing changes but the in-flight count, which is atomic, and the binding cache, which
+// locks itself. Readers on any thread (executions on worker threads, queries through the C API) need no lock.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "runtime/device/in_flight.h"
+#include "runtime/model/binding_cache.h"
 #include "runtime/neff/cpu_graph.h"
 #include "runtime/neff/tensor_spec.h"
 
@@ -51,6 +52,8 @@ struct nrt_model {
   // Executions scheduled or running with this model (mutable through a const model: it is the one
   // piece of state that changes after publication).
   nrtb::InFlight& in_flight() const { return in_flight_; }
+  // The last binding of its tensor sets (BindSets in the API).
+  nrtb::BindingCache& binding_cache() const { return binding_cache_; }
 
  private:
   const Contents c_;
@@ -58,6 +61,7 @@ struct nrt_model {
   const std::shared_ptr<nrtb::MemoryPool> pool_;
   const uint64_t device_bytes_;
   mutable nrtb::InFlight in_flight_;
+  mutable nrtb::BindingCache binding_cache_;
 };
 
 namespace nrtb {

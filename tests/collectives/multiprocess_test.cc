@@ -69,11 +69,6 @@ std::string Logs(const Launch& l) {
   return s;
 }
 
-struct Pending {
-  NRT_STATUS ret = kSentinelStatus;
-  nrta_seq_t seq = 0;
-};
-
 // Prepares and schedules one collective on core 0's COLLECTIVES queue 0 and waits for it.
 NRT_STATUS RunCollective(std::vector<uint32_t> group, uint32_t index, std::vector<nrt_tensor_t*> in,
                          std::vector<nrt_tensor_t*> out, nrt_dtype_t dtype, nrt_op_type_t op, nrt_cc_op_type_t cc) {
@@ -86,7 +81,7 @@ NRT_STATUS RunCollective(std::vector<uint32_t> group, uint32_t index, std::vecto
   nrt_cc_context_t* ctx = nullptr;
   NRT_STATUS s = nrta_cc_prepare(&comm, &li, &lo, dtype, op, cc, &ctx);
   if (s != NRT_SUCCESS) return s;
-  Pending p;
+  Req p;
   s = nrta_cc_schedule(&ctx, 0, &p.ret, &p.seq);
   if (s != NRT_SUCCESS) return s;
   if (!WaitSeq(p.seq)) return NRT_FAILURE;
@@ -170,7 +165,17 @@ TEST(CcProcess, Rank) {
   } else if (s == "die") {
     ASSERT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
               NRT_SUCCESS);
-    if (rank == world - 1) raise(SIGKILL);  // dies with its connections open
+    // The last rank dies with its connections open, once the others have seen the first collective complete
+    // (dying earlier could take data they had not read yet with it).
+    const std::string marks = std::getenv("NRTEST_CC_MARKS") != nullptr ? std::getenv("NRTEST_CC_MARKS") : "";
+    if (rank == world - 1) {
+      for (int r = 0; r < world - 1; ++r) {
+        const auto t0 = Clock::now();
+        while (!FileExists(marks + std::to_string(r)) && SecondsSince(t0) < 30) usleep(1000);
+      }
+      raise(SIGKILL);
+    }
+    ASSERT_TRUE(WriteFile(marks + std::to_string(rank), "done"));
     NRT_STATUS st = RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE);
     EXPECT_TRUE(st == NRT_EXEC_HW_ERR_COLLECTIVES || st == NRT_TIMEOUT) << st;
     EXPECT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
@@ -198,6 +203,13 @@ TEST(CcProcesses, FourProcessesOnLoopback) {
     EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
 }
 
+// Not a power of two: Gloo's halving-doubling reduce-scatter splits the ranks into binary blocks (2 + 1).
+TEST(CcProcesses, ThreeProcessesOnLoopback) {
+  Launch l = RunRanks("ops", 3, {0, 1, 2});
+  for (size_t i = 0; i < l.results.size(); ++i)
+    EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
+}
+
 TEST(CcProcesses, TwoProcessesOnLoopback) {
   Launch l = RunRanks("ops", 2, {0, 1});
   for (size_t i = 0; i < l.results.size(); ++i)
@@ -206,7 +218,7 @@ TEST(CcProcesses, TwoProcessesOnLoopback) {
 
 TEST(CcProcesses, KilledPeerFailsTheOthersWithoutAHang) {
   const auto t0 = Clock::now();
-  Launch l = RunRanks("die", 3, {0, 1, 2}, {"NEURON_RT_EXEC_TIMEOUT=5"});
+  Launch l = RunRanks("die", 3, {0, 1, 2}, {"NEURON_RT_EXEC_TIMEOUT=5", "NRTEST_CC_MARKS=" + TempPath("cc_die_mark")});
   EXPECT_TRUE(l.results[0].Succeeded()) << l.results[0].Describe() << "\n" << Logs(l);
   EXPECT_TRUE(l.results[1].Succeeded()) << l.results[1].Describe() << "\n" << Logs(l);
   EXPECT_TRUE(l.results[2].Signaled(SIGKILL)) << l.results[2].Describe();

@@ -35,4 +35,29 @@ wait "$pid" || fail "the migrated program failed: $(cat "$w/run.err")"
 grep -q 'nrt-validate: summary: no findings' "$w/run.err" || fail "validation mode did not run"
 [[ $held_and_done == 1 ]] || fail "the host work did not run while the execution was in flight"
 [[ "$(cat "$w/run.out")" == "2 3 4 5" ]] || fail "wrong output: $(cat "$w/run.out")"
+
+# The loop form (implicit mode, request table): tests/migrate/overlap/legacy_loop_gate.c rotates two slots; with
+# its first execution held, the host work of the next iteration (marker .1) must run while it is still held.
+mkdir -p "$w/loop/out"
+cp "$src/legacy_loop_gate.c" "$w/loop/"
+(cd "$w/loop" && "$tool" --in-root "$w/loop" --out-root "$w/loop/out" legacy_loop_gate.c -- -I"$inc") \
+  2>"$w/loop/diag" || { cat "$w/loop/diag"; fail "loop: migration failed"; }
+grep -q 'NRTM1060' "$w/loop/diag" || { cat "$w/loop/diag"; fail "loop: the execution did not get the table form"; }
+cc -std=gnu11 -Wall -Werror -I"$inc" -I"$w/loop/out" "$w/loop/out/legacy_loop_gate.c" -L"$libdir" \
+  -Wl,-rpath,"$libdir" -lnrt -lpthread -o "$w/loop/migrated"
+NRT_SIM_FAULTS="xu=compute,nth=1,hold=$w/loop/gate" "$w/loop/migrated" "$models/add_one.neff" "$w/loop/marker" \
+  >"$w/loop/run.out" 2>"$w/loop/run.err" &
+pid=$!
+for _ in $(seq 1 1200); do
+  [[ -e $w/loop/gate.held && -e $w/loop/marker.1 ]] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.05
+done
+held_and_done=0
+[[ -e $w/loop/gate.held && -e $w/loop/marker.1 && ! -e $w/loop/gate ]] && held_and_done=1
+touch "$w/loop/gate"
+wait "$pid" || fail "loop: the migrated program failed: $(cat "$w/loop/run.err")"
+[[ $held_and_done == 1 ]] || fail "loop: the next iteration's host work did not run while the execution was in flight"
+expected=$(for i in 0 1 2 3 4 5; do echo "$((10 * i + 1)) $((10 * i + 2)) $((10 * i + 3)) $((10 * i + 4))"; done)
+[[ "$(cat "$w/loop/run.out")" == "$expected" ]] || fail "loop: wrong output: $(cat "$w/loop/run.out")"
 echo "PASS [overlap_gate]"

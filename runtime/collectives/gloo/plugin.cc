@@ -4,6 +4,7 @@
 #include <gloo/allreduce.h>
 #include <gloo/barrier.h>
 #include <gloo/common/error.h>
+#include <gloo/reduce_scatter.h>
 #include <gloo/rendezvous/context.h>
 #include <gloo/rendezvous/prefix_store.h>
 #include <gloo/transport/tcp/device.h>
@@ -11,10 +12,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "runtime/collectives/gloo_plugin_api.h"
+#include "runtime/collectives/sigpipe_guard.h"
 #include "tcp_store.h"
 
 namespace {
@@ -31,9 +35,11 @@ void SetError(char* err, size_t len, const std::string& what) {
 }
 
 // Runs f, mapping Gloo's exceptions to a result code: a timeout, a peer that failed (connection
-// closed or reset), or anything else.
+// closed or reset), or anything else. A write to a dead peer fails with EPIPE instead of a SIGPIPE that would
+// kill the application (sigpipe_guard.h).
 template <class F>
 int Guard(char* err, size_t len, F&& f) {
+  nrtb::SigpipeGuard no_sigpipe;
   try {
     f();
     return kGlooOk;
@@ -67,7 +73,10 @@ void* Connect(const char* store_host, uint16_t store_port, const char* bind_host
   return rc == kGlooOk ? group.release() : nullptr;
 }
 
-void Destroy(void* group) { delete static_cast<Group*>(group); }
+void Destroy(void* group) {
+  nrtb::SigpipeGuard no_sigpipe;  // closing the pairs may still flush to a dead peer
+  delete static_cast<Group*>(group);
+}
 
 template <class T>
 void AllreduceAs(Group& g, void* buf, size_t elems, NrtbGlooReduceFn fn, int64_t timeout_ms) {
@@ -117,7 +126,48 @@ int Barrier(void* group, int64_t timeout_ms, char* err, size_t err_len) {
   });
 }
 
-const NrtbGlooPlugin kPlugin = {NRTB_GLOO_PLUGIN_ABI, &Connect, &Destroy, &Allreduce, &Allgather, &Barrier};
+// Gloo's reduce-scatter (halving-doubling) takes a plain function pointer x = x op y with no context, so the
+// operation's reduction reaches it through this thread's slot: the algorithm reduces on the calling thread.
+thread_local NrtbGlooReduceFn t_reduce = nullptr;
+
+template <class T>
+void ReduceThunk(T* x, const T* y, size_t n) {
+  t_reduce(x, x, y, n);
+}
+
+template <class T>
+void ReduceScatterAs(Group& g, void* buf, size_t elems, const int* recv_elems, NrtbGlooReduceFn fn) {
+  t_reduce = fn;
+  const gloo::ReductionFunction<T> reduce(gloo::CUSTOM, &ReduceThunk<T>);
+  std::vector<int> counts(recv_elems, recv_elems + g.context->size);
+  gloo::ReduceScatterHalvingDoubling<T> algorithm(g.context, {static_cast<T*>(buf)}, static_cast<int>(elems), counts,
+                                                  &reduce);
+  algorithm.run();
+}
+
+int ReduceScatter(void* group, void* buf, size_t elems, size_t elem_size, const int* recv_elems, NrtbGlooReduceFn fn,
+                  char* err, size_t err_len) {
+  auto& g = *static_cast<Group*>(group);
+  return Guard(err, err_len, [&] {
+    if (elems > static_cast<size_t>(std::numeric_limits<int>::max()))
+      throw std::invalid_argument(std::to_string(elems) + " elements are more than Gloo's reduce-scatter counts");
+    switch (elem_size) {
+      case 1:
+        return ReduceScatterAs<uint8_t>(g, buf, elems, recv_elems, fn);
+      case 2:
+        return ReduceScatterAs<uint16_t>(g, buf, elems, recv_elems, fn);
+      case 4:
+        return ReduceScatterAs<uint32_t>(g, buf, elems, recv_elems, fn);
+      case 8:
+        return ReduceScatterAs<uint64_t>(g, buf, elems, recv_elems, fn);
+      default:
+        throw std::invalid_argument("element size " + std::to_string(elem_size) + " is not 1, 2, 4 or 8");
+    }
+  });
+}
+
+const NrtbGlooPlugin kPlugin = {NRTB_GLOO_PLUGIN_ABI, &Connect, &Destroy,      &Allreduce,
+                                &Allgather,           &Barrier, &ReduceScatter};
 
 }  // namespace
 

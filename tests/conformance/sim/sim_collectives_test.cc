@@ -31,14 +31,9 @@ NRT_STATUS Prepare(Comm& comm, std::vector<nrt_tensor_t*> in, std::vector<nrt_te
   return nrta_cc_prepare(&comm.c, &li, &lo, dtype, op, cc, ctx);
 }
 
-struct Pending {
-  NRT_STATUS ret = kSentinelStatus;
-  nrta_seq_t seq = 0;
-};
-
 // Prepares and schedules one collective; fails the test on a refused call.
 void Start(Comm& comm, std::vector<nrt_tensor_t*> in, std::vector<nrt_tensor_t*> out, nrt_dtype_t dtype,
-           nrt_op_type_t op, nrt_cc_op_type_t cc, Pending* p, int queue = 0) {
+           nrt_op_type_t op, nrt_cc_op_type_t cc, Req* p, int queue = 0) {
   nrt_cc_context_t* ctx = nullptr;
   ASSERT_EQ(Prepare(comm, in, out, dtype, op, cc, &ctx), NRT_SUCCESS);
   ASSERT_NE(ctx, nullptr);
@@ -78,7 +73,7 @@ void CheckFloatAllReduce(uint32_t n, nrt_op_type_t op, size_t elems) {
   }
   std::vector<Comm> comms;
   for (uint32_t r = 0; r < n; ++r) comms.emplace_back(Ranks(n), r, r);
-  std::vector<Pending> p(n);
+  std::vector<Req> p(n);
   for (uint32_t r = 0; r < n; ++r) Start(comms[r], {*in[r]}, {*out[r]}, NRT_DTYPE_FLOAT32, op, NRT_CC_ALLREDUCE, &p[r]);
   for (uint32_t r = 0; r < n; ++r) {
     ASSERT_TRUE(WaitSeq(p[r].seq));
@@ -127,7 +122,7 @@ TEST(SimCollectives, AllReduceInt32IsExactAndWraps) {
   }
   std::vector<Comm> comms;
   for (uint32_t r = 0; r < n; ++r) comms.emplace_back(Ranks(n), r, r);
-  std::vector<Pending> p(n);
+  std::vector<Req> p(n);
   // In place: the output is the input.
   for (uint32_t r = 0; r < n; ++r)
     Start(comms[r], {*t[r]}, {*t[r]}, NRT_DTYPE_INT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p[r]);
@@ -169,7 +164,7 @@ TEST(SimCollectives, AllReduceBfloat16AndFloat16WithinTheirTolerance) {
     }
     std::vector<Comm> comms;
     for (uint32_t r = 0; r < n; ++r) comms.emplace_back(Ranks(n), r, r);
-    std::vector<Pending> p(n);
+    std::vector<Req> p(n);
     for (uint32_t r = 0; r < n; ++r) Start(comms[r], {*t[r]}, {*t[r]}, dtype, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p[r]);
     for (uint32_t r = 0; r < n; ++r) {
       ASSERT_TRUE(WaitSeq(p[r].seq));
@@ -210,7 +205,7 @@ TEST(SimCollectives, AllGatherIntoOneTensorAndIntoOnePerRank) {
   }
   std::vector<Comm> comms;
   for (uint32_t r = 0; r < n; ++r) comms.emplace_back(Ranks(n), r, r);
-  std::vector<Pending> a(n), b(n);
+  std::vector<Req> a(n), b(n);
   for (uint32_t r = 0; r < n; ++r) {
     Start(comms[r], {*in[r]}, {*whole[r]}, NRT_DTYPE_UINT8, NRT_OP_INVALID, NRT_CC_ALLGATHER, &a[r]);
     std::vector<nrt_tensor_t*> mine;
@@ -249,7 +244,7 @@ TEST(SimCollectives, ReduceScatterFromOneTensorAndFromOnePerRank) {
   }
   std::vector<Comm> comms;
   for (uint32_t r = 0; r < n; ++r) comms.emplace_back(Ranks(n), r, r);
-  std::vector<Pending> a(n), b(n);
+  std::vector<Req> a(n), b(n);
   for (uint32_t r = 0; r < n; ++r) {
     Start(comms[r], {*whole[r]}, {*out1[r]}, NRT_DTYPE_INT32, NRT_OP_MAX, NRT_CC_REDUCESCATTER, &a[r]);
     std::vector<nrt_tensor_t*> mine;
@@ -277,7 +272,7 @@ TEST(SimCollectives, ReplicaGroupSubsetLeavesOtherCoresOut) {
   WriteAll(a, std::vector<int32_t>{1, 2, 3, 4});
   WriteAll(b, std::vector<int32_t>{10, 20, 30, 40});
   Comm c1({1, 3}, 0, 1), c3({1, 3}, 1, 3);
-  Pending p1, p3;
+  Req p1, p3;
   Start(c1, {a}, {a}, NRT_DTYPE_INT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p1);
   Start(c3, {b}, {b}, NRT_DTYPE_INT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p3);
   ASSERT_TRUE(WaitSeq(p1.seq));
@@ -305,7 +300,7 @@ TEST(SimCollectives, ManyThreadsOneRankEachStayInStep) {
         std::vector<int32_t> v(64, static_cast<int32_t>(k * 10 + r));
         if (nrt_tensor_write(*t[r], v.data(), 0, v.size() * 4) != NRT_SUCCESS) ++bad[r];
         nrt_cc_context_t* ctx = nullptr;
-        Pending p;
+        Req p;
         nrt_tensor_t* x = *t[r];
         if (Prepare(comm, {x}, {x}, NRT_DTYPE_INT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &ctx) != NRT_SUCCESS ||
             nrta_cc_schedule(&ctx, 1, &p.ret, &p.seq) != NRT_SUCCESS || !WaitSeq(p.seq) || p.ret != NRT_SUCCESS) {
@@ -346,7 +341,7 @@ TEST(SimCollectives, MismatchedSizesFailEveryRankWithInvalid) {
   NRTEST_INIT(rt);
   Tensor a(0, 64), b(1, 128);
   Comm c0(Ranks(2), 0, 0), c1(Ranks(2), 1, 1);
-  Pending p0, p1;
+  Req p0, p1;
   StderrCapture capture;
   Start(c0, {a}, {a}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p0);
   Start(c1, {b}, {b}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p1);
@@ -355,7 +350,7 @@ TEST(SimCollectives, MismatchedSizesFailEveryRankWithInvalid) {
   EXPECT_EQ(p0.ret, NRT_INVALID);
   EXPECT_EQ(p1.ret, NRT_INVALID);
   // The unit is not fatal: a matching collective runs next.
-  Pending q0, q1;
+  Req q0, q1;
   Tensor b2(1, 64);
   Start(c0, {a}, {a}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &q0);
   Start(c1, {b2}, {b2}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &q1);
@@ -372,7 +367,7 @@ TEST(SimCollectives, PeerThatNeverArrivesTimesOutAndTurnsTheUnitFatal) {
   NRTEST_INIT(rt);
   Tensor a(0, 64);
   Comm c0(Ranks(2), 0, 0);
-  Pending p0;
+  Req p0;
   const auto t0 = Clock::now();
   Start(c0, {a}, {a}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p0);
   ASSERT_TRUE(WaitSeq(p0.seq));
@@ -380,11 +375,11 @@ TEST(SimCollectives, PeerThatNeverArrivesTimesOutAndTurnsTheUnitFatal) {
   EXPECT_LT(SecondsSince(t0), kGenerousTimeoutS);
   nrt_cc_context_t* ctx = nullptr;
   ASSERT_EQ(Prepare(c0, {a}, {a}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &ctx), NRT_SUCCESS);
-  Pending q;
+  Req q;
   EXPECT_EQ(nrta_cc_schedule(&ctx, 0, &q.ret, &q.seq), NRT_EXEC_UNIT_UNRECOVERABLE);
   EXPECT_NE(ctx, nullptr) << "a refused schedule leaves the context with the caller";
   // Other queues of the collectives XU are units of their own.
-  Pending other;
+  Req other;
   Tensor x(2, 4);
   Comm solo({2}, 0, 2);
   Start(solo, {x}, {x}, NRT_DTYPE_INT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &other, 1);
@@ -397,14 +392,14 @@ TEST(SimCollectives, LateRankOfAFailedCollectiveGetsHwErrCollectives) {
   NRTEST_INIT(rt);
   Tensor a(0, 64), b(1, 64);
   Comm c0(Ranks(2), 0, 0), c1(Ranks(2), 1, 1);
-  Pending p0, p1;
+  Req p0, p1;
   Start(c0, {a}, {a}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p0);
   ASSERT_TRUE(WaitSeq(p0.seq));
   ASSERT_EQ(p0.ret, NRT_TIMEOUT);
   Start(c1, {b}, {b}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p1);
   ASSERT_TRUE(WaitSeq(p1.seq));
   EXPECT_EQ(p1.ret, NRT_EXEC_HW_ERR_COLLECTIVES);
-  Pending q;
+  Req q;
   nrt_cc_context_t* ctx = nullptr;
   ASSERT_EQ(Prepare(c1, {b}, {b}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &ctx), NRT_SUCCESS);
   EXPECT_EQ(nrta_cc_schedule(&ctx, 0, &q.ret, &q.seq), NRT_EXEC_UNIT_UNRECOVERABLE);
@@ -414,7 +409,7 @@ TEST(SimCollectives, CloseWhileWaitingForAPeerCompletesTheRequest) {
   NRTEST_INIT(rt);
   Tensor a(0, 64);
   Comm c0(Ranks(2), 0, 0);
-  Pending p0;
+  Req p0;
   Start(c0, {a}, {a}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p0);
   a.Release();  // freed by nrt_close
   const auto t0 = Clock::now();
@@ -430,10 +425,10 @@ TEST(SimCollectives, ScheduledContextIsOwnedByTheRuntime) {
   nrt_cc_context_t* ctx = nullptr;
   ASSERT_EQ(Prepare(solo, {a}, {a}, NRT_DTYPE_INT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &ctx), NRT_SUCCESS);
   nrt_cc_context_t* copy = ctx;
-  Pending p;
+  Req p;
   ASSERT_EQ(nrta_cc_schedule(&ctx, 0, &p.ret, &p.seq), NRT_SUCCESS);
   EXPECT_EQ(ctx, nullptr);
-  Pending q;
+  Req q;
   EXPECT_EQ(nrta_cc_schedule(&ctx, 0, &q.ret, &q.seq), NRT_INVALID) << "NULL context";
   EXPECT_EQ(nrta_cc_schedule(&copy, 0, &q.ret, &q.seq), NRT_INVALID) << "a context scheduled before";
   EXPECT_EQ(q.ret, kSentinelStatus);
@@ -471,7 +466,7 @@ TEST(SimCollectives, PrepareRefusesWhatOneRankCanKnowIsWrong) {
   ASSERT_EQ(nrt_tensor_allocate_slice(big0, 32, 96, "tail", &tail0), NRT_SUCCESS);
   Tensor s1(1, 96), t1(1, 96);
   Comm c1(Ranks(2), 1, 1);
-  Pending p0, p1;
+  Req p0, p1;
   Start(c, {head0}, {tail0}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p0);
   Start(c1, {s1}, {t1}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p1);
   ASSERT_TRUE(WaitSeq(p0.seq));
@@ -501,7 +496,7 @@ TEST(SimCollectives, GlobalCommInitPlacesRanksOnCores) {
       << "core 0 holds no rank";
   r0.c.ctx_device_id = 0;
   r0.c.ctx_device_count = 2;
-  Pending p0, p1;
+  Req p0, p1;
   Start(r0, {a}, {a}, NRT_DTYPE_INT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p0);
   Start(r1, {b}, {b}, NRT_DTYPE_INT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p1);
   ASSERT_TRUE(WaitSeq(p0.seq));

@@ -11,12 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-struct Pending {
-  NRT_STATUS ret = kSentinelStatus;
-  nrta_seq_t seq = 0;
-};
-
-NRT_STATUS ScheduleSolo(nrt_tensor_t* t, nrt_cc_op_type_t cc, Pending* p, uint32_t vnc = 0) {
+NRT_STATUS ScheduleSolo(nrt_tensor_t* t, nrt_cc_op_type_t cc, Req* p, uint32_t vnc = 0) {
   uint32_t group[1] = {vnc};
   nrt_cc_comm_t comm{};
   comm.replica_group = group;
@@ -39,7 +34,7 @@ TEST(SimCollectivesTrace, AllReduceOverlapsComputeOnTheSameCore) {
   SetEnv("NRT_SIM_FAULTS", gate.Rule("xu=compute,lnc=0,nth=1"));
   Runtime rt;
   ASSERT_EQ(rt.status(), NRT_SUCCESS);
-  Pending exec, cc;
+  Req exec, cc;
   {
     AsyncModel a("async_timed", 0);
     ASSERT_EQ(a.m.status(), NRT_SUCCESS);
@@ -81,13 +76,13 @@ TEST(SimCollectivesTrace, InjectedFaultsReachCollectives) {
   SetEnv("NRT_SIM_FAULTS", "xu=collectives,lnc=1,nth=2,status=NRT_EXEC_HW_ERR_COLLECTIVES,action=fatal");
   NRTEST_INIT(rt);
   Tensor t(1, 64);
-  Pending a, b;
+  Req a, b;
   ASSERT_EQ(ScheduleSolo(t, NRT_CC_ALLREDUCE, &a, 1), NRT_SUCCESS);
   ASSERT_EQ(ScheduleSolo(t, NRT_CC_ALLREDUCE, &b, 1), NRT_SUCCESS);
   ASSERT_TRUE(WaitSeq(b.seq));
   EXPECT_EQ(a.ret, NRT_SUCCESS);
   EXPECT_EQ(b.ret, NRT_EXEC_HW_ERR_COLLECTIVES);
-  Pending c;
+  Req c;
   EXPECT_EQ(ScheduleSolo(t, NRT_CC_ALLREDUCE, &c, 1), NRT_EXEC_UNIT_UNRECOVERABLE);
 }
 
@@ -95,7 +90,7 @@ TEST(SimCollectivesTrace, TimingModelChargesTheBytesMoved) {
   SetEnv("NRT_SIM_DMA_GBPS", "1");  // 1 byte per ns: 4 MB take 4 ms
   NRTEST_INIT(rt);
   Tensor t(0, 4 << 20);
-  Pending p;
+  Req p;
   const auto t0 = Clock::now();
   ASSERT_EQ(ScheduleSolo(t, NRT_CC_ALLREDUCE, &p), NRT_SUCCESS);
   ASSERT_TRUE(WaitSeq(p.seq));

@@ -1,6 +1,6 @@
-// Calls the simulated device cannot honour: nrt_async_sendrecv_* (until collectives exist), nec.h and
-// nds/neuron_ds.h (hardware only). Each is refused with its documented failure value and exactly
-// one ERROR line naming the function, after the lifecycle check; none fakes success.
+// Calls the simulated device cannot honour: nec.h and nds/neuron_ds.h (hardware only). Each is refused with its
+// documented failure value and exactly one ERROR line naming the function, after the lifecycle check; none fakes
+// success.
 #include <functional>
 #include <string>
 #include <vector>
@@ -8,7 +8,6 @@
 #include "nrtest.h"
 #include "nrt/nds/neuron_ds.h"
 #include "nrt/nec.h"
-#include "nrt/nrt_async_sendrecv.h"
 
 namespace {
 
@@ -21,36 +20,11 @@ struct StatusCall {
   NRT_STATUS refused;  // the status once the runtime is up
 };
 
-nrt_async_sendrecv_comm_t* const kForeignComm = reinterpret_cast<nrt_async_sendrecv_comm_t*>(0x1000);
-nrt_async_sendrecv_request_t* const kForeignRequest = reinterpret_cast<nrt_async_sendrecv_request_t*>(0x2000);
-
-std::vector<StatusCall> StatusCalls(nrt_tensor_t* tensor) {
-  static int num;
-  static bool done;
-  static size_t size;
-  static nrt_async_sendrecv_comm_t* comm;
-  static nrt_async_sendrecv_request_t* request;
+std::vector<StatusCall> StatusCalls(nrt_tensor_t* /*tensor*/) {
   static uint32_t u32;
   static nec_version_info_t version;
   static int ints[4];
   return {
-      {"nrt_async_sendrecv_get_max_num_communicators_per_lnc",
-       [] { return nrt_async_sendrecv_get_max_num_communicators_per_lnc(&num); }, NRT_FAILURE},
-      {"nrt_async_sendrecv_get_max_num_pending_request",
-       [] { return nrt_async_sendrecv_get_max_num_pending_request(&num); }, NRT_FAILURE},
-      {"nrt_async_sendrecv_init", [] { return nrt_async_sendrecv_init(0); }, NRT_FAILURE},
-      {"nrt_async_sendrecv_close", [] { return nrt_async_sendrecv_close(0); }, NRT_FAILURE},
-      {"nrt_async_sendrecv_connect", [] { return nrt_async_sendrecv_connect("127.0.0.1", 1, 0, &comm); }, NRT_FAILURE},
-      {"nrt_async_sendrecv_accept", [] { return nrt_async_sendrecv_accept("127.0.0.1", 1, 0, &comm); }, NRT_FAILURE},
-      {"nrt_async_sendrecv_test_comm", [] { return nrt_async_sendrecv_test_comm(kForeignComm, &done); },
-       NRT_INVALID_HANDLE},
-      {"nrt_async_sendrecv_send_tensor",
-       [tensor] { return nrt_async_sendrecv_send_tensor(tensor, 0, 16, kForeignComm, &request); }, NRT_INVALID_HANDLE},
-      {"nrt_async_sendrecv_recv_tensor",
-       [tensor] { return nrt_async_sendrecv_recv_tensor(tensor, 0, 16, kForeignComm, &request); }, NRT_INVALID_HANDLE},
-      {"nrt_async_sendrecv_test_request", [] { return nrt_async_sendrecv_test_request(kForeignRequest, &done, &size); },
-       NRT_INVALID_HANDLE},
-      {"nrt_async_sendrecv_flush", [] { return nrt_async_sendrecv_flush(0); }, NRT_FAILURE},
       {"nec_get_virtual_core_size", [] { return nec_get_virtual_core_size(&u32); }, NRT_FAILURE},
       {"nec_get_version_info", [] { return nec_get_version_info(&version); }, NRT_FAILURE},
       {"nec_build_port_and_rid_map", [] { return nec_build_port_and_rid_map(0, ints, ints + 2, 2); }, NRT_FAILURE},
@@ -151,26 +125,6 @@ TEST(SimUnavailableApis, RefusedWithOneLogLineNamingTheFunction) {
         << err;
   }
   nrt_tensor_free(&tensor);
-}
-
-TEST(SimUnavailableApis, SendRecvArgumentsAreCheckedBeforeTheRefusal) {
-  NRTEST_INIT(rt);
-  nrt_async_sendrecv_comm_t* comm = nullptr;
-  nrt_async_sendrecv_request_t* request = nullptr;
-  bool done = false;
-  size_t size = 0;
-  EXPECT_EQ(nrt_async_sendrecv_get_max_num_communicators_per_lnc(nullptr), NRT_INVALID);
-  EXPECT_EQ(nrt_async_sendrecv_get_max_num_pending_request(nullptr), NRT_INVALID);
-  EXPECT_EQ(nrt_async_sendrecv_connect(nullptr, 1, 0, &comm), NRT_INVALID);
-  EXPECT_EQ(nrt_async_sendrecv_connect("127.0.0.1", 1, 0, nullptr), NRT_INVALID);
-  EXPECT_EQ(nrt_async_sendrecv_accept("127.0.0.1", -1, 0, &comm), NRT_INVALID);
-  EXPECT_EQ(nrt_async_sendrecv_init(-1), NRT_INVALID);
-  EXPECT_EQ(nrt_async_sendrecv_test_comm(nullptr, &done), NRT_INVALID_HANDLE);
-  EXPECT_EQ(nrt_async_sendrecv_test_comm(kForeignComm, nullptr), NRT_INVALID);
-  EXPECT_EQ(nrt_async_sendrecv_send_tensor(nullptr, 0, 16, kForeignComm, &request), NRT_INVALID) << "NULL tensor";
-  EXPECT_EQ(nrt_async_sendrecv_test_request(nullptr, &done, &size), NRT_INVALID_HANDLE);
-  EXPECT_EQ(comm, nullptr) << "no communicator is ever handed out";
-  EXPECT_EQ(request, nullptr);
 }
 
 }  // namespace

@@ -5,48 +5,8 @@
 
 #include "nrt/nrt.h"
 #include "nrt/nrt_experimental.h"
-
-/* Added by nrt-migrate: nrt_execute on the explicit nrta_* API (nrt-migrate --explain NRTM1001). */
-#include "nrt/nrt_async.h"
-#ifndef NRTM_EXECUTE_HELPERS_1
-#define NRTM_EXECUTE_HELPERS_1
-#include <errno.h>
-#include <sched.h>
-#include <stdint.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
-/* Queues one execution, retrying while the queue is full (a blocking nrt_execute waited there too). */
-static inline NRT_STATUS nrtm_schedule(nrt_model_t *model, const nrt_tensor_set_t *input,
-                                       nrt_tensor_set_t *output, NRT_STATUS *ret, nrta_seq_t *seq) {
-  NRT_STATUS s;
-  while ((s = nrta_execute_schedule(model, input, output, 0, ret, seq)) == NRT_QUEUE_FULL) sched_yield();
-  return s;
-}
-/* Waits for a request nrtm_schedule returned `scheduled` for; the value is the request's own status. */
-static inline NRT_STATUS nrtm_finish(NRT_STATUS scheduled, nrta_seq_t seq, const NRT_STATUS *ret) {
-  if (scheduled != NRT_SUCCESS) return scheduled;
-  int fd = eventfd(0, EFD_CLOEXEC);
-  if (fd >= 0 && nrta_event_register_seq_id_completion(seq, fd) == NRT_SUCCESS) {
-    uint64_t n;
-    while (read(fd, &n, sizeof n) < 0 && errno == EINTR) {
-    }
-    nrta_event_register_seq_id_completion(seq, -1);
-  }
-  if (fd >= 0) close(fd);
-  bool done = false; /* confirms completion (and covers a failed eventfd) before *ret is read */
-  NRT_STATUS s;
-  while ((s = nrta_is_completed(seq, &done)) == NRT_SUCCESS && !done) sched_yield();
-  return s == NRT_SUCCESS ? *ret : s;
-}
-/* nrt_execute, exactly: schedule, wait, the request's status. */
-static inline NRT_STATUS nrtm_execute_wait(nrt_model_t *model, const nrt_tensor_set_t *input,
-                                           nrt_tensor_set_t *output) {
-  NRT_STATUS ret = NRT_SUCCESS;
-  nrta_seq_t seq = 0;
-  NRT_STATUS s = nrtm_schedule(model, input, output, &ret, &seq);
-  return nrtm_finish(s, seq, &ret);
-}
-#endif
+/* nrt-migrate: the implicit-mode request table (nrt-migrate --explain NRTM1060) */
+#include "nrtm_inflight.h"
 
 #define CHECK(call)                                              \
   do {                                                           \
@@ -69,6 +29,7 @@ static void on_done(void *params, uint32_t model_id, uint32_t vnc, uint64_t job_
 
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
+  nrtm_inflight_set_depth(2);
   FILE *f = fopen(argv[1], "rb");
   if (!f) return 2;
   fseek(f, 0, SEEK_END);
@@ -78,7 +39,7 @@ int main(int argc, char **argv) {
   if (fread(neff, 1, (size_t)size, f) != (size_t)size) return 2;
   fclose(f);
   CHECK(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""));
-  CHECK(nrt_register_async_exec_callback(on_done, NULL));
+  CHECK(nrtm_inflight_register_callback(on_done, NULL));
   nrt_model_t *model = NULL;
   CHECK(nrt_load(neff, (size_t)size, -1, -1, &model));
   free(neff);
@@ -92,22 +53,20 @@ int main(int argc, char **argv) {
   CHECK(nrt_add_tensor_to_tensor_set(outputs, "y", y));
   for (int iter = 0; iter < 6; ++iter) {
     float in[4] = {(float)iter, (float)iter * 2, (float)-iter, 0.5f};
-    CHECK(nrt_tensor_write(x, in, 0, sizeof in));
-    NRT_STATUS nrtm_ret_55 = NRT_SUCCESS;
-    nrta_seq_t nrtm_seq_55 = 0;
-    NRT_STATUS nrtm_st_55 = nrtm_schedule(model, inputs, outputs, &nrtm_ret_55, &nrtm_seq_55);
+    CHECK(nrtm_inflight_tensor_write(x, in, 0, sizeof in));
+    nrtm_inflight_execute(model, inputs, outputs);
     double h = host_work(iter);
     float out[4];
-    (void)nrtm_finish(nrtm_st_55, nrtm_seq_55, &nrtm_ret_55);
-    CHECK(nrt_tensor_read(y, out, 0, sizeof out));
+    CHECK(nrtm_inflight_tensor_read(y, out, 0, sizeof out));
     printf("iter %d: %g %g %g %g (host %.0f)\n", iter, out[0], out[1], out[2], out[3], h);
   }
-  CHECK(nrt_async_drain_queued_execs(0));
-  nrt_destroy_tensor_set(&inputs);
-  nrt_destroy_tensor_set(&outputs);
-  nrt_tensor_free(&x);
-  nrt_tensor_free(&y);
-  CHECK(nrt_unload(model));
-  nrt_close();
+  nrtm_inflight_drain(0);
+  CHECK(nrtm_inflight_drain(0));
+  nrtm_inflight_destroy_tensor_set(&inputs);
+  nrtm_inflight_destroy_tensor_set(&outputs);
+  nrtm_inflight_tensor_free(&x);
+  nrtm_inflight_tensor_free(&y);
+  CHECK(nrtm_inflight_unload(model));
+  nrtm_inflight_close();
   return 0;
 }

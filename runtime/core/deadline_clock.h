@@ -1,0 +1,14 @@
+// Whether CLOCK_MONOTONIC has reached a deadline, cheaply: every request checks its execution timeout, and every
+// graph node checks its compute deadline, while almost none are near one. On this project's VMs a precise
+// clock_gettime costs 50-60 ns (bench/README.md, issue 11), a coarse one a few ns.
+#pragma once
+
+#include <cstdint>
+
+namespace nrtb {
+
+// CLOCK_MONOTONIC >= deadline_ns. Exact: it reads CLOCK_MONOTONIC_COARSE first (same time base, behind the precise
+// clock by at most a tick) and the precise clock only when the coarse one is within a few ticks of the deadline.
+bool MonotonicReached(uint64_t deadline_ns);
+
+}  // namespace nrtb

@@ -1,0 +1,46 @@
+// The last binding of a model's tensor sets, so that scheduling the model again with unchanged sets skips the
+// per-tensor work of binding (a lookup by name, the size / core / memory checks, copies of the sets' entries):
+// most applications execute a model over and over with the same two sets.
+//
+// An entry is keyed by what the binding depended on: the two sets' versions (TensorSet::version(), new on every
+// change to a set and unique in the process, so a destroyed set's key never comes back) and the tensor change
+// epoch (TensorChangeEpoch(), moved on by every free and every attach_buffer). Read the key before binding: the
+// stored binding may then be of a newer state than its key says, but a key is never read again once its state
+// has changed, so such an entry is just never found. The entry holds the tensors weakly: it keeps no memory of
+// a freed tensor alive.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "runtime/device/tensor.h"
+
+namespace nrtb {
+
+class BindingCache {
+ public:
+  struct Key {
+    uint64_t inputs = 0, outputs = 0, tensors = 0;
+    bool operator==(const Key&) const = default;
+  };
+
+  // Uses of the tensors of the binding stored under `key` (inputs then outputs, in signature order), when the
+  // last stored binding has that key and its tensors are all still alive; false (and `tensors` unspecified)
+  // otherwise.
+  bool Find(const Key& key, std::vector<TensorUse>& tensors) const;
+  // Replaces the stored binding (one per model: the common case is one pair of sets per model).
+  void Store(const Key& key, const std::vector<TensorUse>& tensors);
+
+ private:
+  struct Entry {
+    Key key;
+    std::vector<std::weak_ptr<nrt_tensor>> tensors;
+  };
+  // Entries are immutable once stored: a lookup holds the mutex only to copy the pointer.
+  mutable std::mutex mu_;
+  std::shared_ptr<const Entry> last_;
+};
+
+}  // namespace nrtb
