@@ -37,7 +37,7 @@ constexpr double kMaxSeconds = 5.0 * kSanitizerSlack;
 constexpr long kMaxPeakGrowthKiB = (160 << 10) * kSanitizerSlack;
 
 struct ChildOutcome {
-  int status = -1;  // NRT_STATUS, or -1 for an exception that is not an Error
+  int status = -1;     // NRT_STATUS, or -1 for an exception that is not an Error
   double seconds = 0;  // CPU time of the parse: unlike wall time, other work on a loaded machine hardly changes it
   long peak_growth_kib = 0;
   char message[480] = {};

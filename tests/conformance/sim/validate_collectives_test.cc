@@ -12,10 +12,10 @@ using namespace nrtest;
 
 namespace {
 
-struct Comm {
+struct TwoRankComm {
   std::vector<uint32_t> group{0, 1};
   nrt_cc_comm_t c{};
-  explicit Comm(uint32_t rank) {
+  explicit TwoRankComm(uint32_t rank) {
     c.replica_group = group.data();
     c.rank = rank;
     c.rank_n = 2;
@@ -24,8 +24,8 @@ struct Comm {
 };
 
 // An all-reduce (float32 add) of in -> out for `rank`.
-void Schedule(uint32_t rank, nrt_tensor_t* in, nrt_tensor_t* out, Req* r) {
-  Comm comm(rank);
+void ScheduleAllReduce(uint32_t rank, nrt_tensor_t* in, nrt_tensor_t* out, Req* r) {
+  TwoRankComm comm(rank);
   nrt_tensor_list_t li{&in, 1}, lo{&out, 1};
   nrt_cc_context_t* ctx = nullptr;
   ASSERT_EQ(nrta_cc_prepare(&comm.c, &li, &lo, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &ctx), NRT_SUCCESS);
@@ -43,15 +43,15 @@ std::string WhileRank0IsPending(bool wait_first, Meanwhile meanwhile) {
   {
     Tensor x0(0, 64, "x0"), y0(0, 64, "y0"), x1(1, 64, "x1"), y1(1, 64, "y1");
     Req r0, r1;
-    Schedule(0, x0, y0, &r0);
+    ScheduleAllReduce(0, x0, y0, &r0);
     if (wait_first) {
-      Schedule(1, x1, y1, &r1);
+      ScheduleAllReduce(1, x1, y1, &r1);
       EXPECT_EQ(r0.Result(), NRT_SUCCESS);
       EXPECT_EQ(r1.Result(), NRT_SUCCESS);
     }
     meanwhile(x0.get(), y0.get());
     if (!wait_first) {
-      Schedule(1, x1, y1, &r1);
+      ScheduleAllReduce(1, x1, y1, &r1);
       EXPECT_EQ(r0.Result(), NRT_SUCCESS);
       EXPECT_EQ(r1.Result(), NRT_SUCCESS);
     }
@@ -60,18 +60,18 @@ std::string WhileRank0IsPending(bool wait_first, Meanwhile meanwhile) {
   return cap.Stop();
 }
 
-void ExpectOneFinding(const std::string& err, const std::vector<std::string>& needles) {
+void ExpectOneCcFinding(const std::string& err, const std::vector<std::string>& needles) {
   auto f = Findings(err);
   ASSERT_EQ(f.size(), 1u) << err;
   EXPECT_TRUE(HasAll(f[0], needles)) << f[0];
 }
 
-void ReadOutput(nrt_tensor_t*, nrt_tensor_t* y0) {
+void ReadY0(nrt_tensor_t*, nrt_tensor_t* y0) {
   char buf[64];
   EXPECT_EQ(nrt_tensor_read(y0, buf, 0, sizeof buf), NRT_SUCCESS);
 }
 
-void OverwriteInput(nrt_tensor_t* x0, nrt_tensor_t*) {
+void OverwriteX0(nrt_tensor_t* x0, nrt_tensor_t*) {
   char buf[16] = {};
   Req w;
   EXPECT_EQ(nrta_tensor_write(x0, buf, 16, sizeof buf, 0, 0, &w.ret, &w.seq), NRT_SUCCESS);
@@ -81,26 +81,26 @@ void OverwriteInput(nrt_tensor_t* x0, nrt_tensor_t*) {
 }  // namespace
 
 TEST(ValidateCollectives, HostReadOfAPendingAllReduceOutputIsReported) {
-  std::string err = WhileRank0IsPending(false, ReadOutput);
-  ExpectOneFinding(err, {"[host-read-racing-device-write]", "nrt_tensor_read at ", "tensor \"y0\" bytes [0, 64)",
-                         "request seq 1 (lnc 0, collectives queue 0), nrta_cc_schedule scheduled at "});
+  std::string err = WhileRank0IsPending(false, ReadY0);
+  ExpectOneCcFinding(err, {"[host-read-racing-device-write]", "nrt_tensor_read at ", "tensor \"y0\" bytes [0, 64)",
+                           "request seq 1 (lnc 0, collectives queue 0), nrta_cc_schedule scheduled at "});
 }
 
 TEST(ValidateCollectives, HostReadAfterTheAllReduceCompletedIsSilent) {
-  std::string err = WhileRank0IsPending(true, ReadOutput);
+  std::string err = WhileRank0IsPending(true, ReadY0);
   EXPECT_TRUE(Findings(err).empty()) << err;
   EXPECT_EQ(LinesWith(err, {"nrt-validate: summary: no findings"}).size(), 1u) << err;
 }
 
 TEST(ValidateCollectives, TensorWriteOfAPendingAllReduceInputIsReported) {
-  std::string err = WhileRank0IsPending(false, OverwriteInput);
-  ExpectOneFinding(err, {"[cross-unit-write-after-read]", "nrta_tensor_write at ",
-                         "request seq 1 (lnc 0, tensor_op queue 0) writes tensor \"x0\" bytes [16, 32)",
-                         "request seq 1 (lnc 0, collectives queue 0), nrta_cc_schedule scheduled at ",
-                         "reads tensor \"x0\" bytes [0, 64)"});
+  std::string err = WhileRank0IsPending(false, OverwriteX0);
+  ExpectOneCcFinding(err, {"[cross-unit-write-after-read]", "nrta_tensor_write at ",
+                           "request seq 1 (lnc 0, tensor_op queue 0) writes tensor \"x0\" bytes [16, 32)",
+                           "request seq 1 (lnc 0, collectives queue 0), nrta_cc_schedule scheduled at ",
+                           "reads tensor \"x0\" bytes [0, 64)"});
 }
 
 TEST(ValidateCollectives, TensorWriteAfterTheAllReduceCompletedIsSilent) {
-  std::string err = WhileRank0IsPending(true, OverwriteInput);
+  std::string err = WhileRank0IsPending(true, OverwriteX0);
   EXPECT_TRUE(Findings(err).empty()) << err;
 }

@@ -19,7 +19,7 @@ namespace {
 // An execution of async_scale on lnc 0 held by a gate: `before_release(seq)` runs while it is pending; then it is
 // released and waited for. Returns stderr up to and including nrt_close.
 template <typename BeforeRelease>
-std::string WhilePending(BeforeRelease before_release) {
+std::string WhileExecutionHeld(BeforeRelease before_release) {
   HoldGate gate;
   ValidateHolding(gate, "xu=compute,nth=1");
   Runtime rt;
@@ -48,7 +48,7 @@ std::string WhilePending(BeforeRelease before_release) {
 #define SKIP_UNDER_TSAN() \
   if (NRTEST_UNDER_TSAN) GTEST_SKIP() << "the program under test races on the fd number on purpose"
 
-void ExpectOneFinding(const std::string& err, const std::vector<std::string>& needles) {
+void ExpectOneEventFdFinding(const std::string& err, const std::vector<std::string>& needles) {
   auto f = Findings(err);
   ASSERT_EQ(f.size(), 1u) << err;
   EXPECT_TRUE(HasAll(f[0], needles)) << f[0];
@@ -58,21 +58,22 @@ void ExpectOneFinding(const std::string& err, const std::vector<std::string>& ne
 
 TEST(ValidateEventFd, ClosingARequestsEventFdWhileItIsPendingIsReported) {
   int number = -1;
-  std::string err = WhilePending([&](nrta_seq_t seq) {
+  std::string err = WhileExecutionHeld([&](nrta_seq_t seq) {
     EventFd fd;
     number = fd.fd();
     EXPECT_EQ(nrta_event_register_seq_id_completion(seq, fd.fd()), NRT_SUCCESS);
   });  // EventFd closes it here, the request still held
-  ExpectOneFinding(err, {"[eventfd-closed-while-pending]", "nrta_event_register_seq_id_completion at ",
-                         "eventfd " + std::to_string(number) +
-                             " registered for request seq 1 (lnc 0, compute queue 0) was closed before that request "
-                             "completed"});
+  ExpectOneEventFdFinding(err,
+                          {"[eventfd-closed-while-pending]", "nrta_event_register_seq_id_completion at ",
+                           "eventfd " + std::to_string(number) +
+                               " registered for request seq 1 (lnc 0, compute queue 0) was closed before that request "
+                               "completed"});
 }
 
 TEST(ValidateEventFd, ClosingARequestsEventFdAndReusingTheNumberIsReported) {
   SKIP_UNDER_TSAN();
   std::optional<EventFd> reused;
-  std::string err = WhilePending([&](nrta_seq_t seq) {
+  std::string err = WhileExecutionHeld([&](nrta_seq_t seq) {
     int number;
     {
       EventFd fd;
@@ -82,8 +83,9 @@ TEST(ValidateEventFd, ClosingARequestsEventFdAndReusingTheNumberIsReported) {
     reused.emplace();  // the lowest free number: the one just closed
     ASSERT_EQ(reused->fd(), number);
   });
-  ExpectOneFinding(err, {"[eventfd-closed-while-pending]", "was closed and the number now refers to another file",
-                         "before that request completed"});
+  ExpectOneEventFdFinding(err,
+                          {"[eventfd-closed-while-pending]", "was closed and the number now refers to another file",
+                           "before that request completed"});
 }
 
 // Near miss: the same number, reused for another eventfd registered for the next request after the first completed.
@@ -123,7 +125,7 @@ TEST(ValidateEventFd, ReusingTheNumberAfterTheRequestCompletedIsSilent) {
 TEST(ValidateEventFd, ClosingTheUnitEventFdWhileAnExecutionIsPendingIsReported) {
   SKIP_UNDER_TSAN();
   std::optional<EventFd> reused;
-  std::string err = WhilePending([&](nrta_seq_t) {
+  std::string err = WhileExecutionHeld([&](nrta_seq_t) {
     int number;
     {
       EventFd fd;
@@ -133,10 +135,10 @@ TEST(ValidateEventFd, ClosingTheUnitEventFdWhileAnExecutionIsPendingIsReported) 
     reused.emplace();
     ASSERT_EQ(reused->fd(), number);
   });
-  ExpectOneFinding(err,
-                   {"[eventfd-closed-while-pending]", "nrta_event_register_xu_completion at ",
-                    "registered for every completion of unit (lnc 0, compute queue 0) was closed and the number now "
-                    "refers to another file while that unit still had requests to complete"});
+  ExpectOneEventFdFinding(
+      err, {"[eventfd-closed-while-pending]", "nrta_event_register_xu_completion at ",
+            "registered for every completion of unit (lnc 0, compute queue 0) was closed and the number now "
+            "refers to another file while that unit still had requests to complete"});
 }
 
 // Near miss: wait, deregister, close, then a new eventfd with the same number registered for the unit.
