@@ -207,8 +207,11 @@ NRTB_EXPORT NRT_STATUS nrta_event_register_seq_id_completion(nrta_seq_t seq, int
     if (r.n == 0)
       ThrowInvalid("sequence id 0x%016llx has number 0, which no request has", static_cast<unsigned long long>(seq));
     if (fd >= 0) RequireOpenFd(fd);
-    if (Validator* v = d.validator(); v != nullptr && fd < 0)
+    if (Validator* v = d.validator(); v != nullptr && fd < 0) {
       v->OnEventFdRemoved("nrta_event_register_seq_id_completion", site, *r.unit, r.n);
+    } else if (v != nullptr) {
+      v->OnEventFdRegistered("nrta_event_register_seq_id_completion", site, *r.unit, r.n, fd);
+    }
     r.unit->RegisterSeqFd(r.n, fd, false);
     return NRT_SUCCESS;
   });
@@ -220,8 +223,11 @@ NRTB_EXPORT NRT_STATUS nrta_event_register_xu_completion(int lnc, nrta_xu_t xu, 
     Device& d = RequireDevice();
     ExecUnit& unit = RequireUnit(d, lnc, RequireXuType(xu), queue);
     if (fd >= 0) RequireOpenFd(fd);
-    if (Validator* v = d.validator(); v != nullptr && fd < 0)
+    if (Validator* v = d.validator(); v != nullptr && fd < 0) {
       v->OnEventFdRemoved("nrta_event_register_xu_completion", site, unit, 0);
+    } else if (v != nullptr) {
+      v->OnEventFdRegistered("nrta_event_register_xu_completion", site, unit, 0, fd);
+    }
     unit.SetUnitFd(fd);
     return NRT_SUCCESS;
   });

@@ -1,6 +1,7 @@
 // Host-driven collectives and fabric queries (nrt.h, nrt_async.h): the C boundary of
 // runtime/collectives/. Fabric (EFA) queries have no meaning on the simulated device.
 #include "runtime/api/handles.h"
+#include "runtime/api/validate_hooks.h"
 #include "runtime/collectives/cc_prepare.h"
 #include "runtime/collectives/cc_work.h"
 
@@ -125,6 +126,7 @@ NRTB_EXPORT NRT_STATUS nrta_cc_prepare(nrt_cc_comm_t* comm, nrt_tensor_list_t* i
 
 NRTB_EXPORT NRT_STATUS nrta_cc_schedule(nrt_cc_context_t** cc_ctx, int queue, NRT_STATUS* ret,
                                         nrta_seq_t* req_sequence) {
+  const void* site = NRTB_CALL_SITE();
   return Guarded("nrta_cc_schedule", [&] {
     Session& s = RequireSession();
     RequireNonNull(cc_ctx, "cc_ctx");
@@ -140,7 +142,11 @@ NRTB_EXPORT NRT_STATUS nrta_cc_schedule(nrt_cc_context_t** cc_ctx, int queue, NR
     NRT_STATUS st = NRT_FAILURE;
     try {
       auto work = MakeCollective(plan, s.cc_world(), unit, static_cast<uint32_t>(queue), s.device().dma_timing());
-      st = unit.Submit(work, ret, req_sequence);
+      // The footprint is read after MakeCollective took its uses of the tensors: their layouts are fixed.
+      st = ValidatedSchedule(
+          s.device(), "nrta_cc_schedule", site, unit, ret, req_sequence,
+          [&](RequestFootprint& r) { DescribeCollective(r, *plan); },
+          [&] { return unit.Submit(work, ret, req_sequence); });
     } catch (...) {
       plan->claimed.store(false);
       throw;

@@ -1,5 +1,7 @@
 #include "runtime/api/validate_hooks.h"
 
+#include "runtime/collectives/cc_plan.h"
+
 namespace nrtb {
 
 void DescribeExecution(RequestFootprint& r, const nrt_model* model, const nrt_tensor_set_t* input,
@@ -12,6 +14,23 @@ void DescribeExecution(RequestFootprint& r, const nrt_model* model, const nrt_te
       r.Read(t, 0, t.size());
     } else {
       r.Write(t, 0, t.size());
+    }
+  }
+}
+
+void DescribeCollective(RequestFootprint& r, const CcPlan& plan) {
+  for (const Chunk& c : plan.inputs) {
+    if (c.tensor) {
+      r.Read(*c.tensor, c.offset, c.size);
+    } else {
+      r.ReadHost(c.host, c.size);
+    }
+  }
+  for (const Chunk& c : plan.outputs) {
+    if (c.tensor) {
+      r.Write(*c.tensor, c.offset, c.size);
+    } else {
+      r.WriteHost(c.host, c.size);
     }
   }
 }

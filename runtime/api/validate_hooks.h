@@ -10,6 +10,8 @@
 
 namespace nrtb {
 
+struct CcPlan;
+
 // The public call's return address: the call site a finding names. Read it in the exported function itself
 // (not in a lambda or helper, whose return address would be the runtime's own).
 #define NRTB_CALL_SITE() __builtin_return_address(0)
@@ -47,5 +49,9 @@ void ValidateHostAccess(Device& d, const char* api, const void* site, Describe&&
 // tensor sets (handles, by identity) until it completes.
 void DescribeExecution(RequestFootprint& r, const nrt_model* model, const nrt_tensor_set_t* input,
                        const nrt_tensor_set_t* output, const BoundSets& bound);
+
+// A collective's footprint: it reads this rank's input chunks and writes its output chunks (tensor ranges or host
+// buffers). Other ranks' tensors are their own requests' footprints.
+void DescribeCollective(RequestFootprint& r, const CcPlan& plan);
 
 }  // namespace nrtb

@@ -66,6 +66,7 @@ void CompletionEvents::SetUnitFd(int fd) {
 void CompletionEvents::SignalUpTo(uint64_t n) {
   std::lock_guard<std::mutex> lock(mu_);
   if (unit_fd_ >= 0) {
+    if (watch_ != nullptr) watch_->BeforeSignal(xu_id_, 0, unit_fd_);
     if (int err = Signal(unit_fd_)) {
       // The fd is dead (closed, or never an eventfd): every later completion would fail the same
       // way, so the registration is dropped after one line instead of one line per completion.
@@ -79,6 +80,7 @@ void CompletionEvents::SignalUpTo(uint64_t n) {
   }
   auto end = by_seq_.upper_bound(n);
   for (auto it = by_seq_.begin(); it != end; ++it) {
+    if (watch_ != nullptr && !it->second.owned) watch_->BeforeSignal(xu_id_, it->first, it->second.fd);
     SignalOnce(it->second.fd, "completion");  // a per-request registration is signalled once anyway
     if (it->second.owned) close(it->second.fd);
     active_.fetch_sub(1, std::memory_order_seq_cst);

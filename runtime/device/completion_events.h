@@ -17,6 +17,17 @@
 
 namespace nrtb {
 
+// Validation mode (validator.h) checks an application's eventfd just before the runtime signals it: an fd closed,
+// or closed and reused, while its request was pending means the program lost the wake-up it waits for.
+class EventFdWatch {
+ public:
+  // `fd` is about to be signalled for request n (0: the unit-wide registration) of unit xu_id.
+  virtual void BeforeSignal(uint16_t xu_id, uint64_t n, int fd) = 0;
+
+ protected:
+  ~EventFdWatch() = default;
+};
+
 class CompletionEvents {
  public:
   ~CompletionEvents();
@@ -31,6 +42,11 @@ class CompletionEvents {
   }
   // Closes runtime-owned fds still waiting (used at shutdown; every request has completed by then).
   void CloseOwned();
+  // Validation mode only: consulted before each application fd (not runtime-owned ones) is signalled.
+  void set_watch(EventFdWatch* watch, uint16_t xu_id) {
+    watch_ = watch;
+    xu_id_ = xu_id;
+  }
 
  private:
   struct Registration {
@@ -47,6 +63,8 @@ class CompletionEvents {
   std::mutex mu_;
   int unit_fd_ = -1;
   std::multimap<uint64_t, Registration> by_seq_;
+  EventFdWatch* watch_ = nullptr;
+  uint16_t xu_id_ = 0;
 };
 
 }  // namespace nrtb

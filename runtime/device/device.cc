@@ -24,6 +24,7 @@ Device::Device(const RuntimeConfig& config)
   unit.denormals = config_.denormals;
   unit.faults = faults_.empty() ? nullptr : &faults_;
   unit.trace = tracer_.hub();
+  unit.fd_watch = validator_.get();
   for (uint32_t i = 0; i < config_.visible_cores; ++i) {
     lncs_.push_back(std::make_unique<Lnc>(i, config_.lnc_memory_bytes, unit));
   }

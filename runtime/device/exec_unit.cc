@@ -75,6 +75,7 @@ ExecUnit::ExecUnit(uint16_t xu_id, const UnitContext& ctx)
       capacity_(std::min(max_capacity_, kInitialRingCapacity)),
       mask_(capacity_ - 1) {
   slots_ = std::make_unique<Slot[]>(capacity_);
+  events_.set_watch(ctx.fd_watch, xu_id);
 }
 
 ExecUnit::~ExecUnit() { Shutdown(); }

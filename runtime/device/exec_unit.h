@@ -47,6 +47,7 @@ struct UnitContext {
   const FaultPlan* faults = nullptr;              // may be null
   TraceHub* trace = nullptr;                      // may be null
   ErrorLog* errors = nullptr;                     // may be null
+  EventFdWatch* fd_watch = nullptr;               // validation mode only
 };
 
 class ExecUnit {

@@ -2,40 +2,86 @@
 
 namespace nrtb {
 
-void PendingRequests::Add(PendingRequest&& r) {
-  NRT_STATUS* ret = r.ret;
-  std::deque<PendingRequest>& list = by_unit_[r.unit];
+PendingRequest& PendingRing::push_back() {
+  if (size_ == slots_.size()) {
+    std::vector<PendingRequest> grown(slots_.empty() ? 16 : slots_.size() * 2);
+    for (size_t i = 0; i < size_; ++i) grown[i] = std::move((*this)[i]);
+    slots_.swap(grown);
+    head_ = 0;
+  }
+  return (*this)[size_++];
+}
+
+PendingRequests::SlotOwner* PendingRequests::SlotTable::Find(NRT_STATUS* key) {
+  if (entries_.empty()) return nullptr;
+  for (size_t i = Home(key);; i = (i + 1) & (entries_.size() - 1)) {
+    if (entries_[i].key == key) return &entries_[i].owner;
+    if (entries_[i].key == nullptr) return nullptr;
+  }
+}
+
+void PendingRequests::SlotTable::Set(NRT_STATUS* key, SlotOwner owner) {
+  if (SlotOwner* o = Find(key)) {
+    *o = owner;
+    return;
+  }
+  if ((size_ + 1) * 2 > entries_.size()) {
+    std::vector<Entry> old(entries_.empty() ? 64 : entries_.size() * 2);
+    old.swap(entries_);
+    size_ = 0;
+    for (const Entry& e : old) {
+      if (e.key != nullptr) Set(e.key, e.owner);
+    }
+  }
+  size_t i = Home(key);
+  while (entries_[i].key != nullptr) i = (i + 1) & (entries_.size() - 1);
+  entries_[i] = Entry{key, owner};
+  ++size_;
+}
+
+void PendingRequests::SlotTable::Erase(NRT_STATUS* key) {
+  if (entries_.empty()) return;
+  const size_t mask = entries_.size() - 1;
+  size_t i = Home(key);
+  while (entries_[i].key != key) {
+    if (entries_[i].key == nullptr) return;
+    i = (i + 1) & mask;
+  }
+  // Backward-shift deletion: move later entries of the probe run into the hole when their home allows it, so
+  // lookups never need tombstones.
+  for (size_t j = (i + 1) & mask; entries_[j].key != nullptr; j = (j + 1) & mask) {
+    const size_t home = Home(entries_[j].key);
+    // entries_[j] may move to i unless its home lies cyclically in (i, j].
+    if (((j - home) & mask) >= ((j - i) & mask)) {
+      entries_[i] = entries_[j];
+      i = j;
+    }
+  }
+  entries_[i] = Entry{};
+  --size_;
+}
+
+void PendingRequests::Add(RequestFootprint&& footprint, const ExecUnit* unit, uint64_t n, NRT_STATUS* ret) {
+  PendingRing& list = by_unit_[unit];
   // The hazard scans skip a unit's own list: prune it here, every 8 requests, so it stays bounded by what is in
   // flight without reading the unit's counter on every schedule.
-  if (list.size() % 8 == 7) Prune(list, r.unit->completed());
-  list.push_back(std::move(r));
-  if (ret == nullptr) return;
-  auto it = by_ret_.find(ret);
-  if (it != by_ret_.end()) {
-    it->second = &list.back();
-  } else if (!spare_nodes_.empty()) {
-    ByRet::node_type node = std::move(spare_nodes_.back());
-    spare_nodes_.pop_back();
-    node.key() = ret;
-    node.mapped() = &list.back();
-    by_ret_.insert(std::move(node));
-  } else {
-    by_ret_.emplace(ret, &list.back());
-  }
+  if (list.size() % 8 == 7) Prune(list, unit->completed());
+  PendingRequest& slot = list.push_back();
+  slot.bounds = footprint.bounds();
+  slot.footprint = std::move(footprint);
+  slot.unit = unit;
+  slot.n = n;
+  slot.ret = ret;
+  if (ret != nullptr) by_ret_.Set(ret, SlotOwner{unit, n});
 }
 
-void PendingRequests::Forget(ByRet::iterator it) {
-  if (spare_nodes_.size() < kMaxSpareNodes) {
-    spare_nodes_.push_back(by_ret_.extract(it));
-  } else {
-    by_ret_.erase(it);
-  }
-}
-
-void PendingRequests::Prune(std::deque<PendingRequest>& list, uint64_t completed) {
+void PendingRequests::Prune(PendingRing& list, uint64_t completed) {
   while (!list.empty() && list.front().n <= completed) {
-    auto it = by_ret_.find(list.front().ret);
-    if (it != by_ret_.end() && it->second == &list.front()) Forget(it);
+    const PendingRequest& done = list.front();
+    if (done.ret != nullptr) {
+      const SlotOwner* o = by_ret_.Find(done.ret);
+      if (o != nullptr && o->unit == done.unit && o->n == done.n) by_ret_.Erase(done.ret);
+    }
     list.pop_front();
   }
 }
@@ -47,18 +93,26 @@ const PendingRequest* PendingRequests::Oldest(const ExecUnit* unit) {
   Prune(it->second, completed);
   // Requests of concurrent schedulers may be registered out of order: the smallest pending number is oldest.
   const PendingRequest* oldest = nullptr;
-  for (const PendingRequest& r : it->second) {
+  for (size_t i = 0; i < it->second.size(); ++i) {
+    const PendingRequest& r = it->second[i];
     if (r.n > completed && (oldest == nullptr || r.n < oldest->n)) oldest = &r;
   }
   return oldest;
 }
 
 const PendingRequest* PendingRequests::WithStatusSlot(NRT_STATUS* ret) {
-  auto it = by_ret_.find(ret);
-  if (it == by_ret_.end()) return nullptr;
-  if (it->second->pending()) return it->second;
+  const SlotOwner* found = by_ret_.Find(ret);
+  if (found == nullptr) return nullptr;
+  const SlotOwner owner = *found;
+  if (owner.unit->completed() < owner.n) {
+    // Still pending, so still in its unit's ring (pruning drops completed requests only).
+    PendingRing& list = by_unit_[owner.unit];
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (list[i].n == owner.n) return &list[i];
+    }
+  }
   // Completed but not yet pruned (it is not at the front of its unit's list): forget it now.
-  Forget(it);
+  by_ret_.Erase(ret);
   return nullptr;
 }
 

@@ -1,45 +1,67 @@
 #include "runtime/device/request_footprint.h"
 
+#include <algorithm>
+#include <cstring>
+#include <string>
+
 #include "runtime/device/tensor.h"
 
 namespace nrtb {
-namespace {
 
-// Entry vectors kept for reuse by this thread. t_pool_gone is trivially destructible, so it can be read after the
-// pool itself was destroyed at thread exit (a footprint destroyed then just frees its storage).
-thread_local bool t_pool_gone = false;
-struct EntryPool {
-  static constexpr size_t kMax = 16;
-  std::vector<std::vector<MemoryAccess>> spare;
-  ~EntryPool() { t_pool_gone = true; }
-};
-thread_local EntryPool t_pool;
-
-}  // namespace
-
-RequestFootprint::RequestFootprint(const char* api, const void* site) : api_(api), site_(site) {
-  if (!t_pool_gone && !t_pool.spare.empty()) {
-    accesses_ = std::move(t_pool.spare.back());
-    t_pool.spare.pop_back();
-  }
-}
-
-RequestFootprint::~RequestFootprint() {
-  if (accesses_.capacity() == 0 || t_pool_gone || t_pool.spare.size() >= EntryPool::kMax) return;
-  accesses_.clear();
-  t_pool.spare.push_back(std::move(accesses_));
+RequestFootprint& RequestFootprint::operator=(RequestFootprint&& o) noexcept {
+  api_ = o.api_;
+  site_ = o.site_;
+  size_ = o.size_;
+  // Only the entries in use: a footprint is moved into the pending registry on every schedule call.
+  std::copy(o.inline_, o.inline_ + o.size_, inline_);
+  heap_.clear();  // keeps its capacity for the next long footprint moved into this registry slot
+  if (!o.heap_.empty()) heap_.swap(o.heap_);
+  o.size_ = 0;
+  return *this;
 }
 
 bool RequestFootprint::UsesObject(const void* object) const {
-  for (const MemoryAccess& a : accesses_) {
+  for (const MemoryAccess& a : accesses()) {
     if (a.object == object) return true;
   }
   return false;
 }
 
+RequestFootprint::Bounds RequestFootprint::bounds() const {
+  Bounds b;
+  for (const MemoryAccess& a : accesses()) {
+    if (a.begin == a.end) continue;
+    uintptr_t& lo = a.write ? b.write_lo : b.read_lo;
+    uintptr_t& hi = a.write ? b.write_hi : b.read_hi;
+    if (lo == hi) {
+      lo = a.begin;
+      hi = a.end;
+    } else {
+      lo = std::min(lo, a.begin);
+      hi = std::max(hi, a.end);
+    }
+  }
+  return b;
+}
+
 MemoryAccess& RequestFootprint::Add() {
-  if (accesses_.empty()) accesses_.reserve(4);
-  return accesses_.emplace_back();
+  MemoryAccess* a;
+  if (heap_.empty() && size_ < kInline) {
+    a = &inline_[size_++];
+  } else {
+    if (heap_.empty()) {
+      heap_.assign(inline_, inline_ + size_);
+      size_ = 0;
+    }
+    a = &heap_.emplace_back();
+  }
+  // Every field but the name's tail: zeroing the whole entry costs more than the rest of Add.
+  a->begin = a->end = 0;
+  a->write = false;
+  a->object = nullptr;
+  a->offset = 0;
+  a->tensor[0] = '\0';
+  return *a;
 }
 
 RequestFootprint& RequestFootprint::Tensor(const nrt_tensor& t, uint64_t offset, uint64_t size, bool write) {
@@ -50,8 +72,15 @@ RequestFootprint& RequestFootprint::Tensor(const nrt_tensor& t, uint64_t offset,
   a.begin = reinterpret_cast<uintptr_t>(t.data()) + offset;
   a.end = a.begin + size;
   a.write = write;
-  a.tensor = t.name();
   a.offset = offset;
+  const std::string& name = t.name();
+  if (name.size() < MemoryAccess::kNameSize) {
+    std::memcpy(a.tensor, name.c_str(), name.size() + 1);
+  } else {
+    constexpr size_t kKept = MemoryAccess::kNameSize - 4;
+    std::memcpy(a.tensor, name.data(), kKept);
+    std::memcpy(a.tensor + kKept, "...", 4);
+  }
   return *this;
 }
 
@@ -61,7 +90,6 @@ RequestFootprint& RequestFootprint::Host(const void* p, uint64_t size, bool writ
   a.begin = reinterpret_cast<uintptr_t>(p);
   a.end = a.begin + size;
   a.write = write;
-  a.tensor = "host buffer";
   return *this;
 }
 

@@ -5,7 +5,7 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
+#include <span>
 #include <vector>
 
 struct nrt_tensor;
@@ -15,23 +15,33 @@ namespace nrtb {
 // One entry of a footprint: bytes [begin, end) read or written, and the object they belong to. An object the
 // request only needs alive (a model, a tensor set) is an entry with no bytes (begin == end), which overlaps nothing.
 struct MemoryAccess {
-  uintptr_t begin = 0, end = 0;  // [begin, end) in the address space
-  bool write = false;
-  const void* object = nullptr;  // the tensor (or other object) used; null for a host buffer
-  std::string tensor;            // the tensor's name, or "host buffer"
-  uint64_t offset = 0;           // within that tensor (0 for a host buffer)
+  // Longer tensor names are cut (ending in "..."): the name is copied on every schedule call, and a pending
+  // request's tensor may be gone by the time a finding names it, so the entry cannot point at it.
+  static constexpr size_t kNameSize = 48;
+
+  // No default member initializers: a footprint's unused inline entries are left unwritten (RequestFootprint::Add
+  // sets every field of an entry it hands out).
+  uintptr_t begin, end;  // [begin, end) in the address space
+  bool write;
+  const void* object;      // the tensor (or other object) used; null for a host buffer
+  uint64_t offset;         // within that tensor (0 for a host buffer)
+  char tensor[kNameSize];  // the tensor's name; empty for a host buffer
 
   bool Overlaps(const MemoryAccess& o) const { return begin < o.end && o.begin < end; }
+  bool host() const { return object == nullptr; }
 };
 
-// Validation mode builds one per schedule call: its entry storage comes from a small per-thread pool and goes back
-// to the pool of whichever thread destroys it, so a steady stream of requests does not allocate.
+// Validation mode builds one per schedule call and keeps it while the request is pending. Typical requests (a
+// transfer: two entries; an execution with a few tensors) fit in the inline entries, so the schedule path does not
+// allocate; more entries move to the heap.
 class RequestFootprint {
  public:
-  RequestFootprint(const char* api, const void* site);
-  ~RequestFootprint();
-  RequestFootprint(RequestFootprint&&) noexcept = default;
-  RequestFootprint& operator=(RequestFootprint&&) noexcept = default;
+  static constexpr size_t kInline = 4;
+
+  RequestFootprint() : RequestFootprint(nullptr, nullptr) {}
+  RequestFootprint(const char* api, const void* site) : api_(api), site_(site) {}
+  RequestFootprint(RequestFootprint&& o) noexcept { *this = std::move(o); }
+  RequestFootprint& operator=(RequestFootprint&& o) noexcept;
 
   // [offset, offset + size) of a tensor; the caller holds a use of it (its layout cannot change meanwhile).
   RequestFootprint& Read(const nrt_tensor& t, uint64_t offset, uint64_t size) { return Tensor(t, offset, size, false); }
@@ -47,18 +57,36 @@ class RequestFootprint {
 
   const char* api() const { return api_; }
   const void* site() const { return site_; }  // return address of the public call (0: unknown)
-  const std::vector<MemoryAccess>& accesses() const { return accesses_; }  // includes the byte-less entries
+  // Includes the byte-less entries.
+  std::span<const MemoryAccess> accesses() const {
+    return heap_.empty() ? std::span<const MemoryAccess>(inline_, size_) : std::span<const MemoryAccess>(heap_);
+  }
   bool UsesObject(const void* object) const;
+  // The smallest ranges holding every byte read / written ([0, 0) when none): a quick "cannot overlap" test.
+  struct Bounds {
+    uintptr_t read_lo = 0, read_hi = 0, write_lo = 0, write_hi = 0;
+    // False only when no byte of one side could meet a byte the other writes.
+    bool MayConflict(const Bounds& o) const {
+      return Meet(write_lo, write_hi, o.read_lo, o.read_hi) || Meet(write_lo, write_hi, o.write_lo, o.write_hi) ||
+             Meet(read_lo, read_hi, o.write_lo, o.write_hi);
+    }
+    static bool Meet(uintptr_t a_lo, uintptr_t a_hi, uintptr_t b_lo, uintptr_t b_hi) {
+      return a_lo < b_hi && b_lo < a_hi;
+    }
+  };
+  Bounds bounds() const;
 
  private:
   RequestFootprint& Tensor(const nrt_tensor& t, uint64_t offset, uint64_t size, bool write);
   RequestFootprint& Host(const void* p, uint64_t size, bool write);
-  // A new entry; the first one reserves room for a typical request's entries in one allocation.
+  // A new, empty entry: inline while there is room, then all entries on the heap.
   MemoryAccess& Add();
 
-  const char* api_;
-  const void* site_;
-  std::vector<MemoryAccess> accesses_;
+  const char* api_ = nullptr;
+  const void* site_ = nullptr;
+  size_t size_ = 0;  // inline entries used (0 once they moved to heap_)
+  MemoryAccess inline_[kInline];
+  std::vector<MemoryAccess> heap_;
 };
 
 }  // namespace nrtb

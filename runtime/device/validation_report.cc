@@ -32,6 +32,8 @@ const char* CheckName(Check c) {
       return "closed-while-pending";
     case Check::kEventFdRemoved:
       return "eventfd-removed-while-pending";
+    case Check::kEventFdClosed:
+      return "eventfd-closed-while-pending";
     case Check::kStatusSlotReused:
       return "status-slot-reused-while-pending";
     case Check::kQueueFullSpin:

@@ -24,6 +24,7 @@ enum class Check {
   kModelUnloaded,
   kClosedWithPending,  // nrt_close while requests are pending
   kEventFdRemoved,     // an eventfd deregistered while the completion it waits for is pending
+  kEventFdClosed,      // a registered eventfd closed (or its number reused) before its request completed
   kStatusSlotReused,   // one NRT_STATUS* given to a second request while the first is pending
   kQueueFullSpin,      // NRT_QUEUE_FULL retried in a tight loop with no completion in between
 };

@@ -15,7 +15,7 @@ std::string Hex(uintptr_t v) {
 }
 
 std::string DescribeAccess(const MemoryAccess& a) {
-  std::string what = a.tensor == "host buffer" ? "host buffer" : "tensor \"" + a.tensor + "\"";
+  std::string what = a.host() ? std::string("host buffer") : "tensor \"" + std::string(a.tensor) + "\"";
   return what + " bytes [" + std::to_string(a.offset) + ", " + std::to_string(a.offset + (a.end - a.begin)) +
          ") (memory " + Hex(a.begin) + "-" + Hex(a.end) + ")";
 }
@@ -54,8 +54,10 @@ Validator::Validator(bool abort_on_finding, ValidationReport::Sink sink) : repor
 void Validator::CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* own_unit, uint64_t own_n) {
   if (r.accesses().empty()) return;
   const bool host = own_unit == nullptr;
+  const RequestFootprint::Bounds bounds = r.bounds();
   // Not own_unit's requests: one unit runs its requests in order.
   pending_.ForEach(own_unit, [&](const PendingRequest& p) {
+    if (!bounds.MayConflict(p.bounds)) return true;
     for (const MemoryAccess& ours : r.accesses()) {
       for (const MemoryAccess& theirs : p.footprint.accesses()) {
         if (!ours.Overlaps(theirs) || (!ours.write && !theirs.write)) continue;
@@ -89,7 +91,7 @@ void Validator::OnScheduled(RequestFootprint&& r, const ExecUnit& unit, uint64_t
              ", still pending; that request's status would be lost";
     });
   }
-  pending_.Add(PendingRequest{std::move(r), &unit, n, ret});
+  pending_.Add(std::move(r), &unit, n, ret);
 }
 
 void Validator::OnQueueFull(const RequestFootprint& r, const ExecUnit& unit) {
@@ -140,7 +142,55 @@ void Validator::OnRelease(Check check, const char* api, const void* site, const 
   });
 }
 
+void Validator::OnEventFdRegistered(const char* api, const void* site, const ExecUnit& unit, uint64_t n, int fd) {
+  WatchedFd w{fd, FdIdentity::Of(fd), api, site};
+  if (w.id.empty()) return;  // closed (the API call rejects it itself), or no fd left for the duplicate
+  std::lock_guard<std::mutex> lock(fd_mu_);
+  // Registrations of requests that completed before the runtime armed them were signalled without a check: drop.
+  const uint64_t completed = unit.completed();
+  watched_fds_.erase(watched_fds_.lower_bound({unit.xu_id(), 1}), watched_fds_.upper_bound({unit.xu_id(), completed}));
+  if (n != 0 && n <= completed) return;
+  const auto key = std::make_pair(unit.xu_id(), n);
+  auto range = watched_fds_.equal_range(key);
+  for (auto it = range.first; it != range.second; ++it) {
+    // The unit-wide fd is replaced; a request's fd registered again is still one registration.
+    if (n == 0 || it->second.fd == fd) {
+      it->second = std::move(w);
+      return;
+    }
+  }
+  watched_fds_.emplace(key, std::move(w));
+}
+
+void Validator::BeforeSignal(uint16_t xu_id, uint64_t n, int fd) {
+  std::lock_guard<std::mutex> lock(fd_mu_);
+  auto range = watched_fds_.equal_range(std::make_pair(xu_id, n));
+  auto it = range.first;
+  while (it != range.second && it->second.fd != fd) ++it;
+  if (it == range.second) return;
+  const FdIdentity::Now now = it->second.id.Compare(fd);
+  const char* api = it->second.api;
+  const void* site = it->second.site;
+  // A request's registration is signalled once; the unit-wide one stays until a finding (the runtime then keeps
+  // signalling whatever the number refers to, or drops a dead fd itself).
+  if (n != 0 || now != FdIdentity::Now::kSame) watched_fds_.erase(it);
+  if (now == FdIdentity::Now::kSame) return;
+  report_.Add(Check::kEventFdClosed, site, [&] {
+    return std::string(api) + " at " + DescribeSite(site) + ": eventfd " + std::to_string(fd) + " registered for " +
+           (n == 0 ? "every completion of unit " + DescribeRequest(xu_id, 0).substr(6) + " was closed"
+                   : "request " + DescribeRequest(xu_id, n) + " was closed") +
+           (now == FdIdentity::Now::kOtherFile ? " and the number now refers to another file" : "") +
+           (n == 0 ? " while that unit still had requests to complete" : " before that request completed") +
+           "; the wake-up the program waits for is lost: wait, deregister (fd -1), then close";
+  });
+}
+
 void Validator::OnEventFdRemoved(const char* api, const void* site, const ExecUnit& unit, uint64_t n) {
+  {
+    // Deregistered: nothing of it is signalled any more.
+    std::lock_guard<std::mutex> lock(fd_mu_);
+    watched_fds_.erase(std::make_pair(unit.xu_id(), n));
+  }
   std::lock_guard<std::mutex> lock(mu_);
   const PendingRequest* waited = nullptr;
   if (n == 0) {

@@ -8,26 +8,30 @@
 //     A conflict with a request that is pending now is always a missing wait: had the program waited for it,
 //     it would have completed;
 //   - lifetimes: freeing a tensor, destroying a tensor set, unloading a model, closing the runtime or
-//     deregistering an eventfd while a request that needs it is pending; one NRT_STATUS* given to a second
-//     request while the first is pending;
+//     deregistering an eventfd while a request that needs it is pending; closing a registered eventfd before its
+//     request completed (found when the runtime is about to signal it: the fd is closed, or now refers to another
+//     file or eventfd); one NRT_STATUS* given to a second request while the first is pending;
 //   - back-pressure misuse: NRT_QUEUE_FULL retried from one call site kQueueFullSpinLimit times in a row with
 //     no completion on that unit in between.
 // Findings go to the ValidationReport. Nothing here changes what a request does or returns.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include "nrt/nrt_status.h"
 #include "runtime/device/exec_unit.h"
+#include "runtime/device/fd_identity.h"
 #include "runtime/device/pending_requests.h"
 #include "runtime/device/request_footprint.h"
 #include "runtime/device/validation_report.h"
 
 namespace nrtb {
 
-class Validator {
+class Validator final : public EventFdWatch {
  public:
   // Consecutive NRT_QUEUE_FULL returns (one thread, call site and unit, no completion) that make a finding.
   static constexpr uint64_t kQueueFullSpinLimit = 10000;
@@ -46,6 +50,10 @@ class Validator {
   void OnRelease(Check check, const char* api, const void* site, const void* object, const std::string& what);
   // An eventfd deregistered: `n` > 0 for the one of request n, 0 for the unit-wide one.
   void OnEventFdRemoved(const char* api, const void* site, const ExecUnit& unit, uint64_t n);
+  // An application eventfd registered for request n (0: unit-wide) of `unit`: what it refers to now is
+  // remembered and compared when the runtime is about to signal it (BeforeSignal).
+  void OnEventFdRegistered(const char* api, const void* site, const ExecUnit& unit, uint64_t n, int fd);
+  void BeforeSignal(uint16_t xu_id, uint64_t n, int fd) override;
   // nrt_close: reports requests still pending, then prints the summary.
   void OnClose(const void* site);
 
@@ -55,8 +63,19 @@ class Validator {
   // Reports the first conflict of r with a pending request not on own_unit (null: a host access).
   void CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* own_unit, uint64_t own_n);
 
+  struct WatchedFd {
+    int fd;
+    FdIdentity id;  // holds a duplicate of fd until the registration is signalled or removed
+    const char* api;
+    const void* site;
+  };
+
   std::mutex mu_;
   PendingRequests pending_;
+  // (unit id, request number or 0 for the unit-wide fd) -> the registrations. Its own lock: BeforeSignal runs on
+  // a unit's worker under the unit's event lock, and must not wait for a scheduler holding mu_.
+  std::mutex fd_mu_;
+  std::multimap<std::pair<uint16_t, uint64_t>, WatchedFd> watched_fds_;
   ValidationReport report_;
 };
 

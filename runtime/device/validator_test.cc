@@ -76,12 +76,15 @@ class ValidatorTest : public ::testing::Test {
 TEST_F(ValidatorTest, EveryPairOfUnitTypesIsCheckedBothWays) {
   const XuType types[] = {XuType::kTensorOp, XuType::kCompute, XuType::kCollectives};
   char sites[6];
+  // Every pair's tensor stays alive: a freed one's memory could come back as the next pair's, which the earlier
+  // pairs' still-pending requests would then alias.
+  std::vector<TensorRef> tensors;
   int pairs = 0;
   for (XuType a : types) {
     for (XuType b : types) {
       if (a == b) continue;
       lines_.clear();
-      TensorRef t = HostTensor("shared");
+      TensorRef t = tensors.emplace_back(HostTensor("shared"));
       ExecUnit& writer = Unit(a, 0, static_cast<uint32_t>(pairs));
       ExecUnit& reader = Unit(b, 0, static_cast<uint32_t>(pairs));
       Schedule(writer, t, true);
@@ -159,6 +162,31 @@ TEST_F(ValidatorTest, ByteRangesNotHandles) {
   EXPECT_NE(f[0].find("tensor \"whole\" bytes [60, 68)"), std::string::npos) << f[0];
 }
 
+// A pending request writing two far-apart ranges: its bounds span the gap, so a read in the gap gets the full
+// comparison (and no finding), a read of the second range a finding.
+TEST_F(ValidatorTest, ScanBoundsSkipNothingThatOverlaps) {
+  TensorRef t = HostTensor("whole", 4096);
+  ExecUnit& u = Unit(XuType::kTensorOp, 0);
+  RequestFootprint r("test_schedule", nullptr);
+  r.Write(*t, 0, 8).Write(*t, 4000, 8).ReadHost(&u, 1);
+  v_.OnScheduled(std::move(r), u, Held(u), nullptr);
+  RequestFootprint gap("host_read", nullptr);
+  gap.Read(*t, 1000, 8);
+  v_.OnHostAccess(gap);
+  EXPECT_EQ(FindingCount(), 0u);
+  RequestFootprint second("host_read", nullptr);
+  second.Read(*t, 4004, 2);
+  v_.OnHostAccess(second);
+  auto f = FindingsWith("[host-read-racing-device-write]");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].find("tensor \"whole\" bytes [4004, 4006)"), std::string::npos) << f[0];
+  // Reads of what it only reads are no hazard, however the bounds lie.
+  RequestFootprint reader("host_read", nullptr);
+  reader.ReadHost(&u, 1);
+  v_.OnHostAccess(reader);
+  EXPECT_EQ(FindingCount(), 1u);
+}
+
 TEST_F(ValidatorTest, StatusSlotReuseNamesBothRequests) {
   TensorRef a = HostTensor("a"), b = HostTensor("b");
   NRT_STATUS ret;
@@ -168,6 +196,53 @@ TEST_F(ValidatorTest, StatusSlotReuseNamesBothRequests) {
   ASSERT_EQ(f.size(), 1u);
   EXPECT_NE(f[0].find("request seq 1 (lnc 0, tensor_op queue 1)"), std::string::npos) << f[0];
   EXPECT_NE(f[0].find("of request seq 1 (lnc 0, compute queue 0)"), std::string::npos) << f[0];
+}
+
+// Many slots at once (the slot table grows several times), reuse of some while pending, then of all after completion
+// (their entries were erased when pruned, in any probe order). Units hold at most 64 requests: 4 units of 50.
+TEST_F(ValidatorTest, StatusSlotsOfManyRequestsAreTrackedUntilCompletion) {
+  constexpr int kUnits = 4, kPerUnit = 50, kN = kUnits * kPerUnit;
+  TensorRef b = HostTensor("b");
+  std::vector<ExecUnit*> held;
+  std::vector<TensorRef> a;  // one per held unit: no cross-unit hazard, only the slots
+  for (int u = 0; u < kUnits; ++u) {
+    held.push_back(&Unit(XuType::kCollectives, static_cast<uint32_t>(u % 3), u / 3));
+    a.push_back(HostTensor("a"));
+  }
+  ExecUnit& other = Unit(XuType::kTensorOp, 0);
+  std::vector<NRT_STATUS> rets(kN);
+  char sites[kN];
+  for (int i = 0; i < kN; ++i) Schedule(*held[i / kPerUnit], a[i / kPerUnit], true, &rets[i]);
+  for (int i : {0, 7, 150, kN - 1}) Schedule(other, b, true, &rets[i], &sites[i]);
+  EXPECT_EQ(FindingsWith("[status-slot-reused-while-pending]").size(), 4u);
+  EXPECT_EQ(FindingCount(), 4u) << ::testing::PrintToString(lines_);
+  gate_.Open();
+  for (ExecUnit* u : held) u->WaitCompleted(kPerUnit);
+  other.WaitCompleted(4);
+  lines_.clear();
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < kPerUnit; ++i) {
+      Schedule(other, b, true, &rets[round * kPerUnit + i], &sites[i]);
+      Schedule(*held[0], a[0], true, &rets[kN - 1 - round * kPerUnit - i], &sites[i]);
+    }
+    other.WaitCompleted(4 + (round + 1) * kPerUnit);
+    held[0]->WaitCompleted((round + 2) * kPerUnit);
+  }
+  EXPECT_EQ(FindingCount(), 0u);
+}
+
+TEST_F(ValidatorTest, LongTensorNamesAreCutInFindings) {
+  const std::string name(60, 'x');
+  TensorRef t = MakeTensor(name + "END", Placement::kHost, -1, Storage::Allocate(64, nullptr), 64);
+  Schedule(Unit(XuType::kTensorOp, 0), t, true);
+  RequestFootprint host("host_read", nullptr);
+  host.Read(*t, 0, 4);
+  v_.OnHostAccess(host);
+  auto f = FindingsWith("[host-read-racing-device-write]");
+  ASSERT_EQ(f.size(), 1u);
+  const std::string cut = "tensor \"" + std::string(MemoryAccess::kNameSize - 4, 'x') + "...\" bytes [0, 4)";
+  EXPECT_NE(f[0].find(cut), std::string::npos) << f[0];
+  EXPECT_EQ(f[0].find("END"), std::string::npos) << f[0];
 }
 
 TEST_F(ValidatorTest, QueueFullSpinNeedsTheLimitWithoutACompletion) {

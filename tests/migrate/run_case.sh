@@ -118,8 +118,11 @@ if [[ -f $case_dir/run ]]; then
   # stdout is the program's output; stderr holds the runtime's log (the legacy run earns a WARN for the variable).
   "$w/legacy" "$models/add_one.neff" >"$w/legacy.out" 2>"$w/legacy.err" ||
     fail "the legacy program failed: $(cat "$w/legacy.err")"
-  "$w/migrated.bin" "$models/add_one.neff" >"$w/migrated.out" 2>"$w/migrated.err" ||
+  # In validation mode (issue 10): the migrated program must wait wherever the explicit API needs a wait.
+  NRT_SIM_VALIDATE=1 "$w/migrated.bin" "$models/add_one.neff" >"$w/migrated.out" 2>"$w/migrated.err" ||
     fail "the migrated program failed: $(cat "$w/migrated.err")"
+  ! grep -q 'nrt-validate: \[' "$w/migrated.err" || fail "validation findings: $(grep nrt-validate "$w/migrated.err")"
+  grep -q 'nrt-validate: summary: no findings' "$w/migrated.err" || fail "validation mode did not run"
   # The same number of runtime errors (a case may provoke one on purpose), and no other.
   [[ $(grep -c ERROR "$w/legacy.err") == $(grep -c ERROR "$w/migrated.err") ]] ||
     fail "the migrated program logged other errors: $(cat "$w/migrated.err")"

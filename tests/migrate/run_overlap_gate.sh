@@ -17,7 +17,7 @@ cp "$src/legacy_gate.c" "$w/"
   { cat "$w/diag"; fail "migration failed"; }
 grep -q 'NRTM1002' "$w/diag" || { cat "$w/diag"; fail "the execution did not get the deferred-wait form"; }
 cc -std=gnu11 -Wall -Werror -I"$inc" "$w/out/legacy_gate.c" -L"$libdir" -Wl,-rpath,"$libdir" -lnrt -o "$w/migrated"
-NRT_SIM_FAULTS="xu=compute,nth=1,hold=$w/gate" "$w/migrated" "$models/add_one.neff" "$w/host.marker" \
+NRT_SIM_VALIDATE=1 NRT_SIM_FAULTS="xu=compute,nth=1,hold=$w/gate" "$w/migrated" "$models/add_one.neff" "$w/host.marker" \
   >"$w/run.out" 2>"$w/run.err" &
 pid=$!
 # Wait (bounded) for the state: the request held and the host work done.
@@ -30,6 +30,9 @@ held_and_done=0
 [[ -e $w/gate.held && -e $w/host.marker && ! -e $w/gate ]] && held_and_done=1
 touch "$w/gate"
 wait "$pid" || fail "the migrated program failed: $(cat "$w/run.err")"
+# Validation mode (issue 10): the host work overlapped the execution without touching what it uses.
+! grep -q 'nrt-validate: \[' "$w/run.err" || fail "validation findings: $(grep nrt-validate "$w/run.err")"
+grep -q 'nrt-validate: summary: no findings' "$w/run.err" || fail "validation mode did not run"
 [[ $held_and_done == 1 ]] || fail "the host work did not run while the execution was in flight"
 [[ "$(cat "$w/run.out")" == "2 3 4 5" ]] || fail "wrong output: $(cat "$w/run.out")"
 

@@ -49,8 +49,11 @@ grep -q 'nrtm_inflight_execute' "$w/proj/src/main.c" || fail "main.c did not get
 grep -q 'nrtm_inflight_tensor_free' "$w/proj/src/pipeline.c" || fail "pipeline.c did not get deferred releases"
 grep -q '^#define NRTM_INFLIGHT_DEFAULT_DEPTH 3' "$w/proj/nrtm_inflight.h" || fail "no support header with depth 3"
 build || fail "the migrated project does not build"
-"$w/proj/build/legacy_mini" "$models/add_one.neff" >"$w/migrated.out" 2>"$w/migrated.err" ||
+NRT_SIM_VALIDATE=1 "$w/proj/build/legacy_mini" "$models/add_one.neff" >"$w/migrated.out" 2>"$w/migrated.err" ||
   fail "migrated run failed: $(cat "$w/migrated.err")"
+# Validation mode (issue 10): the migrated program waits wherever the explicit API needs a wait.
+! grep -q 'nrt-validate: \[' "$w/migrated.err" || fail "validation findings: $(grep nrt-validate "$w/migrated.err")"
+grep -q 'nrt-validate: summary: no findings' "$w/migrated.err" || fail "validation mode did not run"
 cmp "$w/legacy.out" "$w/migrated.out" || fail "outputs differ"
 # clang-apply-replacements edits sources only (scripts are checked above).
 for f in src/main.c src/pipeline.c include/pipeline.h; do

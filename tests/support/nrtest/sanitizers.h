@@ -13,3 +13,14 @@
 #ifndef NRTEST_UNDER_ASAN
 #define NRTEST_UNDER_ASAN 0
 #endif
+
+#if defined(__SANITIZE_THREAD__)
+#define NRTEST_UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define NRTEST_UNDER_TSAN 1
+#endif
+#endif
+#ifndef NRTEST_UNDER_TSAN
+#define NRTEST_UNDER_TSAN 0
+#endif
