@@ -68,26 +68,39 @@ ChildOutcome RunChild(const std::vector<std::string>& argv) {
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
 
+  // The forwarded signals are blocked from before the fork until the child's pid is known: a SIGTERM that
+  // arrives in between (the program may already be running when a loaded machine schedules this process
+  // again) is then forwarded once unblocked, instead of killing the launcher and orphaning the program.
+  sigset_t forwarded, saved_mask;
+  sigemptyset(&forwarded);
+  for (int s : kForwarded) sigaddset(&forwarded, s);
+  sigprocmask(SIG_BLOCK, &forwarded, &saved_mask);
+  struct sigaction fwd {};
+  fwd.sa_sigaction = Forward;
+  fwd.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&fwd.sa_mask);
+  for (int s : kForwarded) sigaction(s, &fwd, nullptr);
+
   pid_t pid = fork();
   if (pid < 0) {
     out.exec_errno = errno;
+    sigprocmask(SIG_SETMASK, &saved_mask, nullptr);
     return out;
   }
   if (pid == 0) {
-    // Only the handshake's write end crosses exec; the other ends are close-on-exec.
+    // Only the handshake's write end crosses exec; the other ends are close-on-exec. The program starts with
+    // default dispositions and the mask the launcher was started with.
     fcntl(handshake[1], F_SETFD, 0);
     signal(SIGCHLD, SIG_DFL);
+    for (int s : kForwarded) signal(s, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &saved_mask, nullptr);
     execvp(args[0], args.data());
     int e = errno;
     WriteAll(exec_err[1], &e, sizeof e);
     _exit(127);
   }
   g_child = pid;
-  struct sigaction fwd {};
-  fwd.sa_sigaction = Forward;
-  fwd.sa_flags = SA_SIGINFO | SA_RESTART;
-  sigemptyset(&fwd.sa_mask);
-  for (int s : kForwarded) sigaction(s, &fwd, nullptr);
+  sigprocmask(SIG_SETMASK, &saved_mask, nullptr);
 
   close(handshake[1]);
   close(exec_err[1]);

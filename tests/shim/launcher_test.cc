@@ -88,9 +88,13 @@ TEST(Launcher, DiesByTheSignalThatKilledTheProgram) {
 }
 
 TEST(Launcher, ForwardsATerminationSignalToTheProgram) {
-  // The program waits for SIGTERM forever; the launcher gets it from us and must pass it on.
-  const std::string ready = nrtest::TempPath("ready");
-  std::vector<std::string> argv = {kLauncher, "/bin/sh", "-c", "touch " + ready + "; while :; do sleep 0.05; done"};
+  // The program waits for SIGTERM (while its parent, the launcher, lives: a launcher that died instead of
+  // forwarding must not leave it running); the launcher gets the signal from us and must pass it on. The
+  // program notes that it got it, then dies of it, so that the launcher's own death proves nothing alone.
+  const std::string ready = nrtest::TempPath("ready"), got = nrtest::TempPath("got_term");
+  std::vector<std::string> argv = {kLauncher, "/bin/sh", "-c",
+                                   "trap 'touch " + got + "; trap - TERM; kill -TERM $$' TERM; touch " + ready +
+                                       "; while kill -0 $PPID 2>/dev/null; do sleep 0.05; done"};
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
@@ -101,7 +105,9 @@ TEST(Launcher, ForwardsATerminationSignalToTheProgram) {
   kill(pid, SIGTERM);
   nrtest::ChildResult r = nrtest::WaitChild(pid, nrtest::kGenerousTimeoutS);
   EXPECT_TRUE(r.Signaled(SIGTERM)) << r.Describe();
+  EXPECT_TRUE(nrtest::FileExists(got)) << "the program did not get the SIGTERM";
   unlink(ready.c_str());
+  unlink(got.c_str());
 }
 
 TEST(Launcher, ReportsAPreloadThatCannotLoadOnceAndKeepsTheExitCode) {
