@@ -24,6 +24,7 @@ void RangeIndex::Add(uintptr_t begin, uintptr_t end) {
   }
   ranges_.insert(it, Range{begin, end, 1});
   max_len_ = std::max(max_len_, end - begin);
+  max_end_ = std::max(max_end_, end);
 }
 
 void RangeIndex::Remove(uintptr_t begin, uintptr_t end) {
@@ -31,15 +32,15 @@ void RangeIndex::Remove(uintptr_t begin, uintptr_t end) {
   auto it = LowerBound(ranges_.begin(), ranges_.end(), begin, end);
   if (it == ranges_.end() || it->begin != begin || it->end != end) return;  // never added
   if (--it->count == 0) ranges_.erase(it);
-  if (ranges_.empty()) max_len_ = 0;
+  if (ranges_.empty()) max_len_ = max_end_ = 0;
 }
 
-bool RangeIndex::Meets(uintptr_t begin, uintptr_t end) const {
+bool RangeIndex::Search(uintptr_t begin, uintptr_t end) const {
   if (begin >= end) return false;
   // Ranges from `it` on start at or after `end`: none meets. Before it, walk back while a range may still reach
   // `begin`.
-  auto it = std::lower_bound(ranges_.begin(), ranges_.end(), end,
-                             [](const Range& r, uintptr_t e) { return r.begin < e; });
+  auto it =
+      std::lower_bound(ranges_.begin(), ranges_.end(), end, [](const Range& r, uintptr_t e) { return r.begin < e; });
   while (it != ranges_.begin()) {
     --it;
     if (it->begin + max_len_ <= begin) return false;

@@ -17,8 +17,12 @@ class RangeIndex {
   void Add(uintptr_t begin, uintptr_t end);
   // One Add of exactly [begin, end) is over.
   void Remove(uintptr_t begin, uintptr_t end);
-  // True when an indexed range shares a byte with [begin, end).
-  bool Meets(uintptr_t begin, uintptr_t end) const;
+  // True when an indexed range shares a byte with [begin, end). Inline: most queries fall outside the span of the
+  // indexed ranges and end here.
+  bool Meets(uintptr_t begin, uintptr_t end) const {
+    if (ranges_.empty() || end <= ranges_.front().begin || begin >= max_end_) return false;
+    return Search(begin, end);
+  }
 
   bool empty() const { return ranges_.empty(); }
   size_t distinct() const { return ranges_.size(); }
@@ -32,6 +36,10 @@ class RangeIndex {
   // The longest range indexed since the index was last empty: a range starting at or before begin - max_len_ ends
   // at or before begin, so the search stops there. It only grows meanwhile (a conservative bound stays correct).
   uintptr_t max_len_ = 0;
+  // The largest end indexed since the index was last empty (a bound like max_len_).
+  uintptr_t max_end_ = 0;
+
+  bool Search(uintptr_t begin, uintptr_t end) const;
 };
 
 }  // namespace nrtb
