@@ -381,3 +381,21 @@ TEST(ValidateHazard, WritingFromTheBufferAfterWaitingIsSilent) {
   std::string err = AcrossQueuesByStorage(false, true);
   EXPECT_TRUE(Findings(err).empty()) << err;
 }
+
+// README "Validation mode", before and after: the program there (an input write and the execution that reads it, on
+// two units) prints exactly the finding, the summary and its per-site line; with the wait added, only the summary.
+TEST(ValidateHazard, ReadmeBeforeAndAfterExample) {
+  std::vector<std::string> before = LinesWith(WriteThenExecute(false), {"nrt-validate:"});
+  ASSERT_EQ(before.size(), 3u) << ::testing::PrintToString(before);
+  EXPECT_EQ(before[0].rfind("nrt-validate: [cross-unit-read-after-write] nrta_execute_schedule at ", 0), 0u)
+      << before[0];
+  EXPECT_TRUE(HasAll(
+      before[0], {": request seq 1 (lnc 0, compute queue 0) reads tensor \"x\" bytes [0, 256) (memory 0x",
+                  ") while request seq 1 (lnc 0, tensor_op queue 0), nrta_tensor_write scheduled at ",
+                  ", still pending, writes tensor \"x\" bytes [0, 256) (memory 0x", "; wait for that request first"}))
+      << before[0];
+  EXPECT_EQ(before[1], "nrt-validate: summary: 1 finding(s) at 1 call site(s)");
+  EXPECT_EQ(before[2].rfind("nrt-validate:   [cross-unit-read-after-write] x1 at ", 0), 0u) << before[2];
+  std::vector<std::string> after = LinesWith(WriteThenExecute(true), {"nrt-validate:"});
+  EXPECT_EQ(after, std::vector<std::string>{"nrt-validate: summary: no findings"});
+}
