@@ -1,7 +1,8 @@
 // Cost of validation mode (NRT_SIM_VALIDATE, README "Validation mode"): one schedule call (nrta_tensor_write of
 // 4 bytes on tensor-op queue 0 of LNC 0) and one direct tensor access (nrt_tensor_write of 64 bytes), each with
 // N requests pending on another unit (tensor-op queue 1, held with NRT_SIM_FAULTS hold=) that touch other
-// memory, so every check compares against N footprints and finds nothing. Run it once with NRT_SIM_VALIDATE=0
+// memory, so every check has N pending requests to consider and finds nothing; and the schedule call on queue 1
+// itself, behind the N (same unit: nothing to check). Run it once with NRT_SIM_VALIDATE=0
 // and once with 1; the ratio of the two is the cost of validation.
 #include <unistd.h>
 
@@ -19,19 +20,26 @@ constexpr size_t kRets = kDrain;   // a status slot is reused only after its req
 
 std::string ReleasePath() { return "/tmp/nrtb_bench_validate_" + std::to_string(getpid()); }
 
-// N requests held pending on tensor-op queue 1 for the life of the object.
-class PendingOnOtherUnit {
+// N requests held pending on tensor-op queue 1 (every request that starts there waits until Release).
+class HeldOnQueue1 {
  public:
-  explicit PendingOnOtherUnit(int n) : other_(bench::DeviceTensor(64, 0, "other")), rets_(n) {
-    std::remove(ReleasePath().c_str());
-    uint32_t word = 0;
-    for (int i = 0; i < n; ++i) BENCH_CHECK(nrta_tensor_write(other_, &word, 0, 4, 0, 1, &rets_[i], &last_));
-  }
-  ~PendingOnOtherUnit() {
-    if (FILE* f = std::fopen(ReleasePath().c_str(), "w")) std::fclose(f);
-    if (!rets_.empty()) bench::WaitPoll(last_);
+  explicit HeldOnQueue1(int n) : other_(bench::DeviceTensor(64, 0, "other")), rets_(n) { Hold(); }
+  ~HeldOnQueue1() {
+    Release(0);
     std::remove(ReleasePath().c_str());
     nrt_tensor_free(&other_);
+  }
+  // Schedules the N requests; they stay pending until Release.
+  void Hold() {
+    std::remove(ReleasePath().c_str());
+    uint32_t word = 0;
+    for (auto& ret : rets_) BENCH_CHECK(nrta_tensor_write(other_, &word, 0, 4, 0, 1, &ret, &last_));
+  }
+  // Lets every request of queue 1 run and waits for the N and for `also` (a later request; 0: none).
+  void Release(nrta_seq_t also) {
+    if (FILE* f = std::fopen(ReleasePath().c_str(), "w")) std::fclose(f);
+    if (!rets_.empty()) bench::WaitPoll(last_);
+    if (also != 0) bench::WaitPoll(also);
   }
 
  private:
@@ -40,8 +48,9 @@ class PendingOnOtherUnit {
   nrta_seq_t last_ = 0;
 };
 
+// Schedule calls on tensor-op queue 0 with N requests pending on queue 1 (another unit: each is checked).
 void BM_Schedule(benchmark::State& state) {
-  PendingOnOtherUnit pending(static_cast<int>(state.range(0)));
+  HeldOnQueue1 pending(static_cast<int>(state.range(0)));
   nrt_tensor_t* t = bench::DeviceTensor(64, 0, "t");
   char buf[64] = {};
   auto rets = std::make_unique<NRT_STATUS[]>(kRets);
@@ -60,8 +69,31 @@ void BM_Schedule(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+// Schedule calls on queue 1 itself, behind its N held requests (the same unit: ordered, never checked). The
+// scheduled requests are held too, so up to kDrain of them add to the N before each drain.
+void BM_ScheduleSameUnit(benchmark::State& state) {
+  HeldOnQueue1 pending(static_cast<int>(state.range(0)));
+  nrt_tensor_t* t = bench::DeviceTensor(64, 0, "t");
+  char buf[64] = {};
+  auto rets = std::make_unique<NRT_STATUS[]>(kRets);
+  nrta_seq_t seq = 0;
+  uint64_t i = 0;
+  for (auto _ : state) {
+    BENCH_CHECK(nrta_tensor_write(t, buf, 0, 4, 0, 1, &rets[i % kRets], &seq));
+    if (++i % kDrain == 0) {
+      state.PauseTiming();
+      pending.Release(seq);
+      pending.Hold();
+      state.ResumeTiming();
+    }
+  }
+  pending.Release(seq);
+  nrt_tensor_free(&t);
+  state.SetItemsProcessed(state.iterations());
+}
+
 void BM_HostWrite(benchmark::State& state) {
-  PendingOnOtherUnit pending(static_cast<int>(state.range(0)));
+  HeldOnQueue1 pending(static_cast<int>(state.range(0)));
   nrt_tensor_t* t = bench::DeviceTensor(64, 0, "t");
   char buf[64] = {};
   for (auto _ : state) BENCH_CHECK(nrt_tensor_write(t, buf, 0, sizeof buf));
@@ -69,8 +101,9 @@ void BM_HostWrite(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-BENCHMARK(BM_Schedule)->Arg(0)->Arg(8)->Arg(63)->UseRealTime();
-BENCHMARK(BM_HostWrite)->Arg(0)->Arg(8)->Arg(63)->UseRealTime();
+BENCHMARK(BM_Schedule)->Arg(0)->Arg(1)->Arg(8)->Arg(63)->UseRealTime();
+BENCHMARK(BM_ScheduleSameUnit)->Arg(0)->Arg(1)->Arg(8)->Arg(63)->UseRealTime();
+BENCHMARK(BM_HostWrite)->Arg(0)->Arg(1)->Arg(8)->Arg(63)->UseRealTime();
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include "nrt/nrt_experimental.h"
 #include "runtime/api/exec_callback.h"
 #include "runtime/api/handles.h"
+#include "runtime/api/validate_hooks.h"
 #include "runtime/collectives/cc_prepare.h"
 #include "runtime/collectives/cc_work.h"
 
@@ -87,6 +88,7 @@ NRTB_EXPORT NRT_STATUS nrt_barrier(int32_t vnc, uint32_t g_device_id, uint32_t g
 
 NRTB_EXPORT NRT_STATUS nrt_all_gather(int32_t vnc, uint32_t g_device_id, uint32_t g_device_count,
                                       uint32_t rank_input_size, void* input, void* output) {
+  const void* site = NRTB_CALL_SITE();
   return Guarded("nrt_all_gather", [&] {
     Session& s = RequireSession();
     Lnc& l = RequireLnc(s.device(), vnc, "vnc");
@@ -96,6 +98,10 @@ NRTB_EXPORT NRT_STATUS nrt_all_gather(int32_t vnc, uint32_t g_device_id, uint32_
     ExecUnit* u = l.Unit(XuType::kCollectives, 0);
     if (u == nullptr) ThrowStatus(NRT_CLOSED, "runtime closed");
     auto plan = PrepareHostAllGather(l.index(), g_device_id, g_device_count, rank_input_size, input, output);
+    // It reads input and writes output on the caller's behalf while the caller waits: a host access (behind the
+    // collectives already scheduled on its queue). A barrier touches no memory: nothing to check.
+    ValidateHostAccess(
+        s.device(), "nrt_all_gather", site, [&](RequestFootprint& r) { DescribeCollective(r, *plan); }, u);
     return u->RunSync(MakeCollective(std::move(plan), s.cc_world(), *u, 0, s.device().dma_timing()));
   });
 }

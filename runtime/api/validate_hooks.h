@@ -35,14 +35,16 @@ NRT_STATUS ValidatedSchedule(Device& d, const char* api, const void* site, const
   return s;
 }
 
-// With validation on, checks a host call that is about to access what describe(RequestFootprint&) lists.
+// With validation on, checks a host call that is about to access what describe(RequestFootprint&) lists
+// (`ordered_after`: the unit it runs in order behind, whose requests it cannot race; null: none).
 template <typename Describe>
-void ValidateHostAccess(Device& d, const char* api, const void* site, Describe&& describe) {
+void ValidateHostAccess(Device& d, const char* api, const void* site, Describe&& describe,
+                        const ExecUnit* ordered_after = nullptr) {
   Validator* v = d.validator();
   if (__builtin_expect(v == nullptr, 1)) return;
   RequestFootprint r(api, site);
   describe(r);
-  v->OnHostAccess(r);
+  v->OnHostAccess(r, ordered_after);
 }
 
 // An execution's footprint: it reads its bound inputs, writes its bound outputs, and needs the model and both

@@ -62,11 +62,12 @@ void PendingRequests::SlotTable::Erase(NRT_STATUS* key) {
 }
 
 void PendingRequests::Add(RequestFootprint&& footprint, const ExecUnit* unit, uint64_t n, NRT_STATUS* ret) {
-  PendingRing& list = by_unit_[unit];
+  UnitPending& pending = by_unit_[unit];
   // The hazard scans skip a unit's own list: prune it here, every 8 requests, so it stays bounded by what is in
   // flight without reading the unit's counter on every schedule.
-  if (list.size() % 8 == 7) Prune(list, unit->completed());
-  PendingRequest& slot = list.push_back();
+  if (pending.ring.size() % 8 == 7) Prune(pending, unit->completed());
+  PendingRequest& slot = pending.ring.push_back();
+  ++pending.unindexed;
   slot.bounds = footprint.bounds();
   slot.footprint = std::move(footprint);
   slot.unit = unit;
@@ -75,9 +76,29 @@ void PendingRequests::Add(RequestFootprint&& footprint, const ExecUnit* unit, ui
   if (ret != nullptr) by_ret_.Set(ret, SlotOwner{unit, n});
 }
 
-void PendingRequests::Prune(PendingRing& list, uint64_t completed) {
+bool PendingRequests::UnitPending::MayConflict(const RequestFootprint& r) {
+  for (; unindexed > 0; --unindexed) {
+    for (const MemoryAccess& a : ring[ring.size() - unindexed].footprint.accesses()) {
+      (a.write ? writes : reads).Add(a.begin, a.end);
+    }
+  }
+  for (const MemoryAccess& a : r.accesses()) {
+    if (writes.Meets(a.begin, a.end) || (a.write && reads.Meets(a.begin, a.end))) return true;
+  }
+  return false;
+}
+
+void PendingRequests::Prune(UnitPending& pending, uint64_t completed) {
+  PendingRing& list = pending.ring;
   while (!list.empty() && list.front().n <= completed) {
     const PendingRequest& done = list.front();
+    if (list.size() > pending.unindexed) {
+      for (const MemoryAccess& a : done.footprint.accesses()) {
+        (a.write ? pending.writes : pending.reads).Remove(a.begin, a.end);
+      }
+    } else {
+      --pending.unindexed;
+    }
     if (done.ret != nullptr) {
       const SlotOwner* o = by_ret_.Find(done.ret);
       if (o != nullptr && o->unit == done.unit && o->n == done.n) by_ret_.Erase(done.ret);
@@ -93,8 +114,9 @@ const PendingRequest* PendingRequests::Oldest(const ExecUnit* unit) {
   Prune(it->second, completed);
   // Requests of concurrent schedulers may be registered out of order: the smallest pending number is oldest.
   const PendingRequest* oldest = nullptr;
-  for (size_t i = 0; i < it->second.size(); ++i) {
-    const PendingRequest& r = it->second[i];
+  PendingRing& list = it->second.ring;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const PendingRequest& r = list[i];
     if (r.n > completed && (oldest == nullptr || r.n < oldest->n)) oldest = &r;
   }
   return oldest;
@@ -106,7 +128,7 @@ const PendingRequest* PendingRequests::WithStatusSlot(NRT_STATUS* ret) {
   const SlotOwner owner = *found;
   if (owner.unit->completed() < owner.n) {
     // Still pending, so still in its unit's ring (pruning drops completed requests only).
-    PendingRing& list = by_unit_[owner.unit];
+    PendingRing& list = by_unit_[owner.unit].ring;
     for (size_t i = 0; i < list.size(); ++i) {
       if (list[i].n == owner.n) return &list[i];
     }

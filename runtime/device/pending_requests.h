@@ -1,8 +1,9 @@
 // Validation mode's registry of the requests scheduled and not yet completed, with their footprints.
 // Completion is not reported to it: a request counts as pending while its unit's completed counter is below
 // its number, read at each query, so the execution units' completion path stays untouched. Entries of
-// completed requests are dropped from the front of each unit's list (a unit completes in order). Not
-// thread-safe: the Validator serialises its use.
+// completed requests are dropped from the front of each unit's list (a unit completes in order). Each unit's
+// list comes with an index of the ranges its entries read and write, so a hazard check passes over a unit whose
+// pending requests cannot conflict without looking at them. Not thread-safe: the Validator serialises its use.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 
 #include "nrt/nrt_status.h"
 #include "runtime/device/exec_unit.h"
+#include "runtime/device/range_index.h"
 #include "runtime/device/request_footprint.h"
 
 namespace nrtb {
@@ -56,15 +58,25 @@ class PendingRequests {
   // one unit from making each schedule on it cost its depth.
   template <typename F>
   void ForEach(const ExecUnit* skip, F&& f) {
-    for (auto& [unit, list] : by_unit_) {
-      if (unit == skip || list.empty()) continue;
+    for (auto& [unit, pending] : by_unit_) {
+      if (unit == skip || pending.ring.empty()) continue;
       // One read of the unit's counter (a cache line its worker keeps writing) per list, not per request.
       const uint64_t completed = unit->completed();
-      Prune(list, completed);
-      for (size_t i = 0; i < list.size(); ++i) {
-        const PendingRequest& r = list[i];
-        if (r.n > completed && !f(r)) return;
-      }
+      Prune(pending, completed);
+      if (!ForEachIn(pending, completed, f)) return;
+    }
+  }
+  // As ForEach, but only over the units some of whose pending requests may conflict with `r` (read what it
+  // writes, or write what it reads or writes), found by their range indexes: a unit whose pending requests touch
+  // other memory costs a few comparisons however many they are. f still gets every pending request of such a unit.
+  template <typename F>
+  void ForEachMayConflict(const ExecUnit* skip, const RequestFootprint& r, F&& f) {
+    for (auto& [unit, pending] : by_unit_) {
+      if (unit == skip || pending.ring.empty()) continue;
+      const uint64_t completed = unit->completed();
+      Prune(pending, completed);
+      if (!pending.MayConflict(r)) continue;
+      if (!ForEachIn(pending, completed, f)) return;
     }
   }
   // The oldest pending request on `unit`, or null.
@@ -99,9 +111,30 @@ class PendingRequests {
     size_t size_ = 0;
   };
 
+  // One unit's pending requests and the ranges they read and write (entries of requests completed but not yet
+  // pruned included: the index can only err towards a look at the list). The index is brought up to date only
+  // when another unit's request (or a host access) asks it: requests of a unit nobody else checks against, such as
+  // the only busy one, are never indexed.
+  struct UnitPending {
+    PendingRing ring;
+    RangeIndex reads, writes;
+    size_t unindexed = 0;  // entries at the back of ring not in the index yet
+    // Indexes the unindexed entries, then tells whether an indexed range may conflict with r.
+    bool MayConflict(const RequestFootprint& r);
+  };
+
+  // f over a unit's pending requests (numbered above `completed`), in submission order; false when f stopped.
+  template <typename F>
+  static bool ForEachIn(UnitPending& pending, uint64_t completed, F& f) {
+    for (size_t i = 0; i < pending.ring.size(); ++i) {
+      const PendingRequest& r = pending.ring[i];
+      if (r.n > completed && !f(r)) return false;
+    }
+    return true;
+  }
   // Drops the completed requests at the front of a unit's list (`completed`: its counter, read once).
-  void Prune(PendingRing& list, uint64_t completed);
-  std::unordered_map<const ExecUnit*, PendingRing> by_unit_;
+  void Prune(UnitPending& pending, uint64_t completed);
+  std::unordered_map<const ExecUnit*, UnitPending> by_unit_;
   SlotTable by_ret_;  // status slot -> the latest request given it, while it may be pending
 };
 

@@ -51,12 +51,12 @@ std::string DescribeRequest(uint16_t xu_id, uint64_t n) {
 
 Validator::Validator(bool abort_on_finding, ValidationReport::Sink sink) : report_(abort_on_finding, std::move(sink)) {}
 
-void Validator::CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* own_unit, uint64_t own_n) {
+void Validator::CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* own_unit, uint64_t own_n, bool host) {
   if (r.accesses().empty()) return;
-  const bool host = own_unit == nullptr;
+  host = host || own_unit == nullptr;
   const RequestFootprint::Bounds bounds = r.bounds();
   // Not own_unit's requests: one unit runs its requests in order.
-  pending_.ForEach(own_unit, [&](const PendingRequest& p) {
+  pending_.ForEachMayConflict(own_unit, r, [&](const PendingRequest& p) {
     if (!bounds.MayConflict(p.bounds)) return true;
     for (const MemoryAccess& ours : r.accesses()) {
       for (const MemoryAccess& theirs : p.footprint.accesses()) {
@@ -118,9 +118,9 @@ void Validator::OnSyncRequest(const RequestFootprint& r, const ExecUnit& unit) {
   CheckHazardsLocked(r, &unit, unit.submitted() + 1);
 }
 
-void Validator::OnHostAccess(const RequestFootprint& r) {
+void Validator::OnHostAccess(const RequestFootprint& r, const ExecUnit* ordered_after) {
   std::lock_guard<std::mutex> lock(mu_);
-  CheckHazardsLocked(r, nullptr, 0);
+  CheckHazardsLocked(r, ordered_after, 0, true);
 }
 
 void Validator::OnRelease(Check check, const char* api, const void* site, const void* object, const std::string& what) {

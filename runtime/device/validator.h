@@ -44,8 +44,10 @@ class Validator final : public EventFdWatch {
   void OnQueueFull(const RequestFootprint& r, const ExecUnit& unit);
   // A synchronous request about to run on `unit` (nrt_execute): checked, not registered.
   void OnSyncRequest(const RequestFootprint& r, const ExecUnit& unit);
-  // A host call about to access tensor memory directly (nrt_tensor_read/write/memset/copy/batches).
-  void OnHostAccess(const RequestFootprint& r);
+  // A host call about to access tensor memory directly (nrt_tensor_read/write/memset/copy/batches). A call that
+  // runs in order behind the requests of a unit (`ordered_after`: nrt_all_gather on its collectives queue) is
+  // not checked against that unit's requests.
+  void OnHostAccess(const RequestFootprint& r, const ExecUnit* ordered_after = nullptr);
   // An object going away (kTensorFreed, kTensorSetDestroyed, kModelUnloaded): `what` names it in the line.
   void OnRelease(Check check, const char* api, const void* site, const void* object, const std::string& what);
   // An eventfd deregistered: `n` > 0 for the one of request n, 0 for the unit-wide one.
@@ -60,8 +62,9 @@ class Validator final : public EventFdWatch {
   ValidationReport& report() { return report_; }
 
  private:
-  // Reports the first conflict of r with a pending request not on own_unit (null: a host access).
-  void CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* own_unit, uint64_t own_n);
+  // Reports the first conflict of r with a pending request not on own_unit: r is request own_n of own_unit, or
+  // with `host` a host access (own_unit, if any, is the unit it is ordered behind).
+  void CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* own_unit, uint64_t own_n, bool host = false);
 
   struct WatchedFd {
     int fd;

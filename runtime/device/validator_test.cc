@@ -187,6 +187,58 @@ TEST_F(ValidatorTest, ScanBoundsSkipNothingThatOverlaps) {
   EXPECT_EQ(FindingCount(), 1u);
 }
 
+// Pending requests on one unit writing many distinct slices: the unit's range index finds the one a host read
+// meets among them, passes over the unit for a read of other memory, and forgets the slices once they completed.
+TEST_F(ValidatorTest, RangeIndexFindsTheOnePendingWriteAmongMany) {
+  TensorRef t = HostTensor("whole", 64 * 128), other = HostTensor("other");
+  ExecUnit& u = Unit(XuType::kCompute, 0);
+  std::vector<TensorRef> slices;
+  for (int i = 0; i < 63; ++i) {
+    slices.push_back(MakeSlice(*t, 128 * i, 64, ("s" + std::to_string(i)).c_str()));  // every other 64 bytes
+    Schedule(u, slices.back(), true);
+  }
+  RequestFootprint gap("host_read", nullptr);
+  gap.Read(*t, 128 * 40 + 64, 64);  // between two written slices
+  v_.OnHostAccess(gap);
+  RequestFootprint elsewhere("host_read", nullptr);
+  elsewhere.Read(*other, 0, 64);
+  v_.OnHostAccess(elsewhere);
+  EXPECT_EQ(FindingCount(), 0u) << ::testing::PrintToString(lines_);
+  RequestFootprint hit("host_read", nullptr);
+  hit.Read(*t, 128 * 40 + 60, 8);  // the end of slice 40 and the gap after it
+  v_.OnHostAccess(hit);
+  auto f = FindingsWith("[host-read-racing-device-write]");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].find("request seq 41 (lnc 0, compute queue 0)"), std::string::npos) << f[0];
+  EXPECT_NE(f[0].find("writes tensor \"s40\" bytes [0, 64)"), std::string::npos) << f[0];
+  gate_.Open();
+  u.WaitCompleted(63);
+  lines_.clear();
+  RequestFootprint after("host_read_after", nullptr);
+  after.Read(*t, 0, t->size());
+  v_.OnHostAccess(after);
+  EXPECT_EQ(FindingCount(), 0u) << ::testing::PrintToString(lines_);
+}
+
+// A host access that runs in order behind a unit's requests (nrt_all_gather on its collectives queue) races only
+// the other units' requests, and is reported as a host access.
+TEST_F(ValidatorTest, AHostAccessOrderedBehindAUnitIsNotCheckedAgainstIt) {
+  TensorRef t = HostTensor("t");
+  ExecUnit& cc = Unit(XuType::kCollectives, 0);
+  ExecUnit& op = Unit(XuType::kTensorOp, 0);
+  Schedule(cc, t, true);
+  RequestFootprint read("host_read", nullptr);
+  read.Read(*t, 0, 8);
+  v_.OnHostAccess(read, &cc);
+  EXPECT_EQ(FindingCount(), 0u) << ::testing::PrintToString(lines_);
+  Schedule(op, t, true);
+  v_.OnHostAccess(read, &cc);
+  auto f = FindingsWith("[host-read-racing-device-write]");
+  ASSERT_EQ(f.size(), 1u) << ::testing::PrintToString(lines_);
+  EXPECT_NE(f[0].find("the host reads tensor \"t\" bytes [0, 8)"), std::string::npos) << f[0];
+  EXPECT_NE(f[0].find("request seq 1 (lnc 0, tensor_op queue 0)"), std::string::npos) << f[0];
+}
+
 TEST_F(ValidatorTest, StatusSlotReuseNamesBothRequests) {
   TensorRef a = HostTensor("a"), b = HostTensor("b");
   NRT_STATUS ret;

@@ -313,3 +313,89 @@ TEST(ValidateHazard, ManyThreadsThatWaitAreSilent) {
   std::string err = ThreadsReadingPendingWrites(true);
   EXPECT_TRUE(Findings(err).empty()) << err;
 }
+
+namespace {
+
+// Storage, not handles, across units: a transfer on tensor-op queue 1 touching memory that a held transfer on
+// queue 0 touches through another handle. `through_slice`: queue 0 writes tensor "whole" and queue 1 writes 32 bytes
+// of its slice "upper" (bytes 64..128); otherwise queue 0 reads tensor "a" into a host buffer and queue 1 writes
+// tensor "b" from that same buffer.
+std::string AcrossQueuesByStorage(bool through_slice, bool wait_first) {
+  return Validated("xu=tensor_op,lnc=0,queue=0,nth=1", [&](const HoldGate& gate) {
+    Tensor whole(0, 128, "whole"), a(0, 64, "a"), b(0, 64, "b");
+    std::vector<uint8_t> buf(128, 7);
+    Req first, second;
+    if (through_slice) {
+      ASSERT_EQ(nrta_tensor_write(whole, buf.data(), 0, 128, 0, 0, &first.ret, &first.seq), NRT_SUCCESS);
+    } else {
+      ASSERT_EQ(nrta_tensor_read(buf.data(), a, 0, 64, 0, 0, &first.ret, &first.seq), NRT_SUCCESS);
+    }
+    if (wait_first) {
+      gate.Release();
+      ASSERT_EQ(first.Result(), NRT_SUCCESS);
+    }
+    nrt_tensor_t* upper = nullptr;
+    if (through_slice) {
+      ASSERT_EQ(nrt_tensor_allocate_slice(whole, 64, 64, "upper", &upper), NRT_SUCCESS);
+      ASSERT_EQ(nrta_tensor_write(upper, buf.data(), 0, 32, 0, 1, &second.ret, &second.seq), NRT_SUCCESS);
+    } else {
+      ASSERT_EQ(nrta_tensor_write(b, buf.data(), 0, 64, 0, 1, &second.ret, &second.seq), NRT_SUCCESS);
+    }
+    gate.Release();
+    EXPECT_EQ(first.Result(), NRT_SUCCESS);
+    EXPECT_EQ(second.Result(), NRT_SUCCESS);
+    nrt_tensor_free(&upper);
+  });
+}
+
+}  // namespace
+
+TEST(ValidateHazard, WriteThroughASliceOfAPendingWriteOnAnotherQueueIsWriteAfterWrite) {
+  std::string err = AcrossQueuesByStorage(true, false);
+  auto f = Findings(err);
+  ASSERT_EQ(f.size(), 1u) << err;
+  EXPECT_TRUE(HasAll(f[0], {"[cross-unit-write-after-write]",
+                            "request seq 1 (lnc 0, tensor_op queue 1) writes tensor \"upper\" bytes [0, 32) (memory 0x",
+                            "request seq 1 (lnc 0, tensor_op queue 0), nrta_tensor_write scheduled at ",
+                            "writes tensor \"whole\" bytes [0, 128) (memory 0x"}))
+      << f[0];
+}
+
+TEST(ValidateHazard, WriteThroughASliceAfterWaitingIsSilent) {
+  std::string err = AcrossQueuesByStorage(true, true);
+  EXPECT_TRUE(Findings(err).empty()) << err;
+}
+
+TEST(ValidateHazard, WritingFromAHostBufferAPendingReadFillsIsReadAfterWrite) {
+  std::string err = AcrossQueuesByStorage(false, false);
+  auto f = Findings(err);
+  ASSERT_EQ(f.size(), 1u) << err;
+  EXPECT_TRUE(HasAll(
+      f[0],
+      {"[cross-unit-read-after-write]", "request seq 1 (lnc 0, tensor_op queue 1) reads host buffer bytes [0, 64)",
+       "request seq 1 (lnc 0, tensor_op queue 0), nrta_tensor_read scheduled at ", "writes host buffer bytes [0, 64)"}))
+      << f[0];
+}
+
+TEST(ValidateHazard, WritingFromTheBufferAfterWaitingIsSilent) {
+  std::string err = AcrossQueuesByStorage(false, true);
+  EXPECT_TRUE(Findings(err).empty()) << err;
+}
+
+// README "Validation mode", before and after: the program there (an input write and the execution that reads it, on
+// two units) prints exactly the finding, the summary and its per-site line; with the wait added, only the summary.
+TEST(ValidateHazard, ReadmeBeforeAndAfterExample) {
+  std::vector<std::string> before = LinesWith(WriteThenExecute(false), {"nrt-validate:"});
+  ASSERT_EQ(before.size(), 3u) << ::testing::PrintToString(before);
+  EXPECT_EQ(before[0].rfind("nrt-validate: [cross-unit-read-after-write] nrta_execute_schedule at ", 0), 0u)
+      << before[0];
+  EXPECT_TRUE(HasAll(
+      before[0], {": request seq 1 (lnc 0, compute queue 0) reads tensor \"x\" bytes [0, 256) (memory 0x",
+                  ") while request seq 1 (lnc 0, tensor_op queue 0), nrta_tensor_write scheduled at ",
+                  ", still pending, writes tensor \"x\" bytes [0, 256) (memory 0x", "; wait for that request first"}))
+      << before[0];
+  EXPECT_EQ(before[1], "nrt-validate: summary: 1 finding(s) at 1 call site(s)");
+  EXPECT_EQ(before[2].rfind("nrt-validate:   [cross-unit-read-after-write] x1 at ", 0), 0u) << before[2];
+  std::vector<std::string> after = LinesWith(WriteThenExecute(true), {"nrt-validate:"});
+  EXPECT_EQ(after, std::vector<std::string>{"nrt-validate: summary: no findings"});
+}
