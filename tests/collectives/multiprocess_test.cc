@@ -6,7 +6,6 @@
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 
 #include "nrtest.h"
 #include "own_gloo_symbol.h"
+#include "two_hosts.h"
 
 using namespace nrtest;
 
@@ -359,93 +359,21 @@ TEST(CcProcesses, MismatchedSizesAreInvalidOnEveryRank) {
     EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
 }
 
-namespace {
-
-// Runs a command (argv[0] looked up in PATH) and waits for it; true when it exits 0.
-bool Run(std::vector<std::string> args) {
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 && WaitChild(pid, 30).Succeeded();
-}
-
-// Two network namespaces joined by a veth pair: two "hosts" 10.77.<n>.1 and 10.77.<n>.2.
-class TwoHosts {
- public:
-  TwoHosts() {
-    const std::string id = std::to_string(getpid() % 100000);
-    a_ = "nrtb_cc_a" + id;
-    b_ = "nrtb_cc_b" + id;
-    const std::string subnet = "10.77." + std::to_string(getpid() % 250 + 1) + ".";
-    addr_a_ = subnet + "1";
-    addr_b_ = subnet + "2";
-    const std::string va = "nrtbva" + id, vb = "nrtbvb" + id;
-    ok_ = Run({"ip", "netns", "add", a_}) && Run({"ip", "netns", "add", b_}) &&
-          Run({"ip", "link", "add", va, "netns", a_, "type", "veth", "peer", "name", vb, "netns", b_}) &&
-          Run({"ip", "-n", a_, "addr", "add", addr_a_ + "/24", "dev", va}) &&
-          Run({"ip", "-n", b_, "addr", "add", addr_b_ + "/24", "dev", vb}) &&
-          Run({"ip", "-n", a_, "link", "set", va, "up"}) && Run({"ip", "-n", b_, "link", "set", vb, "up"}) &&
-          Run({"ip", "-n", a_, "link", "set", "lo", "up"}) && Run({"ip", "-n", b_, "link", "set", "lo", "up"});
-  }
-  ~TwoHosts() {
-    Run({"ip", "netns", "del", a_});  // takes the veth pair with it
-    Run({"ip", "netns", "del", b_});
-  }
-  bool ok() const { return ok_; }
-  const std::string& ns(int host) const { return host == 0 ? a_ : b_; }
-  const std::string& root_addr() const { return addr_a_; }
-
- private:
-  std::string a_, b_, addr_a_, addr_b_;
-  bool ok_ = false;
-};
-
-// One rank of the "ops" scenario inside namespace `ns`.
-ChildResult RunRankIn(const std::string& ns, int rank, int world, const std::string& root, const std::string& log) {
-  std::vector<std::string> args = {"ip",
-                                   "netns",
-                                   "exec",
-                                   ns,
-                                   "env",
-                                   "NEURON_RT_ROOT_COMM_ID=" + root,
-                                   "NRTEST_CC_SCENARIO=ops",
-                                   "NRTEST_CC_WORLD=" + std::to_string(world),
-                                   "NRTEST_CC_RANK=" + std::to_string(rank),
-                                   "/proc/" + std::to_string(getpid()) + "/exe",
-                                   "--gtest_filter=CcProcess.Rank"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, "ip", &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return ChildResult{};
-  return WaitChild(pid, 60);
-}
-
-}  // namespace
-
 TEST(CcProcesses, TwoHostsInNetworkNamespaces) {
-  if (geteuid() != 0) GTEST_SKIP() << "needs root for ip netns (two simulated hosts); skipped";
-  TwoHosts hosts;
-  if (!hosts.ok()) GTEST_SKIP() << "ip netns / veth unavailable here (no CAP_NET_ADMIN?); skipped";
-  const std::string root = hosts.root_addr() + ":" + std::to_string(20000 + getpid() % 20000);
+  cctest::TwoHosts hosts;
+  if (!hosts.unavailable().empty()) GTEST_SKIP() << hosts.unavailable();
+  const std::string root = hosts.addr(0) + ":" + std::to_string(20000 + getpid() % 20000);
   std::vector<ChildResult> results(2);
   std::vector<std::string> logs = {TempPath("netns_rank0.log"), TempPath("netns_rank1.log")};
   std::vector<std::thread> threads;
-  for (int r = 0; r < 2; ++r)
-    threads.emplace_back([&, r] { results[r] = RunRankIn(hosts.ns(r), r, 2, root, logs[r]); });
+  for (int r = 0; r < 2; ++r) {
+    threads.emplace_back([&, r] {
+      results[r] = hosts.RunSelfIn(r, "CcProcess.Rank",
+                                   {"NEURON_RT_ROOT_COMM_ID=" + root, "NRTEST_CC_SCENARIO=ops", "NRTEST_CC_WORLD=2",
+                                    "NRTEST_CC_RANK=" + std::to_string(r)},
+                                   logs[r]);
+    });
+  }
   for (auto& t : threads) t.join();
   for (int r = 0; r < 2; ++r)
     EXPECT_TRUE(results[r].Succeeded()) << "rank " << r << ": " << results[r].Describe() << "\n" << ReadText(logs[r]);
