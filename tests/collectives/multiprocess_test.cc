@@ -167,6 +167,35 @@ void CloseDuringAGlooOperation(int rank, int fds_before_init, int64_t threads_be
   ASSERT_TRUE(WriteFile(marks + "0", "closed"));
 }
 
+// Rank 0 of 2 alone, NEURON_RT_EXEC_TIMEOUT=30: closes while its first collective waits in the rendezvous for a
+// peer that never comes.
+void CloseWhileJoining(int fds_before_init, int64_t threads_before_init, Runtime& rt) {
+  Tensor w(0, 64, "w");
+  uint32_t group[] = {0, 1};
+  nrt_cc_comm_t comm{};
+  comm.replica_group = group;
+  comm.rank = 0;
+  comm.rank_n = 2;
+  comm.vnc = 0;
+  nrt_tensor_t* t = w;
+  nrt_tensor_list_t list{&t, 1};
+  nrt_cc_context_t* ctx = nullptr;
+  ASSERT_EQ(nrta_cc_prepare(&comm, &list, &list, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &ctx), NRT_SUCCESS);
+  const uint64_t quiet = CcTcpBytesSent();
+  Req p;
+  ASSERT_EQ(nrta_cc_schedule(&ctx, 0, &p.ret, &p.seq), NRT_SUCCESS);
+  // Joining once it has published its address in the rendezvous store (this process serves it).
+  ASSERT_TRUE(WaitUntil([&] { return CcTcpBytesSent() > quiet; }, kGenerousTimeoutS)) << "never started";
+  const auto t0 = Clock::now();
+  rt.Close();
+  const double close_s = SecondsSince(t0);
+  std::fprintf(stderr, "nrt_close took %.3f s\n", close_s);
+  EXPECT_LT(close_s, 10.0) << "nrt_close waited for the rendezvous timeout (30 s)";
+  EXPECT_EQ(p.ret, NRT_CLOSED);
+  EXPECT_EQ(OpenFdCount(), fds_before_init);
+  EXPECT_EQ(ThreadCount(), threads_before_init);
+}
+
 // World of 3, NEURON_RT_EXEC_TIMEOUT=30, groups {0, 2} and {0, 1} on queue 0. Rank 2 dies; rank 0's collective in
 // {0, 2} fails and turns its unit fatal, so rank 0 will never run the collective rank 1 waits for in {0, 1}: rank 1
 // must fail at once, not at its timeout.
@@ -282,6 +311,8 @@ TEST(CcProcess, Rank) {
               NRT_EXEC_UNIT_UNRECOVERABLE);
   } else if (s == "close") {
     CloseDuringAGlooOperation(rank, fds_before_init, threads_before_init, rt);
+  } else if (s == "close-joining") {
+    CloseWhileJoining(fds_before_init, threads_before_init, rt);
   } else if (s == "fatal") {
     FatalUnitFailsItsPeersAtOnce(rank);
   } else if (s == "alone") {
@@ -335,6 +366,12 @@ TEST(CcProcesses, CloseDuringAGlooCollectiveReturnsAtOnce) {
       RunRanks("close", 2, {0, 1}, {"NEURON_RT_EXEC_TIMEOUT=30", "NRTEST_CC_MARKS=" + TempPath("cc_close_mark")});
   for (size_t i = 0; i < l.results.size(); ++i)
     EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
+}
+
+// Regression: nrt_close waited for the rendezvous timeout while a collective waited there for its peers.
+TEST(CcProcesses, CloseWhileJoiningAGlooGroupReturnsAtOnce) {
+  Launch l = RunRanks("close-joining", 2, {0}, {"NEURON_RT_EXEC_TIMEOUT=30"});
+  EXPECT_TRUE(l.results[0].Succeeded()) << l.results[0].Describe() << "\n" << Logs(l);
 }
 
 // Regression: a rank whose unit turned fatal kept its other groups' connections open, so a peer waiting on it
