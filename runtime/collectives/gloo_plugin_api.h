@@ -30,7 +30,8 @@ typedef struct NrtbGlooPlugin {
               int rank, int size, int64_t timeout_ms, char* err, size_t err_len);
   /* From any thread, at any time before destroy(): shuts the group's connections down (the rendezvous store's
    * while joining, the pairs' TCP sockets after), so that a join or an operation in flight fails at once
-   * (kGlooPeerFailed) and the peers see their connections close. Gloo itself cannot interrupt an operation. */
+   * (kGlooPeerFailed) and the peers see their connections close. Gloo itself cannot interrupt an operation.
+   * A join or an operation that fails on the wire (timeout, peer gone) aborts its group the same way. */
   void (*abort)(void* group);
   void (*destroy)(void* group);
   /* In place on buf (elems elements of elem_size bytes: 1, 2, 4 or 8). */
