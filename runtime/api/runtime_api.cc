@@ -96,6 +96,8 @@ NRTB_EXPORT void nrt_close(void) {
   SetState(State::kClosed);
   // Validation mode: requests still pending now complete with NRT_CLOSED; say so, then the summary.
   if (Validator* v = session->device().validator()) v->OnClose(__builtin_return_address(0));
+  // Gloo cannot interrupt a collective: shut its connections down first, or the workers' join would wait for it.
+  session->cc_world().Abort();
   session->device().Shutdown();
   WaitUntilUnpinned();
   SetCurrentSession(nullptr);

@@ -33,6 +33,8 @@ class Collective final : public Work {
     }
     if (s == NRT_EXEC_HW_ERR_COLLECTIVES || s == NRT_TIMEOUT) {
       unit_.MakeFatal(plan_->Describe() + " failed with " + StatusName(s) + ": " + cause);
+      // The unit runs nothing more: peers waiting on it in its other groups would otherwise wait for their timeouts.
+      world_.AbortChannel(queue_, plan_->my_rank());
     }
     return s;
   }

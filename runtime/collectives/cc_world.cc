@@ -81,6 +81,14 @@ NRT_STATUS CcWorld::Run(const CcPlan& plan, uint32_t channel, std::string* cause
   return s;
 }
 
+void CcWorld::Abort() {
+  if (gloo_) gloo_->Abort();
+}
+
+void CcWorld::AbortChannel(uint32_t channel, uint32_t rank) {
+  if (gloo_) gloo_->AbortChannel(channel, rank);
+}
+
 void CcWorld::Shutdown() {
   if (gloo_) gloo_->Shutdown();
 }

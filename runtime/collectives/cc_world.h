@@ -54,6 +54,12 @@ class CcWorld {
   // Error(NRT_INVALID) when the ranks' collectives disagree.
   NRT_STATUS Run(const CcPlan& plan, uint32_t channel, std::string* cause);
 
+  // nrt_close, before the execution units stop: collectives over Gloo in flight (which only a timeout would end
+  // otherwise) end at once with NRT_CLOSED, and so does every later one.
+  void Abort();
+  // The collectives unit of `channel` (COLLECTIVES queue) holding global rank `rank` turned fatal: its Gloo
+  // connections close, so peers waiting on it fail at once instead of at their timeouts.
+  void AbortChannel(uint32_t channel, uint32_t rank);
   // Stops the rendezvous server and closes the connections (nrt_close).
   void Shutdown();
 

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NRTB_GLOO_PLUGIN_ABI 2
+#define NRTB_GLOO_PLUGIN_ABI 3
 #define NRTB_GLOO_PLUGIN_ENTRY "nrtb_gloo_plugin_v1"
 
 enum NrtbGlooResult { kGlooOk = 0, kGlooTimeout = 1, kGlooPeerFailed = 2, kGlooError = 3 };
@@ -22,10 +22,17 @@ typedef void (*NrtbGlooReduceFn)(void* c, const void* a, const void* b, size_t n
 
 typedef struct NrtbGlooPlugin {
   uint32_t abi; /* NRTB_GLOO_PLUGIN_ABI */
-  /* Joins a group of `size` ranks as `rank` (TCP on `bind_host`'s interface), meeting the others
-   * through the rendezvous store at store_host:store_port under `prefix`. NULL on failure. */
-  void* (*connect)(const char* store_host, uint16_t store_port, const char* bind_host, const char* prefix, int rank,
-                   int size, int64_t timeout_ms, char* err, size_t err_len);
+  /* A group not joined yet: abort() may reach it from here on, while join() waits for the peers. */
+  void* (*create)(char* err, size_t err_len);
+  /* Joins `group` as `rank` of `size` ranks (TCP on `bind_host`'s interface), meeting the others through the
+   * rendezvous store at store_host:store_port under `prefix`. Once it failed, the group is only good for destroy(). */
+  int (*join)(void* group, const char* store_host, uint16_t store_port, const char* bind_host, const char* prefix,
+              int rank, int size, int64_t timeout_ms, char* err, size_t err_len);
+  /* From any thread, at any time before destroy(): shuts the group's connections down (the rendezvous store's
+   * while joining, the pairs' TCP sockets after), so that a join or an operation in flight fails at once
+   * (kGlooPeerFailed) and the peers see their connections close. Gloo itself cannot interrupt an operation.
+   * A join or an operation that fails on the wire (timeout, peer gone) aborts its group the same way. */
+  void (*abort)(void* group);
   void (*destroy)(void* group);
   /* In place on buf (elems elements of elem_size bytes: 1, 2, 4 or 8). */
   int (*allreduce)(void* group, void* buf, size_t elems, size_t elem_size, NrtbGlooReduceFn fn, int64_t timeout_ms,

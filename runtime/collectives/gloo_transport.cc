@@ -10,6 +10,7 @@
 #include <limits>
 #include <vector>
 
+#include "runtime/core/compute_interrupt.h"
 #include "runtime/core/error.h"
 #include "runtime/core/log.h"
 #include "runtime/device/device_access.h"
@@ -91,6 +92,22 @@ void GlooTransport::Serve() {
   if (!server_) server_ = std::make_unique<RendezvousServer>(root_host_, root_port_);
 }
 
+void GlooTransport::Abort() {
+  std::lock_guard<std::mutex> lock(mu_);
+  aborted_ = true;
+  for (auto& [group, rank] : joining_) plugin_->abort(group);
+  for (auto& [key, group] : groups_) plugin_->abort(group);
+}
+
+void GlooTransport::AbortChannel(uint32_t channel, uint32_t rank) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto ours = [&](const GroupKey& key) { return std::get<0>(key) == channel && std::get<2>(key) == rank; };
+  for (auto& [group, key] : joining_)
+    if (ours(key)) plugin_->abort(group);
+  for (auto& [key, group] : groups_)
+    if (ours(key)) plugin_->abort(group);
+}
+
 void GlooTransport::Shutdown() {
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& [key, group] : groups_) plugin_->destroy(group);
@@ -129,21 +146,28 @@ const NrtbGlooPlugin& GlooTransport::Plugin() {
 void* GlooTransport::Group(const CcPlan& plan, uint32_t channel, int64_t timeout_ms, std::string* cause,
                            NRT_STATUS* status) {
   std::unique_lock<std::mutex> lock(mu_);
+  if (aborted_) throw ComputeInterrupted(InterruptReason::kStop);
   const NrtbGlooPlugin& plugin = Plugin();
   GroupKey key{channel, plan.group, plan.my_rank()};
   if (auto it = groups_.find(key); it != groups_.end()) return it->second;
   std::string prefix = "nrt/q" + std::to_string(channel) + "/g";
   for (uint32_t r : plan.group) prefix += std::to_string(r) + ",";
-  lock.unlock();  // connecting waits for the peers: other queues' groups may connect meanwhile
   char err[kErrLen] = {};
-  void* g = plugin.connect(root_host_.c_str(), root_port_, bind_host_.c_str(), prefix.c_str(),
-                           static_cast<int>(plan.index), static_cast<int>(plan.size()), timeout_ms, err, sizeof err);
-  if (g == nullptr) {
+  void* g = plugin.create(err, sizeof err);
+  if (g == nullptr) ThrowStatus(NRT_FAILURE, "cannot make a Gloo group: %s", err);
+  joining_.emplace(g, key);
+  lock.unlock();  // joining waits for the peers: other queues' groups may join, and Abort() reach this one, meanwhile
+  const int rc = plugin.join(g, root_host_.c_str(), root_port_, bind_host_.c_str(), prefix.c_str(),
+                             static_cast<int>(plan.index), static_cast<int>(plan.size()), timeout_ms, err, sizeof err);
+  lock.lock();
+  joining_.erase(g);
+  if (rc != kGlooOk) {
+    plugin.destroy(g);
+    if (aborted_) throw ComputeInterrupted(InterruptReason::kStop);
     *cause = std::string("joining the Gloo group failed: ") + err;
     *status = std::strstr(err, "imed out") != nullptr ? NRT_TIMEOUT : NRT_EXEC_HW_ERR_COLLECTIVES;
     return nullptr;
   }
-  lock.lock();
   groups_.emplace(key, g);
   return g;
 }
@@ -157,6 +181,10 @@ NRT_STATUS GlooTransport::Run(const CcPlan& plan, uint32_t channel, uint64_t tim
   const uint32_t n = plan.size(), me = plan.index;
   char err[kErrLen] = {};
   auto failed = [&](int rc, const char* what) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (aborted_) throw ComputeInterrupted(InterruptReason::kStop);  // nrt_close cut it short: NRT_CLOSED
+    }
     *cause = std::string(what) + ": " + err;
     return StatusOf(rc);
   };

@@ -6,6 +6,10 @@
 // Gloo lives in the plugin libnrt-gloo.so.1 next to libnrt (gloo_plugin_api.h says why), loaded on
 // first use. A timeout is NRT_TIMEOUT; a peer that went away (connection closed or reset) is
 // NRT_EXEC_HW_ERR_COLLECTIVES.
+//
+// Gloo cannot interrupt an operation; the plugin can shut a group's connections down (gloo_plugin_api.h's
+// abort), which ends a join or an operation in flight at once: nrt_close and a unit turning fatal use it instead
+// of waiting for the operation's timeout.
 #pragma once
 
 #include <cstdint>
@@ -34,7 +38,14 @@ class GlooTransport {
   void Serve();
   // Runs plan with its peers within timeout_ns. Throws Error(NRT_INVALID) when the ranks disagree,
   // Error(NRT_FAILURE) when the plugin cannot be loaded.
+  // Throws ComputeInterrupted(kStop) once Abort() was called.
   NRT_STATUS Run(const CcPlan& plan, uint32_t channel, uint64_t timeout_ns, std::string* cause);
+  // nrt_close: every group's join or operation in flight, and every later Run, ends at once (ComputeInterrupted).
+  void Abort();
+  // The collectives unit of `channel` holding global rank `rank` turned fatal: it will never run another
+  // collective, so its groups on that channel close their connections, and peers that wait on it in one of them
+  // fail at once instead of at their timeouts.
+  void AbortChannel(uint32_t channel, uint32_t rank);
   void Shutdown();
 
  private:
@@ -49,7 +60,9 @@ class GlooTransport {
   void* dl_ = nullptr;
   const NrtbGlooPlugin* plugin_ = nullptr;
   std::unique_ptr<RendezvousServer> server_;
-  std::map<GroupKey, void*> groups_;
+  std::map<GroupKey, void*> groups_;   // joined
+  std::map<void*, GroupKey> joining_;  // while join() waits for the peers
+  bool aborted_ = false;
 };
 
 }  // namespace nrtb

@@ -1,6 +1,7 @@
 #include "runtime/collectives/reduce.h"
 
 #include <algorithm>
+#include <cstring>
 #include <type_traits>
 
 #include "runtime/neff/element.h"
@@ -35,11 +36,20 @@ struct Min {
 
 template <class T, class Op>
 void Kernel(void* dst, const void* a, const void* b, size_t n) {
-  // Elements are loaded before the store so that dst may alias a or b.
+  // dst may be a or b (in place). A block's elements are all loaded before any is stored, which keeps that
+  // safe and, with the block's fixed length, lets the compiler vectorize at -O2 (the element-wise loop it
+  // replaced stayed scalar: dst might alias a or b).
+  constexpr size_t kBlock = 64 / sizeof(T);
   auto* d = static_cast<T*>(dst);
   const auto* x = static_cast<const T*>(a);
   const auto* y = static_cast<const T*>(b);
-  for (size_t i = 0; i < n; ++i) d[i] = Op::Apply(x[i], y[i]);
+  size_t i = 0;
+  for (; i + kBlock <= n; i += kBlock) {
+    T t[kBlock];
+    for (size_t j = 0; j < kBlock; ++j) t[j] = Op::Apply(x[i + j], y[i + j]);
+    std::memcpy(d + i, t, sizeof t);
+  }
+  for (; i < n; ++i) d[i] = Op::Apply(x[i], y[i]);
 }
 
 // float16 / bfloat16: computed in float32, rounded once to the dtype.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -53,6 +54,27 @@ TEST(Reduce, OutputMayAliasAnInput) {
   std::vector<float> a = {1, 2, 3}, b = {10, 20, 30};
   ReduceFunction(DType::kFloat32, ReduceOp::kAdd)(a.data(), a.data(), b.data(), 3);
   EXPECT_EQ(a, (std::vector<float>{11, 22, 33}));
+}
+
+// The kernels work in blocks: every length around a block's (64 bytes) and every in-place form gives the
+// element-wise result.
+TEST(Reduce, BlocksAndTheirTailsInPlaceOrNot) {
+  for (size_t n : {0, 1, 15, 16, 17, 31, 32, 33, 1000}) {
+    std::vector<int32_t> a(n), b(n), want(n);
+    for (size_t i = 0; i < n; ++i) {
+      a[i] = static_cast<int32_t>(i * 7 - 50);
+      b[i] = static_cast<int32_t>(100 - i * 3);
+      want[i] = std::max(a[i], b[i]);
+    }
+    const ReduceFn max = ReduceFunction(DType::kInt32, ReduceOp::kMax);
+    std::vector<int32_t> out(n, -1), in_a = a, in_b = b;
+    max(out.data(), a.data(), b.data(), n);
+    max(in_a.data(), in_a.data(), b.data(), n);
+    max(in_b.data(), a.data(), in_b.data(), n);
+    EXPECT_EQ(out, want) << n;
+    EXPECT_EQ(in_a, want) << n;
+    EXPECT_EQ(in_b, want) << n;
+  }
 }
 
 TEST(Reduce, UndefinedDtypesHaveNoKernel) {

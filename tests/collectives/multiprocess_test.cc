@@ -1,20 +1,23 @@
 // Collectives across processes over Gloo: each rank is a child process (this binary, filtered to
 // CcProcess.Rank, told its part by NRTEST_CC_* variables) that meets the others at a free loopback port
 // through NEURON_RT_ROOT_COMM_ID. Every child runs under a kill timeout, so a hang is a failure.
+#include <dirent.h>
 #include <dlfcn.h>
+#include <linux/tcp.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmath>
+#include <cstddef>
 #include <cstdlib>
 #include <random>
 #include <thread>
 
 #include "nrtest.h"
 #include "own_gloo_symbol.h"
+#include "two_hosts.h"
 
 using namespace nrtest;
 
@@ -102,6 +105,130 @@ std::vector<uint32_t> WorldGroup(int world) {
   return g;
 }
 
+// Bytes this process has sent over TCP so far. A collective over Gloo announces its first send to the peer as
+// soon as it starts, so a rise past a quiet baseline shows the collective in flight inside Gloo.
+uint64_t CcTcpBytesSent() {
+  uint64_t total = 0;
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return 0;
+  while (const dirent* e = readdir(dir)) {
+    tcp_info info{};
+    socklen_t len = sizeof info;
+    if (getsockopt(std::atoi(e->d_name), IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
+        len >= offsetof(tcp_info, tcpi_bytes_sent) + sizeof info.tcpi_bytes_sent)
+      total += info.tcpi_bytes_sent;
+  }
+  closedir(dir);
+  return total;
+}
+
+bool CcWaitForMark(const std::string& path) {
+  return WaitUntil([&] { return FileExists(path); }, kGenerousTimeoutS);
+}
+
+// World of 2, NEURON_RT_EXEC_TIMEOUT=30: rank 0 closes during an all-reduce that rank 1 never joins. Gloo cannot
+// interrupt it; nrt_close must still return at once, and rank 1 then sees the connection gone.
+void CloseDuringAGlooOperation(int rank, int fds_before_init, int64_t threads_before_init, Runtime& rt) {
+  const size_t n = 1 << 16;
+  Tensor y(0, n * 4, "y");
+  ASSERT_EQ(RunCollective(WorldGroup(2), rank, {y}, {y}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE), NRT_SUCCESS);
+  const std::string marks = std::getenv("NRTEST_CC_MARKS");
+  if (rank == 1) {
+    ASSERT_TRUE(CcWaitForMark(marks + "0"));
+    const auto t0 = Clock::now();
+    EXPECT_EQ(RunCollective(WorldGroup(2), rank, {y}, {y}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
+              NRT_EXEC_HW_ERR_COLLECTIVES);
+    std::fprintf(stderr, "peer failed after %.3f s\n", SecondsSince(t0));
+    EXPECT_LT(SecondsSince(t0), 10.0) << "the peer waited for its timeout (30 s)";
+    return;
+  }
+  uint32_t group[] = {0, 1};
+  nrt_cc_comm_t comm{};
+  comm.replica_group = group;
+  comm.rank = 0;
+  comm.rank_n = 2;
+  comm.vnc = 0;
+  nrt_tensor_t* t = y;
+  nrt_tensor_list_t list{&t, 1};
+  nrt_cc_context_t* ctx = nullptr;
+  ASSERT_EQ(nrta_cc_prepare(&comm, &list, &list, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &ctx), NRT_SUCCESS);
+  const uint64_t quiet = CcTcpBytesSent();
+  Req p;
+  ASSERT_EQ(nrta_cc_schedule(&ctx, 0, &p.ret, &p.seq), NRT_SUCCESS);
+  ASSERT_TRUE(WaitUntil([&] { return CcTcpBytesSent() > quiet; }, kGenerousTimeoutS)) << "never started";
+  const auto t0 = Clock::now();
+  rt.Close();
+  const double close_s = SecondsSince(t0);
+  std::fprintf(stderr, "nrt_close took %.3f s\n", close_s);
+  EXPECT_LT(close_s, 10.0) << "nrt_close waited for the collective's timeout (30 s)";
+  EXPECT_EQ(p.ret, NRT_CLOSED);
+  EXPECT_EQ(OpenFdCount(), fds_before_init);
+  EXPECT_EQ(ThreadCount(), threads_before_init);
+  ASSERT_TRUE(WriteFile(marks + "0", "closed"));
+}
+
+// Rank 0 of 2 alone, NEURON_RT_EXEC_TIMEOUT=30: closes while its first collective waits in the rendezvous for a
+// peer that never comes.
+void CloseWhileJoining(int fds_before_init, int64_t threads_before_init, Runtime& rt) {
+  Tensor w(0, 64, "w");
+  uint32_t group[] = {0, 1};
+  nrt_cc_comm_t comm{};
+  comm.replica_group = group;
+  comm.rank = 0;
+  comm.rank_n = 2;
+  comm.vnc = 0;
+  nrt_tensor_t* t = w;
+  nrt_tensor_list_t list{&t, 1};
+  nrt_cc_context_t* ctx = nullptr;
+  ASSERT_EQ(nrta_cc_prepare(&comm, &list, &list, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &ctx), NRT_SUCCESS);
+  const uint64_t quiet = CcTcpBytesSent();
+  Req p;
+  ASSERT_EQ(nrta_cc_schedule(&ctx, 0, &p.ret, &p.seq), NRT_SUCCESS);
+  // Joining once it has published its address in the rendezvous store (this process serves it).
+  ASSERT_TRUE(WaitUntil([&] { return CcTcpBytesSent() > quiet; }, kGenerousTimeoutS)) << "never started";
+  const auto t0 = Clock::now();
+  rt.Close();
+  const double close_s = SecondsSince(t0);
+  std::fprintf(stderr, "nrt_close took %.3f s\n", close_s);
+  EXPECT_LT(close_s, 10.0) << "nrt_close waited for the rendezvous timeout (30 s)";
+  EXPECT_EQ(p.ret, NRT_CLOSED);
+  EXPECT_EQ(OpenFdCount(), fds_before_init);
+  EXPECT_EQ(ThreadCount(), threads_before_init);
+}
+
+// World of 3, NEURON_RT_EXEC_TIMEOUT=30, groups {0, 2} and {0, 1} on queue 0. Rank 2 dies; rank 0's collective in
+// {0, 2} fails and turns its unit fatal, so rank 0 will never run the collective rank 1 waits for in {0, 1}: rank 1
+// must fail at once, not at its timeout.
+void FatalUnitFailsItsPeersAtOnce(int rank) {
+  Tensor z(0, 64, "z");
+  const std::string marks = std::getenv("NRTEST_CC_MARKS");
+  const std::vector<uint32_t> with2 = {0, 2}, with1 = {0, 1};
+  auto run = [&](const std::vector<uint32_t>& g) {
+    return RunCollective(g, rank == 0 ? 0 : 1, {z}, {z}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE);
+  };
+  if (rank == 2) {
+    ASSERT_EQ(run(with2), NRT_SUCCESS);
+    ASSERT_TRUE(CcWaitForMark(marks + "0"));
+    raise(SIGKILL);
+  }
+  if (rank == 1) {
+    ASSERT_EQ(run(with1), NRT_SUCCESS);
+    const auto t0 = Clock::now();
+    EXPECT_EQ(run(with1), NRT_EXEC_HW_ERR_COLLECTIVES);
+    std::fprintf(stderr, "peer failed after %.3f s\n", SecondsSince(t0));
+    EXPECT_LT(SecondsSince(t0), 15.0) << "rank 1 waited for its timeout (30 s)";
+    ASSERT_TRUE(WriteFile(marks + "1", "done"));
+    return;
+  }
+  ASSERT_EQ(run(with2), NRT_SUCCESS);
+  ASSERT_EQ(run(with1), NRT_SUCCESS);
+  ASSERT_TRUE(WriteFile(marks + "0", "warm"));
+  NRT_STATUS st = run(with2);
+  EXPECT_TRUE(st == NRT_EXEC_HW_ERR_COLLECTIVES || st == NRT_TIMEOUT) << st;
+  // Alive (connections open) until rank 1 is done: only the fatal unit may have failed rank 1.
+  EXPECT_TRUE(CcWaitForMark(marks + "1"));
+}
+
 void RunOps(int rank, int world) {
   const size_t n = 4099;
   // All-reduce float32 ADD against a float64 reference.
@@ -156,6 +283,9 @@ TEST(CcProcess, Rank) {
   const int rank = EnvInt("NRTEST_CC_RANK"), world = EnvInt("NRTEST_CC_WORLD");
   const char* scenario = std::getenv("NRTEST_CC_SCENARIO");
   if (rank < 0 || world <= 0 || scenario == nullptr) GTEST_SKIP() << "run by the CcProcesses tests";
+  std::thread([] {}).join();  // a sanitizer's own background thread starts with the first thread, not in libnrt
+  const int fds_before_init = OpenFdCount();
+  const int64_t threads_before_init = ThreadCount();
   NRTEST_INIT(rt);
   ASSERT_EQ(nrt_cc_global_comm_init(0, rank, world), NRT_SUCCESS);
   const std::string s = scenario;
@@ -180,6 +310,12 @@ TEST(CcProcess, Rank) {
     EXPECT_TRUE(st == NRT_EXEC_HW_ERR_COLLECTIVES || st == NRT_TIMEOUT) << st;
     EXPECT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
               NRT_EXEC_UNIT_UNRECOVERABLE);
+  } else if (s == "close") {
+    CloseDuringAGlooOperation(rank, fds_before_init, threads_before_init, rt);
+  } else if (s == "close-joining") {
+    CloseWhileJoining(fds_before_init, threads_before_init, rt);
+  } else if (s == "fatal") {
+    FatalUnitFailsItsPeersAtOnce(rank);
   } else if (s == "alone") {
     EXPECT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
               NRT_TIMEOUT);
@@ -225,6 +361,30 @@ TEST(CcProcesses, KilledPeerFailsTheOthersWithoutAHang) {
   EXPECT_LT(SecondsSince(t0), 50.0);
 }
 
+// Regression: nrt_close waited for the collective's timeout, as Gloo cannot interrupt an operation.
+TEST(CcProcesses, CloseDuringAGlooCollectiveReturnsAtOnce) {
+  Launch l =
+      RunRanks("close", 2, {0, 1}, {"NEURON_RT_EXEC_TIMEOUT=30", "NRTEST_CC_MARKS=" + TempPath("cc_close_mark")});
+  for (size_t i = 0; i < l.results.size(); ++i)
+    EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
+}
+
+// Regression: nrt_close waited for the rendezvous timeout while a collective waited there for its peers.
+TEST(CcProcesses, CloseWhileJoiningAGlooGroupReturnsAtOnce) {
+  Launch l = RunRanks("close-joining", 2, {0}, {"NEURON_RT_EXEC_TIMEOUT=30"});
+  EXPECT_TRUE(l.results[0].Succeeded()) << l.results[0].Describe() << "\n" << Logs(l);
+}
+
+// Regression: a rank whose unit turned fatal kept its other groups' connections open, so a peer waiting on it
+// there waited for its timeout.
+TEST(CcProcesses, FatalUnitFailsItsPeersInOtherGroupsAtOnce) {
+  Launch l =
+      RunRanks("fatal", 3, {0, 1, 2}, {"NEURON_RT_EXEC_TIMEOUT=30", "NRTEST_CC_MARKS=" + TempPath("cc_fatal_mark")});
+  EXPECT_TRUE(l.results[0].Succeeded()) << l.results[0].Describe() << "\n" << Logs(l);
+  EXPECT_TRUE(l.results[1].Succeeded()) << l.results[1].Describe() << "\n" << Logs(l);
+  EXPECT_TRUE(l.results[2].Signaled(SIGKILL)) << l.results[2].Describe();
+}
+
 TEST(CcProcesses, PeerThatNeverArrivesTimesOut) {
   Launch l = RunRanks("alone", 2, {0}, {"NEURON_RT_EXEC_TIMEOUT=1"});
   EXPECT_TRUE(l.results[0].Succeeded()) << l.results[0].Describe() << "\n" << Logs(l);
@@ -237,93 +397,21 @@ TEST(CcProcesses, MismatchedSizesAreInvalidOnEveryRank) {
     EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
 }
 
-namespace {
-
-// Runs a command (argv[0] looked up in PATH) and waits for it; true when it exits 0.
-bool Run(std::vector<std::string> args) {
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 && WaitChild(pid, 30).Succeeded();
-}
-
-// Two network namespaces joined by a veth pair: two "hosts" 10.77.<n>.1 and 10.77.<n>.2.
-class TwoHosts {
- public:
-  TwoHosts() {
-    const std::string id = std::to_string(getpid() % 100000);
-    a_ = "nrtb_cc_a" + id;
-    b_ = "nrtb_cc_b" + id;
-    const std::string subnet = "10.77." + std::to_string(getpid() % 250 + 1) + ".";
-    addr_a_ = subnet + "1";
-    addr_b_ = subnet + "2";
-    const std::string va = "nrtbva" + id, vb = "nrtbvb" + id;
-    ok_ = Run({"ip", "netns", "add", a_}) && Run({"ip", "netns", "add", b_}) &&
-          Run({"ip", "link", "add", va, "netns", a_, "type", "veth", "peer", "name", vb, "netns", b_}) &&
-          Run({"ip", "-n", a_, "addr", "add", addr_a_ + "/24", "dev", va}) &&
-          Run({"ip", "-n", b_, "addr", "add", addr_b_ + "/24", "dev", vb}) &&
-          Run({"ip", "-n", a_, "link", "set", va, "up"}) && Run({"ip", "-n", b_, "link", "set", vb, "up"}) &&
-          Run({"ip", "-n", a_, "link", "set", "lo", "up"}) && Run({"ip", "-n", b_, "link", "set", "lo", "up"});
-  }
-  ~TwoHosts() {
-    Run({"ip", "netns", "del", a_});  // takes the veth pair with it
-    Run({"ip", "netns", "del", b_});
-  }
-  bool ok() const { return ok_; }
-  const std::string& ns(int host) const { return host == 0 ? a_ : b_; }
-  const std::string& root_addr() const { return addr_a_; }
-
- private:
-  std::string a_, b_, addr_a_, addr_b_;
-  bool ok_ = false;
-};
-
-// One rank of the "ops" scenario inside namespace `ns`.
-ChildResult RunRankIn(const std::string& ns, int rank, int world, const std::string& root, const std::string& log) {
-  std::vector<std::string> args = {"ip",
-                                   "netns",
-                                   "exec",
-                                   ns,
-                                   "env",
-                                   "NEURON_RT_ROOT_COMM_ID=" + root,
-                                   "NRTEST_CC_SCENARIO=ops",
-                                   "NRTEST_CC_WORLD=" + std::to_string(world),
-                                   "NRTEST_CC_RANK=" + std::to_string(rank),
-                                   "/proc/" + std::to_string(getpid()) + "/exe",
-                                   "--gtest_filter=CcProcess.Rank"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, "ip", &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return ChildResult{};
-  return WaitChild(pid, 60);
-}
-
-}  // namespace
-
 TEST(CcProcesses, TwoHostsInNetworkNamespaces) {
-  if (geteuid() != 0) GTEST_SKIP() << "needs root for ip netns (two simulated hosts); skipped";
-  TwoHosts hosts;
-  if (!hosts.ok()) GTEST_SKIP() << "ip netns / veth unavailable here (no CAP_NET_ADMIN?); skipped";
-  const std::string root = hosts.root_addr() + ":" + std::to_string(20000 + getpid() % 20000);
+  cctest::TwoHosts hosts;
+  if (!hosts.unavailable().empty()) GTEST_SKIP() << hosts.unavailable();
+  const std::string root = hosts.addr(0) + ":" + std::to_string(20000 + getpid() % 20000);
   std::vector<ChildResult> results(2);
   std::vector<std::string> logs = {TempPath("netns_rank0.log"), TempPath("netns_rank1.log")};
   std::vector<std::thread> threads;
-  for (int r = 0; r < 2; ++r)
-    threads.emplace_back([&, r] { results[r] = RunRankIn(hosts.ns(r), r, 2, root, logs[r]); });
+  for (int r = 0; r < 2; ++r) {
+    threads.emplace_back([&, r] {
+      results[r] = hosts.RunSelfIn(r, "CcProcess.Rank",
+                                   {"NEURON_RT_ROOT_COMM_ID=" + root, "NRTEST_CC_SCENARIO=ops", "NRTEST_CC_WORLD=2",
+                                    "NRTEST_CC_RANK=" + std::to_string(r)},
+                                   logs[r]);
+    });
+  }
   for (auto& t : threads) t.join();
   for (int r = 0; r < 2; ++r)
     EXPECT_TRUE(results[r].Succeeded()) << "rank " << r << ": " << results[r].Describe() << "\n" << ReadText(logs[r]);

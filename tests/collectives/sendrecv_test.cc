@@ -18,6 +18,7 @@
 
 #include "nrt/nrt_async_sendrecv.h"
 #include "nrtest.h"
+#include "two_hosts.h"
 
 using namespace nrtest;
 
@@ -348,6 +349,12 @@ int SrEnvInt(const char* name) {
   return v != nullptr ? std::atoi(v) : -1;
 }
 
+// The peer's address: NRTEST_SR_PEER, or loopback.
+std::string SrPeer() {
+  const char* v = std::getenv("NRTEST_SR_PEER");
+  return v != nullptr ? v : "127.0.0.1";
+}
+
 // The child's part. Roles: "recv" (lnc 1: accept from lnc 0, receive, check, send it back),
 // "send" (lnc 0: send, receive the echo, check), "die-after-connect" (connect / accept, then SIGKILL),
 // "recv-from-dead" (accept, receive: must fail), "send-to-dead" (connect, send until it fails).
@@ -360,8 +367,8 @@ TEST(SendRecvProcess, Role) {
   NRTEST_INIT(rt);
   ASSERT_EQ(nrt_async_sendrecv_init(me), NRT_SUCCESS);
   nrt_async_sendrecv_comm_t *out = nullptr, *in = nullptr;
-  ASSERT_EQ(nrt_async_sendrecv_connect("127.0.0.1", peer, me, &out), NRT_SUCCESS);
-  ASSERT_EQ(nrt_async_sendrecv_accept("127.0.0.1", peer, me, &in), NRT_SUCCESS);
+  ASSERT_EQ(nrt_async_sendrecv_connect(SrPeer().c_str(), peer, me, &out), NRT_SUCCESS);
+  ASSERT_EQ(nrt_async_sendrecv_accept(SrPeer().c_str(), peer, me, &in), NRT_SUCCESS);
   ASSERT_EQ(WaitComm(out), NRT_SUCCESS);
   ASSERT_EQ(WaitComm(in), NRT_SUCCESS);
   if (role == "die-after-connect") raise(SIGKILL);
@@ -433,6 +440,29 @@ TEST(SendRecvProcess, TwoProcessesOnLoopbackEcho) {
   auto r = RunPair({{"send", 0}, {"recv", 1}}, 3 << 20, &logs);
   EXPECT_TRUE(r[0].Succeeded()) << logs;
   EXPECT_TRUE(r[1].Succeeded()) << logs;
+}
+
+// Two hosts: each process in its own network namespace, joined by a veth pair (root only).
+TEST(SendRecvProcess, TwoHostsInNetworkNamespacesEcho) {
+  cctest::TwoHosts hosts;
+  if (!hosts.unavailable().empty()) GTEST_SKIP() << hosts.unavailable();
+  const std::string port = "NEURON_RT_ASYNC_SENDRECV_BOOTSTRAP_PORT=" + std::to_string(FreePortBlock(2));
+  const std::string roles[] = {"send", "recv"};
+  std::vector<ChildResult> results(2);
+  std::vector<std::string> logs = {TempPath("sr_netns_send.log"), TempPath("sr_netns_recv.log")};
+  std::vector<std::thread> threads;
+  for (int h = 0; h < 2; ++h) {
+    threads.emplace_back([&, h] {
+      results[h] =
+          hosts.RunSelfIn(h, "SendRecvProcess.Role",
+                          {port, "NRTEST_SR_ROLE=" + roles[h], "NRTEST_SR_LNC=" + std::to_string(h),
+                           "NRTEST_SR_BYTES=" + std::to_string(3 << 20), "NRTEST_SR_PEER=" + hosts.addr(1 - h)},
+                          logs[h]);
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int h = 0; h < 2; ++h)
+    EXPECT_TRUE(results[h].Succeeded()) << roles[h] << ": " << results[h].Describe() << "\n" << ReadText(logs[h]);
 }
 
 TEST(SendRecvProcess, KilledSenderFailsThePendingReceive) {

@@ -7,18 +7,24 @@
 #include <gloo/reduce_scatter.h>
 #include <gloo/rendezvous/context.h>
 #include <gloo/rendezvous/prefix_store.h>
+#include <gloo/transport/tcp/address.h>
 #include <gloo/transport/tcp/device.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "runtime/collectives/gloo_plugin_api.h"
 #include "runtime/collectives/sigpipe_guard.h"
+#include "pair_sockets.h"
 #include "tcp_store.h"
 
 namespace {
@@ -26,6 +32,22 @@ namespace {
 struct Group {
   std::shared_ptr<gloo::transport::Device> device;
   std::shared_ptr<gloo::rendezvous::Context> context;
+  std::atomic<bool> aborted{false};
+  std::mutex mu;             // the connections abort() shuts down, against join() and destroy()
+  int store_fd = -1;         // the rendezvous store's connection while joining
+  std::vector<int> sockets;  // our duplicates of the pairs' sockets once joined (pair_sockets.h)
+
+  ~Group() {
+    for (int fd : sockets) close(fd);
+  }
+  // Shuts down (never closes: Gloo's loop thread still owns its descriptors) every connection of the group.
+  // Gloo's loop thread then reads end-of-file on each pair and fails the operations waiting on them.
+  void Abort() {
+    std::lock_guard<std::mutex> lock(mu);
+    aborted.store(true, std::memory_order_release);
+    if (store_fd >= 0) shutdown(store_fd, SHUT_RDWR);
+    for (int fd : sockets) shutdown(fd, SHUT_RDWR);
+  }
 };
 
 std::chrono::milliseconds Ms(int64_t ms) { return std::chrono::milliseconds(ms < 1 ? 1 : ms); }
@@ -36,14 +58,17 @@ void SetError(char* err, size_t len, const std::string& what) {
 
 // Runs f, mapping Gloo's exceptions to a result code: a timeout, a peer that failed (connection
 // closed or reset), or anything else. A write to a dead peer fails with EPIPE instead of a SIGPIPE that would
-// kill the application (sigpipe_guard.h).
+// kill the application (sigpipe_guard.h). A failure on the wire aborts the whole group: Gloo closes only the
+// pair that failed, and our duplicates would keep even that one open, so the other peers would wait for their
+// own timeouts.
 template <class F>
-int Guard(char* err, size_t len, F&& f) {
+int Guard(Group* g, char* err, size_t len, F&& f) {
   nrtb::SigpipeGuard no_sigpipe;
   try {
     f();
     return kGlooOk;
   } catch (const gloo::IoException& e) {
+    if (g != nullptr) g->Abort();
     SetError(err, len, e.what());
     return std::strstr(e.what(), "Timed out") != nullptr || std::strstr(e.what(), "timed out") != nullptr
                ? kGlooTimeout
@@ -57,21 +82,59 @@ int Guard(char* err, size_t len, F&& f) {
   }
 }
 
-void* Connect(const char* store_host, uint16_t store_port, const char* bind_host, const char* prefix, int rank,
-              int size, int64_t timeout_ms, char* err, size_t err_len) {
-  auto group = std::make_unique<Group>();
-  int rc = Guard(err, err_len, [&] {
+void* Create(char* err, size_t err_len) {
+  Group* group = nullptr;
+  Guard(nullptr, err, err_len, [&] { group = new Group; });
+  return group;
+}
+
+// The local addresses of the group's connected pairs (Pair::address() is the socket's name once connected).
+std::vector<sockaddr_storage> PairAddresses(gloo::rendezvous::Context& context) {
+  std::vector<sockaddr_storage> out;
+  for (int i = 0; i < context.size; ++i) {
+    if (i == context.rank) continue;
+    const auto& address = static_cast<const gloo::transport::tcp::Address&>(context.getPair(i)->address());
+    out.push_back(address.getSockaddr());
+  }
+  return out;
+}
+
+int Join(void* group, const char* store_host, uint16_t store_port, const char* bind_host, const char* prefix, int rank,
+         int size, int64_t timeout_ms, char* err, size_t err_len) {
+  auto& g = *static_cast<Group*>(group);
+  return Guard(&g, err, err_len, [&] {
     gloo::transport::tcp::attr attr;
     attr.hostname = bind_host;
-    group->device = gloo::transport::tcp::CreateDevice(attr);
-    nrtb::TcpStore store(store_host, store_port, Ms(timeout_ms));
+    g.device = gloo::transport::tcp::CreateDevice(attr);
+    nrtb::TcpStore store(store_host, store_port, Ms(timeout_ms), &g.aborted);
+    {
+      std::lock_guard<std::mutex> lock(g.mu);
+      if (g.aborted.load(std::memory_order_relaxed)) throw gloo::IoException("aborted while joining");
+      g.store_fd = store.fd();
+    }
+    // The store's connection closes with `store`: abort() must not reach its number after that.
+    struct Forget {
+      Group& g;
+      ~Forget() {
+        std::lock_guard<std::mutex> lock(g.mu);
+        g.store_fd = -1;
+      }
+    } forget{g};
     gloo::rendezvous::PrefixStore prefixed(prefix, store);
-    group->context = std::make_shared<gloo::rendezvous::Context>(rank, size);
-    group->context->setTimeout(Ms(timeout_ms));
-    group->context->connectFullMesh(prefixed, group->device);
+    g.context = std::make_shared<gloo::rendezvous::Context>(rank, size);
+    g.context->setTimeout(Ms(timeout_ms));
+    g.context->connectFullMesh(prefixed, g.device);
+    std::vector<int> sockets = nrtb::DuplicateConnectedSockets(PairAddresses(*g.context));
+    std::lock_guard<std::mutex> lock(g.mu);
+    g.sockets = std::move(sockets);
+    if (g.aborted.load(std::memory_order_relaxed)) {
+      for (int fd : g.sockets) shutdown(fd, SHUT_RDWR);
+      throw gloo::IoException("aborted while joining");
+    }
   });
-  return rc == kGlooOk ? group.release() : nullptr;
 }
+
+void Abort(void* group) { static_cast<Group*>(group)->Abort(); }
 
 void Destroy(void* group) {
   nrtb::SigpipeGuard no_sigpipe;  // closing the pairs may still flush to a dead peer
@@ -90,7 +153,7 @@ void AllreduceAs(Group& g, void* buf, size_t elems, NrtbGlooReduceFn fn, int64_t
 int Allreduce(void* group, void* buf, size_t elems, size_t elem_size, NrtbGlooReduceFn fn, int64_t timeout_ms,
               char* err, size_t err_len) {
   auto& g = *static_cast<Group*>(group);
-  return Guard(err, err_len, [&] {
+  return Guard(&g, err, err_len, [&] {
     switch (elem_size) {
       case 1:
         return AllreduceAs<uint8_t>(g, buf, elems, fn, timeout_ms);
@@ -108,7 +171,7 @@ int Allreduce(void* group, void* buf, size_t elems, size_t elem_size, NrtbGlooRe
 
 int Allgather(void* group, const void* in, void* out, size_t bytes, int64_t timeout_ms, char* err, size_t err_len) {
   auto& g = *static_cast<Group*>(group);
-  return Guard(err, err_len, [&] {
+  return Guard(&g, err, err_len, [&] {
     gloo::AllgatherOptions opts(g.context);
     opts.setInput(const_cast<uint8_t*>(static_cast<const uint8_t*>(in)), bytes);
     opts.setOutput(static_cast<uint8_t*>(out), bytes * static_cast<size_t>(g.context->size));
@@ -119,7 +182,7 @@ int Allgather(void* group, const void* in, void* out, size_t bytes, int64_t time
 
 int Barrier(void* group, int64_t timeout_ms, char* err, size_t err_len) {
   auto& g = *static_cast<Group*>(group);
-  return Guard(err, err_len, [&] {
+  return Guard(&g, err, err_len, [&] {
     gloo::BarrierOptions opts(g.context);
     opts.setTimeout(Ms(timeout_ms));
     gloo::barrier(opts);
@@ -148,7 +211,7 @@ void ReduceScatterAs(Group& g, void* buf, size_t elems, const int* recv_elems, N
 int ReduceScatter(void* group, void* buf, size_t elems, size_t elem_size, const int* recv_elems, NrtbGlooReduceFn fn,
                   char* err, size_t err_len) {
   auto& g = *static_cast<Group*>(group);
-  return Guard(err, err_len, [&] {
+  return Guard(&g, err, err_len, [&] {
     if (elems > static_cast<size_t>(std::numeric_limits<int>::max()))
       throw std::invalid_argument(std::to_string(elems) + " elements are more than Gloo's reduce-scatter counts");
     switch (elem_size) {
@@ -166,8 +229,8 @@ int ReduceScatter(void* group, void* buf, size_t elems, size_t elem_size, const 
   });
 }
 
-const NrtbGlooPlugin kPlugin = {NRTB_GLOO_PLUGIN_ABI, &Connect, &Destroy,      &Allreduce,
-                                &Allgather,           &Barrier, &ReduceScatter};
+const NrtbGlooPlugin kPlugin = {NRTB_GLOO_PLUGIN_ABI, &Create,    &Join,    &Abort,        &Destroy,
+                                &Allreduce,           &Allgather, &Barrier, &ReduceScatter};
 
 }  // namespace
 

@@ -61,7 +61,9 @@ void PutString(std::string& msg, const void* data, uint32_t len) {
 
 }  // namespace
 
-TcpStore::TcpStore(const std::string& host, uint16_t port, std::chrono::milliseconds timeout) : timeout_(timeout) {
+TcpStore::TcpStore(const std::string& host, uint16_t port, std::chrono::milliseconds timeout,
+                   const std::atomic<bool>* abandon)
+    : timeout_(timeout) {
   const auto deadline = Clock::now() + timeout;
   std::string last_error = "no address";
   while (fd_ < 0) {
@@ -85,6 +87,7 @@ TcpStore::TcpStore(const std::string& host, uint16_t port, std::chrono::millisec
     }
     freeaddrinfo(res);
     if (fd_ >= 0) break;
+    if (abandon != nullptr && abandon->load(std::memory_order_acquire)) Fail("abandoned while connecting");
     // Rank 0 may not serve yet: retry until the deadline.
     if (MsLeft(deadline) <= 0) {
       Fail("Timed out connecting to " + host + ":" + std::to_string(port) + " (" + last_error + ")");
