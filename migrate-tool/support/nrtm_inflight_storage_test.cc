@@ -77,7 +77,7 @@ TEST_F(InflightStorageTest, OverlappingSiblingSliceWaits) {
   ASSERT_NO_FATAL_FAILURE(Start(gate.Rule("xu=compute,nth=1")));
   nrt_tensor_t* parent = Device(32);
   ASSERT_EQ(nrt_tensor_memset(parent, 0, 0, 32), NRT_SUCCESS);
-  Slot& s = SlotOf(Alloc(16), Slice(parent, 8, 16));  // y is bytes [8, 24) of the parent
+  Slot& s = SlotOf(Alloc(16), Slice(parent, 8, 16));   // y is bytes [8, 24) of the parent
   nrt_tensor_t* sibling = Keep(Slice(parent, 0, 16));  // bytes [0, 16): shares [8, 16) with y
   ASSERT_NO_FATAL_FAILURE(ScheduleHeld(s, 1, gate));
   float r[4] = {0, 0, 0, 0};
