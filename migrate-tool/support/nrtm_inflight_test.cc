@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -195,6 +196,29 @@ TEST_F(InflightTest, ThreadsWithTheirOwnSlotsSeeTheirOwnResults) {
   }
   for (std::thread& th : threads) th.join();
   EXPECT_EQ(wrong.load(), 0);
+}
+
+// With nothing in flight a fenced call is one atomic load: it neither takes the table's lock nor scans. Proven
+// by holding the lock: before, the reader waited for it (and the bound below ran out).
+TEST_F(InflightTest, FencesWithNothingInFlightTakeNoLock) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  Slot& s = NewSlot();
+  pthread_mutex_lock(&nrtm_inflight_table.mu);
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    float v[4] = {1, 2, 3, 4}, r[4];
+    nrt_tensor_batch_op_t op = {0, sizeof r, r};
+    nrt_tensor_batch_t batch = {s.y, &op, 1};
+    EXPECT_EQ(nrtm_inflight_tensor_write(s.x, v, 0, sizeof v), NRT_SUCCESS);
+    EXPECT_EQ(nrtm_inflight_tensor_read(s.y, r, 0, sizeof r), NRT_SUCCESS);
+    EXPECT_EQ(nrtm_inflight_tensor_read_batch(&batch, 1, false), NRT_SUCCESS);
+    done = true;
+  });
+  for (int i = 0; i < 3000 && !done.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  bool finished_while_locked = done.load();
+  pthread_mutex_unlock(&nrtm_inflight_table.mu);
+  reader.join();
+  EXPECT_TRUE(finished_while_locked) << "a fence with an empty table waited for the table's lock";
 }
 
 TEST(InflightC, PipelineCompiledAsC) {
