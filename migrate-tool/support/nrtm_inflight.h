@@ -285,9 +285,10 @@ static inline void nrtm_inflight_atfork_child_(void) {
   t->retiring = 0;
   t->running = 0;
   t->stopping = 0;
-  /* The child is single-threaded here and the forking thread held mu: fresh objects, no waiters. */
-  pthread_mutex_init(&t->mu, NULL);
+  /* The child's one thread is the one that locked mu in prepare, so it unlocks it. The condition variable is
+   * made anew: the parent's waiters do not exist here, and a broadcast must not wait for them. */
   pthread_cond_init(&t->changed, NULL);
+  pthread_mutex_unlock(&t->mu);
 }
 
 static inline void nrtm_inflight_register_atfork_(void) {
