@@ -138,8 +138,8 @@ static inline nrtm_extent_t nrtm_inflight_extent_(const nrt_tensor_t *tensor, si
   nrtm_extent_t e = {tensor, 0, 0};
   if (!tensor) return e;
   uintptr_t va = (uintptr_t)nrt_tensor_get_va(tensor);
-  size_t total = nrt_tensor_get_size(tensor);
   if (!va) return e;
+  size_t total = nrt_tensor_get_size(tensor);
   if (offset > total) offset = total; /* out of bounds: the runtime rejects the access itself */
   if (size > total - offset) size = total - offset;
   e.begin = va + offset;
