@@ -3,51 +3,17 @@
  * returned at once in implicit mode) and does ~1 ms of host work. Synchronously the host work waits for the
  * device; migrated into the request table, the next iteration's host work overlaps the previous execution.
  * stdout: a checksum of every output (compared between runs); stderr: the wall time. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
-
-#include "nrt/nrt.h"
-
-#define CHECK(call)                                       \
-  do {                                                    \
-    NRT_STATUS s_ = (call);                               \
-    if (s_ != NRT_SUCCESS) {                              \
-      fprintf(stderr, "%s failed: %d\n", #call, (int)s_); \
-      exit(1);                                            \
-    }                                                     \
-  } while (0)
-
-enum { kElems = 256 * 256, kIters = 200 };
-
-/* About 1 ms of arithmetic on this machine (the model declares 1 ms of device time). */
-static double host_work(int iter, long spins) {
-  double acc = iter;
-  for (long i = 0; i < spins; ++i) acc = acc * 1.0000001 + (double)(i & 7);
-  return acc;
-}
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+#include "legacy_bench.h"
 
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
   long spins = argc > 2 ? atol(argv[2]) : 1000000;
   setenv("NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS", "2", 1);
-  FILE *f = fopen(argv[1], "rb");
-  if (!f) return 2;
-  fseek(f, 0, SEEK_END);
-  long size = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  void *neff = malloc((size_t)size);
-  if (fread(neff, 1, (size_t)size, f) != (size_t)size) return 2;
-  fclose(f);
+  size_t size = 0;
+  void *neff = read_neff(argv[1], &size);
   CHECK(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""));
   nrt_model_t *model = NULL;
-  CHECK(nrt_load(neff, (size_t)size, -1, -1, &model));
+  CHECK(nrt_load(neff, size, -1, -1, &model));
   free(neff);
   nrt_tensor_t *x[2] = {NULL, NULL}, *y[2] = {NULL, NULL};
   nrt_tensor_set_t *inputs[2] = {NULL, NULL}, *outputs[2] = {NULL, NULL};
@@ -75,8 +41,7 @@ int main(int argc, char **argv) {
     host += host_work(iter, spins);
   }
   double t1 = now();
-  printf("checksum %.6f (host %.3e)\n", checksum, host);
-  fprintf(stderr, "wall %.3f s, %.3f ms per iteration\n", t1 - t0, (t1 - t0) * 1e3 / kIters);
+  report(checksum, host, t0, t1);
   free(in);
   free(out);
   for (int k = 0; k < 2; ++k) {

@@ -5,7 +5,7 @@
 # runs them on pipeline_block.neff (1 ms of device time per execution, ~1 ms of host work per iteration) and
 # prints the median wall times of 5 alternating runs and their ratio; with the shim built
 # ($build/shim/libnrt-implicit-async.so) the legacy binary also runs under it, for comparison. The outputs
-# (checksums) must be byte-identical.
+# (checksums) must be byte-identical. Both programs include legacy_bench.h (what they share; no legacy call).
 #   bench/migrate/overlap.sh <build dir> [host-work spins]
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -18,12 +18,12 @@ model=$build/models/pipeline_block.neff
 median() { grep -o 'wall [0-9.]*' "$1" | awk '{print $2}' | sort -n | sed -n 3p; }
 for prog in legacy_pipeline legacy_slots; do
   mkdir -p "$w/$prog"
-  cp "$src/$prog.c" "$w/$prog/"
+  cp "$src/$prog.c" "$src/legacy_bench.h" "$w/$prog/"
   (cd "$w/$prog" && "$build/migrate-tool/nrt-migrate" -q --in-root "$w/$prog" --out-root "$w/$prog/out" "$prog.c" \
     -- -I"$inc")
-  cc -O2 -std=gnu11 -I"$inc" "$w/$prog/$prog.c" -L"$build/runtime" -Wl,-rpath,"$build/runtime" -lnrt \
+  cc -O2 -std=gnu11 -I"$inc" -I"$w/$prog" "$w/$prog/$prog.c" -L"$build/runtime" -Wl,-rpath,"$build/runtime" -lnrt \
     -o "$w/$prog/legacy"
-  cc -O2 -std=gnu11 -I"$inc" -I"$w/$prog/out" "$w/$prog/out/$prog.c" -L"$build/runtime" \
+  cc -O2 -std=gnu11 -I"$inc" -I"$w/$prog" -I"$w/$prog/out" "$w/$prog/out/$prog.c" -L"$build/runtime" \
     -Wl,-rpath,"$build/runtime" -lnrt -lpthread -o "$w/$prog/migrated"
   shim=$build/shim/libnrt-implicit-async.so
   for run in 1 2 3 4 5; do

@@ -7,8 +7,9 @@
  * instead, which keep exactly that on the explicit nrta_* API only:
  *
  *   nrtm_inflight_execute            schedules (NRT_QUEUE_FULL is retried), at most `depth` in flight per core
- *   nrtm_inflight_tensor_read        waits for the pending requests that write the tensor, then reads
- *   nrtm_inflight_tensor_write/memset/copy   wait for the pending requests that use the tensor
+ *   nrtm_inflight_tensor_read        waits for the pending requests that write the bytes read, then reads
+ *   nrtm_inflight_tensor_write/memset/copy   wait for the pending requests that use the bytes written
+ *   nrtm_inflight_tensor_read_batch/write_batch   the same for every range of every batch
  *   nrtm_inflight_tensor_free, nrtm_inflight_destroy_tensor_set   release at once, or when the last pending
  *                                    request that uses it completes (never waited for here)
  *   nrtm_inflight_check_output_completion   the runtime's counter, then the request's bookkeeping
@@ -17,9 +18,15 @@
  *   nrtm_inflight_drain, nrtm_inflight_unload, nrtm_inflight_close   wait for every pending request first
  *
  * One table per process (a weak definition shared by every file that includes this header). Fences compare
- * tensor handles: a slice (nrt_tensor_allocate_slice) is fenced through the handle the request was given.
- * Calls from the callback itself are not fenced (the wait could be for the callback's own thread) and a drain
- * from the callback fails with NRT_INVALID. Not fork-safe: a child must not use the parent's table.
+ * storage, not handles: a slice (nrt_tensor_allocate_slice), its parent, its sibling slices and tensors attached
+ * to the same buffer are fenced against each other by the bytes they share (nrt_tensor_get_va and
+ * nrt_tensor_get_size); a tensor without a host-visible address (device memory on real hardware) is treated as
+ * sharing storage with every tensor. Calls from the callback itself are not fenced (the wait could be for the
+ * callback's own thread) and a drain from the callback fails with NRT_INVALID.
+ *
+ * fork: a child starts with an empty table (its parent's requests are not its own, and the completion thread
+ * does not exist there). What the child can do is the runtime's answer: a child of an initialised runtime gets
+ * an error from every runtime call, a child forked before nrt_init or after nrt_close runs a runtime of its own.
  */
 #ifndef NRTM_INFLIGHT_H_1
 #define NRTM_INFLIGHT_H_1
@@ -53,11 +60,17 @@ extern "C" {
 #define NRTM_INFLIGHT_CAPACITY 256 /* pending requests over all cores */
 #define NRTM_INFLIGHT_MAX_VNC 128
 
+/* The bytes a tensor (or a range of it) occupies: what two handles must share to need a fence. */
+typedef struct nrtm_extent {
+  const nrt_tensor_t *tensor;
+  uintptr_t begin, end; /* [begin, end) of its storage; begin == 0: no host-visible address, overlaps everything */
+} nrtm_extent_t;
+
 typedef struct nrtm_request {
   nrt_model_t *model;
   const nrt_tensor_set_t *input;
   nrt_tensor_set_t *output;
-  nrt_tensor_t **tensors; /* [0, n_in) read, [n_in, n_in + n_out) written */
+  nrtm_extent_t *uses; /* [0, n_in) read, [n_in, n_in + n_out) written */
   int n_in, n_out;
   NRT_STATUS ret; /* the request's own status slot: valid once it completed */
   nrta_seq_t seq;
@@ -81,7 +94,8 @@ typedef struct nrtm_inflight_table {
   pthread_cond_t changed; /* broadcast on every schedule, retirement and release */
   int depth;              /* 0 until set: NRTM_INFLIGHT_DEFAULT_DEPTH */
   nrtm_request_t ring[NRTM_INFLIGHT_CAPACITY];
-  unsigned head, count; /* pending requests, oldest first */
+  unsigned head;
+  unsigned count; /* pending requests, oldest first; written with atomic stores so that fences can skip the lock */
   unsigned per_vnc[NRTM_INFLIGHT_MAX_VNC];
   int retiring; /* a request popped whose callback and releases are still running */
   uint64_t next_job_id;
@@ -99,6 +113,7 @@ typedef struct nrtm_inflight_table {
 /* Weak: every file that includes this header shares the one table of the process. Zero-initialised, which on
  * Linux (glibc, musl) is what PTHREAD_MUTEX_INITIALIZER and PTHREAD_COND_INITIALIZER spell. */
 __attribute__((weak)) nrtm_inflight_table_t nrtm_inflight_table;
+__attribute__((weak)) pthread_once_t nrtm_inflight_atfork_once = PTHREAD_ONCE_INIT;
 
 /* ---- internals ---------------------------------------------------------------------------------------- */
 
@@ -115,12 +130,46 @@ static inline nrtm_request_t *nrtm_inflight_at_(nrtm_inflight_table_t *t, unsign
   return &t->ring[(t->head + i) % NRTM_INFLIGHT_CAPACITY];
 }
 
-/* Whether a pending request writes (or, with any_use, reads or writes) the tensor. Caller holds mu. */
-static inline int nrtm_inflight_pending_use_(nrtm_inflight_table_t *t, const void *tensor, int any_use) {
+/* The storage of [offset, offset + size) of the tensor (size SIZE_MAX: the whole tensor). The address is only
+ * compared, never dereferenced. Without one (NULL: device memory not mapped on real hardware, no buffer
+ * attached yet, or a handle the runtime rejects) the extent is unknown and overlaps every other one: waiting
+ * for more requests than needed is slower, waiting for fewer would read stale data. */
+static inline nrtm_extent_t nrtm_inflight_extent_(const nrt_tensor_t *tensor, size_t offset, size_t size) {
+  nrtm_extent_t e = {tensor, 0, 0};
+  if (!tensor) return e;
+  uintptr_t va = (uintptr_t)nrt_tensor_get_va(tensor);
+  if (!va) return e;
+  size_t total = nrt_tensor_get_size(tensor);
+  if (offset > total) offset = total; /* out of bounds: the runtime rejects the access itself */
+  if (size > total - offset) size = total - offset;
+  e.begin = va + offset;
+  e.end = e.begin + size;
+  return e;
+}
+
+static inline int nrtm_inflight_overlap_(const nrtm_extent_t *a, const nrtm_extent_t *b) {
+  if (a->tensor == b->tensor || !a->begin || !b->begin) return 1;
+  return a->begin < b->end && b->begin < a->end;
+}
+
+/* Whether a pending request writes (or, with any_use, reads or writes) bytes of the extent. Caller holds mu. */
+static inline int nrtm_inflight_pending_overlap_(nrtm_inflight_table_t *t, const nrtm_extent_t *e, int any_use) {
   for (unsigned i = 0; i < t->count; ++i) {
     nrtm_request_t *r = nrtm_inflight_at_(t, i);
     for (int k = any_use ? 0 : r->n_in; k < r->n_in + r->n_out; ++k)
-      if ((const void *)r->tensors[k] == tensor) return 1;
+      if (nrtm_inflight_overlap_(&r->uses[k], e)) return 1;
+  }
+  return 0;
+}
+
+/* Whether a pending request was given this very handle. Releases compare handles, not storage: the runtime
+ * keeps shared storage alive until the last tensor using it is freed, so only the handle itself must wait.
+ * Caller holds mu. */
+static inline int nrtm_inflight_pending_use_(nrtm_inflight_table_t *t, const void *tensor) {
+  for (unsigned i = 0; i < t->count; ++i) {
+    nrtm_request_t *r = nrtm_inflight_at_(t, i);
+    for (int k = 0; k < r->n_in + r->n_out; ++k)
+      if ((const void *)r->uses[k].tensor == tensor) return 1;
   }
   return 0;
 }
@@ -151,7 +200,7 @@ static inline int nrtm_inflight_take_releasable_(nrtm_inflight_table_t *t, nrtm_
   for (int pass = 1; pass >= 0; --pass) {
     for (int i = 0; i < t->n_deferred && n < cap;) {
       nrtm_deferred_t d = t->deferred[i];
-      int busy = d.is_set ? nrtm_inflight_set_pending_(t, d.handle) : nrtm_inflight_pending_use_(t, d.handle, 1);
+      int busy = d.is_set ? nrtm_inflight_set_pending_(t, d.handle) : nrtm_inflight_pending_use_(t, d.handle);
       if (d.is_set == pass && !busy) {
         out[n++] = d;
         t->deferred[i] = t->deferred[--t->n_deferred];
@@ -189,7 +238,7 @@ static inline void *nrtm_inflight_retire_main_(void *arg) {
     pthread_mutex_lock(&t->mu);
     nrtm_request_t done = t->ring[t->head];
     t->head = (t->head + 1) % NRTM_INFLIGHT_CAPACITY;
-    --t->count;
+    __atomic_store_n(&t->count, t->count - 1, __ATOMIC_RELEASE); /* after the request completed: see fence_ */
     --t->per_vnc[nrtm_inflight_vnc_index_(done.vnc)];
     ++t->retiring;
     nrtm_deferred_t release[64];
@@ -205,7 +254,7 @@ static inline void *nrtm_inflight_retire_main_(void *arg) {
       fprintf(stderr, "nrtm_inflight: job %llu (model %u, core %u) completed with %s\n",
               (unsigned long long)done.job_id, done.model_id, done.vnc, nrt_get_status_as_str(done.ret));
     }
-    free(done.tensors);
+    free(done.uses);
     nrtm_inflight_release_(release, n_release);
     pthread_mutex_lock(&t->mu);
     --t->retiring;
@@ -214,6 +263,42 @@ static inline void *nrtm_inflight_retire_main_(void *arg) {
   pthread_mutex_unlock(&t->mu);
   if (fd >= 0) close(fd);
   return NULL;
+}
+
+/* fork: the table's mutex is held across it (so the child's copy of the table is consistent), and the child
+ * empties its copy. The parent's requests, deferred releases and model records are not the child's: the
+ * completion thread that would retire them does not exist there, and a drain or a fence would wait for it
+ * forever. */
+static inline void nrtm_inflight_atfork_prepare_(void) { pthread_mutex_lock(&nrtm_inflight_table.mu); }
+
+static inline void nrtm_inflight_atfork_parent_(void) { pthread_mutex_unlock(&nrtm_inflight_table.mu); }
+
+static inline void nrtm_inflight_atfork_child_(void) {
+  nrtm_inflight_table_t *t = &nrtm_inflight_table;
+  for (unsigned i = 0; i < t->count; ++i) free(nrtm_inflight_at_(t, i)->uses);
+  for (int i = 0; i < t->n_models; ++i) nrt_free_model_tensor_info(t->models[i].io); /* host memory only */
+  t->n_models = 0;
+  t->n_deferred = 0; /* the parent releases them; in the child they are the runtime's copies to refuse */
+  t->head = 0;
+  __atomic_store_n(&t->count, 0u, __ATOMIC_RELAXED);
+  memset(t->per_vnc, 0, sizeof t->per_vnc);
+  t->retiring = 0;
+  t->running = 0;
+  t->stopping = 0;
+  /* The child's one thread is the one that locked mu in prepare, so it unlocks it. The condition variable is
+   * made anew: the parent's waiters do not exist here, and a broadcast must not wait for them. */
+  pthread_cond_init(&t->changed, NULL);
+  pthread_mutex_unlock(&t->mu);
+}
+
+static inline void nrtm_inflight_register_atfork_(void) {
+  pthread_atfork(nrtm_inflight_atfork_prepare_, nrtm_inflight_atfork_parent_, nrtm_inflight_atfork_child_);
+}
+
+/* Every entry point locks through here, so the fork handlers exist before the table holds anything. */
+static inline void nrtm_inflight_lock_(nrtm_inflight_table_t *t) {
+  pthread_once(&nrtm_inflight_atfork_once, nrtm_inflight_register_atfork_);
+  pthread_mutex_lock(&t->mu);
 }
 
 /* The model's record (core, id, I/O names), created on first use. Caller holds mu. */
@@ -244,28 +329,38 @@ static inline nrtm_model_record_t *nrtm_inflight_model_(nrtm_inflight_table_t *t
   return r;
 }
 
-/* Waits until no pending request writes (for_write: uses) the tensor, up to deadline (NULL: no limit). */
-static inline NRT_STATUS nrtm_inflight_fence_(const void *tensor, int for_write, const struct timespec *deadline) {
+/* Nothing in flight: the common case of every fenced call, one atomic load instead of the lock and a scan. The
+ * acquire pairs with the completion thread's release after it saw the request complete, so the device's writes
+ * of every retired request are visible. (A request another thread schedules at this moment races with the
+ * access in the legacy program too.) */
+static inline int nrtm_inflight_idle_(nrtm_inflight_table_t *t) {
+  return __atomic_load_n(&t->count, __ATOMIC_ACQUIRE) == 0;
+}
+
+/* The wait of nrtm_inflight_fence_, out of line so that the empty-table path stays a load and a branch (not
+ * inline: GCC rejects inline with noinline; unused: a file that never fences must not get a warning). */
+static __attribute__((noinline, unused)) void nrtm_inflight_fence_wait_(const nrt_tensor_t *tensor, size_t offset,
+                                                                        size_t size, int for_write) {
   nrtm_inflight_table_t *t = &nrtm_inflight_table;
-  NRT_STATUS s = NRT_SUCCESS;
-  pthread_mutex_lock(&t->mu);
+  nrtm_extent_t e = nrtm_inflight_extent_(tensor, offset, size);
+  nrtm_inflight_lock_(t);
   if (!nrtm_inflight_on_retire_thread_(t)) {
-    while (s == NRT_SUCCESS && nrtm_inflight_pending_use_(t, tensor, for_write)) {
-      if (!deadline)
-        pthread_cond_wait(&t->changed, &t->mu);
-      else if (pthread_cond_timedwait(&t->changed, &t->mu, deadline) == ETIMEDOUT)
-        s = NRT_TIMEOUT;
-    }
+    while (nrtm_inflight_pending_overlap_(t, &e, for_write)) pthread_cond_wait(&t->changed, &t->mu);
   }
   pthread_mutex_unlock(&t->mu);
-  return s;
+}
+
+/* Waits until no pending request writes (for_write: uses) bytes of [offset, offset + size) of the tensor. */
+static inline void nrtm_inflight_fence_(const nrt_tensor_t *tensor, size_t offset, size_t size, int for_write) {
+  /* NULL: the runtime answers NRT_INVALID */
+  if (!nrtm_inflight_idle_(&nrtm_inflight_table) && tensor) nrtm_inflight_fence_wait_(tensor, offset, size, for_write);
 }
 
 /* Releases the handle now, or records it for the completion thread if a pending request uses it. */
 static inline void nrtm_inflight_defer_(void *handle, int is_set) {
   nrtm_inflight_table_t *t = &nrtm_inflight_table;
-  pthread_mutex_lock(&t->mu);
-  int busy = is_set ? nrtm_inflight_set_pending_(t, handle) : nrtm_inflight_pending_use_(t, handle, 1);
+  nrtm_inflight_lock_(t);
+  int busy = is_set ? nrtm_inflight_set_pending_(t, handle) : nrtm_inflight_pending_use_(t, handle);
   if (busy && t->n_deferred == t->cap_deferred) {
     int cap = t->cap_deferred ? 2 * t->cap_deferred : 16;
     nrtm_deferred_t *d = (nrtm_deferred_t *)realloc(t->deferred, (size_t)cap * sizeof *d);
@@ -274,7 +369,7 @@ static inline void nrtm_inflight_defer_(void *handle, int is_set) {
       t->cap_deferred = cap;
     } else {
       /* No memory to remember it: wait for its requests instead (correct, only slower). */
-      while (is_set ? nrtm_inflight_set_pending_(t, handle) : nrtm_inflight_pending_use_(t, handle, 1))
+      while (is_set ? nrtm_inflight_set_pending_(t, handle) : nrtm_inflight_pending_use_(t, handle))
         pthread_cond_wait(&t->changed, &t->mu);
       busy = 0;
     }
@@ -309,7 +404,7 @@ static inline void nrtm_inflight_wait_idle_(nrtm_inflight_table_t *t, const nrt_
  * clamped to [1, 63] as the legacy runtime did. */
 static inline void nrtm_inflight_set_depth(int depth) {
   nrtm_inflight_table_t *t = &nrtm_inflight_table;
-  pthread_mutex_lock(&t->mu);
+  nrtm_inflight_lock_(t);
   t->depth = depth < 1 ? 1 : depth > NRTM_INFLIGHT_MAX_DEPTH ? NRTM_INFLIGHT_MAX_DEPTH : depth;
   pthread_cond_broadcast(&t->changed);
   pthread_mutex_unlock(&t->mu);
@@ -321,7 +416,7 @@ static inline NRT_STATUS nrtm_inflight_execute(nrt_model_t *model, const nrt_ten
                                                nrt_tensor_set_t *output) {
   nrtm_inflight_table_t *t = &nrtm_inflight_table;
   NRT_STATUS s = NRT_SUCCESS;
-  pthread_mutex_lock(&t->mu);
+  nrtm_inflight_lock_(t);
   nrtm_model_record_t *m = nrtm_inflight_model_(t, model, &s);
   if (!m) {
     pthread_mutex_unlock(&t->mu);
@@ -340,8 +435,8 @@ static inline NRT_STATUS nrtm_inflight_execute(nrt_model_t *model, const nrt_ten
   int own_thread = nrtm_inflight_on_retire_thread_(t);
   unsigned vnc = nrtm_inflight_vnc_index_(m->vnc);
   uint32_t n_io = m->io->tensor_count;
-  nrt_tensor_t **tensors = (nrt_tensor_t **)calloc(n_io ? n_io : 1, sizeof *tensors);
-  if (!tensors) {
+  nrtm_extent_t *uses = (nrtm_extent_t *)calloc(n_io ? n_io : 1, sizeof *uses);
+  if (!uses) {
     pthread_mutex_unlock(&t->mu);
     return NRT_RESOURCE;
   }
@@ -352,7 +447,8 @@ static inline NRT_STATUS nrtm_inflight_execute(nrt_model_t *model, const nrt_ten
       if ((int)info->usage != (pass == 0 ? NRT_TENSOR_USAGE_INPUT : NRT_TENSOR_USAGE_OUTPUT)) continue;
       nrt_tensor_t *x = NULL;
       nrt_tensor_set_t *set = pass == 0 ? (nrt_tensor_set_t *)input : output;
-      if (set && nrt_get_tensor_from_tensor_set(set, info->name, &x) == NRT_SUCCESS && x) tensors[n_in + n_out++] = x;
+      if (set && nrt_get_tensor_from_tensor_set(set, info->name, &x) == NRT_SUCCESS && x)
+        uses[n_in + n_out++] = nrtm_inflight_extent_(x, 0, SIZE_MAX);
     }
     if (pass == 0) {
       n_in = n_out;
@@ -389,43 +485,68 @@ static inline NRT_STATUS nrtm_inflight_execute(nrt_model_t *model, const nrt_ten
     r->model = model;
     r->input = input;
     r->output = output;
-    r->tensors = tensors;
+    r->uses = uses;
     r->n_in = n_in;
     r->n_out = n_out;
     r->job_id = ++t->next_job_id;
     r->model_id = m->id;
     r->vnc = m->vnc;
-    ++t->count;
+    __atomic_store_n(&t->count, t->count + 1, __ATOMIC_RELEASE);
     ++t->per_vnc[vnc];
-    tensors = NULL;
+    uses = NULL;
     pthread_cond_broadcast(&t->changed);
     break;
   }
   pthread_mutex_unlock(&t->mu);
-  free(tensors);
+  free(uses);
   return s;
 }
 
 static inline NRT_STATUS nrtm_inflight_tensor_read(const nrt_tensor_t *tensor, void *buf, size_t offset, size_t size) {
-  nrtm_inflight_fence_(tensor, 0, NULL);
+  nrtm_inflight_fence_(tensor, offset, size, 0);
   return nrt_tensor_read(tensor, buf, offset, size);
 }
 
 static inline NRT_STATUS nrtm_inflight_tensor_write(nrt_tensor_t *tensor, const void *buf, size_t offset, size_t size) {
-  nrtm_inflight_fence_(tensor, 1, NULL);
+  nrtm_inflight_fence_(tensor, offset, size, 1);
   return nrt_tensor_write(tensor, buf, offset, size);
 }
 
 static inline NRT_STATUS nrtm_inflight_tensor_memset(nrt_tensor_t *tensor, uint64_t offset, int value, size_t size) {
-  nrtm_inflight_fence_(tensor, 1, NULL);
+  nrtm_inflight_fence_(tensor, offset, size, 1);
   return nrt_tensor_memset(tensor, offset, value, size);
 }
 
 static inline NRT_STATUS nrtm_inflight_tensor_copy(const nrt_tensor_t *src, size_t src_offset, nrt_tensor_t *dst,
                                                    size_t dst_offset, size_t size) {
-  nrtm_inflight_fence_(src, 0, NULL);
-  nrtm_inflight_fence_(dst, 1, NULL);
+  nrtm_inflight_fence_(src, src_offset, size, 0);
+  nrtm_inflight_fence_(dst, dst_offset, size, 1);
   return nrt_tensor_copy(src, src_offset, dst, dst_offset, size);
+}
+
+/* Every range of every batch is fenced as nrtm_inflight_tensor_read/write fences one. unsafe = true skips the
+ * fences, as it skipped the legacy runtime's waits for pending executions. Batches the runtime will reject (NULL
+ * tensor or ops) are not fenced: it checks every range before it copies any. */
+static inline void nrtm_inflight_fence_batches_(const nrt_tensor_batch_t *batches, uint64_t num_batches,
+                                                int for_write) {
+  if (nrtm_inflight_idle_(&nrtm_inflight_table) || !batches) return;
+  for (uint64_t b = 0; b < num_batches; ++b) {
+    if (!batches[b].tensor || !batches[b].ops) continue;
+    for (uint32_t k = 0; k < batches[b].num_ops; ++k)
+      nrtm_inflight_fence_(batches[b].tensor, batches[b].ops[k].offset, batches[b].ops[k].size, for_write);
+  }
+}
+
+static inline NRT_STATUS nrtm_inflight_tensor_read_batch(const nrt_tensor_batch_t *batches, uint64_t num_batches,
+                                                         bool unsafe) {
+  if (!unsafe) nrtm_inflight_fence_batches_(batches, num_batches, 0);
+  return nrt_tensor_read_batch(batches, num_batches, unsafe);
+}
+
+static inline NRT_STATUS nrtm_inflight_tensor_write_batch(const nrt_tensor_batch_t *batches, uint64_t num_batches,
+                                                          bool unsafe) {
+  if (!unsafe) nrtm_inflight_fence_batches_(batches, num_batches, 1);
+  return nrt_tensor_write_batch(batches, num_batches, unsafe);
 }
 
 /* The handle is gone for the caller at once (*tensor = NULL), as after nrt_tensor_free. */
@@ -453,12 +574,13 @@ static inline NRT_STATUS nrtm_inflight_check_output_completion(const nrt_tensor_
                                                                uint64_t expected_completion_count) {
   NRT_STATUS s = nrt_tensor_check_output_completion(output_tensor, timeout, expected_completion_count);
   if (s != NRT_SUCCESS || !output_tensor) return s;
-  return nrtm_inflight_fence_(output_tensor, 0, NULL);
+  nrtm_inflight_fence_(output_tensor, 0, SIZE_MAX, 0);
+  return NRT_SUCCESS;
 }
 
 static inline NRT_STATUS nrtm_inflight_register_callback(NRT_ASYNC_EXEC_STATUS_CALLBACK callback, void *params) {
   nrtm_inflight_table_t *t = &nrtm_inflight_table;
-  pthread_mutex_lock(&t->mu);
+  nrtm_inflight_lock_(t);
   t->callback = callback;
   t->callback_params = callback ? params : NULL;
   pthread_mutex_unlock(&t->mu);
@@ -468,7 +590,7 @@ static inline NRT_STATUS nrtm_inflight_register_callback(NRT_ASYNC_EXEC_STATUS_C
 /* nrt_async_drain_queued_execs: every request on core vnc has completed and been reported. */
 static inline NRT_STATUS nrtm_inflight_drain(int32_t vnc) {
   nrtm_inflight_table_t *t = &nrtm_inflight_table;
-  pthread_mutex_lock(&t->mu);
+  nrtm_inflight_lock_(t);
   if (nrtm_inflight_on_retire_thread_(t)) {
     pthread_mutex_unlock(&t->mu);
     fprintf(stderr, "nrtm_inflight_drain: called from the completion callback, which would wait for itself\n");
@@ -486,7 +608,7 @@ static inline NRT_STATUS nrtm_inflight_drain(int32_t vnc) {
 
 static inline NRT_STATUS nrtm_inflight_unload(nrt_model_t *model) {
   nrtm_inflight_table_t *t = &nrtm_inflight_table;
-  pthread_mutex_lock(&t->mu);
+  nrtm_inflight_lock_(t);
   if (!nrtm_inflight_on_retire_thread_(t)) nrtm_inflight_wait_idle_(t, model, -1);
   for (int i = 0; i < t->n_models; ++i) {
     if (t->models[i].model != model) continue;
@@ -501,7 +623,7 @@ static inline NRT_STATUS nrtm_inflight_unload(nrt_model_t *model) {
 /* Drains everything, stops the completion thread, releases what was deferred, then closes the runtime. */
 static inline void nrtm_inflight_close(void) {
   nrtm_inflight_table_t *t = &nrtm_inflight_table;
-  pthread_mutex_lock(&t->mu);
+  nrtm_inflight_lock_(t);
   int join = t->running && !nrtm_inflight_on_retire_thread_(t);
   if (join) {
     nrtm_inflight_wait_idle_(t, NULL, -1);

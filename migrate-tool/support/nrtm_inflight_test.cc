@@ -7,100 +7,19 @@
 
 #include <atomic>
 #include <chrono>
-#include <deque>
 #include <mutex>
 #include <thread>
 #include <vector>
 
-#include "nrtest/env.h"
-#include "nrtest/hold.h"
-#include "nrtest/paths.h"
+#include "nrtm_inflight_test_fixture.h"
 
 extern "C" int nrtm_inflight_c_pipeline(const char* model_path, int iterations);
 
 namespace {
 
-struct Slot {
-  nrt_tensor_t *x = nullptr, *y = nullptr;
-  nrt_tensor_set_t *in = nullptr, *out = nullptr;
-};
-
-class InflightTest : public ::testing::Test {
- protected:
-  void Start(const std::string& faults = "") {
-    if (!faults.empty()) nrtest::SetEnv("NRT_SIM_FAULTS", faults.c_str());
-    ASSERT_EQ(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""), NRT_SUCCESS);
-    std::vector<uint8_t> neff = nrtest::ReadFileBytes(nrtest::SampleModelPath("add_one"));
-    ASSERT_FALSE(neff.empty());
-    ASSERT_EQ(nrt_load(neff.data(), neff.size(), -1, -1, &model_), NRT_SUCCESS);
-    started_ = true;
-  }
-  void TearDown() override {
-    if (!started_) return;
-    for (Slot& s : slots_) Free(&s);
-    EXPECT_EQ(nrtm_inflight_unload(model_), NRT_SUCCESS);
-    nrtm_inflight_close();
-    EXPECT_EQ(nrtm_inflight_table.n_deferred, 0);
-    nrtm_inflight_register_callback(nullptr, nullptr);
-    unsetenv("NRT_SIM_FAULTS");
-  }
-  Slot& NewSlot() {
-    slots_.emplace_back();
-    Slot& s = slots_.back();
-    EXPECT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, "x", &s.x), NRT_SUCCESS);
-    EXPECT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, "y", &s.y), NRT_SUCCESS);
-    EXPECT_EQ(nrt_allocate_tensor_set(&s.in), NRT_SUCCESS);
-    EXPECT_EQ(nrt_allocate_tensor_set(&s.out), NRT_SUCCESS);
-    EXPECT_EQ(nrt_add_tensor_to_tensor_set(s.in, "x", s.x), NRT_SUCCESS);
-    EXPECT_EQ(nrt_add_tensor_to_tensor_set(s.out, "y", s.y), NRT_SUCCESS);
-    return s;
-  }
-  static void Free(Slot* s) {
-    nrtm_inflight_destroy_tensor_set(&s->in);
-    nrtm_inflight_destroy_tensor_set(&s->out);
-    nrtm_inflight_tensor_free(&s->x);
-    nrtm_inflight_tensor_free(&s->y);
-  }
-  static unsigned Pending() {
-    pthread_mutex_lock(&nrtm_inflight_table.mu);
-    unsigned n = nrtm_inflight_table.count;
-    pthread_mutex_unlock(&nrtm_inflight_table.mu);
-    return n;
-  }
-  static int Deferred() {
-    pthread_mutex_lock(&nrtm_inflight_table.mu);
-    int n = nrtm_inflight_table.n_deferred;
-    pthread_mutex_unlock(&nrtm_inflight_table.mu);
-    return n;
-  }
-
-  nrt_model_t* model_ = nullptr;
-  bool started_ = false;
-  std::deque<Slot> slots_;
-};
-
-// A guard for calls that must not wait for the held request: if one did, it would wait forever, so a
-// watchdog releases the gate after a generous bound and the test fails.
-class Watchdog {
- public:
-  explicit Watchdog(const nrtest::HoldGate& gate)
-      : thread_([this, &gate] {
-          for (int i = 0; i < 3000 && !done_.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-          if (!done_.load()) {
-            fired_ = true;
-            gate.Release();
-          }
-        }) {}
-  bool Stop() {
-    done_ = true;
-    thread_.join();
-    return !fired_.load();
-  }
-
- private:
-  std::atomic<bool> done_{false}, fired_{false};
-  std::thread thread_;
-};
+using nrtm_test::InflightTest;
+using nrtm_test::Slot;
+using nrtm_test::Watchdog;
 
 TEST_F(InflightTest, ExecuteReturnsWhileInFlightAndReadWaitsForTheWriter) {
   nrtest::HoldGate gate;
@@ -277,6 +196,29 @@ TEST_F(InflightTest, ThreadsWithTheirOwnSlotsSeeTheirOwnResults) {
   }
   for (std::thread& th : threads) th.join();
   EXPECT_EQ(wrong.load(), 0);
+}
+
+// With nothing in flight a fenced call is one atomic load: it neither takes the table's lock nor scans. Proven
+// by holding the lock: before, the reader waited for it (and the bound below ran out).
+TEST_F(InflightTest, FencesWithNothingInFlightTakeNoLock) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  Slot& s = NewSlot();
+  pthread_mutex_lock(&nrtm_inflight_table.mu);
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    float v[4] = {1, 2, 3, 4}, r[4];
+    nrt_tensor_batch_op_t op = {0, sizeof r, r};
+    nrt_tensor_batch_t batch = {s.y, &op, 1};
+    EXPECT_EQ(nrtm_inflight_tensor_write(s.x, v, 0, sizeof v), NRT_SUCCESS);
+    EXPECT_EQ(nrtm_inflight_tensor_read(s.y, r, 0, sizeof r), NRT_SUCCESS);
+    EXPECT_EQ(nrtm_inflight_tensor_read_batch(&batch, 1, false), NRT_SUCCESS);
+    done = true;
+  });
+  for (int i = 0; i < 3000 && !done.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  bool finished_while_locked = done.load();
+  pthread_mutex_unlock(&nrtm_inflight_table.mu);
+  reader.join();
+  EXPECT_TRUE(finished_while_locked) << "a fence with an empty table waited for the table's lock";
 }
 
 TEST(InflightC, PipelineCompiledAsC) {
