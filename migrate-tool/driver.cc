@@ -376,6 +376,7 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
     if (s.migrated) {
       ++run.summary.migrated;
       ++run.summary.by_form[s.form];
+      if (!s.Kind().empty()) ++run.summary.by_kind[s.Kind()];
     } else {
       ++run.summary.not_migrated;
     }
