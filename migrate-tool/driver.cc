@@ -283,19 +283,29 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
         }
       }
       const std::string* text = cache.Get(file);
-      if (needs && text) {
-        HelperPlacement p = PlaceHelper(*text, first);
-        if (!p.already_present) fe.Add({file, p.offset, 0, HelperBlock(p.angle_includes), -1, -1});
-      }
       // The support header's include, once per file whose edits call it (implicit mode).
       size_t first_support = std::string::npos;
       for (const Edit& e : fe.edits())
         if (e.site >= 0 && run.sites[e.site].needs_support) first_support = std::min(first_support, e.offset);
+      std::string include;
+      size_t include_at = std::string::npos;
       if (first_support != std::string::npos && text && text->find(kSupportHeaderName) == std::string::npos &&
           !IsSupportHeader(file)) {
-        HelperPlacement p = PlaceHelper(*text, first_support);
-        fe.Add({file, p.offset, 0, SupportInclude(file, root), -1, -2});
+        include_at = PlaceHelper(*text, first_support).offset;
+        include = SupportInclude(file, root);
       }
+      if (needs && text) {
+        HelperPlacement p = PlaceHelper(*text, first);
+        // Both at one offset (an implicit-mode file with inline sites): one insertion, as clang-apply-replacements
+        // keeps only one of two insertions at the same offset.
+        if (!p.already_present && p.offset == include_at) {
+          fe.Add({file, p.offset, 0, include + HelperBlock(p.angle_includes), -1, -1});
+          include.clear();
+        } else if (!p.already_present) {
+          fe.Add({file, p.offset, 0, HelperBlock(p.angle_includes), -1, -1});
+        }
+      }
+      if (!include.empty()) fe.Add({file, include_at, 0, include, -1, -2});
     }
   };
   place_helpers();

@@ -35,6 +35,7 @@ struct Use {
   CXCursor call;
   int arg = -1;
   std::string callee;
+  unsigned line = 0;
 };
 
 // Every use of the variables in `vars` within the function body, with the call each is a direct argument of
@@ -60,7 +61,7 @@ class UseFinder {
   }
 
   Use UseOf(CXCursor ref) {
-    Use u{clang_getNullCursor(), -1, ""};
+    Use u{clang_getNullCursor(), -1, "", ExpansionLoc(clang_getCursorLocation(ref)).line};
     CXCursor arg = ref;
     size_t i = stack_.size();
     while (i > 0) {
@@ -73,7 +74,10 @@ class UseFinder {
     if (i == 0 || clang_getCursorKind(stack_[i - 1]) != CXCursor_CallExpr) return u;
     CXCursor call = stack_[i - 1];
     for (int a = 0; a < clang_Cursor_getNumArguments(call); ++a)
-      if (clang_equalCursors(clang_Cursor_getArgument(call, static_cast<unsigned>(a)), arg)) u.arg = a;
+      // By extent: libclang's cursors for one expression differ with the declaration they were reached from.
+      if (clang_equalRanges(clang_getCursorExtent(clang_Cursor_getArgument(call, static_cast<unsigned>(a))),
+                            clang_getCursorExtent(arg)))
+        u.arg = a;
     if (u.arg < 0) return u;
     CXCursor callee = clang_getCursorReferenced(call);
     if (clang_getCursorKind(callee) != CXCursor_FunctionDecl) return u;
@@ -115,8 +119,8 @@ bool PatternVisible(const TuContext& ctx, CXCursor call, const std::vector<CXCur
   std::vector<CXCursor> sets;
   for (unsigned a = 1; a < 3; ++a) {
     CXCursor arg = Unwrap(clang_Cursor_getArgument(call, a));
-    CXCursor var = clang_getCursorKind(arg) == CXCursor_DeclRefExpr ? clang_getCursorReferenced(arg)
-                                                                    : clang_getNullCursor();
+    CXCursor var =
+        clang_getCursorKind(arg) == CXCursor_DeclRefExpr ? clang_getCursorReferenced(arg) : clang_getNullCursor();
     if (clang_Cursor_isNull(var) || !LocalVar(var, function)) {
       *why = std::string("the ") + kArgName[a] +
              " is not a local variable of the function (reached through a parameter, a global or a data "
@@ -140,14 +144,15 @@ bool PatternVisible(const TuContext& ctx, CXCursor call, const std::vector<CXCur
   std::vector<bool> filled(sets.size(), false);
   for (const auto& [v, use] : set_uses.uses) {
     if (!IsNeuronCall(use)) {
-      *why = "the tensor set '" + CursorSpelling(sets[v]) + "' is used other than as an argument of a Neuron call";
+      *why = "the tensor set '" + CursorSpelling(sets[v]) + "' is used at line " + std::to_string(use.line) +
+             " other than as an argument of a Neuron call";
       return false;
     }
     if (use.callee != "nrt_add_tensor_to_tensor_set" || use.arg != 0) continue;
     filled[v] = true;
     CXCursor t = Unwrap(clang_Cursor_getArgument(use.call, 2));
-    CXCursor var = clang_getCursorKind(t) == CXCursor_DeclRefExpr ? clang_getCursorReferenced(t)
-                                                                  : clang_getNullCursor();
+    CXCursor var =
+        clang_getCursorKind(t) == CXCursor_DeclRefExpr ? clang_getCursorReferenced(t) : clang_getNullCursor();
     if (clang_Cursor_isNull(var) || !LocalVar(var, function)) {
       *why = "a tensor of '" + CursorSpelling(sets[v]) + "' is not a local variable of the function";
       return false;
@@ -167,15 +172,16 @@ bool PatternVisible(const TuContext& ctx, CXCursor call, const std::vector<CXCur
   for (const auto& [v, use] : tensor_uses.uses) {
     std::string name = CursorSpelling(tensors[v]);
     if (!IsNeuronCall(use)) {
-      *why = "the tensor '" + name + "' is used other than as an argument of a Neuron call";
+      *why = "the tensor '" + name + "' is used at line " + std::to_string(use.line) +
+             " other than as an argument of a Neuron call";
       return false;
     }
     if (use.callee != "nrt_add_tensor_to_tensor_set") continue;
     CXCursor to = Unwrap(clang_Cursor_getArgument(use.call, 0));
     bool ours = false;
     for (const CXCursor& s : sets)
-      ours = ours || (clang_getCursorKind(to) == CXCursor_DeclRefExpr &&
-                      clang_equalCursors(clang_getCursorReferenced(to), s));
+      ours = ours ||
+             (clang_getCursorKind(to) == CXCursor_DeclRefExpr && clang_equalCursors(clang_getCursorReferenced(to), s));
     if (!ours) {
       *why = "the tensor '" + name + "' is also added to another tensor set";
       return false;
@@ -226,9 +232,10 @@ bool TryInlineForm(const TuContext& ctx, CXCursor call, size_t call_index, const
   site->edits.push_back({name_loc.file, plan.call_end - 1, 0, ", &" + ret + ", &" + seq, -1, 0});
   if (!close.empty()) site->edits.push_back({name_loc.file, plan.call_end, 0, close, -1, 0});
   site->edits.push_back({name_loc.file, plan.wait_at, 0, plan.wait_lead + wait + plan.wait_trail, -1, 0});
-  site->reason = "nrt_execute -> nrtm_schedule, inline: the whole pattern is in this function (its tensor sets and "
-                 "tensors are local and reach only Neuron calls here) and the wait is at " +
-                 plan.where + "; host work in between overlaps the execution";
+  site->reason =
+      "nrt_execute -> nrtm_schedule, inline: the whole pattern is in this function (its tensor sets and "
+      "tensors are local and reach only Neuron calls here) and the wait is at " +
+      plan.where + "; host work in between overlaps the execution";
   return true;
 }
 
