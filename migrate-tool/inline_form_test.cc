@@ -118,18 +118,17 @@ struct InlineEscape {
 TEST_F(InlineForm, EveryWayThePatternEscapesKeepsTheTable) {
   const InlineEscape kInlineEscapes[] = {
       {"sets are parameters",
-       std::string(kInlineHead) +
-           "void g(nrt_model_t *m, nrt_tensor_set_t *in, nrt_tensor_set_t *out) {\n"
-           "  nrt_execute(m, in, out);\n  work(5);\n}\n",
+       std::string(kInlineHead) + "void g(nrt_model_t *m, nrt_tensor_set_t *in, nrt_tensor_set_t *out) {\n"
+                                  "  nrt_execute(m, in, out);\n  work(5);\n}\n",
        "the input set is not a local variable"},
       {"sets in an array",
        std::string(kInlineHead) +
            "void g(nrt_model_t *m, nrt_tensor_set_t **s, int i) {\n  nrt_execute(m, s[i], s[i + 1]);\n  work(5);\n}\n",
        "the input set is not a local variable"},
-      {"a tensor handed to a user function",
-       InlineProgram("void keep(nrt_tensor_t *t);\n", "  keep(y);\n"), "the tensor 'y' is used at line"},
-      {"a set stored in a global",
-       InlineProgram("nrt_tensor_set_t *saved;\n", "  saved = out;\n"), "the tensor set 'out' is used at line"},
+      {"a tensor handed to a user function", InlineProgram("void keep(nrt_tensor_t *t);\n", "  keep(y);\n"),
+       "the tensor 'y' is used at line"},
+      {"a set stored in a global", InlineProgram("nrt_tensor_set_t *saved;\n", "  saved = out;\n"),
+       "the tensor set 'out' is used at line"},
       {"a tensor also in a global set",
        InlineProgram("nrt_tensor_set_t *other;\n", "  nrt_add_tensor_to_tensor_set(other, \"y\", y);\n"),
        "the tensor 'y' is also added to another tensor set"},
@@ -138,8 +137,8 @@ TEST_F(InlineForm, EveryWayThePatternEscapesKeepsTheTable) {
                      "NRT_STATUS s) {}\nvoid reg(void) { nrt_register_async_exec_callback(cb, 0); }\n",
                      ""),
        "calls nrt_register_async_exec_callback"},
-      {"tensor memory mapped",
-       InlineProgram("void *va(nrt_tensor_t *t) { return nrt_tensor_get_va(t); }\n", ""), "maps tensor memory"},
+      {"tensor memory mapped", InlineProgram("void *va(nrt_tensor_t *t) { return nrt_tensor_get_va(t); }\n", ""),
+       "maps tensor memory"},
       {"static sets",
        std::string(kInlineHead) +
            "void g(nrt_model_t *m) {\n  static nrt_tensor_set_t *in, *out;\n  nrt_execute(m, in, out);\n"
@@ -153,8 +152,7 @@ TEST_F(InlineForm, EveryWayThePatternEscapesKeepsTheTable) {
        "a tensor of 'in' is not a local variable"},
       {"nothing to overlap", InlineProgram("", "  nrt_execute(m, in, out);\n  nrt_tensor_read(y, 0, 0, 0);\n"),
        "the next statement needs the request"},
-      {"inside a macro",
-       InlineProgram("#define CALL(x) x\n", "  CALL(nrt_execute(m, in, out));\n  work(3);\n"),
+      {"inside a macro", InlineProgram("#define CALL(x) x\n", "  CALL(nrt_execute(m, in, out));\n  work(3);\n"),
        "the call is written inside a macro"},
   };
   for (const InlineEscape& e : kInlineEscapes) {
@@ -164,6 +162,29 @@ TEST_F(InlineForm, EveryWayThePatternEscapesKeepsTheTable) {
     EXPECT_NE(s.reason.find("not inline: "), std::string::npos) << e.name << ": " << s.reason;
     EXPECT_NE(s.reason.find(e.reason), std::string::npos) << e.name << ": " << s.reason;
   }
+}
+
+// The program-wide scan reads main files only; a callback registered in a header that another translation
+// unit includes must still keep every execution of the program on the table.
+TEST_F(InlineForm, ACallbackRegisteredInAnotherTusHeaderKeepsTheTable) {
+  std::ofstream((dir_ / "reg.h").string()) << "#include \"nrt/nrt_experimental.h\"\n"
+                                              "static inline void reg(NRT_ASYNC_EXEC_STATUS_CALLBACK cb) {\n"
+                                              "  nrt_register_async_exec_callback(cb, 0);\n}\n";
+  std::ofstream((dir_ / "b.c").string()) << "#include \"reg.h\"\nvoid setup(void) { reg(0); }\n";
+  std::ofstream((dir_ / "a.c").string()) << InlineProgram("", "");
+  Options o;
+  o.inputs = {(dir_ / "a.c").string(), (dir_ / "b.c").string()};
+  o.extra_args = {"-I" NRTB_INCLUDE_DIR};
+  o.in_root = dir_.string();
+  o.jobs = 1;
+  o.program_mode = ModeOption::kImplicit;
+  RunOutput r = nrtm::Run(o, out_, err_);
+  const Site* exec = nullptr;
+  for (const Site& s : r.sites)
+    if (s.api == "nrt_execute" && !exec) exec = &s;
+  ASSERT_NE(exec, nullptr) << err_.str();
+  EXPECT_EQ(exec->form, "table-execute") << exec->reason;
+  EXPECT_NE(exec->reason.find("reg.h:3 calls nrt_register_async_exec_callback"), std::string::npos) << exec->reason;
 }
 
 TEST_F(InlineForm, AnEarlyReturnOrBreakGetsTheWaitBeforeIt) {
