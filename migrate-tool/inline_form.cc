@@ -36,6 +36,7 @@ struct Use {
   int arg = -1;
   std::string callee;
   unsigned line = 0;
+  bool address = false;  // through a unary operator: &var hands the variable itself to the callee
 };
 
 // Every use of the variables in `vars` within the function body, with the call each is a direct argument of
@@ -61,7 +62,7 @@ class UseFinder {
   }
 
   Use UseOf(CXCursor ref) {
-    Use u{clang_getNullCursor(), -1, "", ExpansionLoc(clang_getCursorLocation(ref)).line};
+    Use u{clang_getNullCursor(), -1, "", ExpansionLoc(clang_getCursorLocation(ref)).line, false};
     CXCursor arg = ref;
     size_t i = stack_.size();
     while (i > 0) {
@@ -70,6 +71,7 @@ class UseFinder {
           k != CXCursor_CStyleCastExpr)
         break;
       arg = stack_[--i];
+      if (k == CXCursor_UnaryOperator) u.address = true;
     }
     if (i == 0 || clang_getCursorKind(stack_[i - 1]) != CXCursor_CallExpr) return u;
     CXCursor call = stack_[i - 1];
@@ -90,11 +92,54 @@ class UseFinder {
   std::vector<CXCursor> stack_;
 };
 
+// The variable starts out null (or uninitialised): its value can only come from the calls checked below, not
+// from a set or tensor built elsewhere.
+bool StartsNull(const TuContext& ctx, CXCursor var) {
+  for (CXCursor c : Children(var)) {
+    CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_TypeRef || k == CXCursor_NamespaceRef || k == CXCursor_TemplateRef) continue;
+    FileLoc b, e;
+    const std::string* text = FileRange(c, &b, &e) ? ctx.content(b.file) : nullptr;
+    if (!text || e.offset < b.offset || e.offset > text->size()) return false;
+    std::string init;
+    for (char ch : text->substr(b.offset, e.offset - b.offset))
+      if (!isspace(static_cast<unsigned char>(ch)) && ch != '(' && ch != ')') init += ch;
+    if (init != "NULL" && init != "0" && init != "nullptr" && init != "void*0") return false;
+  }
+  return true;
+}
+
+// Checks every use of one watched variable: only as an argument of a Neuron call, its address only to
+// `create` (which must be called) or `release`.
+bool OnlyNeuronUses(const std::vector<std::pair<size_t, Use>>& uses, size_t v, const std::string& what,
+                    const std::string& name, const char* create, const char* release, std::string* why) {
+  bool created = false;
+  for (const auto& [w, use] : uses) {
+    if (w != v) continue;
+    if (clang_Cursor_isNull(use.call) || use.callee.rfind("nrt", 0) != 0) {
+      *why = what + " '" + name + "' is used at line " + std::to_string(use.line) +
+             " other than as an argument of a Neuron call";
+      return false;
+    }
+    if (!use.address) continue;
+    if (use.callee == create) {
+      created = true;
+    } else if (use.callee != release) {
+      *why = what + " '" + name + "' is handed to " + use.callee + " at line " + std::to_string(use.line) + " (only " +
+             create + " and " + release + " may take its address)";
+      return false;
+    }
+  }
+  if (!created) *why = what + " '" + name + "' is not created by " + create + " in the function";
+  return created;
+}
+
 bool IsNeuronCall(const Use& u) { return !clang_Cursor_isNull(u.call) && u.callee.rfind("nrt", 0) == 0; }
 
-// The whole pattern is visible: both sets are local variables of the function that are only ever passed to
-// Neuron calls, each is filled by nrt_add_tensor_to_tensor_set calls in the function, and every tensor they
-// are filled with is a local variable only ever passed to Neuron calls and added to these sets alone. Then no
+// The whole pattern is visible: both sets are local variables of the function, null until
+// nrt_allocate_tensor_set creates them here, only ever passed to Neuron calls and filled by
+// nrt_add_tensor_to_tensor_set calls in the function; every tensor they are filled with is a local variable, null
+// until nrt_tensor_allocate creates it here, only ever passed to Neuron calls and added to these sets alone. Then no
 // other function, thread or data structure reaches what the request uses, and every host access to it is a
 // Neuron call in this function, which the deferral's proof waits before.
 bool PatternVisible(const TuContext& ctx, CXCursor call, const std::vector<CXCursor>& parents, std::string* why) {
@@ -140,6 +185,16 @@ bool PatternVisible(const TuContext& ctx, CXCursor call, const std::vector<CXCur
   }
   UseFinder set_uses(sets);
   set_uses.Run(body);
+  for (size_t v = 0; v < sets.size(); ++v) {
+    std::string name = CursorSpelling(sets[v]);
+    if (!StartsNull(ctx, sets[v])) {
+      *why = "the tensor set '" + name + "' starts out as a set built elsewhere";
+      return false;
+    }
+    if (!OnlyNeuronUses(set_uses.uses, v, "the tensor set", name, "nrt_allocate_tensor_set", "nrt_destroy_tensor_set",
+                        why))
+      return false;
+  }
   std::vector<CXCursor> tensors;
   std::vector<bool> filled(sets.size(), false);
   for (const auto& [v, use] : set_uses.uses) {
@@ -169,6 +224,16 @@ bool PatternVisible(const TuContext& ctx, CXCursor call, const std::vector<CXCur
   }
   UseFinder tensor_uses(tensors);
   tensor_uses.Run(body);
+  for (size_t v = 0; v < tensors.size(); ++v) {
+    std::string name = CursorSpelling(tensors[v]);
+    if (!StartsNull(ctx, tensors[v])) {
+      *why = "the tensor '" + name + "' starts out as a tensor allocated elsewhere";
+      return false;
+    }
+    // Not a slice (nrt_tensor_allocate_slice shares its parent's storage) nor a tensor taken from another set.
+    if (!OnlyNeuronUses(tensor_uses.uses, v, "the tensor", name, "nrt_tensor_allocate", "nrt_tensor_free", why))
+      return false;
+  }
   for (const auto& [v, use] : tensor_uses.uses) {
     std::string name = CursorSpelling(tensors[v]);
     if (!IsNeuronCall(use)) {

@@ -85,6 +85,12 @@ std::string InlineProgram(const std::string& before_setup, const std::string& af
          kInlineTail;
 }
 
+std::string InlineReplace(std::string text, const std::string& from, const std::string& to) {
+  size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return at == std::string::npos ? text : text.replace(at, from.size(), to);
+}
+
 TEST_F(InlineForm, AVisiblePatternIsScheduledInlineAndWaitedForBeforeTheRead) {
   RunOutput run;
   Site s = Migrate(InlineProgram("", ""), &run);
@@ -150,6 +156,19 @@ TEST_F(InlineForm, EveryWayThePatternEscapesKeepsTheTable) {
            "  nrt_allocate_tensor_set(&in);\n  nrt_allocate_tensor_set(&out);\n"
            "  nrt_add_tensor_to_tensor_set(in, \"x\", x);\n  nrt_execute(m, in, out);\n  work(5);\n}\n",
        "a tensor of 'in' is not a local variable"},
+      {"a set that aliases one built elsewhere",
+       InlineReplace(InlineProgram("nrt_tensor_set_t *shared_in;\n", ""), "*in = 0", "*in = shared_in"),
+       "the tensor set 'in' starts out as a set built elsewhere"},
+      {"a tensor taken from another set",
+       InlineProgram("nrt_tensor_set_t *pool;\n", "  nrt_get_tensor_from_tensor_set(pool, \"y\", &y);\n"),
+       "the tensor 'y' is handed to nrt_get_tensor_from_tensor_set"},
+      {"a slice of a tensor",
+       InlineProgram("nrt_tensor_t *parent;\n", "  nrt_tensor_allocate_slice(parent, 0, 16, \"y\", &y);\n"),
+       "the tensor 'y' is handed to nrt_tensor_allocate_slice"},
+      {"a tensor never allocated here",
+       InlineReplace(InlineProgram("", ""), "  nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, \"y\", &y);\n",
+                     ""),
+       "the tensor 'y' is not created by nrt_tensor_allocate in the function"},
       {"nothing to overlap", InlineProgram("", "  nrt_execute(m, in, out);\n  nrt_tensor_read(y, 0, 0, 0);\n"),
        "the next statement needs the request"},
       {"inside a macro", InlineProgram("#define CALL(x) x\n", "  CALL(nrt_execute(m, in, out));\n  work(3);\n"),
