@@ -3,9 +3,6 @@
 // `auto` status and a `continue` between execution and read, and a function template. Runs add_one.neff.
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
-#include <vector>
 
 #include "nrt/nrt.h"
 
@@ -19,7 +16,7 @@
   } while (0)
 
 // Plain host work: the tool follows into it (a constructor or method call, std::vector's included, is not
-// followed, and would end the overlap window there).
+// followed, and would end the overlap window there; the member call Runner(model).Run is outside the window).
 static double HostWork(int n) {
   double acc = 0;
   for (int i = 0; i < 20000; ++i) acc += (n * i) % 7;
@@ -40,13 +37,13 @@ class Runner {
     CHECK(nrt_add_tensor_to_tensor_set(in, "x", x));
     CHECK(nrt_add_tensor_to_tensor_set(out, "y", y));
     for (int p = 0; p < passes; ++p) {
-      std::vector<float> host(4, static_cast<float>(p));
-      CHECK(nrt_tensor_write(x, host.data(), 0, host.size() * sizeof(float)));
+      float host[4] = {static_cast<float>(p), static_cast<float>(p), static_cast<float>(p), static_cast<float>(p)};
+      CHECK(nrt_tensor_write(x, host, 0, sizeof host));
       auto st = nrt_execute(model_, in, out);
       double h = HostWork(p);
       if (p % 2 == 1) continue;
-      std::vector<float> result(4);
-      CHECK(nrt_tensor_read(y, result.data(), 0, result.size() * sizeof(float)));
+      float result[4];
+      CHECK(nrt_tensor_read(y, result, 0, sizeof result));
       std::printf("pass %d (%d): %g %g %g %g host %.3f\n", p, static_cast<int>(st), result[0], result[1], result[2],
                   result[3], h);
     }
@@ -85,11 +82,14 @@ T Once(nrt_model_t *model, T value) {
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
   setenv("NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS", "4", 1);
-  std::ifstream f(argv[1], std::ios::binary);
-  std::vector<char> neff((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::FILE *f = std::fopen(argv[1], "rb");
+  if (!f) return 2;
+  static char neff[1 << 20];
+  size_t size = std::fread(neff, 1, sizeof neff, f);
+  std::fclose(f);
   CHECK(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""));
   nrt_model_t *model = nullptr;
-  CHECK(nrt_load(neff.data(), neff.size(), -1, -1, &model));
+  CHECK(nrt_load(neff, size, -1, -1, &model));
   Runner(model).Run(5);
   std::printf("template: %d\n", Once<int>(model, 41));
   CHECK(nrt_unload(model));
