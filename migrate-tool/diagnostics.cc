@@ -140,9 +140,11 @@ const CatalogEntry kCatalog[] = {
      "  setenv(\"NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS\", \"3\", 1);", "  nrtm_inflight_set_depth(3);"},
     {DiagId::kInlineExecute, "implicit mode: nrt_execute as plain inline nrta_* code",
      "Where the tool sees the whole pattern in one function, an implicit-mode nrt_execute needs no request table:\n"
-     "its tensor sets and their tensors are local variables, filled by nrt_add_tensor_to_tensor_set calls in the\n"
-     "function and only ever passed to Neuron calls, and the program registers no completion callback and waits\n"
-     "for no output completion. The call becomes nrtm_schedule (nrta_execute_schedule with a status slot and a\n"
+     "its tensor sets and their tensors are local variables, null until nrt_allocate_tensor_set and\n"
+     "nrt_tensor_allocate create them there, filled by nrt_add_tensor_to_tensor_set calls in the function and\n"
+     "only ever passed to Neuron calls (their address only to creation and release), and the program registers\n"
+     "no completion callback and waits for no output completion. The call becomes nrtm_schedule (nrta_execute_schedule "
+     "with a status slot and a\n"
      "retry while NRT_QUEUE_FULL, the helper NRTM1001 adds) and keeps its value, the scheduling status, as\n"
      "implicit mode did. The wait for that request (nrtm_finish) and its status check go right before the first\n"
      "later statement of the block that may need it (any Neuron call: a read, a write, a release, a drain,\n"

@@ -113,6 +113,7 @@ TEST_F(InlineForm, AVisiblePatternIsScheduledInlineAndWaitedForBeforeTheRead) {
   EXPECT_EQ(j["summary"]["by_kind"]["inline"], 1);
   EXPECT_EQ(j["summary"]["by_kind"]["table"], 5);  // the read and the four releases
   EXPECT_EQ(j["summary"]["by_form"]["inline"], 1);
+  EXPECT_NE(Explain("NRTM1069").find("Before:"), std::string::npos);
 }
 
 struct InlineEscape {

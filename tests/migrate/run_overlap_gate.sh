@@ -88,4 +88,10 @@ wait "$pid" || fail "inline: the migrated program failed: $(cat "$w/inline/run.e
 grep -q 'nrt-validate: summary: no findings' "$w/inline/run.err" || fail "inline: validation mode did not run"
 [[ $held_and_done == 1 ]] || fail "inline: the host work did not run while the execution was in flight"
 [[ "$(cat "$w/inline/run.out")" == "2 3 4 5" ]] || fail "inline: wrong output: $(cat "$w/inline/run.out")"
+# A failed inline request is not lost: its status check logs it, naming the site (the table's default callback
+# logs it too); the program itself saw only the scheduling status, as in implicit mode.
+NRT_SIM_FAULTS="xu=compute,nth=1,status=NRT_EXEC_BAD_INPUT" "$w/inline/migrated" "$models/add_one.neff" \
+  "$w/inline/marker2" >"$w/inline/fault.out" 2>"$w/inline/fault.err" || fail "inline: the faulted run failed"
+grep -q 'nrt-migrate: execution at legacy_gate.c:39 failed: ' "$w/inline/fault.err" ||
+  fail "inline: the failed request was not logged: $(cat "$w/inline/fault.err")"
 echo "PASS [overlap_gate]"
