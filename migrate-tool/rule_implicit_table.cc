@@ -4,7 +4,8 @@
 // requests that use the tensor, releases are deferred to completion, drains and callbacks go through the table.
 // A rename is exact wherever the name appears (statement, condition, macro body, function pointer), and the
 // fences follow the tensors at run time, so slot rotation through data structures and across loop iterations
-// and files keeps its overlap.
+// and files keeps its overlap. An nrt_execute whose whole pattern is visible in its function gets the inline
+// form instead (inline_form.h, NRTM1069); every other one says in its note why it stays on the table.
 #include "inline_form.h"
 #include "libclang_util.h"
 #include "rule.h"
