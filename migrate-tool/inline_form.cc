@@ -1,6 +1,5 @@
 #include "inline_form.h"
 
-#include <set>
 
 #include "deferral.h"
 
@@ -23,7 +22,7 @@ CXCursor Unwrap(CXCursor c) {
 }
 
 // A local variable of the function (automatic storage, not a reference): what only this function can reach
-// unless its address or value is handed on, which References() checks.
+// unless its address or value is handed on, which PatternVisible() checks.
 bool LocalVar(CXCursor var, CXCursor function) {
   return clang_getCursorKind(var) == CXCursor_VarDecl && !clang_Cursor_hasVarDeclGlobalStorage(var) &&
          clang_getCursorType(var).kind == CXType_Pointer &&
