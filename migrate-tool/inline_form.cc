@@ -1,6 +1,5 @@
 #include "inline_form.h"
 
-
 #include "deferral.h"
 
 namespace nrtm {
