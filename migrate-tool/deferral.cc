@@ -164,8 +164,8 @@ CXCursor SkipWrappers(const std::vector<CXCursor>& parents, size_t* i) {
 
 }  // namespace
 
-bool TryDeferredForm(const TuContext& ctx, CXCursor call, size_t call_index, const std::vector<CXCursor>& parents,
-                     const FileLoc& name_loc, Site* site, std::string* why) {
+bool PlanDeferral(const TuContext& ctx, CXCursor call, size_t call_index, const std::vector<CXCursor>& parents,
+                  const FileLoc& name_loc, bool status_is_request, DeferralPlan* plan, std::string* why) {
   if (ctx.takes_tensor_va) {
     *why = "the translation unit maps tensor memory (nrt_tensor_get_va), so no later statement is proven safe";
     return false;
@@ -187,7 +187,7 @@ bool TryDeferredForm(const TuContext& ctx, CXCursor call, size_t call_index, con
   } else if (up_kind == CXCursor_VarDecl && k >= 3 && clang_getCursorKind(parents[k - 2]) == CXCursor_DeclStmt &&
              clang_getCursorKind(parents[k - 3]) == CXCursor_CompoundStmt && Children(parents[k - 2]).size() == 1) {
     CXType t = clang_getCursorType(up);
-    if (clang_isConstQualifiedType(t) || t.kind == CXType_LValueReference) {
+    if (status_is_request && (clang_isConstQualifiedType(t) || t.kind == CXType_LValueReference)) {
       *why = "the status variable is const";
       return false;
     }
@@ -230,7 +230,7 @@ bool TryDeferredForm(const TuContext& ctx, CXCursor call, size_t call_index, con
   }
   std::vector<CXCursor> request;
   CollectDeclRefs(call, &request);
-  if (!clang_Cursor_isNull(status_var)) request.push_back(status_var);
+  if (status_is_request && !clang_Cursor_isNull(status_var)) request.push_back(status_var);
   Prover prover(ctx, request);
   size_t end = at + 1;
   while (end < siblings.size() && prover.StatementSafe(siblings[end])) ++end;
@@ -247,7 +247,56 @@ bool TryDeferredForm(const TuContext& ctx, CXCursor call, size_t call_index, con
   }
   std::string indent;
   bool own_line = Indent(text, sb.offset, &indent);
-  std::string sep = own_line ? "\n" + indent : " ";
+  plan->stmt_begin = sb.offset;
+  plan->call_begin = cb.offset;
+  plan->call_end = ce.offset;
+  plan->sep = own_line ? "\n" + indent : " ";
+  plan->status_var = status_var;
+  plan->status_name = status_name;
+  plan->stmt_is_call = up_kind == CXCursor_CompoundStmt;
+  // Where the wait goes: before the first statement not proven safe, or before the block's closing brace.
+  if (end < siblings.size()) {
+    FileLoc nb, ne;
+    if (!FileRange(siblings[end], &nb, &ne) || nb.file != name_loc.file) {
+      *why = "the statement that needs the request is not written out in this file";
+      return false;
+    }
+    std::string next_indent;
+    plan->wait_at = nb.offset;
+    plan->wait_lead = "";
+    plan->wait_sep = Indent(text, nb.offset, &next_indent) ? "\n" + next_indent : " ";
+    plan->wait_trail = plan->wait_sep;
+    plan->where = "line " + std::to_string(nb.line) + ", where " + prover.why();
+  } else {
+    size_t brace = be.offset - 1;
+    if (be.offset == 0 || text[brace] != '}') {
+      *why = "the block's closing brace is not written out";
+      return false;
+    }
+    std::string brace_indent;
+    if (Indent(text, brace, &brace_indent) && own_line) {
+      plan->wait_at = LineStart(text, brace);
+      plan->wait_lead = indent;
+      plan->wait_sep = "\n" + indent;
+      plan->wait_trail = "\n";
+    } else {
+      plan->wait_at = brace;
+      plan->wait_lead = "";
+      plan->wait_sep = " ";
+      plan->wait_trail = " ";
+    }
+    plan->where = "the end of the block";
+  }
+  return true;
+}
+
+bool TryDeferredForm(const TuContext& ctx, CXCursor call, size_t call_index, const std::vector<CXCursor>& parents,
+                     const FileLoc& name_loc, Site* site, std::string* why) {
+  DeferralPlan plan;
+  if (!PlanDeferral(ctx, call, call_index, parents, name_loc, /*status_is_request=*/true, &plan, why)) return false;
+  const std::string& status_name = plan.status_name;
+  const CXCursor status_var = plan.status_var;
+  const std::string& sep = plan.sep;
   std::string line = std::to_string(name_loc.line);
   std::string ret = "nrtm_ret_" + line, seq = "nrtm_seq_" + line, st = status_name.empty() ? "nrtm_st_" + line : "";
   std::string pre = "NRT_STATUS " + ret + " = NRT_SUCCESS;" + sep + "nrta_seq_t " + seq + " = 0;" + sep;
@@ -261,44 +310,15 @@ bool TryDeferredForm(const TuContext& ctx, CXCursor call, size_t call_index, con
                          : "(NRT_STATUS)";
   std::string wait = st.empty() ? status_name + " = nrtm_finish(" + cast + status_name + ", " + seq + ", &" + ret + ");"
                                 : "(void)nrtm_finish(" + st + ", " + seq + ", &" + ret + ");";
-  // Where the wait goes: before the first statement not proven safe, or before the block's closing brace.
-  size_t wait_at;
-  std::string wait_text, where;
-  if (end < siblings.size()) {
-    FileLoc nb, ne;
-    if (!FileRange(siblings[end], &nb, &ne) || nb.file != name_loc.file) {
-      *why = "the statement that needs the request is not written out in this file";
-      return false;
-    }
-    std::string next_indent;
-    wait_at = nb.offset;
-    wait_text = wait + (Indent(text, nb.offset, &next_indent) ? "\n" + next_indent : " ");
-    where = "line " + std::to_string(nb.line) + ", where " + prover.why();
-  } else {
-    size_t brace = be.offset - 1;
-    if (be.offset == 0 || text[brace] != '}') {
-      *why = "the block's closing brace is not written out";
-      return false;
-    }
-    std::string brace_indent;
-    if (Indent(text, brace, &brace_indent) && own_line) {
-      wait_at = LineStart(text, brace);
-      wait_text = indent + wait + "\n";
-    } else {
-      wait_at = brace;
-      wait_text = wait + " ";
-    }
-    where = "the end of the block";
-  }
   site->form = "deferred-wait";
   site->diag = DiagId::kMigratedDeferredWait;
   site->migrated = true;
   site->needs_helper = true;
-  site->edits.push_back({name_loc.file, sb.offset, 0, pre, -1, 1});
+  site->edits.push_back({name_loc.file, plan.stmt_begin, 0, pre, -1, 1});
   site->edits.push_back({name_loc.file, name_loc.offset, std::string("nrt_execute").size(), "nrtm_schedule", -1, 0});
-  site->edits.push_back({name_loc.file, ce.offset - 1, 0, ", &" + ret + ", &" + seq, -1, 0});
-  site->edits.push_back({name_loc.file, wait_at, 0, wait_text, -1, 0});
-  site->reason = "nrt_execute -> nrtm_schedule; the wait moved to " + where +
+  site->edits.push_back({name_loc.file, plan.call_end - 1, 0, ", &" + ret + ", &" + seq, -1, 0});
+  site->edits.push_back({name_loc.file, plan.wait_at, 0, plan.wait_lead + wait + plan.wait_trail, -1, 0});
+  site->reason = "nrt_execute -> nrtm_schedule; the wait moved to " + plan.where +
                  " (the statements in between leave the request alone)";
   return true;
 }

@@ -138,6 +138,26 @@ const CatalogEntry kCatalog[] = {
      "The statement that set NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS (which has no effect since SDK 2.31)\n"
      "becomes nrtm_inflight_set_depth with its value, so the migrated program keeps the bound it asked for.",
      "  setenv(\"NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS\", \"3\", 1);", "  nrtm_inflight_set_depth(3);"},
+    {DiagId::kInlineExecute, "implicit mode: nrt_execute as plain inline nrta_* code",
+     "Where the tool sees the whole pattern in one function, an implicit-mode nrt_execute needs no request table:\n"
+     "its tensor sets and their tensors are local variables, null until nrt_allocate_tensor_set and\n"
+     "nrt_tensor_allocate create them there, filled by nrt_add_tensor_to_tensor_set calls in the function and\n"
+     "only ever passed to Neuron calls (their address only to creation and release), and the program registers\n"
+     "no completion callback and waits for no output completion. The call becomes nrtm_schedule (nrta_execute_schedule "
+     "with a status slot and a\n"
+     "retry while NRT_QUEUE_FULL, the helper NRTM1001 adds) and keeps its value, the scheduling status, as\n"
+     "implicit mode did. The wait for that request (nrtm_finish) and its status check go right before the first\n"
+     "later statement of the block that may need it (any Neuron call: a read, a write, a release, a drain,\n"
+     "unload or close; a jump out of the block; a call the tool cannot see) or before the block's end, so host\n"
+     "work in between overlaps the execution. A failed request is logged on stderr, as the table logs it when no\n"
+     "callback is registered. Anything not proven stays on the table (NRTM1060), whose note says why.",
+     "  nrt_tensor_write(x, in, 0, sizeof in);\n  nrt_execute(model, inputs, outputs);\n  h = host_work();\n"
+     "  nrt_tensor_read(y, out, 0, sizeof out);",
+     "  nrtm_inflight_tensor_write(x, in, 0, sizeof in);\n  NRT_STATUS nrtm_ret_9 = NRT_SUCCESS;\n"
+     "  nrta_seq_t nrtm_seq_9 = 0;\n  NRT_STATUS nrtm_st_9 = nrtm_schedule(model, inputs, outputs, &nrtm_ret_9, "
+     "&nrtm_seq_9);\n  h = host_work();\n  if (nrtm_st_9 == NRT_SUCCESS && (nrtm_st_9 = nrtm_finish(nrtm_st_9, "
+     "nrtm_seq_9, &nrtm_ret_9)) != NRT_SUCCESS)\n    fprintf(stderr, \"nrt-migrate: execution at main.c:9 "
+     "failed: %s\\n\", nrt_get_status_as_str(nrtm_st_9));\n  nrtm_inflight_tensor_read(y, out, 0, sizeof out);"},
 };
 
 }  // namespace

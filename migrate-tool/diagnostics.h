@@ -36,6 +36,7 @@ enum class DiagId {
   kTableDeferredRelease = 1066,  // implicit mode: tensor/tensor-set release deferred to completion
   kTableDrainFirst = 1067,       // implicit mode: unload/close drain first
   kDepthCarried = 1068,          // implicit mode: the variable's setting becomes nrtm_inflight_set_depth
+  kInlineExecute = 1069,         // implicit mode: nrt_execute -> plain nrta_* code, wait before the first use
 };
 
 struct Diagnostic {

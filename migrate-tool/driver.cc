@@ -147,7 +147,7 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
   std::vector<TuResult> results(cs.commands.size());
   std::vector<char> skipped(cs.commands.size(), 0);
   Progress progress(opts.progress, cs.commands.size(), err);
-  ParallelFor(cs.commands.size(), jobs, [&](size_t i) {
+  auto analyze = [&](size_t i) {
     const CompileCommand& cmd = cs.commands[i];
     if (!prefilter.NeedsParse(cmd.file, cmd.args)) {
       skipped[i] = 1;
@@ -155,10 +155,30 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
     } else {
       results[i] = AnalyzeTu(cmd, rd.path, content, mode);
     }
-    progress.Tick(cmd.file);
+  };
+  ParallelFor(cs.commands.size(), jobs, [&](size_t i) {
+    analyze(i);
+    progress.Tick(cs.commands[i].file);
   });
   progress.Finish();
   if (g_interrupted) return fail(kExitInterrupted, "interrupted; nothing was written");
+  // A callback or output-completion wait that only a header holds (the mode scan reads main files): the table
+  // must see every request of the program, so a TU that gave an execution the inline form is analysed again.
+  if (mode.implicit && mode.table_only.empty()) {
+    std::vector<size_t> again;
+    for (size_t t = 0; t < results.size(); ++t) {
+      for (const Site& s : results[t].sites) {
+        if ((s.api == "nrt_register_async_exec_callback" || s.api == "nrt_tensor_check_output_completion") &&
+            mode.table_only.empty())
+          mode.table_only = root_relative(s.file) + ":" + std::to_string(s.line) + " calls " + s.api;
+      }
+      if (std::any_of(results[t].sites.begin(), results[t].sites.end(),
+                      [](const Site& s) { return s.form == "inline"; }))
+        again.push_back(t);
+    }
+    if (!mode.table_only.empty()) ParallelFor(again.size(), jobs, [&](size_t k) { analyze(again[k]); });
+    if (g_interrupted) return fail(kExitInterrupted, "interrupted; nothing was written");
+  }
   run.summary.tus = cs.commands.size();
 
   // One site per (file, offset, rule), whichever TUs saw it; sites outside the root are only reported.
@@ -283,19 +303,29 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
         }
       }
       const std::string* text = cache.Get(file);
-      if (needs && text) {
-        HelperPlacement p = PlaceHelper(*text, first);
-        if (!p.already_present) fe.Add({file, p.offset, 0, HelperBlock(p.angle_includes), -1, -1});
-      }
       // The support header's include, once per file whose edits call it (implicit mode).
       size_t first_support = std::string::npos;
       for (const Edit& e : fe.edits())
         if (e.site >= 0 && run.sites[e.site].needs_support) first_support = std::min(first_support, e.offset);
+      std::string include;
+      size_t include_at = std::string::npos;
       if (first_support != std::string::npos && text && text->find(kSupportHeaderName) == std::string::npos &&
           !IsSupportHeader(file)) {
-        HelperPlacement p = PlaceHelper(*text, first_support);
-        fe.Add({file, p.offset, 0, SupportInclude(file, root), -1, -2});
+        include_at = PlaceHelper(*text, first_support).offset;
+        include = SupportInclude(file, root);
       }
+      if (needs && text) {
+        HelperPlacement p = PlaceHelper(*text, first);
+        // Both at one offset (an implicit-mode file with inline sites): one insertion, as clang-apply-replacements
+        // keeps only one of two insertions at the same offset.
+        if (!p.already_present && p.offset == include_at) {
+          fe.Add({file, p.offset, 0, include + HelperBlock(p.angle_includes), -1, -1});
+          include.clear();
+        } else if (!p.already_present) {
+          fe.Add({file, p.offset, 0, HelperBlock(p.angle_includes), -1, -1});
+        }
+      }
+      if (!include.empty()) fe.Add({file, include_at, 0, include, -1, -2});
     }
   };
   place_helpers();
@@ -376,6 +406,7 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
     if (s.migrated) {
       ++run.summary.migrated;
       ++run.summary.by_form[s.form];
+      if (!s.Kind().empty()) ++run.summary.by_kind[s.Kind()];
     } else {
       ++run.summary.not_migrated;
     }

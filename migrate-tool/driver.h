@@ -47,6 +47,7 @@ struct Summary {
   size_t tus = 0, tus_skipped = 0, tus_parsed = 0, tus_failed = 0, text_files = 0;
   size_t sites = 0, migrated = 0, not_migrated = 0, files_changed = 0, files_failed = 0;
   std::map<std::string, size_t> by_form;
+  std::map<std::string, size_t> by_kind;  // migrated executions and their companion calls: inline, table, sync
   double seconds = 0;
 };
 

@@ -16,6 +16,9 @@ struct ProgramMode {
   std::string why;     // what made it implicit (a file and the token), for the per-site report
   int depth = 0;       // the variable's value found in code, scripts or configuration (0: none)
   std::string origin;  // where the depth came from ("scripts/run.sh:3")
+  // A call that only the request table can serve anywhere in the program (a completion callback registration or
+  // an output-completion wait: both see every request): then no execution gets the inline form. Empty: none.
+  std::string table_only;
 };
 
 // sources: the translation units' main files; text_files: scripts and configuration (contents may be null).

@@ -13,7 +13,8 @@ nlohmann::json SiteJson(const Site& s) {
           {"column", s.column},     {"rule", s.rule},
           {"api", s.api},           {"form", s.form},
           {"id", DiagCode(s.diag)}, {"migrated", s.migrated},
-          {"reason", s.reason},     {"severity", std::string(SeverityName(s.severity()))}};
+          {"reason", s.reason},     {"severity", std::string(SeverityName(s.severity()))},
+          {"kind", s.Kind()}};
 }
 
 // A YAML double-quoted scalar.
@@ -58,6 +59,7 @@ std::string JsonReport(const RunOutput& run) {
                   {"migrated", s.migrated},
                   {"not_migrated", s.not_migrated},
                   {"by_form", s.by_form},
+                  {"by_kind", s.by_kind},
                   {"files_changed", s.files_changed},
                   {"files_not_written", s.files_failed},
                   {"seconds", s.seconds}};

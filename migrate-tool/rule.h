@@ -28,6 +28,8 @@ struct TuContext {
   // The program ran in implicit async mode (program_mode.h): legacy calls go through the support header.
   bool implicit = false;
   std::string implicit_why;
+  // ProgramMode::table_only: why no execution of the program may leave the table (empty: none).
+  std::string table_only_why;
 };
 
 struct Reference {

@@ -4,7 +4,9 @@
 // requests that use the tensor, releases are deferred to completion, drains and callbacks go through the table.
 // A rename is exact wherever the name appears (statement, condition, macro body, function pointer), and the
 // fences follow the tensors at run time, so slot rotation through data structures and across loop iterations
-// and files keeps its overlap.
+// and files keeps its overlap. An nrt_execute whose whole pattern is visible in its function gets the inline
+// form instead (inline_form.h, NRTM1069); every other one says in its note why it stays on the table.
+#include "inline_form.h"
 #include "libclang_util.h"
 #include "rule.h"
 
@@ -111,12 +113,30 @@ void RunImplicitTableRule(const TuContext& ctx, const Reference& ref, std::vecto
   site.line = at.line;
   site.column = at.column;
   site.offset = at.offset;
+  std::string not_inline;
+  if (ref.name == "nrt_execute") {
+    size_t i = ref.parents.size();
+    while (i > 0 && (clang_getCursorKind(ref.parents[i - 1]) == CXCursor_UnexposedExpr ||
+                     clang_getCursorKind(ref.parents[i - 1]) == CXCursor_ParenExpr))
+      --i;
+    if (i == 0 || clang_getCursorKind(ref.parents[i - 1]) != CXCursor_CallExpr) {
+      not_inline = "used as a function pointer";
+    } else {
+      Site inline_site = site;
+      if (TryInlineForm(ctx, ref.parents[i - 1], i - 1, ref.parents, at, &inline_site, &not_inline)) {
+        inline_site.reason += " (implicit mode: " + ctx.implicit_why + ")";
+        out->push_back(inline_site);
+        return;
+      }
+    }
+  }
   site.form = form->form;
   site.diag = form->diag;
   site.migrated = true;
   site.needs_support = true;
   site.edits.push_back({at.file, at.offset, ref.name.size(), form->wrapper, -1});
   site.reason = ref.name + " -> " + form->wrapper + " (" + form->what + "; implicit mode: " + ctx.implicit_why + ")";
+  if (!not_inline.empty()) site.reason += "; not inline: " + not_inline;
   out->push_back(site);
 }
 

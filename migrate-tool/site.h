@@ -22,6 +22,14 @@ struct Site {
   bool needs_support = false;  // its edits call the support header nrtm_inflight.h
   std::vector<Edit> edits;     // Edit::site is filled in by the driver
 
+  // The family of the form, for the report: "inline" (plain nrta_* code, implicit mode), "table" (the support
+  // header's request table), "sync" (the synchronous nrt_execute rule); empty for the other rules.
+  std::string Kind() const {
+    if (form == "inline") return "inline";
+    if (rule == "implicit-table") return "table";
+    if (rule == "sync-execute") return "sync";
+    return "";
+  }
   Severity severity() const { return migrated ? Severity::kNote : Severity::kWarning; }
   // Sites are the same when they start at the same byte of the same file with the same rule.
   std::string Key() const { return file + ":" + std::to_string(offset) + ":" + rule; }

@@ -175,8 +175,19 @@ TuResult AnalyzeTu(const CompileCommand& cmd, const std::string& resource_dir, c
   ctx.content = content;
   ctx.implicit = mode.implicit;
   ctx.implicit_why = mode.why;
+  ctx.table_only_why = mode.table_only;
   Walker walker{&ctx, {}, {}};
   clang_visitChildren(clang_getTranslationUnitCursor(tu.get()), &Walker::Visit, &walker);
+  // A callback or an output-completion wait that a header of this TU holds (the program-wide scan reads only
+  // the main files) keeps every execution on the table too.
+  for (const Reference& ref : walker.refs) {
+    if (!ctx.table_only_why.empty()) break;
+    if (ref.name == "nrt_register_async_exec_callback" || ref.name == "nrt_tensor_check_output_completion") {
+      FileLoc at = ExpansionLoc(clang_getCursorLocation(ref.cursor));
+      ctx.table_only_why =
+          at.file.substr(at.file.rfind('/') + 1) + ":" + std::to_string(at.line) + " calls " + ref.name;
+    }
+  }
   for (const Reference& ref : walker.refs) {
     if (ctx.implicit && IsTableApi(ref.name)) {
       RunImplicitTableRule(ctx, ref, &result.sites);

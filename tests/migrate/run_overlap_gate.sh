@@ -60,4 +60,38 @@ wait "$pid" || fail "loop: the migrated program failed: $(cat "$w/loop/run.err")
 [[ $held_and_done == 1 ]] || fail "loop: the next iteration's host work did not run while the execution was in flight"
 expected=$(for i in 0 1 2 3 4 5; do echo "$((10 * i + 1)) $((10 * i + 2)) $((10 * i + 3)) $((10 * i + 4))"; done)
 [[ "$(cat "$w/loop/run.out")" == "$expected" ]] || fail "loop: wrong output: $(cat "$w/loop/run.out")"
+
+# The inline form (implicit mode, plain nrta_* code, NRTM1069): legacy_gate.c migrated as an implicit-mode program
+# keeps its locals, so its execution is scheduled inline and waited for only before the status check; with the
+# request held, the host work must leave its marker while it is still held.
+mkdir -p "$w/inline/out"
+cp "$src/legacy_gate.c" "$w/inline/"
+(cd "$w/inline" && "$tool" --mode implicit --in-root "$w/inline" --out-root "$w/inline/out" legacy_gate.c \
+  -- -I"$inc") 2>"$w/inline/diag" || { cat "$w/inline/diag"; fail "inline: migration failed"; }
+grep -q 'NRTM1069' "$w/inline/diag" || { cat "$w/inline/diag"; fail "inline: the execution did not get the inline form"; }
+! grep -q 'nrtm_inflight_execute' "$w/inline/out/legacy_gate.c" || fail "inline: the execution went through the table"
+cc -std=gnu11 -Wall -Werror -I"$inc" -I"$w/inline/out" "$w/inline/out/legacy_gate.c" -L"$libdir" \
+  -Wl,-rpath,"$libdir" -lnrt -lpthread -o "$w/inline/migrated"
+NRT_SIM_VALIDATE=1 NRT_SIM_FAULTS="xu=compute,nth=1,hold=$w/inline/gate" "$w/inline/migrated" "$models/add_one.neff" \
+  "$w/inline/marker" >"$w/inline/run.out" 2>"$w/inline/run.err" &
+pid=$!
+for _ in $(seq 1 1200); do
+  [[ -e $w/inline/gate.held && -e $w/inline/marker ]] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.05
+done
+held_and_done=0
+[[ -e $w/inline/gate.held && -e $w/inline/marker && ! -e $w/inline/gate ]] && held_and_done=1
+touch "$w/inline/gate"
+wait "$pid" || fail "inline: the migrated program failed: $(cat "$w/inline/run.err")"
+! grep -q 'nrt-validate: \[' "$w/inline/run.err" || fail "inline: validation findings: $(grep nrt-validate "$w/inline/run.err")"
+grep -q 'nrt-validate: summary: no findings' "$w/inline/run.err" || fail "inline: validation mode did not run"
+[[ $held_and_done == 1 ]] || fail "inline: the host work did not run while the execution was in flight"
+[[ "$(cat "$w/inline/run.out")" == "2 3 4 5" ]] || fail "inline: wrong output: $(cat "$w/inline/run.out")"
+# A failed inline request is not lost: its status check logs it, naming the site (the table's default callback
+# logs it too); the program itself saw only the scheduling status, as in implicit mode.
+NRT_SIM_FAULTS="xu=compute,nth=1,status=NRT_EXEC_BAD_INPUT" "$w/inline/migrated" "$models/add_one.neff" \
+  "$w/inline/marker2" >"$w/inline/fault.out" 2>"$w/inline/fault.err" || fail "inline: the faulted run failed"
+grep -q 'nrt-migrate: execution at legacy_gate.c:39 failed: ' "$w/inline/fault.err" ||
+  fail "inline: the failed request was not logged: $(cat "$w/inline/fault.err")"
 echo "PASS [overlap_gate]"
