@@ -150,19 +150,24 @@ TEST_F(Implicit, MacroPastedNameIsReportedNotRewritten) {
   EXPECT_EQ(read->diag, DiagId::kNoSpelling);
 }
 
-TEST_F(Implicit, BatchedTensorIoIsReportedNotSilentlyLeftUnfenced) {
+TEST_F(Implicit, BatchedTensorIoGoesThroughTheTablesBatchFences) {
   std::string a = Write("a.c",
                         "#include \"nrt/nrt.h\"\n"
-                        "int get(const nrt_tensor_batch_t *b) { return nrt_tensor_read_batch(b, 1, false); }\n");
-  RunOutput r = Go({a}, OutputMode::kCheck, ModeOption::kImplicit);
-  const Site* batch = Find(r, "nrt_tensor_read_batch");
-  ASSERT_NE(batch, nullptr) << err_.str();
-  EXPECT_FALSE(batch->migrated);
-  EXPECT_EQ(batch->diag, DiagId::kImplicitCall);
-  EXPECT_NE(err_.str().find("a.c:2:47: warning: nrt_tensor_read_batch: batched reads are not fenced"),
-            std::string::npos)
-      << err_.str();
-  EXPECT_EQ(r.exit_code, kExitCheckFailed);
+                        "int get(const nrt_tensor_batch_t *b) { return nrt_tensor_read_batch(b, 1, false); }\n"
+                        "int put(const nrt_tensor_batch_t *b) { return nrt_tensor_write_batch(b, 1, true); }\n");
+  RunOutput r = Go({a}, OutputMode::kInPlace, ModeOption::kImplicit);
+  EXPECT_EQ(r.exit_code, kExitOk) << err_.str();
+  const Site* read = Find(r, "nrt_tensor_read_batch");
+  const Site* write = Find(r, "nrt_tensor_write_batch");
+  ASSERT_NE(read, nullptr) << err_.str();
+  ASSERT_NE(write, nullptr) << err_.str();
+  EXPECT_TRUE(read->migrated);
+  EXPECT_EQ(read->form, "fence-read");
+  EXPECT_TRUE(write->migrated);
+  EXPECT_EQ(write->form, "fence-write");
+  const std::string out = Read("a.c");
+  EXPECT_NE(out.find("return nrtm_inflight_tensor_read_batch(b, 1, false);"), std::string::npos) << out;
+  EXPECT_NE(out.find("return nrtm_inflight_tensor_write_batch(b, 1, true);"), std::string::npos) << out;
 }
 
 TEST_F(Implicit, InPlaceAddsTheHeaderOnceAndKeepsAnExistingOne) {

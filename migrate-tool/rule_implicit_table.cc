@@ -34,6 +34,10 @@ const TableForm kForms[] = {
      "waits only for the pending requests that read or write this tensor, then sets it"},
     {"nrt_tensor_copy", "nrtm_inflight_tensor_copy", "fence-write", DiagId::kTableFenceWrite,
      "waits for the pending writers of the source and the pending users of the destination, then copies"},
+    {"nrt_tensor_read_batch", "nrtm_inflight_tensor_read_batch", "fence-read", DiagId::kTableFenceRead,
+     "waits for the pending requests that write any range of any batch (none when unsafe is true), then reads"},
+    {"nrt_tensor_write_batch", "nrtm_inflight_tensor_write_batch", "fence-write", DiagId::kTableFenceWrite,
+     "waits for the pending requests that use any range of any batch (none when unsafe is true), then writes"},
     {"nrt_async_drain_queued_execs", "nrtm_inflight_drain", "table-drain", DiagId::kTableDrain,
      "waits until every request of that core has completed and its callback has run"},
     {"nrt_tensor_check_output_completion", "nrtm_inflight_check_output_completion", "table-completion",
@@ -50,23 +54,11 @@ const TableForm kForms[] = {
      "waits for every pending request and callback, stops the table's thread, then closes"},
 };
 
-// Calls the table cannot fence: reported in implicit-mode programs, so no access escapes silently.
-const char* const kUnfenced[][2] = {
-    {"nrt_tensor_read_batch",
-     "batched reads are not fenced by the request table; drain (nrtm_inflight_drain) or "
-     "read the tensors with nrtm_inflight_tensor_read first"},
-    {"nrt_tensor_write_batch",
-     "batched writes are not fenced by the request table; drain (nrtm_inflight_drain) "
-     "before it or write the tensors with nrtm_inflight_tensor_write"},
-};
-
 }  // namespace
 
 bool IsTableApi(const std::string& name) {
   for (const TableForm& f : kForms)
     if (name == f.api) return true;
-  for (const auto& u : kUnfenced)
-    if (name == u[0]) return true;
   return false;
 }
 
@@ -75,24 +67,7 @@ void RunImplicitTableRule(const TuContext& ctx, const Reference& ref, std::vecto
   for (const TableForm& f : kForms)
     if (ref.name == f.api) form = &f;
   FileLoc at = SpellingLoc(clang_getCursorLocation(ref.cursor));
-  if (!form) {
-    for (const auto& u : kUnfenced) {
-      if (ref.name != u[0]) continue;
-      FileLoc e = ExpansionLoc(clang_getCursorLocation(ref.cursor));
-      Site site;
-      site.rule = "implicit-table";
-      site.api = ref.name;
-      site.file = e.file;
-      site.line = e.line;
-      site.column = e.column;
-      site.offset = e.offset;
-      site.form = "not-migrated";
-      site.diag = DiagId::kImplicitCall;
-      site.reason = std::string(u[1]) + " (implicit mode: " + ctx.implicit_why + ")";
-      out->push_back(site);
-    }
-    return;
-  }
+  if (!form) return;
   Site site;
   site.rule = "implicit-table";
   site.api = ref.name;
