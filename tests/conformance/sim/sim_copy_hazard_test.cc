@@ -127,23 +127,34 @@ TEST(CopyHazard, CloseWaitsForCopiesOnOtherThreads) {
 }
 
 // attach_buffer either happens before a copy (which then copies the attached buffer's size at most) or is
-// refused while a copy holds the tensor: no read or write ever reaches past the small buffer.
+// refused while a copy holds the tensor. Once an attach has returned, the old buffer is the caller's again: no copy
+// still writes it (the attacher overwrites it and finds its own bytes), and no copy reaches past the small buffer.
 TEST(CopyHazard, AttachBufferIsRefusedWhileACopyRuns) {
   NRTEST_INIT(rt);
   constexpr size_t kSmall = 16, kCanary = 4096;
+  constexpr uint8_t kMine = 0x55;  // the attacher's bytes in the detached big buffer
   nrt_tensor_t* t = nullptr;
   ASSERT_EQ(nrt_tensor_allocate_empty("attached", &t), NRT_SUCCESS);
   std::vector<uint8_t> big(kCopyHazardBytes, kCopyHazardOld);
   std::vector<uint8_t> small_block(kSmall + kCanary, 0xcd);  // the tail must stay untouched
   ASSERT_EQ(nrt_tensor_attach_buffer(t, big.data(), big.size()), NRT_SUCCESS);
   std::atomic<bool> stop{false};
-  std::atomic<int> bad_status{0}, refused{0}, wrong_bytes{0};
+  std::atomic<int> bad_status{0}, wrong_bytes{0}, written_after_attach{0};
   StderrCapture quiet;  // refused attaches and out-of-range copies log one line each
   std::thread attacher([&] {
-    for (uint64_t i = 0; !stop.load(); ++i) {
-      NRT_STATUS s = i % 2 == 0 ? nrt_tensor_attach_buffer(t, small_block.data(), kSmall)
-                                : nrt_tensor_attach_buffer(t, big.data(), big.size());
-      if (s == NRT_INVALID) refused++;
+    while (!stop.load()) {
+      NRT_STATUS s = nrt_tensor_attach_buffer(t, small_block.data(), kSmall);
+      if (s == NRT_SUCCESS) {
+        std::memset(big.data(), kMine, big.size());
+        for (int i = 0; i < 20; ++i) std::this_thread::yield();
+        for (uint8_t b : big) {
+          if (b != kMine) {
+            written_after_attach++;
+            break;
+          }
+        }
+        while ((s = nrt_tensor_attach_buffer(t, big.data(), big.size())) == NRT_INVALID) std::this_thread::yield();
+      }
       if (s != NRT_SUCCESS && s != NRT_INVALID) bad_status++;
     }
   });
@@ -151,11 +162,19 @@ TEST(CopyHazard, AttachBufferIsRefusedWhileACopyRuns) {
   for (int c = 0; c < 2; ++c) {
     copiers.emplace_back([&, c] {
       std::vector<uint8_t> buf(kCopyHazardBytes, kCopyHazardOld);
+      const std::vector<uint8_t> payload(kCopyHazardBytes, kCopyHazardOld);
       for (int i = 0; i < 3000; ++i) {
         NRT_STATUS s = c == 0 ? nrt_tensor_read(t, buf.data(), 0, kCopyHazardBytes)
-                              : nrt_tensor_write(t, buf.data(), 0, kCopyHazardBytes);
+                              : nrt_tensor_write(t, payload.data(), 0, kCopyHazardBytes);
         if (s != NRT_SUCCESS && s != NRT_INVALID) bad_status++;
-        if (c == 0 && s == NRT_SUCCESS && !CopyHazardAll(buf, kCopyHazardOld)) wrong_bytes++;
+        if (c == 0 && s == NRT_SUCCESS) {
+          for (uint8_t b : buf) {
+            if (b != kCopyHazardOld && b != kMine) {
+              wrong_bytes++;
+              break;
+            }
+          }
+        }
       }
     });
   }
@@ -165,6 +184,7 @@ TEST(CopyHazard, AttachBufferIsRefusedWhileACopyRuns) {
   quiet.Stop();
   EXPECT_EQ(bad_status.load(), 0);
   EXPECT_EQ(wrong_bytes.load(), 0);
+  EXPECT_EQ(written_after_attach.load(), 0) << "a copy wrote the old buffer after attach_buffer had replaced it";
   for (size_t i = kSmall; i < small_block.size(); ++i) {
     ASSERT_EQ(small_block[i], 0xcd) << "a copy of " << kCopyHazardBytes << " bytes reached past a " << kSmall
                                     << "-byte buffer (byte " << i << ")";
