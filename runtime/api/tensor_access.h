@@ -15,10 +15,10 @@ namespace nrtb {
 
 class TensorAccess {
  public:
-  // The caller has pinned the session (RequireDevice). Throws as UseTensor.
-  TensorAccess(const nrt_tensor_t* handle, const char* what) {
+  // `session` is the pinned one (RequireSession). Throws as UseTensor.
+  TensorAccess(Session& session, const nrt_tensor_t* handle, const char* what) {
     uint64_t epoch = 0;
-    nrt_tensor* t = handle != nullptr ? Tensors().Peek(handle, &epoch) : nullptr;
+    nrt_tensor* t = handle != nullptr ? session.tensors().Peek(handle, &epoch) : nullptr;
     if (t != nullptr) {
       ThreadSlot& slot = MySlot();
       if (slot.hazard.load(std::memory_order_relaxed) == nullptr) {

@@ -59,8 +59,9 @@ NRTB_EXPORT void nrt_tensor_free(nrt_tensor_t** tensor) {
 NRTB_EXPORT NRT_STATUS nrt_tensor_read(const nrt_tensor_t* tensor, void* buf, size_t offset, size_t size) {
   const void* site = NRTB_CALL_SITE();
   return Guarded("nrt_tensor_read", [&] {
-    Device& d = RequireDevice();
-    TensorAccess t(tensor, "tensor");
+    Session& session = RequireSession();
+    Device& d = session.device();
+    TensorAccess t(session, tensor, "tensor");
     RequireNonNull(buf, "buf");
     CheckRange(*t, offset, size, "nrt_tensor_read");
     ValidateHostAccess(d, "nrt_tensor_read", site,
@@ -75,8 +76,9 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_read(const nrt_tensor_t* tensor, void* buf, si
 NRTB_EXPORT NRT_STATUS nrt_tensor_write(nrt_tensor_t* tensor, const void* buf, size_t offset, size_t size) {
   const void* site = NRTB_CALL_SITE();
   return Guarded("nrt_tensor_write", [&] {
-    Device& d = RequireDevice();
-    TensorAccess t(tensor, "tensor");
+    Session& session = RequireSession();
+    Device& d = session.device();
+    TensorAccess t(session, tensor, "tensor");
     RequireNonNull(buf, "buf");
     CheckRange(*t, offset, size, "nrt_tensor_write");
     ValidateHostAccess(d, "nrt_tensor_write", site,

@@ -30,12 +30,12 @@ Barrier DecideBarrier() {
   const bool ok = cmds > 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0 &&
                   Membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0;
   Barrier decided = ok ? Barrier::kMembarrier : Barrier::kFence;
+  // Before the decision is published: the first slot is claimed after it, so no call ever skipped a fence it needed.
+  if (!ok) g_light_barrier_fences.store(true, std::memory_order_seq_cst);
   Barrier expected = Barrier::kUnknown;
   g_barrier.compare_exchange_strong(expected, decided, std::memory_order_acq_rel);
   return g_barrier.load(std::memory_order_acquire);
 }
-
-thread_local ThreadSlot* t_slot = nullptr;
 
 // Gives the slot back when its thread exits (a call never spans the thread's end, so it is idle then).
 struct SlotReleaser {
@@ -46,11 +46,16 @@ struct SlotReleaser {
       slot->pinned.store(0, std::memory_order_relaxed);
       slot->owned.store(false, std::memory_order_release);
     }
-    t_slot = nullptr;
+    t_thread_slot = nullptr;
   }
 };
 
-ThreadSlot* ClaimSlot() {
+}  // namespace
+
+__thread ThreadSlot* t_thread_slot = nullptr;
+std::atomic<bool> g_light_barrier_fences{false};
+
+ThreadSlot* ClaimThreadSlot() {
   DecideBarrier();
   ThreadSlot* slot = nullptr;
   for (ThreadSlot* s = g_slots.load(std::memory_order_acquire); s != nullptr && slot == nullptr; s = s->next) {
@@ -67,24 +72,8 @@ ThreadSlot* ClaimSlot() {
   }
   thread_local SlotReleaser releaser;
   releaser.slot = slot;
-  t_slot = slot;
+  t_thread_slot = slot;
   return slot;
-}
-
-}  // namespace
-
-ThreadSlot& MySlot() {
-  ThreadSlot* s = t_slot;
-  if (__builtin_expect(s == nullptr, 0)) s = ClaimSlot();
-  return *s;
-}
-
-void LightBarrier() {
-  if (g_barrier.load(std::memory_order_relaxed) == Barrier::kMembarrier) {
-    std::atomic_signal_fence(std::memory_order_seq_cst);
-  } else {
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-  }
 }
 
 void HeavyBarrier() {
@@ -126,7 +115,7 @@ void ResetThreadSlotsInChild() {
   for (ThreadSlot* s = g_slots.load(std::memory_order_relaxed); s != nullptr; s = s->next) {
     s->pinned.store(0, std::memory_order_relaxed);
     s->hazard.store(nullptr, std::memory_order_relaxed);
-    s->owned.store(s == t_slot, std::memory_order_relaxed);
+    s->owned.store(s == t_thread_slot, std::memory_order_relaxed);
   }
 }
 

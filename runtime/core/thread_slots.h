@@ -17,17 +17,34 @@
 namespace nrtb {
 
 struct alignas(64) ThreadSlot {
-  std::atomic<uint32_t> pinned{0};         // the thread holds the lifecycle pin (lifecycle.h)
+  std::atomic<uint32_t> pinned{0};           // the thread holds the lifecycle pin (lifecycle.h)
   std::atomic<const void*> hazard{nullptr};  // an object the thread's call uses without owning a reference
-  std::atomic<bool> owned{false};          // a live thread owns the slot
-  ThreadSlot* next = nullptr;              // the process's list of slots; written once, before publication
+  std::atomic<bool> owned{false};            // a live thread owns the slot
+  ThreadSlot* next = nullptr;                // the process's list of slots; written once, before publication
 };
 
+// Inline: every API call reaches its slot twice (pin, unpin), so the hit is one %fs-relative load. __thread, not
+// thread_local: a trivially initialised pointer, reached without a TLS wrapper call from other files.
+extern __thread ThreadSlot* t_thread_slot;
+ThreadSlot* ClaimThreadSlot();
+// True when HeavyBarrier cannot run a barrier on other threads (no membarrier): then LightBarrier is a full fence.
+extern std::atomic<bool> g_light_barrier_fences;
+
 // The calling thread's slot (claims one on first use; throws std::bad_alloc when none can be allocated).
-ThreadSlot& MySlot();
+inline ThreadSlot& MySlot() {
+  ThreadSlot* s = t_thread_slot;
+  if (__builtin_expect(s == nullptr, 0)) s = ClaimThreadSlot();
+  return *s;
+}
 
 // See above. LightBarrier is the call's side, HeavyBarrier the waiter's.
-void LightBarrier();
+inline void LightBarrier() {
+  if (__builtin_expect(g_light_barrier_fences.load(std::memory_order_relaxed), 0)) {
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+  } else {
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+  }
+}
 void HeavyBarrier();
 
 // After HeavyBarrier: true when any thread's pin is held / any slot's hazard is `p`.
