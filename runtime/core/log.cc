@@ -1,6 +1,5 @@
 #include "runtime/core/log.h"
 
-#include <pthread.h>
 #include <strings.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -13,6 +12,8 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "runtime/core/fork_generation.h"
+
 namespace nrtb {
 namespace {
 
@@ -22,19 +23,11 @@ std::atomic<int> g_level{static_cast<int>(LogLevel::kError)};
 // hang in its first log line.
 std::atomic<long> g_utc_offset_s{0};
 thread_local const char* t_api = nullptr;
-// Set in a forked child. There even the refresh must not call localtime_r: a parent thread inside it (another
-// nrt_init, or any localtime call of the application) at fork time leaves the lock taken forever, and a child
-// that initialises its own runtime would hang in nrt_init. The child keeps the offset it inherited.
-std::atomic<bool> g_forked_child{false};
-
-struct AtForkRegistration {
-  AtForkRegistration() {
-    pthread_atfork(nullptr, nullptr, [] { g_forked_child.store(true, std::memory_order_relaxed); });
-  }
-} g_atfork;
-
+// In a forked child even the refresh must not call localtime_r: a parent thread inside it (another nrt_init, or
+// any localtime call of the application) at fork time leaves the lock taken forever, and a child that
+// initialises its own runtime would hang in nrt_init. The child keeps the offset it inherited.
 void RefreshUtcOffset() {
-  if (g_forked_child.load(std::memory_order_relaxed)) return;
+  if (InForkedChild()) return;
   time_t now = time(nullptr);
   tm parts{};
   if (localtime_r(&now, &parts) != nullptr) g_utc_offset_s.store(parts.tm_gmtoff, std::memory_order_relaxed);

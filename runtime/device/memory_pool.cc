@@ -54,10 +54,11 @@ const char* PoolFailureText(PoolFailure failure) {
   return "unknown failure";
 }
 
-MemoryPool::MemoryPool(uint64_t limit) : limit_(limit), region_bytes_(RegionBytes(limit)), owner_pid_(getpid()) {}
+MemoryPool::MemoryPool(uint64_t limit)
+    : limit_(limit), region_bytes_(RegionBytes(limit)), owner_generation_(ForkGeneration()) {}
 
 MemoryPool::~MemoryPool() {
-  if (base_ == nullptr || InForkedChild()) return;
+  if (base_ == nullptr || InheritedAcrossFork()) return;
   // The address range may be mapped again by anyone once it is gone: it must not stay poisoned.
   AsanUnpoison(base_, poisoned_end_);
   munmap(base_, region_bytes_);
@@ -83,7 +84,7 @@ bool MemoryPool::MapLocked() {
 uint8_t* MemoryPool::Allocate(uint64_t bytes, PoolFailure* failure) {
   PoolFailure why = PoolFailure::kNone;
   uint8_t* block = nullptr;
-  if (InForkedChild()) {
+  if (InheritedAcrossFork()) {
     why = PoolFailure::kShutDown;
   } else if (bytes > region_bytes_) {
     why = PoolFailure::kTooLarge;
@@ -131,7 +132,7 @@ void MemoryPool::PoisonAheadLocked(uint64_t end) {
 }
 
 void MemoryPool::Free(uint8_t* block, uint64_t bytes) {
-  if (InForkedChild()) return;
+  if (InheritedAcrossFork()) return;
   Release(bytes);
   const uint64_t length = BlockLength(bytes);
   std::lock_guard<std::mutex> lock(mu_);
@@ -177,14 +178,14 @@ void MemoryPool::ZeroLocked(uint64_t offset, uint64_t length) {
 }
 
 MemoryPool::Region MemoryPool::region() {
-  if (InForkedChild()) return {nullptr, 0};
+  if (InheritedAcrossFork()) return {nullptr, 0};
   std::lock_guard<std::mutex> lock(mu_);
   if (shut_down_ || !MapLocked()) return {nullptr, 0};
   return {base_, region_bytes_};
 }
 
 void MemoryPool::Shutdown() {
-  if (InForkedChild()) return;
+  if (InheritedAcrossFork()) return;
   std::lock_guard<std::mutex> lock(mu_);
   if (shut_down_) return;
   shut_down_ = true;
@@ -192,7 +193,7 @@ void MemoryPool::Shutdown() {
 }
 
 size_t MemoryPool::free_block_count() const {
-  if (InForkedChild()) return 0;
+  if (InheritedAcrossFork()) return 0;
   std::lock_guard<std::mutex> lock(mu_);
   return free_.size();
 }

@@ -16,13 +16,12 @@
 // mark (plus kAsanPoisonAhead), so an untouched 24 GiB core costs no shadow memory either.
 #pragma once
 
-#include <sys/types.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
+
+#include "runtime/core/fork_generation.h"
 
 namespace nrtb {
 
@@ -63,7 +62,7 @@ class MemoryPool {
   // A zero-filled block of `bytes` (kAlignment-aligned) carved from the range and accounted; null, with
   // the reason in *failure when given, if there is none.
   uint8_t* Allocate(uint64_t bytes, PoolFailure* failure = nullptr);
-  // Returns a block from Allocate(bytes). In a forked child it does nothing (see owner_pid_).
+  // Returns a block from Allocate(bytes). In a forked child it does nothing (see InheritedAcrossFork).
   void Free(uint8_t* block, uint64_t bytes);
 
   // The range (mapped now if it was not yet). {nullptr, 0} if it cannot be mapped or the pool is
@@ -92,14 +91,14 @@ class MemoryPool {
   // ASan builds: poisons the range up to `end` (plus kAsanPoisonAhead) where it is not yet.
   void PoisonAheadLocked(uint64_t end);
 
-  // A forked child never takes mu_ (a parent thread may have held it at the fork; the child would
-  // hang, e.g. in a static destructor at exit): the child's copy of the pool is abandoned, as every
-  // runtime call in a child fails anyway.
-  bool InForkedChild() const { return getpid() != owner_pid_; }
+  // A forked child never takes mu_ of a pool it inherited (a parent thread may have held it at the fork; the
+  // child would hang, e.g. in a static destructor at exit): the child's copy of the pool is abandoned, as every
+  // call on the parent's runtime fails in a child anyway. A pool the child creates for its own runtime is its own.
+  bool InheritedAcrossFork() const { return ForkGeneration() != owner_generation_; }
 
   const uint64_t limit_;
   const uint64_t region_bytes_;
-  const pid_t owner_pid_;
+  const uint32_t owner_generation_;  // ForkGeneration() of the process that created the pool
   std::atomic<uint64_t> used_{0};
   mutable std::mutex mu_;
   uint8_t* base_ = nullptr;            // guarded by mu_
