@@ -10,7 +10,8 @@
 //                (y[i] = x[i] + 1 over the same tensors' memory): the interpreter's own share is not reachable
 //                through the public API, so the peer is the compute's floor; the row prints ours - peer (the
 //                goal: <= 150 ns). callgrind gives the interpreter's instructions (bench/README.md)
-//   copy N       nrt_tensor_write / nrt_tensor_read of N bytes vs memcpy of N bytes between the same buffers
+//   copy N       nrt_tensor_write / nrt_tensor_read of N bytes vs memcpy of N bytes between the same buffers;
+//                and a 0-byte nrt_tensor_write (the call's own cost) vs the 4 KiB memcpy
 //   poll         0-byte nrta_tensor_write + nrta_is_completed loop until done, hot (back to back)
 //
 // The io_uring peers are built only when liburing was found (NRTB_HAVE_LIBURING); without it those rows say so.
@@ -243,7 +244,16 @@ int main(int argc, char** argv) {
         "nrt_tensor_write " + kib, "memcpy " + kib + " (ratio = memcpy/ours)", ">= 80% (4K), 95% (64K)", {}, {}, true};
     Row rd{
         "nrt_tensor_read " + kib, "memcpy " + kib + " (ratio = memcpy/ours)", ">= 80% (4K), 95% (64K)", {}, {}, true};
+    // The call's own cost (a 0-byte write) against the 4 KiB memcpy: 80 % of memcpy's speed leaves it <= 0.25x.
+    Row call{"nrt_tensor_write 0 B (call alone)", "memcpy " + kib, "<= 0.25x (= 80% at 4K)", {}, {}, false};
     for (int r = 0; r < reps; ++r) {
+      if (size == size_t{4} << 10) {
+        call.ours.push_back(TimePerOp(n, [&](uint64_t) { BENCH_CHECK(nrt_tensor_write(t, host.data(), 0, 0)); }));
+        call.peer.push_back(TimePerOp(n, [&](uint64_t) {
+          std::memcpy(dev, host.data(), size);
+          asm volatile("" ::: "memory");
+        }));
+      }
       w.ours.push_back(TimePerOp(n, [&](uint64_t) { BENCH_CHECK(nrt_tensor_write(t, host.data(), 0, size)); }));
       w.peer.push_back(TimePerOp(n, [&](uint64_t) {
         std::memcpy(dev, host.data(), size);
@@ -256,6 +266,7 @@ int main(int argc, char** argv) {
       }));
     }
     // Printed as copies/s (M/s): the ratio column is then ours / memcpy, i.e. the fraction of memcpy's speed.
+    if (!call.ours.empty()) rows.push_back(call);
     rows.push_back(w);
     rows.push_back(rd);
     nrt_tensor_free(&t);

@@ -61,8 +61,17 @@ class HandleRegistry {
       if (it == by_handle_.end()) return nullptr;
       object = it->second;
     }
-    entry = CacheEntry{h, epoch, this, object};
+    entry = CacheEntry{h, epoch, this, object.get(), object};
     return object;
+  }
+  // The object behind `handle` when this thread's cache has it from the current epoch, without taking a
+  // reference (null otherwise: use Get). The caller owns nothing: the object is alive as long as the epoch has
+  // not moved since *epoch, so it publishes a hazard (thread_slots.h) and re-checks HandleEpoch() before use.
+  T* Peek(const void* handle, uint64_t* epoch) const {
+    const uintptr_t h = reinterpret_cast<uintptr_t>(handle);
+    *epoch = HandleEpoch().load(std::memory_order_acquire);
+    const CacheEntry& entry = ThreadCache()[(h >> 4) % kCacheWays];
+    return entry.handle == h && entry.epoch == *epoch && entry.registry == this ? entry.raw : nullptr;
   }
   // The handle `object` was published under, or null when it is not registered (any more).
   T* HandleOf(const T* object) const {
@@ -97,6 +106,7 @@ class HandleRegistry {
     uintptr_t handle = 0;
     uint64_t epoch = 0;
     const HandleRegistry* registry = nullptr;
+    T* raw = nullptr;  // object.get(), for Peek
     std::weak_ptr<T> object;
   };
   static constexpr size_t kCacheWays = 8;

@@ -9,9 +9,6 @@ uintptr_t NewHandleValue(HandleKind kind) {
   return next_serial.fetch_add(1, std::memory_order_relaxed) << 4 | static_cast<uintptr_t>(kind);
 }
 
-std::atomic<uint64_t>& HandleEpoch() {
-  static std::atomic<uint64_t> epoch{1};
-  return epoch;
-}
+std::atomic<uint64_t> g_handle_epoch{1};
 
 }  // namespace nrtb

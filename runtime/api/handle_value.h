@@ -16,6 +16,8 @@ uintptr_t NewHandleValue(HandleKind kind);
 
 // Moves on whenever a handle stops being live anywhere in the process (a Remove, a registry's destruction).
 // A per-thread lookup cache entry (handle_registry.h) is valid only while the epoch it was filled at is current.
-std::atomic<uint64_t>& HandleEpoch();
+// Inline (a constant-initialised global, no call): the copy fast path reads it twice per call.
+extern std::atomic<uint64_t> g_handle_epoch;
+inline std::atomic<uint64_t>& HandleEpoch() { return g_handle_epoch; }
 
 }  // namespace nrtb

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "runtime/api/handles.h"
+#include "runtime/api/tensor_access.h"
 #include "runtime/api/validate_hooks.h"
 #include "runtime/device/device_access.h"
 
@@ -39,6 +40,9 @@ NRTB_EXPORT void nrt_tensor_free(nrt_tensor_t** tensor) {
     TensorRef t = Tensors().Remove(*tensor);
     if (!t) ThrowInvalid("%p is not a live tensor handle (double free?)", static_cast<void*>(*tensor));
     t->MarkFreed();
+    // A copy on another thread may hold the tensor by its hazard slot (tensor_access.h) rather than a reference:
+    // the registry's reference, perhaps the last, is dropped only after it is done.
+    WaitUntilNoSlotHolds(t.get());
     if (Validator* v = session.device().validator()) {
       v->OnRelease(Check::kTensorFreed, "nrt_tensor_free", site, t.get(), "tensor \"" + t->name() + "\"");
     }
@@ -55,8 +59,9 @@ NRTB_EXPORT void nrt_tensor_free(nrt_tensor_t** tensor) {
 NRTB_EXPORT NRT_STATUS nrt_tensor_read(const nrt_tensor_t* tensor, void* buf, size_t offset, size_t size) {
   const void* site = NRTB_CALL_SITE();
   return Guarded("nrt_tensor_read", [&] {
-    Device& d = RequireDevice();
-    TensorUse t = UseTensor(tensor, "tensor");
+    Session& session = RequireSession();
+    Device& d = session.device();
+    TensorAccess t(session, tensor, "tensor");
     RequireNonNull(buf, "buf");
     CheckRange(*t, offset, size, "nrt_tensor_read");
     ValidateHostAccess(d, "nrt_tensor_read", site,
@@ -71,8 +76,9 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_read(const nrt_tensor_t* tensor, void* buf, si
 NRTB_EXPORT NRT_STATUS nrt_tensor_write(nrt_tensor_t* tensor, const void* buf, size_t offset, size_t size) {
   const void* site = NRTB_CALL_SITE();
   return Guarded("nrt_tensor_write", [&] {
-    Device& d = RequireDevice();
-    TensorUse t = UseTensor(tensor, "tensor");
+    Session& session = RequireSession();
+    Device& d = session.device();
+    TensorAccess t(session, tensor, "tensor");
     RequireNonNull(buf, "buf");
     CheckRange(*t, offset, size, "nrt_tensor_write");
     ValidateHostAccess(d, "nrt_tensor_write", site,

@@ -7,9 +7,10 @@
 // Pins let nrt_close free the runtime while other threads may still be inside API calls: a call pins the
 // runtime (TryPin) before it touches any runtime object and unpins when it returns; a transition first moves
 // the state away from kInit (new pins fail), then waits until no pin is held (WaitUntilUnpinned) before it
-// frees anything. TryPin and the state are a Dekker pair, both seq_cst.
+// frees anything. A pin is a plain store to the calling thread's own slot (thread_slots.h), which the transition
+// scans after a heavy barrier: the state and the slots are a Dekker pair whose cost the rare transition pays.
 //
-// Nothing here takes a lock a forked child could inherit held: the state and the pin count are atomics, and
+// Nothing here takes a lock a forked child could inherit held: the state and the slots are atomics, and
 // the transition mutex is re-created in the child.
 #pragma once
 
@@ -32,7 +33,8 @@ std::unique_lock<std::mutex> LockTransitions();
 void SetState(State s);
 
 // Pins the initialised runtime: true when the state is kInit, and then the runtime is not freed until
-// Unpin(). False (nothing held) in any other state.
+// Unpin(). False (nothing held) in any other state. One pin per thread at a time (the API layer pins once per
+// outermost call).
 bool TryPin();
 void Unpin();
 // Blocks until no call holds a pin. Called by a transition after it moved the state away from kInit.

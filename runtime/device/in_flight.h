@@ -29,6 +29,8 @@ class InFlight {
   void Leave() noexcept { count_.fetch_sub(1, std::memory_order_release); }
   // Uses now (for log lines and the "in use" check).
   uint32_t count() const noexcept { return count_.load(std::memory_order_relaxed) & ~kChanging; }
+  // A change is under way. Acquire: a use that saw no change sees everything the last EndChange published.
+  bool changing() const noexcept { return (count_.load(std::memory_order_acquire) & kChanging) != 0; }
 
   // True when nothing uses the object: new uses are then shut out until EndChange().
   bool TryBeginChange() noexcept {

@@ -7,6 +7,7 @@
 
 #include "runtime/core/error.h"
 #include "runtime/core/log.h"
+#include "runtime/core/thread_slots.h"
 
 namespace nrtb {
 namespace {
@@ -68,6 +69,13 @@ void AttachBuffer(nrt_tensor& t, void* buffer, size_t size) {
   if (!t.in_flight_.TryBeginChange()) {
     ThrowInvalid("tensor \"%s\": cannot attach a buffer while %u request(s) or call(s) use the tensor", t.name_.c_str(),
                  t.in_flight_.count());
+  }
+  // A copy holding the tensor by its thread's hazard slot either saw the bit just set (and waits for the change
+  // as a TensorUse does) or is seen here.
+  HeavyBarrier();
+  if (AnySlotHolds(&t)) {
+    t.in_flight_.EndChange();
+    ThrowInvalid("tensor \"%s\": cannot attach a buffer while a call copies to or from the tensor", t.name_.c_str());
   }
   t.storage_ = std::move(storage);
   t.offset_ = 0;

@@ -77,6 +77,10 @@ struct nrt_tensor {
   void ResetCompletions() { completions_.store(0, std::memory_order_seq_cst); }
   // Requests scheduled but not completed and calls that use the tensor (TensorUse), now: for log lines.
   uint32_t in_flight() const { return in_flight_.count(); }
+  // nrt_tensor_attach_buffer is changing the layout: a call that holds the tensor by a hazard slot instead of a
+  // TensorUse (TensorAccess, api layer) checks this after publishing the hazard, and AttachBuffer looks for
+  // hazards after setting it (thread_slots.h).
+  bool layout_changing() const { return in_flight_.changing(); }
   // Set by nrt_tensor_free; work in flight may still hold the object, tensor sets must not use it.
   // Also moves TensorChangeEpoch() on.
   void MarkFreed();
@@ -138,7 +142,8 @@ TensorRef MakeEmptyTensor(const std::string& name);
 TensorRef MakeSlice(const nrt_tensor& source, uint64_t offset, uint64_t size, const std::string& name);
 
 // nrt_tensor_attach_buffer: the tensor now views caller memory (VIRTUAL placement, no core); the caller
-// keeps ownership. Throws Error(NRT_INVALID) while the tensor is in use (scheduled requests, calls).
+// keeps ownership. Throws Error(NRT_INVALID) while the tensor is in use (scheduled requests, calls counted by a
+// TensorUse or holding it in their thread's hazard slot).
 void AttachBuffer(nrt_tensor& t, void* buffer, size_t size);
 
 // Checks that [offset, offset + size) lies inside the tensor (overflow-safe) and that it has
