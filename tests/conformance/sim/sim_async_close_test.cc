@@ -3,6 +3,7 @@
 // This file: the cases that need the simulator (NRT_SIM_*); the portable ones are in
 // portable/async_close_test.cc.
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <thread>
 #include <vector>
@@ -187,7 +188,10 @@ TEST(AsyncClose, SyncExecutesRacingWithClose) {
   }
   Req r[4];
   for (auto& q : r) ASSERT_EQ(nrta_execute_schedule(m, is, os, 0, &q.ret, &q.seq), NRT_SUCCESS);
-  SleepMs(30);
+  // Close once an execution has finished (the threads keep executing, so close still races with them). A fixed
+  // sleep stood for that and was too short on a loaded machine (3 failures in 40 runs).
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (ok.load() == 0 && std::chrono::steady_clock::now() < until) SleepMs(1);
   rt.Close();
   for (auto& th : threads) th.join();
   EXPECT_EQ(bad.load(), 0);
