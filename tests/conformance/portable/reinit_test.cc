@@ -190,13 +190,16 @@ TEST(Reinit, CallsRacingInitAndCloseEndWithAStatus) {
   for (int t = 0; t < 3; ++t) {
     threads.emplace_back([&, t] {
       uint8_t buf[256] = {};
+      // The status slot outlives every request: WaitCompleted returns early when nrt_close begins (the runtime
+      // answers NRT_CLOSED), and the closing runtime still writes the request's status until nrt_close returns.
+      // A slot declared in the loop would go out of scope under that write (ASan: stack-use-after-scope).
+      NRT_STATUS ret = NRT_SUCCESS;
       while (!stop.load()) {
         nrt_tensor_t* x = nullptr;
         NRT_STATUS s = nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, t % 2, sizeof buf, "racer", &x);
         if (!allowed(s)) bad++;
         if (s != NRT_SUCCESS) continue;
         if (!allowed(nrt_tensor_write(x, buf, 0, sizeof buf))) bad++;
-        NRT_STATUS ret = NRT_SUCCESS;
         nrta_seq_t seq = 0;
         s = nrta_tensor_read(buf, x, 0, sizeof buf, t % 2, 0, &ret, &seq);
         if (!allowed(s)) bad++;
