@@ -54,6 +54,7 @@ struct SlotReleaser {
 
 __thread ThreadSlot* t_thread_slot = nullptr;
 std::atomic<bool> g_light_barrier_fences{false};
+std::atomic<uint32_t> g_fence_word{0};
 
 ThreadSlot* ClaimThreadSlot() {
   DecideBarrier();
@@ -77,7 +78,7 @@ ThreadSlot* ClaimThreadSlot() {
 }
 
 void HeavyBarrier() {
-  std::atomic_thread_fence(std::memory_order_seq_cst);
+  FullFence();
   if (DecideBarrier() != Barrier::kMembarrier) return;
   if (Membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0) return;
   // A forked child's process is not registered (registration belongs to the parent's address space): register

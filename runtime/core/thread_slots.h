@@ -37,10 +37,22 @@ inline ThreadSlot& MySlot() {
   return *s;
 }
 
+// A full memory barrier. GCC refuses atomic_thread_fence under -fsanitize=thread (-Werror=tsan: TSan does not
+// model fences), so a TSan build uses a seq_cst read-modify-write of a word of its own instead: a locked
+// instruction, a full barrier on x86, where the TSan builds run. (TSan sees the slots' release/acquire pairs.)
+extern std::atomic<uint32_t> g_fence_word;
+inline void FullFence() {
+#if defined(__SANITIZE_THREAD__)
+  g_fence_word.fetch_add(0, std::memory_order_seq_cst);
+#else
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+#endif
+}
+
 // See above. LightBarrier is the call's side, HeavyBarrier the waiter's.
 inline void LightBarrier() {
   if (__builtin_expect(g_light_barrier_fences.load(std::memory_order_relaxed), 0)) {
-    std::atomic_thread_fence(std::memory_order_seq_cst);
+    FullFence();
   } else {
     std::atomic_signal_fence(std::memory_order_seq_cst);
   }
