@@ -10,11 +10,11 @@ namespace {
 // Written only by the child handler, which glibc runs in the new child while it has a single thread.
 std::atomic<uint32_t> g_generation{0};
 
-struct AtForkRegistration {
-  AtForkRegistration() {
+struct GenerationAtFork {
+  GenerationAtFork() {
     pthread_atfork(nullptr, nullptr, [] { g_generation.fetch_add(1, std::memory_order_relaxed); });
   }
-} g_atfork;
+} g_generation_atfork;
 
 }  // namespace
 

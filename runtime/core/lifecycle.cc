@@ -25,9 +25,9 @@ void OnForkChild() {
   if (g_state.load(std::memory_order_relaxed) == State::kInit) g_state.store(State::kChild, std::memory_order_relaxed);
 }
 
-struct AtForkRegistration {
-  AtForkRegistration() { pthread_atfork(nullptr, nullptr, OnForkChild); }
-} g_atfork;
+struct LifecycleAtFork {
+  LifecycleAtFork() { pthread_atfork(nullptr, nullptr, OnForkChild); }
+} g_lifecycle_atfork;
 
 }  // namespace
 
