@@ -151,10 +151,13 @@ TEST_F(Implicit, MacroPastedNameIsReportedNotRewritten) {
 }
 
 TEST_F(Implicit, BatchedTensorIoGoesThroughTheTablesBatchFences) {
-  std::string a = Write("a.c",
-                        "#include \"nrt/nrt.h\"\n"
-                        "int get(const nrt_tensor_batch_t *b) { return nrt_tensor_read_batch(b, 1, false); }\n"
-                        "int put(const nrt_tensor_batch_t *b) { return nrt_tensor_write_batch(b, 1, true); }\n");
+  // The execution's sets are parameters: it stays on the table, so the table's fences have work to do.
+  std::string a =
+      Write("a.c",
+            "#include \"nrt/nrt.h\"\n"
+            "int get(const nrt_tensor_batch_t *b) { return nrt_tensor_read_batch(b, 1, false); }\n"
+            "int put(const nrt_tensor_batch_t *b) { return nrt_tensor_write_batch(b, 1, true); }\n"
+            "void run(nrt_model_t *m, nrt_tensor_set_t *i, nrt_tensor_set_t *o) { nrt_execute(m, i, o); }\n");
   RunOutput r = Go({a}, OutputMode::kInPlace, ModeOption::kImplicit);
   EXPECT_EQ(r.exit_code, kExitOk) << err_.str();
   const Site* read = Find(r, "nrt_tensor_read_batch");
@@ -168,6 +171,29 @@ TEST_F(Implicit, BatchedTensorIoGoesThroughTheTablesBatchFences) {
   const std::string out = Read("a.c");
   EXPECT_NE(out.find("return nrtm_inflight_tensor_read_batch(b, 1, false);"), std::string::npos) << out;
   EXPECT_NE(out.find("return nrtm_inflight_tensor_write_batch(b, 1, true);"), std::string::npos) << out;
+}
+
+TEST_F(Implicit, WithoutATableExecutionTensorIoStaysPlainAndNeedsNoSupportHeader) {
+  std::string a = Write("a.c",
+                        "#include \"nrt/nrt.h\"\n"
+                        "int get(const nrt_tensor_batch_t *b) { return nrt_tensor_read_batch(b, 1, false); }\n"
+                        "void fin(nrt_model_t *m) { nrt_unload(m); nrt_close(); }\n");
+  RunOutput r = Go({a}, OutputMode::kInPlace, ModeOption::kImplicit);
+  EXPECT_EQ(r.exit_code, kExitOk) << err_.str();
+  const Site* read = Find(r, "nrt_tensor_read_batch");
+  const Site* unload = Find(r, "nrt_unload");
+  ASSERT_NE(read, nullptr) << err_.str();
+  ASSERT_NE(unload, nullptr) << err_.str();
+  EXPECT_EQ(read->form, "plain");
+  EXPECT_EQ(read->diag, DiagId::kInlinePlain);
+  EXPECT_EQ(unload->form, "inline-wait");
+  const std::string out = Read("a.c");
+  EXPECT_NE(out.find("return nrt_tensor_read_batch(b, 1, false);"), std::string::npos) << out;
+  EXPECT_NE(out.find("{ nrtm_unload(m); nrtm_close(); }"), std::string::npos) << out;
+  EXPECT_EQ(out.find("nrtm_inflight"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir_ / "nrtm_inflight.h"));
+  EXPECT_FALSE(Explain("NRTM1070").empty());
+  EXPECT_FALSE(Explain("NRTM1071").empty());
 }
 
 TEST_F(Implicit, InPlaceAddsTheHeaderOnceAndKeepsAnExistingOne) {
