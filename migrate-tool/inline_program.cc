@@ -7,7 +7,9 @@ namespace {
 // Calls that keep their meaning once nothing is pending on the table: the inline form waits for its request
 // before any later Neuron call of its thread, and another thread's inline request uses only the tensor sets and
 // tensors local to that thread's function, which no call here can reach.
-bool StaysPlain(const std::string& form) { return form == "fence-read" || form == "fence-write" || form == "deferred-release"; }
+bool StaysPlain(const std::string& form) {
+  return form == "fence-read" || form == "fence-write" || form == "deferred-release";
+}
 
 // The helper block's counterpart of a table call that must still wait for other threads' inline requests.
 const char* RegistryName(const std::string& api) {
@@ -38,11 +40,15 @@ void MakeInlineProgram(std::vector<Site>* sites) {
       s.needs_helper = true;
       s.form = "inline-wait";
       s.diag = DiagId::kInlineWait;
-      s.reason = s.api + " -> " + name +
-                 " (waits for every thread's pending inline requests" +
-                 (s.api == "nrt_unload" ? " of the model" : s.api == "nrt_close" ? "" : " on that core") +
+      s.reason = s.api + " -> " + name + " (waits for every thread's pending inline requests" +
+                 (s.api == "nrt_unload"  ? " of the model"
+                  : s.api == "nrt_close" ? ""
+                                         : " on that core") +
                  ", as implicit mode did, then " +
-                 (s.api == "nrt_unload" ? "unloads" : s.api == "nrt_close" ? "closes" : "returns") + ")";
+                 (s.api == "nrt_unload"  ? "unloads"
+                  : s.api == "nrt_close" ? "closes"
+                                         : "returns") +
+                 ")";
     } else if (s.form == "depth-carried" && s.edits.size() == 1) {
       std::string call = s.edits[0].text;  // nrtm_inflight_set_depth(N);
       std::string args = call.substr(call.find('('));
