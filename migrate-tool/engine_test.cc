@@ -124,6 +124,25 @@ TEST_F(Engine, PrefilterSkipsFilesWithoutLegacyCalls) {
   EXPECT_TRUE(out_.str().empty());
 }
 
+// On a terminal (main.cc sets progress when stderr is one) each translation unit ticks a counter line, and the
+// line is cleared before the diagnostics; without one, nothing of it is written.
+TEST_F(Engine, ProgressGoesToATerminalOnlyAndIsClearedBeforeTheDiagnostics) {
+  std::string a = Write("a.c", "#include \"nrt/nrt.h\"\nint f(void) { return 0; }\n");
+  std::string b = Write("b.c", "#include \"nrt/nrt.h\"\nint g(void) { return 1; }\n");
+  Options o = Opts({a, b});
+  o.progress = true;
+  RunOutput r = Go(o);
+  EXPECT_EQ(r.exit_code, kExitOk) << err_.str();
+  const std::string err = err_.str();
+  EXPECT_NE(err.find("\r[1/2] "), std::string::npos) << err;
+  EXPECT_NE(err.find("\r[2/2] "), std::string::npos) << err;
+  size_t cleared = err.find("\r\033[K");
+  ASSERT_NE(cleared, std::string::npos) << err;
+  EXPECT_LT(cleared, err.find("nrt-migrate: 2 translation unit(s)")) << err;
+  Go(Opts({a, b}));
+  EXPECT_EQ(err_.str().find('\r'), std::string::npos) << err_.str();
+}
+
 TEST_F(Engine, AFileThatDoesNotParseIsReportedAndNotWritten) {
   std::string text = "#include \"nrt/nrt.h\"\nint f(nrt_model_t *m) { return nrt_execute(m, 0, 0) }\n";
   std::string f = Write("bad.c", text);
