@@ -177,7 +177,8 @@ TEST_F(Implicit, WithoutATableExecutionTensorIoStaysPlainAndNeedsNoSupportHeader
   std::string a = Write("a.c",
                         "#include \"nrt/nrt.h\"\n"
                         "int get(const nrt_tensor_batch_t *b) { return nrt_tensor_read_batch(b, 1, false); }\n"
-                        "void fin(nrt_model_t *m) { nrt_unload(m); nrt_close(); }\n");
+                        "#include \"nrt/nrt_experimental.h\"\n"
+                        "void fin(nrt_model_t *m) { nrt_async_drain_queued_execs(0); nrt_unload(m); nrt_close(); }\n");
   RunOutput r = Go({a}, OutputMode::kInPlace, ModeOption::kImplicit);
   EXPECT_EQ(r.exit_code, kExitOk) << err_.str();
   const Site* read = Find(r, "nrt_tensor_read_batch");
@@ -189,7 +190,7 @@ TEST_F(Implicit, WithoutATableExecutionTensorIoStaysPlainAndNeedsNoSupportHeader
   EXPECT_EQ(unload->form, "inline-wait");
   const std::string out = Read("a.c");
   EXPECT_NE(out.find("return nrt_tensor_read_batch(b, 1, false);"), std::string::npos) << out;
-  EXPECT_NE(out.find("{ nrtm_unload(m); nrtm_close(); }"), std::string::npos) << out;
+  EXPECT_NE(out.find("{ nrtm_drain(0); nrtm_unload(m); nrtm_close(); }"), std::string::npos) << out;
   EXPECT_EQ(out.find("nrtm_inflight"), std::string::npos) << out;
   EXPECT_FALSE(fs::exists(dir_ / "nrtm_inflight.h"));
   EXPECT_FALSE(Explain("NRTM1070").empty());
