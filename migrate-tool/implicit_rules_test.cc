@@ -137,17 +137,28 @@ TEST_F(Implicit, SetenvDepthIsCarriedIntoTheCodeAndANonLiteralOneIsRemoved) {
 }
 
 TEST_F(Implicit, MacroPastedNameIsReportedNotRewritten) {
-  std::string a = Write("a.c",
-                        "#include \"nrt/nrt.h\"\n"
-                        "#define NRT_CALL(name) nrt_##name\n"
-                        "int get(nrt_tensor_t *t, float *v) { return NRT_CALL(tensor_read)(t, v, 0, 16); }\n"
-                        // The prefilter cannot see a pasted name; a plain call makes the file parsed.
-                        "int put(nrt_tensor_t *t, float *v) { return nrt_tensor_write(t, v, 0, 16); }\n");
+  const std::string text =
+      "#include \"nrt/nrt.h\"\n"
+      "#define NRT_CALL(name) nrt_##name\n"
+      "int get(nrt_tensor_t *t, float *v) { return NRT_CALL(tensor_read)(t, v, 0, 16); }\n"
+      // The prefilter cannot see a pasted name; a plain call makes the file parsed.
+      "int put(nrt_tensor_t *t, float *v) { return nrt_tensor_write(t, v, 0, 16); }\n";
+  // An execution on the table: the pasted read would have to be fenced, and cannot be renamed.
+  std::string a = Write("a.c", text +
+                                   "void run(nrt_model_t *m, nrt_tensor_set_t *i, nrt_tensor_set_t *o) {\n"
+                                   "  nrt_execute(m, i, o);\n}\n");
   RunOutput r = Go({a}, OutputMode::kDiff, ModeOption::kImplicit);
   const Site* read = Find(r, "nrt_tensor_read");
   ASSERT_NE(read, nullptr) << err_.str();
   EXPECT_FALSE(read->migrated);
   EXPECT_EQ(read->diag, DiagId::kNoSpelling);
+  // No execution on the table (an inline program): nothing to fence, so nothing is left to do by hand.
+  a = Write("a.c", text);
+  r = Go({a}, OutputMode::kDiff, ModeOption::kImplicit);
+  read = Find(r, "nrt_tensor_read");
+  ASSERT_NE(read, nullptr) << err_.str();
+  EXPECT_TRUE(read->migrated);
+  EXPECT_EQ(read->form, "plain");
 }
 
 TEST_F(Implicit, BatchedTensorIoGoesThroughTheTablesBatchFences) {
