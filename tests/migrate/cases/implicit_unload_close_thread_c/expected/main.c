@@ -1,10 +1,12 @@
-/* Implicit mode fenced nrt_unload: a model one thread unloads while another thread's execution of it is still
- * pending is unloaded after that execution completed. The worker's execution gets the inline form; main
- * unloads the model while that execution is held in flight (the simulator's hold fault, which the program sets
- * itself: a request stays in flight until the file `hold` names exists). The migrated nrt_unload must wait for
- * the worker's request (validation mode, which run_case.sh uses, reports a model released under a pending
- * request); a helper thread releases the hold once the unload returned, or after 200 ms if it is waiting.
- * Runs add_one.neff. */
+/* Implicit mode fenced nrt_unload and nrt_close: a model one thread unloads, or a runtime it closes, while
+ * another thread's execution is still pending is unloaded / closed after that execution completed. Each worker's
+ * execution gets the inline form. Main unloads the model while the first worker's execution is held in flight,
+ * then loads it again and closes the runtime while the second worker's is held (the simulator's hold fault,
+ * which the program sets itself: request K of the core stays in flight until the file hold[K] names exists).
+ * The migrated nrt_unload and nrt_close must wait for the workers' requests: validation mode, which
+ * run_case.sh uses, reports a model unloaded or a runtime closed under a pending request. A helper thread
+ * releases each hold once main's call returned, or after 200 ms if it is waiting. The second worker touches
+ * nothing after its execution (after the close every call would fail). Runs add_one.neff. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -45,7 +47,7 @@ static inline NRT_STATUS nrtm_await(nrta_seq_t seq) {
 /* Implicit mode kept at most NRTM_INLINE_DEPTH requests in flight per core and made nrt_unload, nrt_close
  * and the drain wait for every pending one. The inline form's requests are recorded here (one record per
  * process, weak; zero is an unlocked mutex on Linux) so that the code below does the same. */
-#define NRTM_INLINE_DEPTH 2 /* the program's, from main.c:90 */
+#define NRTM_INLINE_DEPTH 2 /* the program's, from main.c:138 */
 #define NRTM_INLINE_CAPACITY 256
 typedef struct nrtm_inline_req {
   const nrt_model_t *model;
@@ -171,10 +173,10 @@ static inline NRT_STATUS nrtm_execute_wait(nrt_model_t *model, const nrt_tensor_
     }                                                     \
   } while (0)
 
-static char hold[128], held[140];
+static char hold[2][128];
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t unloaded_cv = PTHREAD_COND_INITIALIZER;
-static int unloaded;
+static pthread_cond_t returned_cv = PTHREAD_COND_INITIALIZER;
+static int returned[2];
 
 static double host_work(int iter) {
   double acc = 0;
@@ -183,7 +185,7 @@ static double host_work(int iter) {
 }
 
 /* Everything the execution uses is local: the tool gives it the inline form. */
-static void *worker(void *arg) {
+static void *reading_worker(void *arg) {
   nrt_model_t *model = (nrt_model_t *)arg;
   nrt_tensor_t *x = NULL, *y = NULL;
   nrt_tensor_set_t *in_set = NULL, *out_set = NULL;
@@ -195,14 +197,14 @@ static void *worker(void *arg) {
   CHECK(nrt_add_tensor_to_tensor_set(out_set, "y", y));
   float in[4] = {1, 2, 3, 4};
   CHECK(nrt_tensor_write(x, in, 0, sizeof in));
-  NRT_STATUS nrtm_ret_50 = NRT_SUCCESS;
-  nrta_seq_t nrtm_seq_50 = 0;
-  NRT_STATUS nrtm_st_50;
-  NRT_STATUS st = (nrtm_st_50 = nrtm_schedule(model, in_set, out_set, &nrtm_ret_50, &nrtm_seq_50));
+  NRT_STATUS nrtm_ret_52 = NRT_SUCCESS;
+  nrta_seq_t nrtm_seq_52 = 0;
+  NRT_STATUS nrtm_st_52;
+  NRT_STATUS st = (nrtm_st_52 = nrtm_schedule(model, in_set, out_set, &nrtm_ret_52, &nrtm_seq_52));
   double h = host_work(5);
   float out[4];
-  if (nrtm_st_50 == NRT_SUCCESS && (nrtm_st_50 = nrtm_finish(nrtm_st_50, nrtm_seq_50, &nrtm_ret_50)) != NRT_SUCCESS)
-    fprintf(stderr, "nrt-migrate: execution at main.c:50 failed: %s\n", nrt_get_status_as_str(nrtm_st_50));
+  if (nrtm_st_52 == NRT_SUCCESS && (nrtm_st_52 = nrtm_finish(nrtm_st_52, nrtm_seq_52, &nrtm_ret_52)) != NRT_SUCCESS)
+    fprintf(stderr, "nrt-migrate: execution at main.c:52 failed: %s\n", nrt_get_status_as_str(nrtm_st_52));
   CHECK(nrt_tensor_read(y, out, 0, sizeof out));
   printf("worker %d: %g %g %g %g (host %.0f)\n", (int)st, out[0], out[1], out[2], out[3], h);
   nrt_destroy_tensor_set(&in_set);
@@ -212,9 +214,31 @@ static void *worker(void *arg) {
   return NULL;
 }
 
-/* Releases the hold once main's unload returned, or after 200 ms if it is still waiting (as it must). */
+/* The same, but nothing after the execution: the runtime is closed under it. */
+static void *silent_worker(void *arg) {
+  nrt_model_t *model = (nrt_model_t *)arg;
+  nrt_tensor_t *x = NULL, *y = NULL;
+  nrt_tensor_set_t *in_set = NULL, *out_set = NULL;
+  CHECK(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, "x", &x));
+  CHECK(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, "y", &y));
+  CHECK(nrt_allocate_tensor_set(&in_set));
+  CHECK(nrt_allocate_tensor_set(&out_set));
+  CHECK(nrt_add_tensor_to_tensor_set(in_set, "x", x));
+  CHECK(nrt_add_tensor_to_tensor_set(out_set, "y", y));
+  float in[4] = {5, 6, 7, 8};
+  CHECK(nrt_tensor_write(x, in, 0, sizeof in));
+  NRT_STATUS nrtm_ret_77 = NRT_SUCCESS;
+  nrta_seq_t nrtm_seq_77 = 0;
+  NRT_STATUS nrtm_st_77 = nrtm_schedule(model, in_set, out_set, &nrtm_ret_77, &nrtm_seq_77);
+  host_work(6);
+  if (nrtm_st_77 == NRT_SUCCESS && (nrtm_st_77 = nrtm_finish(nrtm_st_77, nrtm_seq_77, &nrtm_ret_77)) != NRT_SUCCESS)
+    fprintf(stderr, "nrt-migrate: execution at main.c:77 failed: %s\n", nrt_get_status_as_str(nrtm_st_77));
+  return NULL;
+}
+
+/* Releases hold[k] once main's call returned, or after 200 ms if it is still waiting (as it must). */
 static void *releaser(void *arg) {
-  (void)arg;
+  int k = (int)(long)arg;
   struct timespec until;
   clock_gettime(CLOCK_REALTIME, &until);
   until.tv_nsec += 200 * 1000 * 1000;
@@ -223,22 +247,50 @@ static void *releaser(void *arg) {
     until.tv_nsec -= 1000000000;
   }
   pthread_mutex_lock(&mu);
-  while (!unloaded && pthread_cond_timedwait(&unloaded_cv, &mu, &until) != ETIMEDOUT) {
+  while (!returned[k] && pthread_cond_timedwait(&returned_cv, &mu, &until) != ETIMEDOUT) {
   }
   pthread_mutex_unlock(&mu);
-  FILE *f = fopen(hold, "w");
+  FILE *f = fopen(hold[k], "w");
   if (f) fclose(f);
   return NULL;
 }
 
+/* Waits until request k + 1 of the core is held (the simulator creates hold[k].held), then starts its releaser. */
+static int start_releaser(int k, pthread_t *r) {
+  char held[140];
+  snprintf(held, sizeof held, "%s.held", hold[k]);
+  for (int i = 0; access(held, F_OK) != 0; ++i) {
+    if (i == 10000) {
+      fprintf(stderr, "execution %d never started holding\n", k + 1);
+      return -1;
+    }
+    usleep(1000);
+  }
+  return pthread_create(r, NULL, releaser, (void *)(long)k);
+}
+
+static void mark_returned(int k) {
+  pthread_mutex_lock(&mu);
+  returned[k] = 1;
+  pthread_cond_broadcast(&returned_cv);
+  pthread_mutex_unlock(&mu);
+}
+
+static void remove_holds(void) {
+  for (int k = 0; k < 2; ++k) {
+    char held[140];
+    snprintf(held, sizeof held, "%s.held", hold[k]);
+    remove(hold[k]);
+    remove(held);
+  }
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
-  snprintf(hold, sizeof hold, "/tmp/nrtm-unload-thread.%d", (int)getpid());
-  snprintf(held, sizeof held, "%s.held", hold);
-  remove(hold);
-  remove(held);
-  char faults[200];
-  snprintf(faults, sizeof faults, "xu=compute,nth=1,hold=%s", hold);
+  for (int k = 0; k < 2; ++k) snprintf(hold[k], sizeof hold[k], "/tmp/nrtm-unload-close.%d.%d", (int)getpid(), k);
+  remove_holds();
+  char faults[400];
+  snprintf(faults, sizeof faults, "xu=compute,nth=1,hold=%s;xu=compute,nth=2,hold=%s", hold[0], hold[1]);
   setenv("NRT_SIM_FAULTS", faults, 1);
   nrtm_set_depth(2);
   FILE *f = fopen(argv[1], "rb");
@@ -252,28 +304,21 @@ int main(int argc, char **argv) {
   CHECK(nrt_init(NRT_FRAMEWORK_TYPE_NO_FW, "", ""));
   nrt_model_t *model = NULL;
   CHECK(nrt_load(neff, (size_t)size, -1, -1, &model));
-  free(neff);
   pthread_t w, r;
-  if (pthread_create(&w, NULL, worker, model) != 0) return 3;
-  /* The worker's execution is in flight (held) once the simulator created the .held file. */
-  for (int i = 0; access(held, F_OK) != 0; ++i) {
-    if (i == 10000) {
-      fprintf(stderr, "the execution never started holding\n");
-      return 4;
-    }
-    usleep(1000);
-  }
-  if (pthread_create(&r, NULL, releaser, NULL) != 0) return 3;
+  if (pthread_create(&w, NULL, reading_worker, model) != 0 || start_releaser(0, &r) != 0) return 3;
   NRT_STATUS u = nrtm_unload(model);
-  pthread_mutex_lock(&mu);
-  unloaded = 1;
-  pthread_cond_signal(&unloaded_cv);
-  pthread_mutex_unlock(&mu);
+  mark_returned(0);
   pthread_join(w, NULL);
   pthread_join(r, NULL);
   printf("unload: %d\n", (int)u);
-  remove(hold);
-  remove(held);
+  CHECK(nrt_load(neff, (size_t)size, -1, -1, &model));
+  free(neff);
+  if (pthread_create(&w, NULL, silent_worker, model) != 0 || start_releaser(1, &r) != 0) return 3;
   nrtm_close();
+  mark_returned(1);
+  pthread_join(w, NULL);
+  pthread_join(r, NULL);
+  printf("closed\n");
+  remove_holds();
   return 0;
 }
