@@ -143,6 +143,28 @@ TEST_F(Engine, ProgressGoesToATerminalOnlyAndIsClearedBeforeTheDiagnostics) {
   EXPECT_EQ(err_.str().find('\r'), std::string::npos) << err_.str();
 }
 
+// Includes: nrt_async.h once per file that needs it, in the file's include style (<...> here), after its
+// include guard and its nrt includes, however many sites the file has.
+TEST_F(Engine, TheAsyncIncludeComesOnceInTheFilesStyleAfterItsGuardAndNrtIncludes) {
+  Write("w.h",
+        "#pragma once\n"
+        "#include <nrt/nrt.h>\n"
+        "static inline NRT_STATUS run1(nrt_model_t *m) { return nrt_execute(m, 0, 0); }\n"
+        "static inline NRT_STATUS run2(nrt_model_t *m) { return nrt_execute(m, 0, 0); }\n");
+  std::string a = Write("a.c", "#include \"w.h\"\nint main(void) { return run1(0) + run2(0); }\n");
+  RunOutput r = Go(Opts({a}, OutputMode::kInPlace));
+  EXPECT_EQ(r.exit_code, kExitOk) << err_.str();
+  const std::string out = Read("w.h");
+  const size_t inc = out.find("#include <nrt/nrt_async.h>");
+  ASSERT_NE(inc, std::string::npos) << out;
+  EXPECT_EQ(out.find("#include <nrt/nrt_async.h>", inc + 1), std::string::npos) << out;
+  EXPECT_EQ(out.find("nrt/nrt_async.h\""), std::string::npos) << out;
+  EXPECT_EQ(out.rfind("#pragma once\n#include <nrt/nrt.h>\n", 0), 0u) << out;
+  EXPECT_LT(out.find("#include <nrt/nrt.h>"), inc) << out;
+  EXPECT_LT(inc, out.find("run1")) << out;
+  EXPECT_EQ(Read("a.c"), "#include \"w.h\"\nint main(void) { return run1(0) + run2(0); }\n");
+}
+
 TEST_F(Engine, AFileThatDoesNotParseIsReportedAndNotWritten) {
   std::string text = "#include \"nrt/nrt.h\"\nint f(nrt_model_t *m) { return nrt_execute(m, 0, 0) }\n";
   std::string f = Write("bad.c", text);
