@@ -64,7 +64,7 @@ TEST(RecycledBlocks, BlocksFreedOnAnotherThreadComeBackToTheirOwner) {
 // intact when it arrives (a block handed out twice would be overwritten), and the blocks made stay bounded by
 // what can be in flight, not by the number of allocations.
 TEST(RecycledBlocks, ProducersAndAFreeingConsumerNeverShareABlock) {
-  constexpr int kProducers = 3, kPerProducer = 20000;
+  constexpr int kProducers = 3, kPerProducer = 5000;
   constexpr size_t kQueueCap = 32;
   struct Item {
     uint32_t producer, index;
