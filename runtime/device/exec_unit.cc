@@ -116,7 +116,8 @@ NRT_STATUS ExecUnit::Submit(std::unique_ptr<Work>& work, NRT_STATUS* ret, uint64
 void ExecUnit::RevokeFastPathLocked() {
   if (fast_revoked_.load(std::memory_order_relaxed)) return;
   fast_revoked_.store(true, std::memory_order_seq_cst);
-  if (owner_.load(std::memory_order_relaxed) == nullptr) return;  // owners are made under submit_mu_: none can be
+  // No owner: owners are only made under submit_mu_, which we hold, so no fast path can be running.
+  if (owner_.load(std::memory_order_relaxed) == nullptr) return;
   HeavyBarrier();
   // The owner is either inside a submission it began before the revocation (wait for it to leave; release/acquire
   // orders its writes before ours) or will see the revocation and take the mutex.

@@ -190,7 +190,8 @@ TEST(ExecUnitFastPath, RunSyncOnAnotherThreadRacingTheOwnerRunsOneAtATime) {
   std::atomic<bool> go{false};
   std::thread sync([&] {
     while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-    for (int i = 0; i < kSync; ++i) EXPECT_EQ(unit.RunSync(std::make_unique<LambdaWork>([&] { return body(-1); })), NRT_SUCCESS);
+    for (int i = 0; i < kSync; ++i)
+      EXPECT_EQ(unit.RunSync(std::make_unique<LambdaWork>([&] { return body(-1); })), NRT_SUCCESS);
   });
   uint64_t seq = 0;
   for (int i = 0; i < kOwnerRequests; ++i) {
