@@ -11,6 +11,7 @@
 #include "runtime/core/error.h"
 #include "runtime/core/log.h"
 #include "runtime/core/status_names.h"
+#include "runtime/core/thread_slots.h"
 #include "runtime/device/error_log.h"
 #include "runtime/device/fault_plan.h"
 #include "runtime/device/trace_hub.h"
@@ -82,27 +83,63 @@ ExecUnit::~ExecUnit() { Shutdown(); }
 
 NRT_STATUS ExecUnit::Submit(std::unique_ptr<Work>& work, NRT_STATUS* ret, uint64_t* seq_out) {
   uint64_t schedule_ns = ctx_.trace != nullptr && ctx_.trace->active() ? NowNs() : 0;
-  {
-    std::lock_guard<std::mutex> lock(submit_mu_);
-    if (stopping_.load(std::memory_order_relaxed)) return NRT_CLOSED;
-    if (fatal()) return NRT_EXEC_UNIT_UNRECOVERABLE;
-    uint64_t n = submitted_.load(std::memory_order_relaxed) + 1;
-    const uint64_t in_flight = n - 1 - completed_.load(std::memory_order_acquire);
-    if (in_flight >= depth_) return NRT_QUEUE_FULL;
-    if (in_flight >= capacity_) GrowRingLocked();
-    Slot& s = slots_[n & mask_];
-    s.work = std::move(work);
-    s.ret = ret;
-    s.schedule_ns = schedule_ns;
-    s.tag.store(n << 1, std::memory_order_relaxed);
-    if (seq_out != nullptr) *seq_out = MakeSeq(xu_id_, n);
-    if (!worker_.joinable()) StartWorkerLocked();
-    submitted_.store(n, std::memory_order_seq_cst);
+  const void* me = &MySlot();
+  NRT_STATUS s = NRT_FAILURE;
+  bool done = false;
+  if (owner_.load(std::memory_order_relaxed) == me) {
+    // The fast path's "lock": announce, then look for a revocation (asymmetric Dekker with RevokeFastPathLocked).
+    fast_busy_.store(true, std::memory_order_relaxed);
+    LightBarrier();
+    if (!fast_revoked_.load(std::memory_order_acquire)) {
+      s = SubmitExclusive(work, ret, seq_out, schedule_ns);
+      done = true;
+    }
+    fast_busy_.store(false, std::memory_order_release);
   }
-  if (worker_sleeping_.load(std::memory_order_seq_cst)) {
+  if (!done) {
+    std::lock_guard<std::mutex> lock(submit_mu_);
+    const void* owner = owner_.load(std::memory_order_relaxed);
+    if (owner == nullptr && !fast_revoked_.load(std::memory_order_relaxed)) {
+      owner_.store(me, std::memory_order_relaxed);  // this thread's next submission takes the fast path
+    } else if (owner != me) {
+      RevokeFastPathLocked();
+    }
+    s = SubmitExclusive(work, ret, seq_out, schedule_ns);
+  }
+  if (s == NRT_SUCCESS && worker_sleeping_.load(std::memory_order_seq_cst)) {
     std::lock_guard<std::mutex> lock(worker_mu_);
     worker_cv_.notify_one();
   }
+  return s;
+}
+
+void ExecUnit::RevokeFastPathLocked() {
+  if (fast_revoked_.load(std::memory_order_relaxed)) return;
+  fast_revoked_.store(true, std::memory_order_seq_cst);
+  // No owner: owners are only made under submit_mu_, which we hold, so no fast path can be running.
+  if (owner_.load(std::memory_order_relaxed) == nullptr) return;
+  HeavyBarrier();
+  // The owner is either inside a submission it began before the revocation (wait for it to leave; release/acquire
+  // orders its writes before ours) or will see the revocation and take the mutex.
+  while (fast_busy_.load(std::memory_order_acquire)) sched_yield();
+}
+
+NRT_STATUS ExecUnit::SubmitExclusive(std::unique_ptr<Work>& work, NRT_STATUS* ret, uint64_t* seq_out,
+                                     uint64_t schedule_ns) {
+  if (stopping_.load(std::memory_order_relaxed)) return NRT_CLOSED;
+  if (fatal()) return NRT_EXEC_UNIT_UNRECOVERABLE;
+  uint64_t n = submitted_.load(std::memory_order_relaxed) + 1;
+  const uint64_t in_flight = n - 1 - completed_.load(std::memory_order_acquire);
+  if (in_flight >= depth_) return NRT_QUEUE_FULL;
+  if (in_flight >= capacity_) GrowRingLocked();
+  Slot& s = slots_[n & mask_];
+  s.work = std::move(work);
+  s.ret = ret;
+  s.schedule_ns = schedule_ns;
+  s.tag.store(n << 1, std::memory_order_relaxed);
+  if (seq_out != nullptr) *seq_out = MakeSeq(xu_id_, n);
+  if (!worker_.joinable()) StartWorkerLocked();
+  submitted_.store(n, std::memory_order_seq_cst);
   return NRT_SUCCESS;
 }
 
@@ -110,6 +147,8 @@ NRT_STATUS ExecUnit::RunSync(std::unique_ptr<Work> work) {
   uint64_t schedule_ns = NowNs();
   {
     std::unique_lock<std::mutex> lock(submit_mu_);
+    const void* owner = owner_.load(std::memory_order_relaxed);
+    if (owner != nullptr && owner != &MySlot()) RevokeFastPathLocked();
     if (stopping_.load(std::memory_order_relaxed)) return NRT_CLOSED;
     if (fatal()) return NRT_EXEC_UNIT_UNRECOVERABLE;
     uint64_t last = submitted_.load(std::memory_order_relaxed);
@@ -399,6 +438,7 @@ void ExecUnit::Shutdown() {
   {
     std::lock_guard<std::mutex> lock(submit_mu_);
     if (stopping_.load(std::memory_order_relaxed)) return;
+    RevokeFastPathLocked();  // also when the owner closes: no submission may publish after stopping_
     stopping_.store(true, std::memory_order_seq_cst);
   }
   sleeper_.Interrupt();

@@ -13,6 +13,15 @@
 // ring_mu_, so a growing ring never moves a slot under it.
 // Completion of n: run -> Finish() -> store *ret -> publish completed_ = n -> wake waiters/eventfds.
 //
+// Submission exclusion. "submit_mu_ held" above means: submit_mu_, or the single-submitter fast path. The first
+// thread to submit becomes the unit's owner (under submit_mu_); its later submissions skip the mutex and instead
+// set fast_busy_ for the duration (a biased lock). Any other thread that takes submit_mu_ to submit, RunSync on
+// another thread, and Shutdown revoke the fast path for good first: fast_revoked_ = true, a process-wide barrier
+// (thread_slots.h HeavyBarrier), then wait until fast_busy_ is clear. The owner's side is an asymmetric Dekker
+// pair (fast_busy_ = true; LightBarrier; read fast_revoked_): either it sees the revocation and takes the mutex,
+// or the revoker sees it busy and waits. So at most one thread is ever inside the section, which runs the same
+// code either way (SubmitExclusive): numbering, FIFO, back-pressure and the worker's wake-up are unchanged.
+//
 // Synchronous calls (nrt_execute) use RunSync: when the unit is idle the request runs on the
 // caller's thread (no hand-off), still taking sequence number n so it stays ordered with scheduled
 // work; the worker skips such "inline" slots after they complete.
@@ -62,13 +71,18 @@ class ExecUnit {
   // Slots currently allocated (grows with the requests in flight, up to depth rounded up to a power of 2).
   uint64_t ring_capacity() const;
 
-  // Never blocks. NRT_SUCCESS: queued, *seq_out = full sequence id, `work` moved from.
-  // NRT_QUEUE_FULL / NRT_EXEC_UNIT_UNRECOVERABLE / NRT_CLOSED: nothing changed, `work` untouched.
+  // Never waits for queue space (at most for another submitter's short critical section). NRT_SUCCESS: queued, *seq_out
+  // = full sequence id, `work` moved from. NRT_QUEUE_FULL / NRT_EXEC_UNIT_UNRECOVERABLE / NRT_CLOSED: nothing changed,
+  // `work` untouched.
   NRT_STATUS Submit(std::unique_ptr<Work>& work, NRT_STATUS* ret, uint64_t* seq_out);
   // Runs `work` in order with everything scheduled before it and returns its status. Blocks
   // (waiting for queue space too). On the caller's thread when the unit is idle.
   NRT_STATUS RunSync(std::unique_ptr<Work> work);
 
+  // The owner's single-submitter fast path is on (for tests; see "Submission exclusion" above).
+  bool single_submitter_fast_path() const {
+    return owner_.load(std::memory_order_acquire) != nullptr && !fast_revoked_.load(std::memory_order_acquire);
+  }
   uint64_t completed() const { return completed_.load(std::memory_order_acquire); }
   uint64_t submitted() const { return submitted_.load(std::memory_order_acquire); }
   // Blocks until request n has completed (every request completes, also at shutdown).
@@ -100,6 +114,10 @@ class ExecUnit {
     uint64_t schedule_ns = 0;
   };
 
+  // The submission proper; the caller holds the submission exclusion (see the top of this file).
+  NRT_STATUS SubmitExclusive(std::unique_ptr<Work>& work, NRT_STATUS* ret, uint64_t* seq_out, uint64_t schedule_ns);
+  // Turns the owner's fast path off for good and waits until it is out of a submission; submit_mu_ held.
+  void RevokeFastPathLocked();
   void StartWorkerLocked();
   // Doubles the ring; submit_mu_ held.
   void GrowRingLocked();
@@ -132,10 +150,16 @@ class ExecUnit {
   uint64_t mask_;
   // Set once, under submit_mu_, by Shutdown: submitters check it under the lock, the runner without.
   std::atomic<bool> stopping_{false};
+  // The fast path's owner (its thread slot; set once under submit_mu_) and its revocation (set once, under
+  // submit_mu_): read by the owner on every submission, written at most once each.
+  std::atomic<const void*> owner_{nullptr};
+  std::atomic<bool> fast_revoked_{false};
   // Taken by the worker for every request.
   alignas(64) mutable std::mutex ring_mu_;
-  // Taken by every submitter for every request.
+  // Taken by every submitter for every request, unless the owner's fast path is on; then only the owner writes
+  // fast_busy_, twice per request.
   alignas(64) std::mutex submit_mu_;
+  std::atomic<bool> fast_busy_{false};
   std::thread worker_;
 
   alignas(64) std::atomic<uint64_t> submitted_{0};

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "runtime/core/recycled_blocks.h"
 #include "runtime/device/exec_unit.h"
 #include "runtime/device/test_work.h"
 #include "runtime/device/xu_id.h"
@@ -36,6 +37,27 @@ TEST(ExecUnitRing, SteadyTrafficDoesNotGrowTheRing) {
     unit.WaitCompleted(unit.submitted());
   }
   EXPECT_LE(unit.ring_capacity(), 64u) << "one request in flight at a time";
+}
+
+// A work item is made on the submitting thread and destroyed on the worker; its memory goes back to the submitter
+// (core/recycled_blocks.h), so steady traffic makes no new blocks after the first queue-full of them.
+TEST(ExecUnitRing, WorkItemsAreRecycledBetweenSubmitterAndWorker) {
+  constexpr int kDepth = 64;
+  ExecUnit unit(MakeXuId(0, XuType::kTensorOp, 0), Depth(kDepth));
+  std::vector<NRT_STATUS> rets(kDepth, NRT_FAILURE);
+  const uint64_t made = RecycledBlockCountsNow().made;
+  uint64_t seq = 0;
+  for (int round = 0; round < 50; ++round) {
+    for (int i = 0; i < kDepth; ++i) {
+      std::unique_ptr<Work> w = std::make_unique<LambdaWork>(nullptr);
+      ASSERT_EQ(unit.Submit(w, &rets[i], &seq), NRT_SUCCESS);
+    }
+    unit.WaitCompleted(unit.submitted());
+  }
+  for (NRT_STATUS r : rets) EXPECT_EQ(r, NRT_SUCCESS);
+  const uint64_t delta = RecycledBlockCountsNow().made - made;
+  EXPECT_GT(delta, 0u) << "work items are not allocated from recycled blocks";
+  EXPECT_LE(delta, uint64_t{2} * kDepth) << "3200 requests made new blocks instead of reusing the first ones";
 }
 
 // Requests pile up behind a gate while the ring grows several times under a running worker; all

@@ -2,16 +2,25 @@
 // (device/tensor_ops.h) and model executions (model/model.h).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <new>
 #include <string_view>
 
 #include "nrt/nrt_status.h"
+#include "runtime/core/recycled_blocks.h"
 
 namespace nrtb {
 
 class Work {
  public:
   virtual ~Work() = default;
+  // A work item is made on the submitting thread and destroyed on the unit's worker: its memory is a block
+  // recycled per thread (core/recycled_blocks.h), not a global allocator call on each side.
+  static void* operator new(std::size_t size) { return AllocateRecycled(size); }
+  static void operator delete(void* p) noexcept { FreeRecycled(p); }
+  // The blocks are 16-byte aligned: an over-aligned work item would not fit them.
+  static void* operator new(std::size_t, std::align_val_t) = delete;
   // Does the real work (copy, compute) and returns the request's status.
   virtual NRT_STATUS Run() = 0;
   // Device time the timing model charges for this request (0 = none).
