@@ -52,20 +52,22 @@ bool SpinUntil(Done done, uint64_t budget_ns) {
   }
 }
 
-// dst = src(0) op src(1) op ... op src(n-1), `count` elements each; src(0) may be dst (in place).
-template <typename Src>
-void ReduceAll(const CcPlan& plan, uint32_t n, uint8_t* dst, Src src, uint64_t count) {
+// dst = src(0) op src(1) op ... op src(n-1), `count` elements each; src(0) may be dst (in place). Goes
+// block by block and hands each finished block to `done(offset, block, bytes)` while it is in the cache.
+template <typename Src, typename Done>
+void ReduceAll(const CcPlan& plan, uint32_t n, uint8_t* dst, Src src, uint64_t count, Done done) {
   const uint64_t elem = std::max<uint64_t>(1, DTypeSize(plan.dtype));
-  if (n == 1) {
-    if (dst != src(0)) std::memcpy(dst, src(0), count * elem);
-    return;
-  }
   const uint64_t block = std::max<uint64_t>(1, kReduceBlockBytes / elem);
   for (uint64_t i = 0; i < count; i += block) {
     const uint64_t len = std::min(block, count - i);
     uint8_t* d = dst + i * elem;
-    plan.reduce(d, src(0) + i * elem, src(1) + i * elem, len);
-    for (uint32_t j = 2; j < n; ++j) plan.reduce(d, d, src(j) + i * elem, len);
+    if (n == 1) {
+      if (d != src(0) + i * elem) std::memcpy(d, src(0) + i * elem, len * elem);
+    } else {
+      plan.reduce(d, src(0) + i * elem, src(1) + i * elem, len);
+      for (uint32_t j = 2; j < n; ++j) plan.reduce(d, d, src(j) + i * elem, len);
+    }
+    done(i * elem, d, len * elem);
   }
 }
 
@@ -114,12 +116,12 @@ struct LocalExchange::Round {
   std::vector<const CcPlan*> posts;  // valid while their ranks are in the round
   uint32_t joined = 0;               // guarded by LocalExchange::mu_: ranks that looked the round up
   std::atomic<uint32_t> posted{0};
-  std::atomic<bool> checked{false};          // the last poster compared the plans (`invalid` is set before)
-  std::atomic<uint32_t> passed[2] = {0, 0};  // ranks past barrier 0 / 1
-  std::atomic<uint32_t> working{0};          // ranks reading or writing the others' buffers now
-  std::atomic<uint32_t> sleepers{0};         // ranks asleep (or about to be) on cv
-  std::string invalid;                       // the plans disagree (set once all posted)
-  std::atomic<bool> failed{false};           // a rank gave up: the others stop and fail
+  std::atomic<bool> checked{false};   // the last poster compared the plans (`invalid` is set before)
+  std::atomic<uint32_t> passed{0};    // ranks past the closing barrier
+  std::atomic<uint32_t> working{0};   // ranks reading or writing the others' buffers now
+  std::atomic<uint32_t> sleepers{0};  // ranks asleep (or about to be) on cv
+  std::string invalid;                // the plans disagree (set once all posted)
+  std::atomic<bool> failed{false};    // a rank gave up: the others stop and fail
 
   // After a change a sleeper may wait for. seq_cst against `sleepers`: a waiter that counted itself in
   // before we changed the state is woken; one that did not sees the change when it looks under mu.
@@ -215,9 +217,9 @@ NRT_STATUS LocalExchange::Run(const CcPlan& plan, uint32_t channel) {
     r.LeaveWork();
     return true;
   };
-  auto barrier = [&](int b) {
-    if (r.passed[b].fetch_add(1) + 1 == n) r.Wake();
-    return await([&] { return r.passed[b].load(std::memory_order_acquire) == n; });
+  auto barrier = [&] {
+    if (r.passed.fetch_add(1) + 1 == n) r.Wake();
+    return await([&] { return r.passed.load(std::memory_order_acquire) == n; });
   };
   const uint64_t elem = std::max<uint64_t>(1, DTypeSize(plan.dtype));
   // Copies or reduces in pieces, stopping when the round fails.
@@ -273,7 +275,8 @@ NRT_STATUS LocalExchange::Run(const CcPlan& plan, uint32_t channel) {
             pieces(plan.outputs[0].size, [&](uint64_t o, uint64_t len) {
               ReduceAll(
                   plan, n, plan.outputs[0].data() + o,
-                  [&](uint32_t i) { return posts[peer(i)]->inputs[me].data() + o; }, len / elem);
+                  [&](uint32_t i) { return posts[peer(i)]->inputs[me].data() + o; }, len / elem,
+                  [](uint64_t, const uint8_t*, uint64_t) {});
             });
           }))
         return fail_and_drain(), NRT_EXEC_HW_ERR_COLLECTIVES;
@@ -284,6 +287,9 @@ NRT_STATUS LocalExchange::Run(const CcPlan& plan, uint32_t channel) {
         const uint64_t elems = bytes / elem;
         return std::make_pair(elems * j / n * elem, elems * (j + 1) / n * elem);
       };
+      // Only this rank reads or writes slice `me` of any buffer: it reads the slice of every input and
+      // writes the result into every output, so an in-place rank's input slice is read (by us) before it
+      // is overwritten (by us), and no barrier is needed between the reduction and the copies.
       if (!work([&] {
             for (size_t p = 0; p < plan.outputs.size(); ++p) {
               const std::pair<uint64_t, uint64_t> range = slice(plan.outputs[p].size, me);
@@ -291,29 +297,19 @@ NRT_STATUS LocalExchange::Run(const CcPlan& plan, uint32_t channel) {
               pieces(hi - lo, [&](uint64_t o, uint64_t len) {
                 ReduceAll(
                     plan, n, plan.outputs[p].data() + lo + o,
-                    [&](uint32_t i) { return posts[peer(i)]->inputs[p].data() + lo + o; }, len / elem);
+                    [&](uint32_t i) { return posts[peer(i)]->inputs[p].data() + lo + o; }, len / elem,
+                    [&](uint64_t b, const uint8_t* block, uint64_t bytes) {
+                      for (uint32_t i = 1; i < n; ++i)
+                        std::memcpy(posts[peer(i)]->outputs[p].data() + lo + o + b, block, bytes);
+                    });
               });
-            }
-          }))
-        return fail_and_drain(), NRT_EXEC_HW_ERR_COLLECTIVES;
-      if (!barrier(0)) return NRT_EXEC_HW_ERR_COLLECTIVES;
-      if (!work([&] {
-            for (size_t p = 0; p < plan.outputs.size(); ++p) {
-              for (uint32_t i = 1; i < n; ++i) {
-                const uint32_t j = peer(i);
-                const std::pair<uint64_t, uint64_t> range = slice(plan.outputs[p].size, j);
-                const uint64_t lo = range.first, hi = range.second;
-                uint8_t* dst = plan.outputs[p].data() + lo;
-                const uint8_t* src = posts[j]->outputs[p].data() + lo;
-                pieces(hi - lo, [&](uint64_t o, uint64_t len) { std::memcpy(dst + o, src + o, len); });
-              }
             }
           }))
         return fail_and_drain(), NRT_EXEC_HW_ERR_COLLECTIVES;
       break;
     }
   }
-  if (!barrier(1)) return NRT_EXEC_HW_ERR_COLLECTIVES;
+  if (!barrier()) return NRT_EXEC_HW_ERR_COLLECTIVES;
   return NRT_SUCCESS;
 }
 
