@@ -184,6 +184,30 @@ TEST(LocalExchange, DisagreeingRanksAllGetInvalid) {
   EXPECT_EQ(got, (std::vector<NRT_STATUS>{NRT_INVALID, NRT_INVALID}));
 }
 
+// Same sizes, different dtype (int32 vs uint32) or reduction (max vs min): every rank gets NRT_INVALID, and
+// no output is written.
+TEST(LocalExchange, DtypeOrOpMismatchIsInvalidOnEveryRank) {
+  LocalExchange ex;
+  for (bool dtype_differs : {true, false}) {
+    std::vector<NRT_STATUS> got(2, NRT_SUCCESS);
+    std::vector<std::vector<int32_t>> in(2, std::vector<int32_t>(16, 5)), out(2, std::vector<int32_t>(16, -1));
+    LxOnRanks(2, [&](uint32_t r) {
+      auto p = HostAllReduce(2, r, in[r], out[r]);
+      if (r == 1 && dtype_differs) p->dtype = DType::kUint32;
+      if (r == 1 && !dtype_differs) p->op = ReduceOp::kMax;
+      p->reduce = ReduceFunction(p->dtype, p->op);
+      try {
+        ex.Run(*p, 0);
+      } catch (const Error& e) {
+        got[r] = e.status();
+      }
+    });
+    EXPECT_EQ(got, (std::vector<NRT_STATUS>{NRT_INVALID, NRT_INVALID})) << (dtype_differs ? "dtype" : "op");
+    EXPECT_EQ(out[0], std::vector<int32_t>(16, -1));
+    EXPECT_EQ(out[1], std::vector<int32_t>(16, -1));
+  }
+}
+
 TEST(LocalExchange, RankPastItsDeadlineFailsTheRoundForLateComers) {
   LocalExchange ex;
   std::vector<int32_t> in0(4), out0(4), in1(4), out1(4);
