@@ -106,6 +106,29 @@ TEST(LocalExchange, AllReduceSlicesAtEveryChunkBoundary) {
   }
 }
 
+// An all-reduce of a list: buffer p of each rank with buffer p of the others, each sliced on its own; the
+// first in place, the second not.
+TEST(LocalExchange, AllReduceOfTwoBuffersPairsThemUp) {
+  const uint32_t n = 3;
+  LocalExchange ex;
+  std::vector<std::vector<int32_t>> a(n, std::vector<int32_t>(7)), b(n, std::vector<int32_t>(9001)),
+      b_out(n, std::vector<int32_t>(9001, -1));
+  for (uint32_t r = 0; r < n; ++r) {
+    for (size_t i = 0; i < a[r].size(); ++i) a[r][i] = static_cast<int32_t>(r * 100 + i);
+    for (size_t i = 0; i < b[r].size(); ++i) b[r][i] = static_cast<int32_t>(r * 7 + i * 3);
+  }
+  LxOnRanks(n, [&](uint32_t r) {
+    auto p = HostAllReduce(n, r, a[r], a[r]);
+    p->inputs.push_back({nullptr, 0, b[r].size() * 4, reinterpret_cast<uint8_t*>(b[r].data())});
+    p->outputs.push_back({nullptr, 0, b_out[r].size() * 4, reinterpret_cast<uint8_t*>(b_out[r].data())});
+    EXPECT_EQ(ex.Run(*p, 0), NRT_SUCCESS);
+  });
+  for (uint32_t r = 0; r < n; ++r) {
+    for (size_t i = 0; i < 7; ++i) ASSERT_EQ(a[r][i], static_cast<int32_t>(300 + 3 * i)) << r << " " << i;
+    for (size_t i = 0; i < 9001; ++i) ASSERT_EQ(b_out[r][i], static_cast<int32_t>(21 + 9 * i)) << r << " " << i;
+  }
+}
+
 // Float sums: every rank gets the same bits, within float32 rounding of the float64 sum.
 TEST(LocalExchange, FloatAllReduceIsTheSameOnEveryRank) {
   const uint32_t n = 3;
