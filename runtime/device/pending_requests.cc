@@ -88,18 +88,15 @@ const PendingRequest* PendingRequests::ClaimStatusSlot(NRT_STATUS* ret, const Ex
   return nullptr;
 }
 
-bool PendingRequests::UnitPending::MayConflict(const RequestFootprint& r) {
+void PendingRequests::UnitPending::IndexTheRest() {
   for (; unindexed > 0; --unindexed) {
     for (const MemoryAccess& a : ring[ring.size() - unindexed].footprint.accesses()) {
       (a.write ? writes : reads).Add(a.begin, a.end);
     }
   }
-  // First by r's bounds (exact for the common footprint of one read and one write range), then range by range.
-  const RequestFootprint::Bounds& b = r.bounds();
-  if (!writes.Meets(b.read_lo, b.read_hi) && !writes.Meets(b.write_lo, b.write_hi) &&
-      !reads.Meets(b.write_lo, b.write_hi)) {
-    return false;
-  }
+}
+
+bool PendingRequests::UnitPending::MayConflictByRange(const RequestFootprint& r) const {
   for (const MemoryAccess& a : r.accesses()) {
     if (writes.Meets(a.begin, a.end) || (a.write && reads.Meets(a.begin, a.end))) return true;
   }

@@ -122,8 +122,20 @@ class PendingRequests {
     PendingRing ring;
     RangeIndex reads, writes;
     size_t unindexed = 0;  // entries at the back of ring not in the index yet
-    // Indexes the unindexed entries, then tells whether an indexed range may conflict with r.
-    bool MayConflict(const RequestFootprint& r);
+    // Indexes the unindexed entries, then tells whether an indexed range may conflict with r: first by r's bounds
+    // (exact for the common footprint of one read and one write range; inline, as most checks end there), then
+    // range by range.
+    bool MayConflict(const RequestFootprint& r) {
+      if (unindexed > 0) IndexTheRest();
+      const RequestFootprint::Bounds& b = r.bounds();
+      if (!writes.Meets(b.read_lo, b.read_hi) && !writes.Meets(b.write_lo, b.write_hi) &&
+          !reads.Meets(b.write_lo, b.write_hi)) {
+        return false;
+      }
+      return MayConflictByRange(r);
+    }
+    void IndexTheRest();
+    bool MayConflictByRange(const RequestFootprint& r) const;
   };
 
   // f over a unit's pending requests (numbered above `completed`), in submission order; false when f stopped.

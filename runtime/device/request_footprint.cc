@@ -29,20 +29,7 @@ bool RequestFootprint::UsesObject(const void* object) const {
   return false;
 }
 
-void RequestFootprint::Extend(uintptr_t begin, uintptr_t end, bool write) {
-  uintptr_t& lo = write ? bounds_.write_lo : bounds_.read_lo;
-  uintptr_t& hi = write ? bounds_.write_hi : bounds_.read_hi;
-  if (lo == hi) {
-    lo = begin;
-    hi = end;
-  } else {
-    lo = std::min(lo, begin);
-    hi = std::max(hi, end);
-  }
-}
-
-MemoryAccess& RequestFootprint::Add() {
-  if (heap_.empty() && size_ < kInline) return inline_[size_++];
+MemoryAccess& RequestFootprint::AddOnHeap() {
   if (heap_.empty()) {
     heap_.assign(inline_, inline_ + size_);
     size_ = 0;
@@ -74,19 +61,6 @@ RequestFootprint& RequestFootprint::Tensor(const nrt_tensor& t, uint64_t offset,
     std::memcpy(a.tensor, name.data(), kKept);
     std::memcpy(a.tensor + kKept, "...", 4);
   }
-  Extend(a.begin, a.end, write);
-  return *this;
-}
-
-RequestFootprint& RequestFootprint::Host(const void* p, uint64_t size, bool write) {
-  if (size == 0 || p == nullptr) return *this;
-  MemoryAccess& a = Add();
-  a.begin = reinterpret_cast<uintptr_t>(p);
-  a.end = a.begin + size;
-  a.write = write;
-  a.object = nullptr;
-  a.offset = 0;
-  a.tensor[0] = '\0';
   Extend(a.begin, a.end, write);
   return *this;
 }

@@ -85,12 +85,38 @@ class RequestFootprint {
 
  private:
   RequestFootprint& Tensor(const nrt_tensor& t, uint64_t offset, uint64_t size, bool write);
-  RequestFootprint& Host(const void* p, uint64_t size, bool write);
+  // Inline, as Add and Extend: out of line, each paid a full prologue for a few instructions of work.
+  RequestFootprint& Host(const void* p, uint64_t size, bool write) {
+    if (size == 0 || p == nullptr) return *this;
+    MemoryAccess& a = Add();
+    a.begin = reinterpret_cast<uintptr_t>(p);
+    a.end = a.begin + size;
+    a.write = write;
+    a.object = nullptr;
+    a.offset = 0;
+    a.tensor[0] = '\0';
+    Extend(a.begin, a.end, write);
+    return *this;
+  }
   // A new entry, inline while there is room, then all entries on the heap. Unwritten: the caller sets every field
   // (zeroing it first cost as much as filling it in).
-  MemoryAccess& Add();
+  MemoryAccess& Add() {
+    if (__builtin_expect(size_ < kInline && heap_.empty(), 1)) return inline_[size_++];
+    return AddOnHeap();
+  }
+  MemoryAccess& AddOnHeap();
   // [begin, end) (not empty) is now read / written.
-  void Extend(uintptr_t begin, uintptr_t end, bool write);
+  void Extend(uintptr_t begin, uintptr_t end, bool write) {
+    uintptr_t& lo = write ? bounds_.write_lo : bounds_.read_lo;
+    uintptr_t& hi = write ? bounds_.write_hi : bounds_.read_hi;
+    if (lo == hi) {
+      lo = begin;
+      hi = end;
+    } else {
+      lo = begin < lo ? begin : lo;
+      hi = end > hi ? end : hi;
+    }
+  }
 
   Bounds bounds_;
   const char* api_ = nullptr;
