@@ -1,8 +1,10 @@
 // All-reduce bus bandwidth through libnrt (nrta_cc_prepare / nrta_cc_schedule), float32 ADD, in place:
-//   bench_allreduce inproc N          N ranks = N logical cores of this process (one thread schedules all)
-//   bench_allreduce procs N           N ranks = N processes on loopback over Gloo (this program re-run)
-// Bus bandwidth = 2 (N-1)/N * bytes / time per all-reduce (the NCCL convention). inproc also prints
-// memcpy bandwidth of the same size (the ceiling of an in-memory reduction) and the ratio.
+//   bench_allreduce inproc N [B [iters]]  N ranks = N logical cores of this process (one thread schedules all)
+//   bench_allreduce procs N [B [iters]]   N ranks = N processes on loopback over Gloo (this program re-run)
+// B limits the sweep to that one size (for profiling). Bus bandwidth = 2 (N-1)/N * bytes / time per
+// all-reduce (the NCCL convention). inproc also times one memcpy of N * bytes, the least memory traffic
+// an all-reduce of N ranks needs (read every input, write every output), and prints memcpy time /
+// all-reduce time as the ratio.
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -18,7 +20,14 @@ namespace {
 
 using bench::NowNs;
 
-int Iterations(size_t bytes) { return bytes <= (1 << 20) ? 50 : bytes <= (16 << 20) ? 10 : 3; }
+// Optional 3rd and 4th arguments: one size only, and its iteration count (for profiling one size).
+size_t g_only_bytes = 0;
+int g_iterations = 0;
+
+int Iterations(size_t bytes) {
+  if (g_iterations > 0) return g_iterations;
+  return bytes <= (1 << 20) ? 50 : bytes <= (16 << 20) ? 10 : 3;
+}
 
 // One all-reduce per rank in `ranks` (rank r on core `core_of(r)`), waited for; returns ns.
 struct Rank {
@@ -50,6 +59,7 @@ double BusGBps(size_t bytes, int n, double ns) { return 2.0 * (n - 1) / n * stat
 
 void Sweep(std::vector<Rank>& ranks, int world, int cores, bool memcpy_ceiling, bool print) {
   for (size_t bytes = 4 << 10; bytes <= (256u << 20); bytes *= 4) {
+    if (g_only_bytes != 0 && bytes != g_only_bytes) continue;
     for (Rank& r : ranks) {
       BENCH_CHECK(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, static_cast<int>(r.comm.vnc), bytes, "g", &r.t));
       std::vector<float> ones(bytes / 4, 1.0f);
@@ -62,15 +72,20 @@ void Sweep(std::vector<Rank>& ranks, int world, int cores, bool memcpy_ceiling, 
     if (print) {
       std::printf("%10zu B  %8.1f us  bus %6.2f GB/s", bytes, med / 1e3, BusGBps(bytes, world, med));
       if (memcpy_ceiling) {
-        std::vector<char> a(bytes, 1), b(bytes);
+        // The ceiling: an all-reduce of B bytes on N ranks reads at least N*B (every input) and writes at
+        // least N*B (every output), the traffic of one memcpy of N*B bytes; timed here on one thread, hot
+        // in the cache as the all-reduce's buffers are.
+        const size_t total = bytes * static_cast<size_t>(world);
+        std::vector<char> a(total, 1), b(total);
+        std::memcpy(b.data(), a.data(), total);
         std::vector<double> mt;
         for (int i = 0; i < Iterations(bytes); ++i) {
           uint64_t t0 = NowNs();
-          std::memcpy(b.data(), a.data(), bytes);
+          std::memcpy(b.data(), a.data(), total);
           mt.push_back(static_cast<double>(NowNs() - t0));
         }
-        const double mc = static_cast<double>(bytes) / bench::Median(mt);
-        std::printf("  memcpy %6.2f GB/s  ratio %4.0f%%", mc, 100.0 * BusGBps(bytes, world, med) / mc);
+        const double mc = bench::Median(mt);
+        std::printf("  memcpy N*B %8.1f us  ratio %4.0f%%", mc / 1e3, 100.0 * mc / med);
       }
       std::printf("\n");
     }
@@ -96,6 +111,8 @@ uint16_t FreePort() {
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "inproc";
   const int n = argc > 2 ? std::atoi(argv[2]) : 2;
+  if (argc > 3) g_only_bytes = std::strtoull(argv[3], nullptr, 0);
+  if (argc > 4) g_iterations = std::atoi(argv[4]);
   if (mode == "procs" && std::getenv("BENCH_CC_RANK") == nullptr) {
     const std::string root = "127.0.0.1:" + std::to_string(FreePort());
     std::vector<pid_t> kids;
@@ -104,7 +121,7 @@ int main(int argc, char** argv) {
       if (pid == 0) {
         setenv("NEURON_RT_ROOT_COMM_ID", root.c_str(), 1);
         setenv("BENCH_CC_RANK", std::to_string(r).c_str(), 1);
-        execl("/proc/self/exe", argv[0], "procs", argv[2], static_cast<char*>(nullptr));
+        execv("/proc/self/exe", argv);
         _exit(127);
       }
       kids.push_back(pid);

@@ -5,18 +5,71 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <thread>
 
 #include "runtime/core/compute_interrupt.h"
 #include "runtime/core/error.h"
 #include "runtime/device/device_access.h"
+#include "runtime/device/sim_clock.h"
 
 namespace nrtb {
 namespace {
 
 // Data is moved in pieces of this size, so a failed round is noticed within about a millisecond.
 constexpr uint64_t kPieceBytes = 1 << 20;
-// How often a waiting rank looks at its deadline and stop flag.
+// How often a sleeping rank looks at its deadline and stop flag.
 constexpr auto kPollInterval = std::chrono::milliseconds(5);
+// How long a rank spins for its peers before it sleeps. The ranks of an in-process collective usually
+// arrive within microseconds of each other; a sleep and a wake-up cost ~10 us each on a loaded VM, and
+// an all-reduce has three meeting points. The spin yields every few polls, so a peer waiting for this
+// CPU (more ranks than cores) gets it.
+constexpr uint64_t kSpinNs = 50'000;
+constexpr int kPollsPerYield = 64;
+// A reduction of more than two inputs goes block by block, so the partial result stays in the cache
+// between inputs.
+constexpr uint64_t kReduceBlockBytes = 32 << 10;
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("isb" ::: "memory");
+#endif
+}
+
+// Polls `done` for up to `budget_ns`; true as soon as it holds.
+template <typename Done>
+bool SpinUntil(Done done, uint64_t budget_ns) {
+  const uint64_t deadline = NowNs() + budget_ns;
+  for (int i = 1;; ++i) {
+    if (done()) return true;
+    if (i % kPollsPerYield == 0) {
+      if (NowNs() >= deadline) return false;
+      std::this_thread::yield();
+    } else {
+      CpuRelax();
+    }
+  }
+}
+
+// dst = src(0) op src(1) op ... op src(n-1), `count` elements each; src(0) may be dst (in place). Goes
+// block by block and hands each finished block to `done(offset, block, bytes)` while it is in the cache.
+template <typename Src, typename Done>
+void ReduceAll(const CcPlan& plan, uint32_t n, uint8_t* dst, Src src, uint64_t count, Done done) {
+  const uint64_t elem = std::max<uint64_t>(1, DTypeSize(plan.dtype));
+  const uint64_t block = std::max<uint64_t>(1, kReduceBlockBytes / elem);
+  for (uint64_t i = 0; i < count; i += block) {
+    const uint64_t len = std::min(block, count - i);
+    uint8_t* d = dst + i * elem;
+    if (n == 1) {
+      if (d != src(0) + i * elem) std::memcpy(d, src(0) + i * elem, len * elem);
+    } else {
+      plan.reduce(d, src(0) + i * elem, src(1) + i * elem, len);
+      for (uint32_t j = 2; j < n; ++j) plan.reduce(d, d, src(j) + i * elem, len);
+    }
+    done(i * elem, d, len * elem);
+  }
+}
 
 bool Overlap(const uint8_t* a, uint64_t an, const uint8_t* b, uint64_t bn) { return a < b + bn && b < a + an; }
 
@@ -53,17 +106,42 @@ std::string Disagreement(const CcPlan& a, const CcPlan& b) {
 
 }  // namespace
 
+// The round's progress is in atomics so that ranks arriving close together (the common case: one rank
+// per thread, on cores of their own) pass each other without a lock or a sleep: a waiter spins for
+// kSpinNs, then sleeps on `cv`. Whoever advances a counter wakes the sleepers, if any.
 struct LocalExchange::Round {
   explicit Round(uint32_t n) : posts(n, nullptr) {}
-  std::mutex mu;
+  std::mutex mu;  // only for sleeping on cv
   std::condition_variable cv;
   std::vector<const CcPlan*> posts;  // valid while their ranks are in the round
-  uint32_t joined = 0;               // guarded by LocalExchange::mu_ (not mu): ranks that looked the round up
-  uint32_t posted = 0;
-  uint32_t passed[2] = {0, 0};      // ranks past barrier 0 / 1
-  uint32_t working = 0;             // ranks moving data now
-  std::string invalid;              // the plans disagree (set once all posted)
-  std::atomic<bool> failed{false};  // a rank gave up: the others stop and fail
+  uint32_t joined = 0;               // guarded by LocalExchange::mu_: ranks that looked the round up
+  std::atomic<uint32_t> posted{0};
+  std::atomic<bool> checked{false};   // the last poster compared the plans (`invalid` is set before)
+  std::atomic<uint32_t> passed{0};    // ranks past the closing barrier
+  std::atomic<uint32_t> working{0};   // ranks reading or writing the others' buffers now
+  std::atomic<uint32_t> sleepers{0};  // ranks asleep (or about to be) on cv
+  std::string invalid;                // the plans disagree (set once all posted)
+  std::atomic<bool> failed{false};    // a rank gave up: the others stop and fail
+
+  // After a change a sleeper may wait for. seq_cst against `sleepers`: a waiter that counted itself in
+  // before we changed the state is woken; one that did not sees the change when it looks under mu.
+  void Wake() {
+    if (sleepers.load() == 0) return;
+    { std::lock_guard<std::mutex> lock(mu); }
+    cv.notify_all();
+  }
+  // Enters a stretch of touching the other ranks' buffers; false (and not entered) when the round failed.
+  // A rank that fails the round waits for `working` to drop to 0 before it leaves, so whichever of the
+  // two sees the other first, no rank touches a buffer its owner stopped vouching for.
+  bool EnterWork() {
+    working.fetch_add(1);
+    if (!failed.load()) return true;
+    LeaveWork();
+    return false;
+  }
+  void LeaveWork() {
+    if (working.fetch_sub(1) == 1 && failed.load()) Wake();
+  }
 };
 
 LocalExchange::LocalExchange() = default;
@@ -91,96 +169,117 @@ NRT_STATUS LocalExchange::Run(const CcPlan& plan, uint32_t channel) {
   std::shared_ptr<Round> round = Join(plan, channel, &k);
   Round& r = *round;
   const uint32_t n = plan.size(), me = plan.index;
-  std::unique_lock<std::mutex> lock(r.mu);
 
+  // Fails the round and waits until no rank touches the others' buffers (ours among them).
+  auto fail_and_drain = [&] {
+    r.failed.store(true);
+    r.Wake();
+    r.sleepers.fetch_add(1);
+    std::unique_lock<std::mutex> lock(r.mu);
+    r.cv.wait(lock, [&] { return r.working.load() == 0; });
+    r.sleepers.fetch_sub(1);
+  };
   // Waits for `done`; false when the round failed. A deadline or stop fails the round and, once no
-  // rank is still moving data (which may be ours), lets the interruption through.
+  // rank is still moving data, lets the interruption through.
   auto await = [&](auto done) {
-    while (true) {
-      if (r.failed.load()) {
-        r.cv.wait(lock, [&] { return r.working == 0; });  // nobody reads our buffers any more
-        return false;
-      }
-      if (done()) return true;
+    // `failed` is read after `done`: a round that failed before `done` held may have cut a rank's data
+    // movement short (pieces), so it must not count as passed even though every rank got here.
+    SpinUntil([&] { return done() || r.failed.load(std::memory_order_relaxed); }, kSpinNs);
+    if (done() && !r.failed.load()) return true;
+    r.sleepers.fetch_add(1);
+    std::unique_lock<std::mutex> lock(r.mu);
+    while (!r.failed.load() && !done()) {
       r.cv.wait_for(lock, kPollInterval);
+      if (r.failed.load() || done()) break;
+      lock.unlock();
       try {
         CheckComputeInterrupt();
       } catch (const ComputeInterrupted&) {
-        r.failed.store(true);
-        r.cv.notify_all();
-        r.cv.wait(lock, [&] { return r.working == 0; });
+        r.sleepers.fetch_sub(1);
+        fail_and_drain();
         throw;
       }
+      lock.lock();
     }
-  };
-  // Runs `move` (our share of the data movement) outside the lock, counted in `working`.
-  auto work = [&](auto move) {
-    ++r.working;
     lock.unlock();
+    r.sleepers.fetch_sub(1);
+    if (!r.failed.load()) return true;  // done held, and failed is read after it
+    fail_and_drain();                   // already failed: only waits for the ranks still working
+    return false;
+  };
+  // Runs `move` (our share of the data movement) counted in `working`; false when the round failed.
+  auto work = [&](auto move) {
+    if (!r.EnterWork()) return false;
     {
       DeviceAccessScope device;
       move();
     }
-    lock.lock();
-    if (--r.working == 0) r.cv.notify_all();
+    r.LeaveWork();
+    return true;
   };
-  auto barrier = [&](int b) {
-    if (++r.passed[b] == n) r.cv.notify_all();
-    return await([&] { return r.passed[b] == n; });
+  auto barrier = [&] {
+    if (r.passed.fetch_add(1) + 1 == n) r.Wake();
+    return await([&] { return r.passed.load(std::memory_order_acquire) == n; });
   };
+  const uint64_t elem = std::max<uint64_t>(1, DTypeSize(plan.dtype));
   // Copies or reduces in pieces, stopping when the round fails.
   auto pieces = [&](uint64_t bytes, auto f) {
-    const uint64_t elem = std::max<uint64_t>(1, DTypeSize(plan.dtype));
     const uint64_t step = kPieceBytes / elem * elem;
     for (uint64_t off = 0; off < bytes && !r.failed.load(std::memory_order_relaxed); off += step) {
       f(off, std::min(step, bytes - off));
     }
   };
 
-  // A rank that arrives after the round failed (a peer gave up on it) fails too, without posting: the
-  // plans are only compared while every poster is still in the round.
+  // A rank that arrives after the round failed (a peer gave up on it) fails too, without posting.
   if (r.failed.load()) return NRT_EXEC_HW_ERR_COLLECTIVES;
   r.posts[me] = &plan;
-  if (++r.posted == n) {
-    for (uint32_t j = 0; j < n && r.invalid.empty(); ++j) {
-      if (BadAlias(*r.posts[j])) {
-        r.invalid = "rank " + std::to_string(r.posts[j]->my_rank()) +
-                    "'s output overlaps its input other than in place (" + r.posts[j]->Describe() + ")";
-      } else if (j > 0) {
-        r.invalid = Disagreement(*r.posts[0], *r.posts[j]);
+  if (r.posted.fetch_add(1) + 1 == n) {
+    // The last poster compares the plans, counted as working: a rank that gave up meanwhile (its plan
+    // gone) waits for us, or we see that it failed the round and compare nothing.
+    if (r.EnterWork()) {
+      for (uint32_t j = 0; j < n && r.invalid.empty(); ++j) {
+        if (BadAlias(*r.posts[j])) {
+          r.invalid = "rank " + std::to_string(r.posts[j]->my_rank()) +
+                      "'s output overlaps its input other than in place (" + r.posts[j]->Describe() + ")";
+        } else if (j > 0) {
+          r.invalid = Disagreement(*r.posts[0], *r.posts[j]);
+        }
       }
+      r.checked.store(true);
+      r.Wake();
+      r.LeaveWork();
     }
-    r.cv.notify_all();
   }
-  if (!await([&] { return r.posted == n; })) return NRT_EXEC_HW_ERR_COLLECTIVES;
+  if (!await([&] { return r.checked.load(std::memory_order_acquire); })) return NRT_EXEC_HW_ERR_COLLECTIVES;
   if (!r.invalid.empty()) throw Error(NRT_INVALID, r.invalid);
 
   const auto& posts = r.posts;
-  const uint64_t elem = std::max<uint64_t>(1, DTypeSize(plan.dtype));
+  // Peers in the order me+1, me+2, ...: ranks start on different buffers.
+  auto peer = [&](uint32_t i) { return (me + i) % n; };
   switch (plan.kind) {
     case CcKind::kBarrier:
       return NRT_SUCCESS;
     case CcKind::kAllGather:
-      work([&] {
-        for (uint32_t j = 0; j < n; ++j) {
-          uint8_t* dst = plan.outputs[j].data();
-          const uint8_t* src = posts[j]->inputs[0].data();
-          if (dst != src)
-            pieces(plan.outputs[j].size, [&](uint64_t o, uint64_t len) { std::memcpy(dst + o, src + o, len); });
-        }
-      });
+      if (!work([&] {
+            for (uint32_t j = 0; j < n; ++j) {
+              uint8_t* dst = plan.outputs[j].data();
+              const uint8_t* src = posts[j]->inputs[0].data();
+              if (dst != src)
+                pieces(plan.outputs[j].size, [&](uint64_t o, uint64_t len) { std::memcpy(dst + o, src + o, len); });
+            }
+          }))
+        return fail_and_drain(), NRT_EXEC_HW_ERR_COLLECTIVES;
       break;
     case CcKind::kReduceScatter:
-      work([&] {
-        uint8_t* dst = plan.outputs[0].data();
-        const uint8_t* mine = plan.inputs[me].data();
-        pieces(plan.outputs[0].size, [&](uint64_t o, uint64_t len) {
-          if (dst != mine) std::memcpy(dst + o, mine + o, len);
-          for (uint32_t j = 0; j < n; ++j) {
-            if (j != me) plan.reduce(dst + o, dst + o, posts[j]->inputs[me].data() + o, len / elem);
-          }
-        });
-      });
+      if (!work([&] {
+            pieces(plan.outputs[0].size, [&](uint64_t o, uint64_t len) {
+              ReduceAll(
+                  plan, n, plan.outputs[0].data() + o,
+                  [&](uint32_t i) { return posts[peer(i)]->inputs[me].data() + o; }, len / elem,
+                  [](uint64_t, const uint8_t*, uint64_t) {});
+            });
+          }))
+        return fail_and_drain(), NRT_EXEC_HW_ERR_COLLECTIVES;
       break;
     case CcKind::kAllReduce: {
       // Slice j of every buffer (whole elements) is reduced by rank j.
@@ -188,37 +287,29 @@ NRT_STATUS LocalExchange::Run(const CcPlan& plan, uint32_t channel) {
         const uint64_t elems = bytes / elem;
         return std::make_pair(elems * j / n * elem, elems * (j + 1) / n * elem);
       };
-      work([&] {
-        for (size_t p = 0; p < plan.outputs.size(); ++p) {
-          const std::pair<uint64_t, uint64_t> range = slice(plan.outputs[p].size, me);
-          const uint64_t lo = range.first, hi = range.second;  // not a structured binding: lambdas capture it
-          uint8_t* dst = plan.outputs[p].data() + lo;
-          const uint8_t* mine = plan.inputs[p].data() + lo;
-          pieces(hi - lo, [&](uint64_t o, uint64_t len) {
-            if (dst != mine) std::memcpy(dst + o, mine + o, len);
-            for (uint32_t j = 0; j < n; ++j) {
-              if (j != me) plan.reduce(dst + o, dst + o, posts[j]->inputs[p].data() + lo + o, len / elem);
+      // Only this rank reads or writes slice `me` of any buffer: it reads the slice of every input and
+      // writes the result into every output, so an in-place rank's input slice is read (by us) before it
+      // is overwritten (by us), and no barrier is needed between the reduction and the copies.
+      if (!work([&] {
+            for (size_t p = 0; p < plan.outputs.size(); ++p) {
+              const std::pair<uint64_t, uint64_t> range = slice(plan.outputs[p].size, me);
+              const uint64_t lo = range.first, hi = range.second;  // not a structured binding: lambdas capture it
+              pieces(hi - lo, [&](uint64_t o, uint64_t len) {
+                ReduceAll(
+                    plan, n, plan.outputs[p].data() + lo + o,
+                    [&](uint32_t i) { return posts[peer(i)]->inputs[p].data() + lo + o; }, len / elem,
+                    [&](uint64_t b, const uint8_t* block, uint64_t bytes) {
+                      for (uint32_t i = 1; i < n; ++i)
+                        std::memcpy(posts[peer(i)]->outputs[p].data() + lo + o + b, block, bytes);
+                    });
+              });
             }
-          });
-        }
-      });
-      if (!barrier(0)) return NRT_EXEC_HW_ERR_COLLECTIVES;
-      work([&] {
-        for (size_t p = 0; p < plan.outputs.size(); ++p) {
-          for (uint32_t j = 0; j < n; ++j) {
-            if (j == me) continue;
-            const std::pair<uint64_t, uint64_t> range = slice(plan.outputs[p].size, j);
-            const uint64_t lo = range.first, hi = range.second;
-            uint8_t* dst = plan.outputs[p].data() + lo;
-            const uint8_t* src = posts[j]->outputs[p].data() + lo;
-            pieces(hi - lo, [&](uint64_t o, uint64_t len) { std::memcpy(dst + o, src + o, len); });
-          }
-        }
-      });
+          }))
+        return fail_and_drain(), NRT_EXEC_HW_ERR_COLLECTIVES;
       break;
     }
   }
-  if (!barrier(1)) return NRT_EXEC_HW_ERR_COLLECTIVES;
+  if (!barrier()) return NRT_EXEC_HW_ERR_COLLECTIVES;
   return NRT_SUCCESS;
 }
 

@@ -2,13 +2,14 @@
 // own COLLECTIVES unit). The k-th collective a rank runs on (channel, group) meets the k-th of every
 // other rank of that group in a Round; there every rank posts its plan, the last one checks that the
 // plans agree (else every rank fails with NRT_INVALID), and then each rank does its share of the data
-// movement and reduction in parallel, separated by barriers:
+// movement and reduction in parallel, reading and writing the other ranks' buffers directly:
 //
-//   all-gather      pull every rank's input into my output                      | barrier
-//   reduce-scatter  reduce every rank's chunk `me` into my output                | barrier
-//   all-reduce      reduce slice `me` of every input into my output, | barrier | copy the other
-//                   slices from their owners' outputs                           | barrier
+//   all-gather      pull every rank's input into my output                            | barrier
+//   reduce-scatter  reduce every rank's chunk `me` into my output                      | barrier
+//   all-reduce      reduce slice `me` of every input and write it into every output    | barrier
+//                   (block by block, each block copied out while it is in the cache)
 //
+// An all-reduce of B bytes on N ranks thus reads N * B and writes N * B bytes in all, the least it can.
 // The closing barrier keeps every rank's buffers untouched by the others once its request completes.
 // A rank that waits past its deadline (NEURON_RT_EXEC_TIMEOUT) or is stopped (nrt_close) marks the
 // round failed and leaves once no rank is still moving data; the others then fail with

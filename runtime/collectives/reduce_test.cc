@@ -56,10 +56,10 @@ TEST(Reduce, OutputMayAliasAnInput) {
   EXPECT_EQ(a, (std::vector<float>{11, 22, 33}));
 }
 
-// The kernels work in blocks: every length around a block's (64 bytes) and every in-place form gives the
+// The kernels work in blocks: every length around a block's (128 bytes) and every in-place form gives the
 // element-wise result.
 TEST(Reduce, BlocksAndTheirTailsInPlaceOrNot) {
-  for (size_t n : {0, 1, 15, 16, 17, 31, 32, 33, 1000}) {
+  for (size_t n : {0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 1000}) {
     std::vector<int32_t> a(n), b(n), want(n);
     for (size_t i = 0; i < n; ++i) {
       a[i] = static_cast<int32_t>(i * 7 - 50);
@@ -75,6 +75,41 @@ TEST(Reduce, BlocksAndTheirTailsInPlaceOrNot) {
     EXPECT_EQ(in_a, want) << n;
     EXPECT_EQ(in_b, want) << n;
   }
+}
+
+// Outputs that overlap an input other than exactly (shifted by a few elements either way) get what the
+// element-by-element loop gives, each element read before its own store; so do exact and disjoint
+// layouts, at lengths around the 128-byte block of every element size.
+template <class T>
+void ReduceOverlapCase(DType dtype) {
+  for (ReduceOp op : {ReduceOp::kAdd, ReduceOp::kMax, ReduceOp::kMin}) {
+    const ReduceFn f = ReduceFunction(dtype, op);
+    for (size_t n : {size_t{1}, 128 / sizeof(T) - 1, 128 / sizeof(T), 128 / sizeof(T) + 1, 3 * 128 / sizeof(T) + 5}) {
+      for (int shift : {-3, -1, 0, 1, 3}) {
+        const size_t pad = 4;
+        std::vector<T> buf(n + 2 * pad), other(n);
+        for (size_t i = 0; i < buf.size(); ++i) buf[i] = static_cast<T>((i * 37 + 11) % 101);
+        for (size_t i = 0; i < n; ++i) other[i] = static_cast<T>((i * 53 + 7) % 97);
+        std::vector<T> want = buf;
+        T* wd = want.data() + pad + shift;
+        const T* wx = want.data() + pad;
+        for (size_t i = 0; i < n; ++i) {
+          const T x = wx[i], y = other[i];
+          wd[i] = op == ReduceOp::kAdd ? static_cast<T>(x + y) : op == ReduceOp::kMax ? std::max(x, y) : std::min(x, y);
+        }
+        f(buf.data() + pad + shift, buf.data() + pad, other.data(), n);
+        EXPECT_EQ(buf, want) << DTypeName(dtype) << " " << ReduceOpName(op) << " n=" << n << " shift=" << shift;
+      }
+    }
+  }
+}
+
+TEST(Reduce, PartialOverlapsGoElementByElement) {
+  ReduceOverlapCase<int8_t>(DType::kInt8);
+  ReduceOverlapCase<uint16_t>(DType::kUint16);
+  ReduceOverlapCase<int32_t>(DType::kInt32);
+  ReduceOverlapCase<float>(DType::kFloat32);
+  ReduceOverlapCase<uint64_t>(DType::kUint64);
 }
 
 TEST(Reduce, UndefinedDtypesHaveNoKernel) {

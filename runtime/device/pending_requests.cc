@@ -12,34 +12,30 @@ PendingRequest& PendingRing::push_back() {
   return (*this)[size_++];
 }
 
-PendingRequests::SlotOwner* PendingRequests::SlotTable::Find(NRT_STATUS* key) {
-  if (entries_.empty()) return nullptr;
-  for (size_t i = Home(key);; i = (i + 1) & (entries_.size() - 1)) {
-    if (entries_[i].key == key) return &entries_[i].owner;
-    if (entries_[i].key == nullptr) return nullptr;
-  }
-}
-
-void PendingRequests::SlotTable::Set(NRT_STATUS* key, SlotOwner owner) {
-  if (SlotOwner* o = Find(key)) {
-    *o = owner;
-    return;
-  }
+PendingRequests::SlotOwner& PendingRequests::SlotTable::FindOrAdd(NRT_STATUS* key, SlotOwner owner, bool* added) {
   if ((size_ + 1) * 2 > entries_.size()) {
     std::vector<Entry> old(entries_.empty() ? 64 : entries_.size() * 2);
     old.swap(entries_);
     size_ = 0;
+    bool unused;
     for (const Entry& e : old) {
-      if (e.key != nullptr) Set(e.key, e.owner);
+      if (e.key != nullptr) FindOrAdd(e.key, e.owner, &unused);
     }
   }
   size_t i = Home(key);
-  while (entries_[i].key != nullptr) i = (i + 1) & (entries_.size() - 1);
+  for (; entries_[i].key != nullptr; i = (i + 1) & (entries_.size() - 1)) {
+    if (entries_[i].key == key) {
+      *added = false;
+      return entries_[i].owner;
+    }
+  }
   entries_[i] = Entry{key, owner};
   ++size_;
+  *added = true;
+  return entries_[i].owner;
 }
 
-void PendingRequests::SlotTable::Erase(NRT_STATUS* key) {
+void PendingRequests::SlotTable::EraseIfOwner(NRT_STATUS* key, SlotOwner owner) {
   if (entries_.empty()) return;
   const size_t mask = entries_.size() - 1;
   size_t i = Home(key);
@@ -47,6 +43,7 @@ void PendingRequests::SlotTable::Erase(NRT_STATUS* key) {
     if (entries_[i].key == nullptr) return;
     i = (i + 1) & mask;
   }
+  if (entries_[i].owner.unit != owner.unit || entries_[i].owner.n != owner.n) return;  // given to a later request
   // Backward-shift deletion: move later entries of the probe run into the hole when their home allows it, so
   // lookups never need tombstones.
   for (size_t j = (i + 1) & mask; entries_[j].key != nullptr; j = (j + 1) & mask) {
@@ -62,10 +59,10 @@ void PendingRequests::SlotTable::Erase(NRT_STATUS* key) {
 }
 
 void PendingRequests::Add(RequestFootprint&& footprint, const ExecUnit* unit, uint64_t n, NRT_STATUS* ret) {
-  UnitPending& pending = by_unit_[unit];
+  UnitPending& pending = Of(unit);
   // The hazard scans skip a unit's own list: prune it here, every 8 requests, so it stays bounded by what is in
   // flight without reading the unit's counter on every schedule.
-  if (pending.ring.size() % 8 == 7) Prune(pending, unit->completed());
+  if (pending.ring.size() % 8 == 7) PruneIfDone(pending, unit->completed());
   PendingRequest& slot = pending.ring.push_back();
   ++pending.unindexed;
   slot.bounds = footprint.bounds();
@@ -73,15 +70,33 @@ void PendingRequests::Add(RequestFootprint&& footprint, const ExecUnit* unit, ui
   slot.unit = unit;
   slot.n = n;
   slot.ret = ret;
-  if (ret != nullptr) by_ret_.Set(ret, SlotOwner{unit, n});
 }
 
-bool PendingRequests::UnitPending::MayConflict(const RequestFootprint& r) {
+const PendingRequest* PendingRequests::ClaimStatusSlot(NRT_STATUS* ret, const ExecUnit* unit, uint64_t n) {
+  bool added;
+  SlotOwner& owner = by_ret_.FindOrAdd(ret, SlotOwner{unit, n}, &added);
+  if (added) return nullptr;
+  const SlotOwner before = owner;
+  owner = SlotOwner{unit, n};
+  // Completed (pruned or not): the slot was free to reuse.
+  if (before.unit->completed() >= before.n) return nullptr;
+  // Still pending, so still in its unit's ring (pruning drops completed requests only).
+  PendingRing& list = Of(before.unit).ring;
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (list[i].n == before.n) return &list[i];
+  }
+  return nullptr;
+}
+
+void PendingRequests::UnitPending::IndexTheRest() {
   for (; unindexed > 0; --unindexed) {
     for (const MemoryAccess& a : ring[ring.size() - unindexed].footprint.accesses()) {
       (a.write ? writes : reads).Add(a.begin, a.end);
     }
   }
+}
+
+bool PendingRequests::UnitPending::MayConflictByRange(const RequestFootprint& r) const {
   for (const MemoryAccess& a : r.accesses()) {
     if (writes.Meets(a.begin, a.end) || (a.write && reads.Meets(a.begin, a.end))) return true;
   }
@@ -99,10 +114,7 @@ void PendingRequests::Prune(UnitPending& pending, uint64_t completed) {
     } else {
       --pending.unindexed;
     }
-    if (done.ret != nullptr) {
-      const SlotOwner* o = by_ret_.Find(done.ret);
-      if (o != nullptr && o->unit == done.unit && o->n == done.n) by_ret_.Erase(done.ret);
-    }
+    if (done.ret != nullptr) by_ret_.EraseIfOwner(done.ret, SlotOwner{done.unit, done.n});
     list.pop_front();
   }
 }
@@ -120,22 +132,6 @@ const PendingRequest* PendingRequests::Oldest(const ExecUnit* unit) {
     if (r.n > completed && (oldest == nullptr || r.n < oldest->n)) oldest = &r;
   }
   return oldest;
-}
-
-const PendingRequest* PendingRequests::WithStatusSlot(NRT_STATUS* ret) {
-  const SlotOwner* found = by_ret_.Find(ret);
-  if (found == nullptr) return nullptr;
-  const SlotOwner owner = *found;
-  if (owner.unit->completed() < owner.n) {
-    // Still pending, so still in its unit's ring (pruning drops completed requests only).
-    PendingRing& list = by_unit_[owner.unit].ring;
-    for (size_t i = 0; i < list.size(); ++i) {
-      if (list[i].n == owner.n) return &list[i];
-    }
-  }
-  // Completed but not yet pruned (it is not at the front of its unit's list): forget it now.
-  by_ret_.Erase(ret);
-  return nullptr;
 }
 
 }  // namespace nrtb

@@ -50,8 +50,12 @@ class PendingRing {
 
 class PendingRequests {
  public:
-  // Registers request n of unit (moving the footprint in once, into its ring slot).
+  // Registers request n of unit (moving the footprint in once, into its ring slot). Its status slot `ret` (if any)
+  // is ClaimStatusSlot's to record, first.
   void Add(RequestFootprint&& footprint, const ExecUnit* unit, uint64_t n, NRT_STATUS* ret);
+  // Status slot `ret` now belongs to request n of unit; returns the request it was given to before if that one is
+  // still pending (its status would be lost), else null. One probe of the slot table for both.
+  const PendingRequest* ClaimStatusSlot(NRT_STATUS* ret, const ExecUnit* unit, uint64_t n);
 
   // Calls f(const PendingRequest&) for each pending request of every unit but `skip` (null: every unit), in
   // submission order per unit; stops early when f returns false. Skipping a whole unit keeps a deep queue on
@@ -62,7 +66,7 @@ class PendingRequests {
       if (unit == skip || pending.ring.empty()) continue;
       // One read of the unit's counter (a cache line its worker keeps writing) per list, not per request.
       const uint64_t completed = unit->completed();
-      Prune(pending, completed);
+      PruneIfDone(pending, completed);
       if (!ForEachIn(pending, completed, f)) return;
     }
   }
@@ -74,15 +78,13 @@ class PendingRequests {
     for (auto& [unit, pending] : by_unit_) {
       if (unit == skip || pending.ring.empty()) continue;
       const uint64_t completed = unit->completed();
-      Prune(pending, completed);
+      PruneIfDone(pending, completed);
       if (!pending.MayConflict(r)) continue;
       if (!ForEachIn(pending, completed, f)) return;
     }
   }
   // The oldest pending request on `unit`, or null.
   const PendingRequest* Oldest(const ExecUnit* unit);
-  // The latest registered pending request given status slot `ret`, or null.
-  const PendingRequest* WithStatusSlot(NRT_STATUS* ret);
 
  private:
   // The request a status slot was last given to (by number: ring slots move when a ring grows).
@@ -94,9 +96,10 @@ class PendingRequests {
   // few instructions and no allocation (std::unordered_map's node handling was a quarter of the registry's cost).
   class SlotTable {
    public:
-    SlotOwner* Find(NRT_STATUS* key);
-    void Set(NRT_STATUS* key, SlotOwner owner);
-    void Erase(NRT_STATUS* key);
+    // The owner of key: the existing entry, or a new one holding `owner` (`*added` tells which).
+    SlotOwner& FindOrAdd(NRT_STATUS* key, SlotOwner owner, bool* added);
+    // Drops key's entry if `owner` still holds it.
+    void EraseIfOwner(NRT_STATUS* key, SlotOwner owner);
 
    private:
     struct Entry {
@@ -119,8 +122,20 @@ class PendingRequests {
     PendingRing ring;
     RangeIndex reads, writes;
     size_t unindexed = 0;  // entries at the back of ring not in the index yet
-    // Indexes the unindexed entries, then tells whether an indexed range may conflict with r.
-    bool MayConflict(const RequestFootprint& r);
+    // Indexes the unindexed entries, then tells whether an indexed range may conflict with r: first by r's bounds
+    // (exact for the common footprint of one read and one write range; inline, as most checks end there), then
+    // range by range.
+    bool MayConflict(const RequestFootprint& r) {
+      if (unindexed > 0) IndexTheRest();
+      const RequestFootprint::Bounds& b = r.bounds();
+      if (!writes.Meets(b.read_lo, b.read_hi) && !writes.Meets(b.write_lo, b.write_hi) &&
+          !reads.Meets(b.write_lo, b.write_hi)) {
+        return false;
+      }
+      return MayConflictByRange(r);
+    }
+    void IndexTheRest();
+    bool MayConflictByRange(const RequestFootprint& r) const;
   };
 
   // f over a unit's pending requests (numbered above `completed`), in submission order; false when f stopped.
@@ -134,7 +149,23 @@ class PendingRequests {
   }
   // Drops the completed requests at the front of a unit's list (`completed`: its counter, read once).
   void Prune(UnitPending& pending, uint64_t completed);
+  // Prune, but inline when there is nothing to drop (most calls: a unit completes a request now and then).
+  void PruneIfDone(UnitPending& pending, uint64_t completed) {
+    if (!pending.ring.empty() && pending.ring.front().n <= completed) Prune(pending, completed);
+  }
+  // The unit's list, created on first use. The last unit looked up is remembered: a program schedules runs of
+  // requests on one unit, and map nodes never move (no unit's list is ever erased).
+  UnitPending& Of(const ExecUnit* unit) {
+    if (unit != last_unit_) {
+      last_pending_ = &by_unit_[unit];
+      last_unit_ = unit;
+    }
+    return *last_pending_;
+  }
+
   std::unordered_map<const ExecUnit*, UnitPending> by_unit_;
+  const ExecUnit* last_unit_ = nullptr;
+  UnitPending* last_pending_ = nullptr;
   SlotTable by_ret_;  // status slot -> the latest request given it, while it may be pending
 };
 

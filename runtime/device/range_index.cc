@@ -17,9 +17,15 @@ It LowerBound(It first, It last, uintptr_t begin, uintptr_t end) {
 
 void RangeIndex::Add(uintptr_t begin, uintptr_t end) {
   if (begin >= end) return;
-  auto it = LowerBound(ranges_.begin(), ranges_.end(), begin, end);
+  auto it = ranges_.end();
+  // After the last range (the common case: a new tensor or buffer higher in memory): no search, no shift.
+  if (!ranges_.empty()) {
+    const Range& last = ranges_.back();
+    if (last.begin > begin || (last.begin == begin && last.end >= end))
+      it = LowerBound(ranges_.begin(), it, begin, end);
+  }
   if (it != ranges_.end() && it->begin == begin && it->end == end) {
-    ++it->count;
+    if (it->count++ == 0) --dead_;
     return;
   }
   ranges_.insert(it, Range{begin, end, 1});
@@ -28,11 +34,21 @@ void RangeIndex::Add(uintptr_t begin, uintptr_t end) {
 }
 
 void RangeIndex::Remove(uintptr_t begin, uintptr_t end) {
-  if (begin >= end) return;
-  auto it = LowerBound(ranges_.begin(), ranges_.end(), begin, end);
-  if (it == ranges_.end() || it->begin != begin || it->end != end) return;  // never added
-  if (--it->count == 0) ranges_.erase(it);
-  if (ranges_.empty()) max_len_ = max_end_ = 0;
+  if (begin >= end || ranges_.empty()) return;
+  // The first range (the common case: the oldest request's) without a search.
+  auto it = ranges_.begin();
+  if (it->begin != begin || it->end != end) it = LowerBound(it, ranges_.end(), begin, end);
+  if (it == ranges_.end() || it->begin != begin || it->end != end || it->count == 0) return;  // never added
+  if (--it->count > 0) return;
+  if (++dead_ == ranges_.size()) {
+    ranges_.clear();
+    dead_ = 0;
+    max_len_ = max_end_ = 0;
+  } else if (dead_ * 2 > ranges_.size()) {
+    // One pass over every entry per ranges_.size() / 2 removals.
+    std::erase_if(ranges_, [](const Range& r) { return r.count == 0; });
+    dead_ = 0;
+  }
 }
 
 bool RangeIndex::Search(uintptr_t begin, uintptr_t end) const {
@@ -44,7 +60,7 @@ bool RangeIndex::Search(uintptr_t begin, uintptr_t end) const {
   while (it != ranges_.begin()) {
     --it;
     if (it->begin + max_len_ <= begin) return false;
-    if (it->end > begin) return true;
+    if (it->end > begin && it->count > 0) return true;
   }
   return false;
 }

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+#include <utility>
+
 namespace nrtb {
 namespace {
 
@@ -59,6 +63,59 @@ TEST(RangeIndex, ALongRangeIsFoundBehindManyShortOnes) {
     EXPECT_TRUE(shuffled.Meets(begin + i, begin + i + 1)) << i;
     EXPECT_FALSE(shuffled.Meets(begin + 70, begin + 100)) << i;
   }
+}
+
+// Ranges added in rising order and dropped oldest first (a unit's requests), then in random order, against a plain
+// multiset: dead entries left by removals are never found, a range added again after it died is found again, and
+// the index empties when the last use goes.
+TEST(RangeIndex, AgreesWithAMultisetUnderQueueAndRandomOrder) {
+  std::mt19937 rng(12345);
+  RangeIndex idx;
+  std::map<std::pair<uintptr_t, uintptr_t>, int> model;
+  auto model_meets = [&](uintptr_t b, uintptr_t e) {
+    for (const auto& [r, n] : model) {
+      if (n > 0 && r.first < e && b < r.second) return true;
+    }
+    return false;
+  };
+  auto check = [&](int step) {
+    size_t live = 0;
+    for (const auto& [r, n] : model) live += n > 0 ? 1 : 0;
+    ASSERT_EQ(idx.distinct(), live) << step;
+    ASSERT_EQ(idx.empty(), live == 0) << step;
+    for (int q = 0; q < 8; ++q) {
+      const uintptr_t b = rng() % 5000, e = b + 1 + rng() % 300;
+      ASSERT_EQ(idx.Meets(b, e), model_meets(b, e)) << step << " [" << b << ", " << e << ")";
+    }
+  };
+  std::vector<std::pair<uintptr_t, uintptr_t>> queue;  // in the order added
+  size_t head = 0;
+  for (int step = 0; step < 3000; ++step) {
+    const bool random_phase = step >= 1500;
+    if (rng() % 2 == 0 || head == queue.size()) {
+      // Rising addresses in the first phase (with repeats of the last range); anywhere in the second.
+      uintptr_t b = random_phase ? rng() % 4800 : (step * 3) % 4800;
+      if (!random_phase && rng() % 4 == 0 && !queue.empty()) b = queue.back().first;
+      const uintptr_t e = b + 1 + rng() % (rng() % 16 == 0 ? 400 : 20);
+      idx.Add(b, e);
+      ++model[{b, e}];
+      queue.emplace_back(b, e);
+    } else {
+      const size_t i = random_phase ? head + rng() % (queue.size() - head) : head;
+      std::swap(queue[i], queue[head]);
+      const auto r = queue[head++];
+      idx.Remove(r.first, r.second);
+      if (--model[r] == 0) model.erase(r);
+    }
+    check(step);
+    if (HasFatalFailure()) return;
+  }
+  while (head < queue.size()) {
+    idx.Remove(queue[head].first, queue[head].second);
+    --model[queue[head++]];
+  }
+  check(-1);
+  EXPECT_TRUE(idx.empty());
 }
 
 }  // namespace

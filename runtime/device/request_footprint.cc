@@ -9,6 +9,7 @@
 namespace nrtb {
 
 RequestFootprint& RequestFootprint::operator=(RequestFootprint&& o) noexcept {
+  bounds_ = o.bounds_;
   api_ = o.api_;
   site_ = o.site_;
   size_ = o.size_;
@@ -17,6 +18,7 @@ RequestFootprint& RequestFootprint::operator=(RequestFootprint&& o) noexcept {
   heap_.clear();  // keeps its capacity for the next long footprint moved into this registry slot
   if (!o.heap_.empty()) heap_.swap(o.heap_);
   o.size_ = 0;
+  o.bounds_ = Bounds{};
   return *this;
 }
 
@@ -27,49 +29,27 @@ bool RequestFootprint::UsesObject(const void* object) const {
   return false;
 }
 
-RequestFootprint::Bounds RequestFootprint::bounds() const {
-  Bounds b;
-  for (const MemoryAccess& a : accesses()) {
-    if (a.begin == a.end) continue;
-    uintptr_t& lo = a.write ? b.write_lo : b.read_lo;
-    uintptr_t& hi = a.write ? b.write_hi : b.read_hi;
-    if (lo == hi) {
-      lo = a.begin;
-      hi = a.end;
-    } else {
-      lo = std::min(lo, a.begin);
-      hi = std::max(hi, a.end);
-    }
+MemoryAccess& RequestFootprint::AddOnHeap() {
+  if (heap_.empty()) {
+    heap_.assign(inline_, inline_ + size_);
+    size_ = 0;
   }
-  return b;
-}
-
-MemoryAccess& RequestFootprint::Add() {
-  MemoryAccess* a;
-  if (heap_.empty() && size_ < kInline) {
-    a = &inline_[size_++];
-  } else {
-    if (heap_.empty()) {
-      heap_.assign(inline_, inline_ + size_);
-      size_ = 0;
-    }
-    a = &heap_.emplace_back();
-  }
-  // Every field but the name's tail: zeroing the whole entry costs more than the rest of Add.
-  a->begin = a->end = 0;
-  a->write = false;
-  a->object = nullptr;
-  a->offset = 0;
-  a->tensor[0] = '\0';
-  return *a;
+  return heap_.emplace_back();
 }
 
 RequestFootprint& RequestFootprint::Tensor(const nrt_tensor& t, uint64_t offset, uint64_t size, bool write) {
   MemoryAccess& a = Add();
   a.object = &t;
+  const uint8_t* data = t.data();
   // A zero-byte access touches nothing; an unattached tensor has no memory to race on: no bytes.
-  if (size == 0 || t.data() == nullptr) return *this;
-  a.begin = reinterpret_cast<uintptr_t>(t.data()) + offset;
+  if (size == 0 || data == nullptr) {
+    a.begin = a.end = 0;
+    a.write = false;
+    a.offset = 0;
+    a.tensor[0] = '\0';
+    return *this;
+  }
+  a.begin = reinterpret_cast<uintptr_t>(data) + offset;
   a.end = a.begin + size;
   a.write = write;
   a.offset = offset;
@@ -81,15 +61,7 @@ RequestFootprint& RequestFootprint::Tensor(const nrt_tensor& t, uint64_t offset,
     std::memcpy(a.tensor, name.data(), kKept);
     std::memcpy(a.tensor + kKept, "...", 4);
   }
-  return *this;
-}
-
-RequestFootprint& RequestFootprint::Host(const void* p, uint64_t size, bool write) {
-  if (size == 0 || p == nullptr) return *this;
-  MemoryAccess& a = Add();
-  a.begin = reinterpret_cast<uintptr_t>(p);
-  a.end = a.begin + size;
-  a.write = write;
+  Extend(a.begin, a.end, write);
   return *this;
 }
 

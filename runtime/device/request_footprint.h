@@ -19,8 +19,8 @@ struct MemoryAccess {
   // request's tensor may be gone by the time a finding names it, so the entry cannot point at it.
   static constexpr size_t kNameSize = 48;
 
-  // No default member initializers: a footprint's unused inline entries are left unwritten (RequestFootprint::Add
-  // sets every field of an entry it hands out).
+  // No default member initializers: a footprint's unused inline entries are left unwritten (whoever adds an entry
+  // sets every field of it).
   uintptr_t begin, end;  // [begin, end) in the address space
   bool write;
   const void* object;      // the tensor (or other object) used; null for a host buffer
@@ -51,7 +51,12 @@ class RequestFootprint {
   RequestFootprint& WriteHost(const void* p, uint64_t size) { return Host(p, size, true); }
   // An object the request needs until it completes (compared by address, never dereferenced).
   RequestFootprint& Uses(const void* object) {
-    Add().object = object;
+    MemoryAccess& a = Add();
+    a.begin = a.end = 0;
+    a.write = false;
+    a.object = object;
+    a.offset = 0;
+    a.tensor[0] = '\0';
     return *this;
   }
 
@@ -74,14 +79,46 @@ class RequestFootprint {
       return a_lo < b_hi && b_lo < a_hi;
     }
   };
-  Bounds bounds() const;
+  // Kept up to date as entries are added: every check and the registry read it, and a pass over the entries
+  // for it cost as much as the rest of a check.
+  const Bounds& bounds() const { return bounds_; }
 
  private:
   RequestFootprint& Tensor(const nrt_tensor& t, uint64_t offset, uint64_t size, bool write);
-  RequestFootprint& Host(const void* p, uint64_t size, bool write);
-  // A new, empty entry: inline while there is room, then all entries on the heap.
-  MemoryAccess& Add();
+  // Inline, as Add and Extend: out of line, each paid a full prologue for a few instructions of work.
+  RequestFootprint& Host(const void* p, uint64_t size, bool write) {
+    if (size == 0 || p == nullptr) return *this;
+    MemoryAccess& a = Add();
+    a.begin = reinterpret_cast<uintptr_t>(p);
+    a.end = a.begin + size;
+    a.write = write;
+    a.object = nullptr;
+    a.offset = 0;
+    a.tensor[0] = '\0';
+    Extend(a.begin, a.end, write);
+    return *this;
+  }
+  // A new entry, inline while there is room, then all entries on the heap. Unwritten: the caller sets every field
+  // (zeroing it first cost as much as filling it in).
+  MemoryAccess& Add() {
+    if (__builtin_expect(size_ < kInline && heap_.empty(), 1)) return inline_[size_++];
+    return AddOnHeap();
+  }
+  MemoryAccess& AddOnHeap();
+  // [begin, end) (not empty) is now read / written.
+  void Extend(uintptr_t begin, uintptr_t end, bool write) {
+    uintptr_t& lo = write ? bounds_.write_lo : bounds_.read_lo;
+    uintptr_t& hi = write ? bounds_.write_hi : bounds_.read_hi;
+    if (lo == hi) {
+      lo = begin;
+      hi = end;
+    } else {
+      lo = begin < lo ? begin : lo;
+      hi = end > hi ? end : hi;
+    }
+  }
 
+  Bounds bounds_;
   const char* api_ = nullptr;
   const void* site_ = nullptr;
   size_t size_ = 0;  // inline entries used (0 once they moved to heap_)

@@ -54,7 +54,7 @@ Validator::Validator(bool abort_on_finding, ValidationReport::Sink sink) : repor
 void Validator::CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* own_unit, uint64_t own_n, bool host) {
   if (r.accesses().empty()) return;
   host = host || own_unit == nullptr;
-  const RequestFootprint::Bounds bounds = r.bounds();
+  const RequestFootprint::Bounds& bounds = r.bounds();
   // Not own_unit's requests: one unit runs its requests in order.
   pending_.ForEachMayConflict(own_unit, r, [&](const PendingRequest& p) {
     if (!bounds.MayConflict(p.bounds)) return true;
@@ -82,7 +82,7 @@ void Validator::OnScheduled(RequestFootprint&& r, const ExecUnit& unit, uint64_t
   std::lock_guard<std::mutex> lock(mu_);
   if (t_queue_full.validator == this) t_queue_full = QueueFullRun{};
   CheckHazardsLocked(r, &unit, n);
-  if (const PendingRequest* p = ret != nullptr ? pending_.WithStatusSlot(ret) : nullptr) {
+  if (const PendingRequest* p = ret != nullptr ? pending_.ClaimStatusSlot(ret, &unit, n) : nullptr) {
     report_.Add(Check::kStatusSlotReused, r.site(), [&] {
       char slot[32];
       std::snprintf(slot, sizeof slot, "%p", static_cast<void*>(ret));

@@ -325,6 +325,10 @@ TEST(CcProcess, Rank) {
     Tensor y(0, 128 + 128 * rank, "y");
     EXPECT_EQ(RunCollective(WorldGroup(world), rank, {y}, {y}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
               NRT_INVALID);
+    // Same sizes, different dtypes (float32 and int32): invalid on every rank too.
+    EXPECT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, rank == 0 ? NRT_DTYPE_FLOAT32 : NRT_DTYPE_INT32,
+                            NRT_OP_ADD, NRT_CC_ALLREDUCE),
+              NRT_INVALID);
     // The unit is not fatal: a matching collective runs next.
     EXPECT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
               NRT_SUCCESS);
@@ -391,7 +395,7 @@ TEST(CcProcesses, PeerThatNeverArrivesTimesOut) {
   EXPECT_EQ(LinesWith(ReadText(l.logs[0]), {"unrecoverable"}).size(), 1u) << Logs(l);
 }
 
-TEST(CcProcesses, MismatchedSizesAreInvalidOnEveryRank) {
+TEST(CcProcesses, MismatchedSizesOrDtypesAreInvalidOnEveryRank) {
   Launch l = RunRanks("mismatch", 2, {0, 1});
   for (size_t i = 0; i < l.results.size(); ++i)
     EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);

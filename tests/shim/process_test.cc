@@ -25,6 +25,12 @@ TEST(Fork, ChildrenBeforeInitAndWithExecutionsInFlightWork) {
     EXPECT_EQ(r.Digest(), ref) << mode.Name() << ": " << r.out;
     EXPECT_EQ(CountLines(r.out, "in-flight child: execute"), 1u) << mode.Name() << ": " << r.out;
   }
+  // Validation mode: the parent and the child that runs the pipeline (each prints a summary at nrt_close) find
+  // nothing; the in-flight child cannot use the runtime at all.
+  ProgramRun v = RunIn(Shim(3), NRTB_FORK_USER, args, Validated({{"NRT_SIM_EXEC_TIME_US", "2000"}}));
+  ASSERT_TRUE(v.child.Succeeded()) << v.Describe();
+  EXPECT_EQ(v.Digest(), ref) << v.out;
+  EXPECT_TRUE(NoValidationFindings(v));
 }
 
 TEST(Fork, AChildProcessInheritsTheUsersSetting) {
@@ -43,6 +49,10 @@ TEST(Constructor, ALibraryCallingNrtFromItsConstructorWorksUnderTheShim) {
     ASSERT_TRUE(r.child.Succeeded()) << mode.Name() << ": " << r.Describe();
     EXPECT_EQ(r.Digest(), ref) << mode.Name() << ": " << r.out;
   }
+  ProgramRun v = RunIn(Shim(3), NRTB_CTOR_MAIN, {}, Validated({{"NRT_SIM_EXEC_TIME_US", "500"}}));
+  ASSERT_TRUE(v.child.Succeeded()) << v.Describe();
+  EXPECT_EQ(v.Digest(), ref) << v.out;
+  EXPECT_TRUE(NoValidationFindings(v));
 }
 
 TEST(Launcher, RunsALegacySampleWithTheRealShim) {

@@ -25,6 +25,24 @@ inline Mode Shim(std::optional<int> n) { return {true, n}; }
 
 inline std::string LegacyPath(const std::string& sample) { return kLegacyBinDir + "/legacy-" + sample; }
 
+// Validation mode (issue 10): `env` plus NRT_SIM_VALIDATE=1. The runtime then reports every wait the shim's fences
+// miss (a read of an output still being written, a write of an input still being read, a status slot reused).
+inline EnvEdits Validated(EnvEdits env) {
+  env["NRT_SIM_VALIDATE"] = "1";
+  return env;
+}
+// A run in validation mode found nothing: no finding line, and the summary that shows validation ran (one per
+// process that closed the runtime).
+inline ::testing::AssertionResult NoValidationFindings(const ProgramRun& r) {
+  if (r.err.find("nrt-validate: [") != std::string::npos) {
+    return ::testing::AssertionFailure() << "validation findings:\n" << r.err;
+  }
+  if (r.err.find("nrt-validate: summary: no findings") == std::string::npos) {
+    return ::testing::AssertionFailure() << "validation mode did not run:\n" << r.err;
+  }
+  return ::testing::AssertionSuccess();
+}
+
 inline ProgramRun RunIn(const Mode& mode, const std::string& exe, const std::vector<std::string>& args,
                         EnvEdits env = {}) {
   if (mode.shim) env["LD_PRELOAD"] = kShim;

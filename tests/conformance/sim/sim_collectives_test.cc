@@ -265,6 +265,29 @@ TEST(SimCollectives, ReduceScatterFromOneTensorAndFromOnePerRank) {
   }
 }
 
+// Completion events work for collectives as for every unit: an eventfd registered for the request (rank 0)
+// or for the COLLECTIVES queue (rank 1) is signalled when the all-reduce completes, with the result in place.
+TEST(SimCollectives, CompletionSignalsTheRequestAndQueueEventfds) {
+  NRTEST_INIT(rt);
+  Tensor a(0, 4096), b(1, 4096);
+  WriteAll(a, std::vector<int32_t>(1024, 2));
+  WriteAll(b, std::vector<int32_t>(1024, 5));
+  Comm c0(Ranks(2), 0, 0), c1(Ranks(2), 1, 1);
+  EventFd by_seq, by_queue;
+  ASSERT_EQ(nrta_event_register_xu_completion(1, NRTA_XU_COLLECTIVES, 0, by_queue.fd()), NRT_SUCCESS);
+  Req p0, p1;
+  Start(c0, {a}, {a}, NRT_DTYPE_INT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p0);
+  ASSERT_EQ(nrta_event_register_seq_id_completion(p0.seq, by_seq.fd()), NRT_SUCCESS);
+  Start(c1, {b}, {b}, NRT_DTYPE_INT32, NRT_OP_ADD, NRT_CC_ALLREDUCE, &p1);
+  EXPECT_GE(ReadEventFd(by_seq.fd(), static_cast<int>(kGenerousTimeoutS * 1000)), 1u);
+  EXPECT_GE(ReadEventFd(by_queue.fd(), static_cast<int>(kGenerousTimeoutS * 1000)), 1u);
+  EXPECT_EQ(p0.ret, NRT_SUCCESS);
+  EXPECT_EQ(p1.ret, NRT_SUCCESS);
+  EXPECT_EQ(ReadAll<int32_t>(a), std::vector<int32_t>(1024, 7));
+  EXPECT_EQ(ReadAll<int32_t>(b), std::vector<int32_t>(1024, 7));
+  ASSERT_EQ(nrta_event_register_xu_completion(1, NRTA_XU_COLLECTIVES, 0, -1), NRT_SUCCESS);
+}
+
 TEST(SimCollectives, ReplicaGroupSubsetLeavesOtherCoresOut) {
   NRTEST_INIT(rt);
   // Ranks 1 and 3 only; cores 0 and 2 never take part.

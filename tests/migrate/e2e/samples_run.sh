@@ -59,11 +59,6 @@ if [[ $s != callbacks ]]; then
 fi
 # Validation mode (issue 10): the migrated program waits wherever the explicit API needs a wait.
 run NRT_SIM_VALIDATE=1 -- "$w/bin/$s" "${args[@]}"
-[[ $rc == 0 ]] || fail "the migrated program failed in validation mode (exit $rc): $out $err"
-! grep -q 'nrt-validate: \[' <<<"$err" || fail "validation findings: $(grep nrt-validate <<<"$err")"
-grep -q 'nrt-validate: summary: no findings' <<<"$err" || fail "validation mode did not run: $err"
-
-run NRT_SIM_VALIDATE=1 -- "$w/bin/$s" "${args[@]}"
 [[ $rc == 0 && $out == "$migrated_out" ]] || fail "under NRT_SIM_VALIDATE=1: exit $rc, output $out, $err"
 # The validator ran (its summary line) and found nothing.
 [[ $(grep 'nrt-validate:' <<<"$err") == "nrt-validate: summary: no findings" ]] ||
