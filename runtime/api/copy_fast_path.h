@@ -23,10 +23,10 @@
 namespace nrtb {
 
 // kWrite: buf -> tensor, else tensor -> buf. True when the copy was done; false when nothing was (and no slot
-// word is left set).
+// word is left set). Nothing in it throws or allocates: it runs outside Guarded.
 template <bool kWrite>
 __attribute__((always_inline)) inline bool TryFastCopy(const nrt_tensor_t* handle, void* buf, size_t offset,
-                                                       size_t size) {
+                                                       size_t size) noexcept {
   ThreadSlot* slot = t_thread_slot;
   // No slot yet (first call on this thread), or already inside an API call (its pin or hazard is in use).
   if (__builtin_expect(slot == nullptr, 0) || slot->pinned.load(std::memory_order_relaxed) != 0 ||
