@@ -158,6 +158,21 @@ const CatalogEntry kCatalog[] = {
      "&nrtm_seq_9);\n  h = host_work();\n  if (nrtm_st_9 == NRT_SUCCESS && (nrtm_st_9 = nrtm_finish(nrtm_st_9, "
      "nrtm_seq_9, &nrtm_ret_9)) != NRT_SUCCESS)\n    fprintf(stderr, \"nrt-migrate: execution at main.c:9 "
      "failed: %s\\n\", nrt_get_status_as_str(nrtm_st_9));\n  nrtm_inflight_tensor_read(y, out, 0, sizeof out);"},
+    {DiagId::kInlinePlain, "inline program: tensor reads, writes and releases stay plain calls",
+     "When every execution of an implicit-mode program got the inline form (NRTM1069), nothing is ever pending on\n"
+     "the request table, so its fences and deferred releases would never wait: the calls stay nrt_tensor_read,\n"
+     "nrt_tensor_write, nrt_tensor_free and so on, and no file includes the support header. Each inline request\n"
+     "is waited for before the next Neuron call of its thread; another thread's request uses only the tensors\n"
+     "local to that thread's function. One execution the table keeps (NRTM1060) puts every execution of the\n"
+     "program on the table, whose depth and unload/close waits must see them all.",
+     "  nrt_tensor_read(y, out, 0, sizeof out);", "  nrt_tensor_read(y, out, 0, sizeof out);"},
+    {DiagId::kInlineWait, "inline program: unload, close and drain wait for every thread's requests",
+     "Implicit mode's nrt_unload, nrt_close and drain waited for the pending requests of every thread. In an\n"
+     "inline program the helper block records each inline request (nrtm_schedule also holds the depth the\n"
+     "program asked for there, per core), and nrtm_unload / nrtm_close / nrtm_drain wait for the recorded\n"
+     "requests (of the model, of all, of the core) to complete before the call. The setting of the removed\n"
+     "variable becomes nrtm_set_depth.",
+     "  nrt_unload(model);\n  nrt_close();", "  nrtm_unload(model);\n  nrtm_close();"},
 };
 
 }  // namespace

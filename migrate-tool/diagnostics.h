@@ -37,6 +37,8 @@ enum class DiagId {
   kTableDrainFirst = 1067,       // implicit mode: unload/close drain first
   kDepthCarried = 1068,          // implicit mode: the variable's setting becomes nrtm_inflight_set_depth
   kInlineExecute = 1069,         // implicit mode: nrt_execute -> plain nrta_* code, wait before the first use
+  kInlinePlain = 1070,           // inline program: a tensor read/write/release stays the plain call
+  kInlineWait = 1071,            // inline program: unload/close/drain wait for every thread's inline requests
 };
 
 struct Diagnostic {

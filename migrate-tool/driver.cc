@@ -13,6 +13,7 @@
 #include "edit_set.h"
 #include "file_writer.h"
 #include "helper_block.h"
+#include "inline_program.h"
 #include "libclang_util.h"
 #include "prefilter.h"
 #include "report.h"
@@ -162,23 +163,36 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
   });
   progress.Finish();
   if (g_interrupted) return fail(kExitInterrupted, "interrupted; nothing was written");
-  // A callback or output-completion wait that only a header holds (the mode scan reads main files): the table
-  // must see every request of the program, so a TU that gave an execution the inline form is analysed again.
+  // A callback or output-completion wait that only a header holds (the mode scan reads main files), or an
+  // execution that stays on the table: the table must see every request of the program (its depth counts them,
+  // its unload and close wait for them), so a TU that gave an execution the inline form is analysed again.
   if (mode.implicit && mode.table_only.empty()) {
     std::vector<size_t> again;
+    std::string table_execute;
     for (size_t t = 0; t < results.size(); ++t) {
       for (const Site& s : results[t].sites) {
+        std::string at = root_relative(s.file) + ":" + std::to_string(s.line);
         if ((s.api == "nrt_register_async_exec_callback" || s.api == "nrt_tensor_check_output_completion") &&
             mode.table_only.empty())
-          mode.table_only = root_relative(s.file) + ":" + std::to_string(s.line) + " calls " + s.api;
+          mode.table_only = "the table runs the program's completion callback or output-completion wait (" + at +
+                            " calls " + s.api + ")";
+        if (s.form == "table-execute" && table_execute.empty()) table_execute = at;
       }
       if (std::any_of(results[t].sites.begin(), results[t].sites.end(),
                       [](const Site& s) { return s.form == "inline"; }))
         again.push_back(t);
     }
+    if (mode.table_only.empty() && !table_execute.empty())
+      mode.table_only = "the execution at " + table_execute +
+                        " stays on the table, which would neither count an inline request toward the in-flight depth "
+                        "nor wait for it at nrt_unload and nrt_close";
     if (!mode.table_only.empty()) ParallelFor(again.size(), jobs, [&](size_t k) { analyze(again[k]); });
     if (g_interrupted) return fail(kExitInterrupted, "interrupted; nothing was written");
   }
+  // No execution of the program is on the table: its fences and releases have nothing to wait for.
+  const bool inline_program = mode.implicit && mode.table_only.empty();
+  if (inline_program)
+    for (TuResult& r : results) MakeInlineProgram(&r.sites);
   run.summary.tus = cs.commands.size();
 
   // One site per (file, offset, rule), whichever TUs saw it; sites outside the root are only reported.
@@ -290,7 +304,12 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
   };
   for (int id : rolled_back) remove_site(id);
 
-  // The helper block, once per file whose edits call it.
+  // The helper block, once per file whose edits call it; in a program whose executions are all inline, with the
+  // record of their requests that keeps the depth and makes unload and close wait.
+  InlineRegistry registry;
+  registry.on = inline_program;
+  registry.depth = mode.depth;
+  registry.origin = mode.origin;
   auto place_helpers = [&]() {
     for (auto& [file, fe] : files) {
       fe.RemoveSite(-1);
@@ -318,11 +337,12 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
         HelperPlacement p = PlaceHelper(*text, first);
         // Both at one offset (an implicit-mode file with inline sites): one insertion, as clang-apply-replacements
         // keeps only one of two insertions at the same offset.
+        std::string block = HelperBlock(p.angle_includes, registry);
         if (!p.already_present && p.offset == include_at) {
-          fe.Add({file, p.offset, 0, include + HelperBlock(p.angle_includes), -1, -1});
+          fe.Add({file, p.offset, 0, include + block, -1, -1});
           include.clear();
         } else if (!p.already_present) {
-          fe.Add({file, p.offset, 0, HelperBlock(p.angle_includes), -1, -1});
+          fe.Add({file, p.offset, 0, block, -1, -1});
         }
       }
       if (!include.empty()) fe.Add({file, include_at, 0, include, -1, -2});

@@ -124,6 +124,47 @@ TEST_F(Engine, PrefilterSkipsFilesWithoutLegacyCalls) {
   EXPECT_TRUE(out_.str().empty());
 }
 
+// On a terminal (main.cc sets progress when stderr is one) each translation unit ticks a counter line, and the
+// line is cleared before the diagnostics; without one, nothing of it is written.
+TEST_F(Engine, ProgressGoesToATerminalOnlyAndIsClearedBeforeTheDiagnostics) {
+  std::string a = Write("a.c", "#include \"nrt/nrt.h\"\nint f(void) { return 0; }\n");
+  std::string b = Write("b.c", "#include \"nrt/nrt.h\"\nint g(void) { return 1; }\n");
+  Options o = Opts({a, b});
+  o.progress = true;
+  RunOutput r = Go(o);
+  EXPECT_EQ(r.exit_code, kExitOk) << err_.str();
+  const std::string err = err_.str();
+  EXPECT_NE(err.find("\r[1/2] "), std::string::npos) << err;
+  EXPECT_NE(err.find("\r[2/2] "), std::string::npos) << err;
+  size_t cleared = err.find("\r\033[K");
+  ASSERT_NE(cleared, std::string::npos) << err;
+  EXPECT_LT(cleared, err.find("nrt-migrate: 2 translation unit(s)")) << err;
+  Go(Opts({a, b}));
+  EXPECT_EQ(err_.str().find('\r'), std::string::npos) << err_.str();
+}
+
+// Includes: nrt_async.h once per file that needs it, in the file's include style (<...> here), after its
+// include guard and its nrt includes, however many sites the file has.
+TEST_F(Engine, TheAsyncIncludeComesOnceInTheFilesStyleAfterItsGuardAndNrtIncludes) {
+  Write("w.h",
+        "#pragma once\n"
+        "#include <nrt/nrt.h>\n"
+        "static inline NRT_STATUS run1(nrt_model_t *m) { return nrt_execute(m, 0, 0); }\n"
+        "static inline NRT_STATUS run2(nrt_model_t *m) { return nrt_execute(m, 0, 0); }\n");
+  std::string a = Write("a.c", "#include \"w.h\"\nint main(void) { return run1(0) + run2(0); }\n");
+  RunOutput r = Go(Opts({a}, OutputMode::kInPlace));
+  EXPECT_EQ(r.exit_code, kExitOk) << err_.str();
+  const std::string out = Read("w.h");
+  const size_t inc = out.find("#include <nrt/nrt_async.h>");
+  ASSERT_NE(inc, std::string::npos) << out;
+  EXPECT_EQ(out.find("#include <nrt/nrt_async.h>", inc + 1), std::string::npos) << out;
+  EXPECT_EQ(out.find("nrt/nrt_async.h\""), std::string::npos) << out;
+  EXPECT_EQ(out.rfind("#pragma once\n#include <nrt/nrt.h>\n", 0), 0u) << out;
+  EXPECT_LT(out.find("#include <nrt/nrt.h>"), inc) << out;
+  EXPECT_LT(inc, out.find("run1")) << out;
+  EXPECT_EQ(Read("a.c"), "#include \"w.h\"\nint main(void) { return run1(0) + run2(0); }\n");
+}
+
 TEST_F(Engine, AFileThatDoesNotParseIsReportedAndNotWritten) {
   std::string text = "#include \"nrt/nrt.h\"\nint f(nrt_model_t *m) { return nrt_execute(m, 0, 0) }\n";
   std::string f = Write("bad.c", text);

@@ -10,8 +10,17 @@ namespace nrtm {
 // The guard macro: a file that already has it is not given the block again (the tool's own output).
 inline constexpr const char* kHelperGuard = "NRTM_EXECUTE_HELPERS_1";
 
+// An implicit-mode program whose executions all got the inline form (inline_program.h): the block also keeps
+// the record of their requests (nrtm_inline_inflight), through which nrtm_schedule holds the depth the program
+// asked for and nrtm_unload / nrtm_close / nrtm_drain wait for every thread's requests, as implicit mode did.
+struct InlineRegistry {
+  bool on = false;
+  int depth = 0;       // the program's depth (0: none was set, 3)
+  std::string origin;  // where it was set, for the comment
+};
+
 // The block, with the nrt_async.h include spelled in the file's style (angle or quote).
-std::string HelperBlock(bool angle_includes);
+std::string HelperBlock(bool angle_includes, const InlineRegistry& registry = {});
 
 struct HelperPlacement {
   size_t offset = 0;            // where the block goes (start of a line)

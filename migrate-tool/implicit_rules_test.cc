@@ -137,24 +137,38 @@ TEST_F(Implicit, SetenvDepthIsCarriedIntoTheCodeAndANonLiteralOneIsRemoved) {
 }
 
 TEST_F(Implicit, MacroPastedNameIsReportedNotRewritten) {
-  std::string a = Write("a.c",
-                        "#include \"nrt/nrt.h\"\n"
-                        "#define NRT_CALL(name) nrt_##name\n"
-                        "int get(nrt_tensor_t *t, float *v) { return NRT_CALL(tensor_read)(t, v, 0, 16); }\n"
-                        // The prefilter cannot see a pasted name; a plain call makes the file parsed.
-                        "int put(nrt_tensor_t *t, float *v) { return nrt_tensor_write(t, v, 0, 16); }\n");
+  const std::string text =
+      "#include \"nrt/nrt.h\"\n"
+      "#define NRT_CALL(name) nrt_##name\n"
+      "int get(nrt_tensor_t *t, float *v) { return NRT_CALL(tensor_read)(t, v, 0, 16); }\n"
+      // The prefilter cannot see a pasted name; a plain call makes the file parsed.
+      "int put(nrt_tensor_t *t, float *v) { return nrt_tensor_write(t, v, 0, 16); }\n";
+  // An execution on the table: the pasted read would have to be fenced, and cannot be renamed.
+  std::string a = Write("a.c", text +
+                                   "void run(nrt_model_t *m, nrt_tensor_set_t *i, nrt_tensor_set_t *o) {\n"
+                                   "  nrt_execute(m, i, o);\n}\n");
   RunOutput r = Go({a}, OutputMode::kDiff, ModeOption::kImplicit);
   const Site* read = Find(r, "nrt_tensor_read");
   ASSERT_NE(read, nullptr) << err_.str();
   EXPECT_FALSE(read->migrated);
   EXPECT_EQ(read->diag, DiagId::kNoSpelling);
+  // No execution on the table (an inline program): nothing to fence, so nothing is left to do by hand.
+  a = Write("a.c", text);
+  r = Go({a}, OutputMode::kDiff, ModeOption::kImplicit);
+  read = Find(r, "nrt_tensor_read");
+  ASSERT_NE(read, nullptr) << err_.str();
+  EXPECT_TRUE(read->migrated);
+  EXPECT_EQ(read->form, "plain");
 }
 
 TEST_F(Implicit, BatchedTensorIoGoesThroughTheTablesBatchFences) {
-  std::string a = Write("a.c",
-                        "#include \"nrt/nrt.h\"\n"
-                        "int get(const nrt_tensor_batch_t *b) { return nrt_tensor_read_batch(b, 1, false); }\n"
-                        "int put(const nrt_tensor_batch_t *b) { return nrt_tensor_write_batch(b, 1, true); }\n");
+  // The execution's sets are parameters: it stays on the table, so the table's fences have work to do.
+  std::string a =
+      Write("a.c",
+            "#include \"nrt/nrt.h\"\n"
+            "int get(const nrt_tensor_batch_t *b) { return nrt_tensor_read_batch(b, 1, false); }\n"
+            "int put(const nrt_tensor_batch_t *b) { return nrt_tensor_write_batch(b, 1, true); }\n"
+            "void run(nrt_model_t *m, nrt_tensor_set_t *i, nrt_tensor_set_t *o) { nrt_execute(m, i, o); }\n");
   RunOutput r = Go({a}, OutputMode::kInPlace, ModeOption::kImplicit);
   EXPECT_EQ(r.exit_code, kExitOk) << err_.str();
   const Site* read = Find(r, "nrt_tensor_read_batch");
@@ -168,6 +182,30 @@ TEST_F(Implicit, BatchedTensorIoGoesThroughTheTablesBatchFences) {
   const std::string out = Read("a.c");
   EXPECT_NE(out.find("return nrtm_inflight_tensor_read_batch(b, 1, false);"), std::string::npos) << out;
   EXPECT_NE(out.find("return nrtm_inflight_tensor_write_batch(b, 1, true);"), std::string::npos) << out;
+}
+
+TEST_F(Implicit, WithoutATableExecutionTensorIoStaysPlainAndNeedsNoSupportHeader) {
+  std::string a = Write("a.c",
+                        "#include \"nrt/nrt.h\"\n"
+                        "int get(const nrt_tensor_batch_t *b) { return nrt_tensor_read_batch(b, 1, false); }\n"
+                        "#include \"nrt/nrt_experimental.h\"\n"
+                        "void fin(nrt_model_t *m) { nrt_async_drain_queued_execs(0); nrt_unload(m); nrt_close(); }\n");
+  RunOutput r = Go({a}, OutputMode::kInPlace, ModeOption::kImplicit);
+  EXPECT_EQ(r.exit_code, kExitOk) << err_.str();
+  const Site* read = Find(r, "nrt_tensor_read_batch");
+  const Site* unload = Find(r, "nrt_unload");
+  ASSERT_NE(read, nullptr) << err_.str();
+  ASSERT_NE(unload, nullptr) << err_.str();
+  EXPECT_EQ(read->form, "plain");
+  EXPECT_EQ(read->diag, DiagId::kInlinePlain);
+  EXPECT_EQ(unload->form, "inline-wait");
+  const std::string out = Read("a.c");
+  EXPECT_NE(out.find("return nrt_tensor_read_batch(b, 1, false);"), std::string::npos) << out;
+  EXPECT_NE(out.find("{ nrtm_drain(0); nrtm_unload(m); nrtm_close(); }"), std::string::npos) << out;
+  EXPECT_EQ(out.find("nrtm_inflight"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir_ / "nrtm_inflight.h"));
+  EXPECT_FALSE(Explain("NRTM1070").empty());
+  EXPECT_FALSE(Explain("NRTM1071").empty());
 }
 
 TEST_F(Implicit, InPlaceAddsTheHeaderOnceAndKeepsAnExistingOne) {

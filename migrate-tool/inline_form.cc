@@ -141,10 +141,6 @@ bool IsNeuronCall(const Use& u) { return !clang_Cursor_isNull(u.call) && u.calle
 // other function, thread or data structure reaches what the request uses, and every host access to it is a
 // Neuron call in this function, which the deferral's proof waits before.
 bool PatternVisible(const TuContext& ctx, CXCursor call, const std::vector<CXCursor>& parents, std::string* why) {
-  if (!ctx.table_only_why.empty()) {
-    *why = "the table runs the program's completion callback or output-completion wait (" + ctx.table_only_why + ")";
-    return false;
-  }
   CXCursor function = clang_getNullCursor();
   for (size_t i = parents.size(); i > 0 && clang_Cursor_isNull(function); --i) {
     CXCursorKind k = clang_getCursorKind(parents[i - 1]);
@@ -262,6 +258,11 @@ bool TryInlineForm(const TuContext& ctx, CXCursor call, size_t call_index, const
   if (!PatternVisible(ctx, call, parents, why)) return false;
   DeferralPlan plan;
   if (!PlanDeferral(ctx, call, call_index, parents, name_loc, /*status_is_request=*/false, &plan, why)) return false;
+  // Last, so that a site the pattern or the deferral rules out says so rather than what rules out every site.
+  if (!ctx.table_only_why.empty()) {
+    *why = ctx.table_only_why;
+    return false;
+  }
   std::string line = std::to_string(name_loc.line);
   std::string ret = "nrtm_ret_" + line, seq = "nrtm_seq_" + line, st = "nrtm_st_" + line;
   // The call keeps its value (implicit mode returned the scheduling status); nrtm_st_ keeps it for the wait.

@@ -80,7 +80,8 @@ ProgramMode DetectProgramMode(ModeOption option, const std::vector<std::pair<std
     if (size_t at = text->find(kVar); at != std::string::npos) note(file, *text, at, std::string("uses ") + kVar);
     for (const char* call : {"nrt_register_async_exec_callback", "nrt_tensor_check_output_completion"})
       if (size_t at = FindWord(*text, call); at != std::string::npos && mode.table_only.empty())
-        mode.table_only = file + ":" + std::to_string(LineOf(*text, at)) + " calls " + call;
+        mode.table_only = "the table runs the program's completion callback or output-completion wait (" + file + ":" +
+                          std::to_string(LineOf(*text, at)) + " calls " + call + ")";
     FindDepth(file, *text, &mode);
   }
   for (const auto& [file, text] : text_files) {

@@ -17,7 +17,9 @@ struct ProgramMode {
   int depth = 0;       // the variable's value found in code, scripts or configuration (0: none)
   std::string origin;  // where the depth came from ("scripts/run.sh:3")
   // A call that only the request table can serve anywhere in the program (a completion callback registration or
-  // an output-completion wait: both see every request): then no execution gets the inline form. Empty: none.
+  // an output-completion wait: both see every request), or an execution that stays on the table (an inline
+  // request would escape its depth and its unload/close waits): then no execution gets the inline form. The
+  // whole clause, for the per-site note. Empty: none.
   std::string table_only;
 };
 

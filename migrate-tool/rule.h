@@ -28,7 +28,7 @@ struct TuContext {
   // The program ran in implicit async mode (program_mode.h): legacy calls go through the support header.
   bool implicit = false;
   std::string implicit_why;
-  // ProgramMode::table_only: why no execution of the program may leave the table (empty: none).
+  // ProgramMode::table_only: why no execution of the program may leave the table, a whole clause (empty: none).
   std::string table_only_why;
 };
 

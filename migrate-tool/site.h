@@ -22,10 +22,11 @@ struct Site {
   bool needs_support = false;  // its edits call the support header nrtm_inflight.h
   std::vector<Edit> edits;     // Edit::site is filled in by the driver
 
-  // The family of the form, for the report: "inline" (plain nrta_* code, implicit mode), "table" (the support
+  // The family of the form, for the report: "inline" (plain nrta_* code, implicit mode: the inline execution and,
+  // in an inline program, the calls that stay plain or wait on the helper block's record), "table" (the support
   // header's request table), "sync" (the synchronous nrt_execute rule); empty for the other rules.
   std::string Kind() const {
-    if (form == "inline") return "inline";
+    if (form == "inline" || form == "plain" || form == "inline-wait") return "inline";
     if (rule == "implicit-table") return "table";
     if (rule == "sync-execute") return "sync";
     return "";

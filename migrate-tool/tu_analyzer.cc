@@ -88,6 +88,11 @@ struct Walker {
         // The support header calls the synchronous API on purpose; its calls are not legacy sites.
         bool interesting = InterestingFunctions().count(name) || (w->ctx->implicit && IsTableApi(name));
         if (interesting && IsSupportHeader(SpellingLoc(loc).file)) interesting = false;
+        // Nor are those of the helper block the tool added (nrtm_unload calls nrt_unload): its own output.
+        for (size_t i = w->stack.size(); interesting && i > 0; --i)
+          if (clang_getCursorKind(w->stack[i - 1]) == CXCursor_FunctionDecl &&
+              CursorSpelling(w->stack[i - 1]).rfind("nrtm_", 0) == 0)
+            interesting = false;
         if (interesting) {
           if (name == "nrt_tensor_get_va") w->ctx->takes_tensor_va = true;
           w->refs.push_back({c, w->stack, name});
@@ -184,8 +189,9 @@ TuResult AnalyzeTu(const CompileCommand& cmd, const std::string& resource_dir, c
     if (!ctx.table_only_why.empty()) break;
     if (ref.name == "nrt_register_async_exec_callback" || ref.name == "nrt_tensor_check_output_completion") {
       FileLoc at = ExpansionLoc(clang_getCursorLocation(ref.cursor));
-      ctx.table_only_why =
-          at.file.substr(at.file.rfind('/') + 1) + ":" + std::to_string(at.line) + " calls " + ref.name;
+      ctx.table_only_why = "the table runs the program's completion callback or output-completion wait (" +
+                           at.file.substr(at.file.rfind('/') + 1) + ":" + std::to_string(at.line) + " calls " +
+                           ref.name + ")";
     }
   }
   for (const Reference& ref : walker.refs) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Overlap kept by a migration: builds bench/migrate/legacy_pipeline.c (one tensor set: write, nrt_execute, host
 # work, read) and legacy_slots.c (two rotating slots: the read of iteration i waits for execution i - 2) as they
-# are and as nrt-migrate rewrites them (both set the implicit-mode variable, so they get the request-table form),
+# are and as nrt-migrate rewrites them (both set the implicit-mode variable: legacy_pipeline becomes an inline
+# program, plain nrta_* code; legacy_slots gets the request-table form),
 # runs them on pipeline_block.neff (1 ms of device time per execution, ~1 ms of host work per iteration) and
 # prints the median wall times of 5 alternating runs and their ratio; with the shim built
 # ($build/shim/libnrt-implicit-async.so) the legacy binary also runs under it, for comparison. The outputs
@@ -36,7 +37,7 @@ for prog in legacy_pipeline legacy_slots; do
     fi
   done
   l=$(median "$w/$prog/legacy.time") m=$(median "$w/$prog/migrated.time")
-  echo "$prog: synchronous (legacy source) median wall ${l} s, migrated (request table) ${m} s:" \
+  echo "$prog: synchronous (legacy source) median wall ${l} s, migrated ${m} s:" \
     "$(awk -v a="$l" -v b="$m" 'BEGIN { printf "%.2f", a / b }')x (outputs byte-identical)"
   if [[ -f $shim ]]; then
     s=$(median "$w/$prog/shim.time")

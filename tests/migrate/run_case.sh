@@ -5,10 +5,12 @@
 # passes after (when everything was migrated), compile the original and the migrated sources against
 # include/nrt, and for runnable cases (a `run` file) run both on libnrt and compare their output bytes.
 #
-#   run_case.sh <case dir> <nrt-migrate> <include dir> <libnrt dir> <model dir> <cc> <cxx> <work dir>
+#   run_case.sh <case dir> <nrt-migrate> <include dir> <libnrt dir> <model dir> <cc> <cxx> <work dir> [<nrt-trace>]
+# A runnable case with a `max_inflight` file (a number N) is also run traced, with executions that take 2 ms:
+# the simulator's trace must never show more than N requests in flight (the depth the program asked for).
 # NRTM_UPDATE_GOLDEN=1 rewrites expected/ and expected.diag from this run instead of comparing.
 set -euo pipefail
-case_dir=$(cd "$1" && pwd) tool=$2 inc=$3 libdir=$4 models=$5 cc=$6 cxx=$7
+case_dir=$(cd "$1" && pwd) tool=$2 inc=$3 libdir=$4 models=$5 cc=$6 cxx=$7 nrt_trace=${9:-}
 name=$(basename "$case_dir")
 # The work tree lies outside this project, whose .clang-format would otherwise style the edited lines: a case
 # is formatted only with the style it brings (a `clang-format` file, copied in as src/.clang-format). It is
@@ -19,7 +21,7 @@ mkdir -p "$w/src" "$w/out" "$w/fixes"
 fail() { echo "FAIL [$name]: $*" >&2; exit 1; }
 
 (cd "$case_dir" && find . -type f ! -path './expected/*' ! -name expected.diag ! -name run ! -name args \
-  ! -name nocompile ! -name .clang-format ! -name clang-format) | while read -r f; do
+  ! -name nocompile ! -name max_inflight ! -name .clang-format ! -name clang-format) | while read -r f; do
   mkdir -p "$w/src/$(dirname "$f")"
   cp -p "$case_dir/$f" "$w/src/$f"
 done
@@ -128,6 +130,16 @@ if [[ -f $case_dir/run ]]; then
     fail "the migrated program logged other errors: $(cat "$w/migrated.err")"
   [[ -s $w/legacy.out ]] || fail "the legacy program printed nothing"
   cmp "$w/legacy.out" "$w/migrated.out" || { diff "$w/legacy.out" "$w/migrated.out"; fail "outputs differ"; }
+  if [[ -f $case_dir/max_inflight ]]; then
+    [[ -x $nrt_trace ]] || fail "max_inflight needs nrt-trace (argument 9)"
+    limit=$(<"$case_dir/max_inflight")
+    NRT_SIM_EXEC_TIME_US=2000 NRT_SIM_TRACE="$w/trace.json" "$w/migrated.bin" "$models/add_one.neff" \
+      >"$w/traced.out" 2>"$w/traced.err" || fail "the traced run failed: $(cat "$w/traced.err")"
+    summary=$("$nrt_trace" summary "$w/trace.json") || fail "nrt-trace cannot read the trace: $summary"
+    max=$(sed -n 's/.*requests in flight *max \([0-9]*\).*/\1/p' <<<"$summary")
+    [[ -n $max ]] || fail "no in-flight count in: $summary"
+    ((max <= limit)) || fail "$max requests in flight at once: more than the depth $limit the program asked for"
+  fi
 else
   build "$w/src" "" || fail "the legacy sources do not compile"
   build "$w/migrated" "" || fail "the migrated sources do not compile"

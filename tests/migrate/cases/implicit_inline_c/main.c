@@ -1,7 +1,8 @@
 /* An implicit-mode program (the variable set in code, no callback) whose executions nrt-migrate can see whole:
  * a straight-line function, a loop with host work between the execution and the read, an early break and an
- * early return between them. Its slot rotation (tensor sets reached through an array across iterations) stays
- * on the request table. Runs add_one.neff. */
+ * early return between them. Every execution gets the inline form, so the reads, writes and releases stay plain
+ * calls and no file needs the support header (implicit_mixed_c adds an execution the table keeps). Runs
+ * add_one.neff. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -108,45 +109,6 @@ static int early_return(nrt_model_t *model, int give_up) {
   return (int)st;
 }
 
-/* Slot rotation: the sets are reached through an array across iterations; the table keeps two in flight. */
-struct slot {
-  nrt_tensor_t *x, *y;
-  nrt_tensor_set_t *in, *out;
-};
-
-static void slot_rotation(nrt_model_t *model) {
-  struct slot slots[2];
-  for (int i = 0; i < 2; ++i) {
-    CHECK(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, "x", &slots[i].x));
-    CHECK(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, "y", &slots[i].y));
-    CHECK(nrt_allocate_tensor_set(&slots[i].in));
-    CHECK(nrt_allocate_tensor_set(&slots[i].out));
-    CHECK(nrt_add_tensor_to_tensor_set(slots[i].in, "x", slots[i].x));
-    CHECK(nrt_add_tensor_to_tensor_set(slots[i].out, "y", slots[i].y));
-  }
-  for (int iter = 0; iter < 6; ++iter) {
-    struct slot *s = &slots[iter % 2];
-    if (iter >= 2) {
-      float out[4];
-      CHECK(nrt_tensor_read(s->y, out, 0, sizeof out));
-      print_out("slot", iter - 2, out, 0);
-    }
-    float in[4] = {(float)iter, 1, 2, 3};
-    CHECK(nrt_tensor_write(s->x, in, 0, sizeof in));
-    nrt_execute(model, s->in, s->out);
-    host_work(iter);
-  }
-  for (int i = 0; i < 2; ++i) {
-    float out[4];
-    CHECK(nrt_tensor_read(slots[i].y, out, 0, sizeof out));
-    print_out("slot tail", i, out, 0);
-    nrt_destroy_tensor_set(&slots[i].in);
-    nrt_destroy_tensor_set(&slots[i].out);
-    nrt_tensor_free(&slots[i].x);
-    nrt_tensor_free(&slots[i].y);
-  }
-}
-
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
   setenv("NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS", "2", 1);
@@ -166,7 +128,6 @@ int main(int argc, char **argv) {
   loop_with_break(model, 3);
   printf("early return: %d\n", early_return(model, 1));
   printf("no early return: %d\n", early_return(model, 0));
-  slot_rotation(model);
   CHECK(nrt_unload(model));
   nrt_close();
   return 0;

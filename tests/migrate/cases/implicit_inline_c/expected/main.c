@@ -1,14 +1,13 @@
 /* An implicit-mode program (the variable set in code, no callback) whose executions nrt-migrate can see whole:
  * a straight-line function, a loop with host work between the execution and the read, an early break and an
- * early return between them. Its slot rotation (tensor sets reached through an array across iterations) stays
- * on the request table. Runs add_one.neff. */
+ * early return between them. Every execution gets the inline form, so the reads, writes and releases stay plain
+ * calls and no file needs the support header (implicit_mixed_c adds an execution the table keeps). Runs
+ * add_one.neff. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "nrt/nrt.h"
 #include "nrt/nrt_experimental.h"
-/* nrt-migrate: the implicit-mode request table (nrt-migrate --explain NRTM1060) */
-#include "nrtm_inflight.h"
 
 /* Added by nrt-migrate: nrt_execute on the explicit nrta_* API (nrt-migrate --explain NRTM1001). */
 #include "nrt/nrt_async.h"
@@ -19,16 +18,9 @@
 #include <stdint.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
-/* Queues one execution, retrying while the queue is full (a blocking nrt_execute waited there too). */
-static inline NRT_STATUS nrtm_schedule(nrt_model_t *model, const nrt_tensor_set_t *input,
-                                       nrt_tensor_set_t *output, NRT_STATUS *ret, nrta_seq_t *seq) {
-  NRT_STATUS s;
-  while ((s = nrta_execute_schedule(model, input, output, 0, ret, seq)) == NRT_QUEUE_FULL) sched_yield();
-  return s;
-}
-/* Waits for a request nrtm_schedule returned `scheduled` for; the value is the request's own status. */
-static inline NRT_STATUS nrtm_finish(NRT_STATUS scheduled, nrta_seq_t seq, const NRT_STATUS *ret) {
-  if (scheduled != NRT_SUCCESS) return scheduled;
+/* Blocks until request seq has completed (its status slot is then readable); the value says whether it
+ * could tell (NRT_SUCCESS), or why not. */
+static inline NRT_STATUS nrtm_await(nrta_seq_t seq) {
   int fd = eventfd(0, EFD_CLOEXEC);
   if (fd >= 0 && nrta_event_register_seq_id_completion(seq, fd) == NRT_SUCCESS) {
     uint64_t n;
@@ -37,9 +29,122 @@ static inline NRT_STATUS nrtm_finish(NRT_STATUS scheduled, nrta_seq_t seq, const
     nrta_event_register_seq_id_completion(seq, -1);
   }
   if (fd >= 0) close(fd);
-  bool done = false; /* confirms completion (and covers a failed eventfd) before *ret is read */
+  bool done = false; /* confirms completion (and covers a failed eventfd) */
   NRT_STATUS s;
   while ((s = nrta_is_completed(seq, &done)) == NRT_SUCCESS && !done) sched_yield();
+  return s;
+}
+#include "nrt/nrt_experimental.h" /* nrt_get_model_info */
+#include <pthread.h>
+#include <stdio.h>
+/* Implicit mode kept at most NRTM_INLINE_DEPTH requests in flight per core and made nrt_unload, nrt_close
+ * and the drain wait for every pending one. The inline form's requests are recorded here (one record per
+ * process, weak; zero is an unlocked mutex on Linux) so that the code below does the same. */
+#define NRTM_INLINE_DEPTH 2 /* the program's, from main.c:114 */
+#define NRTM_INLINE_CAPACITY 256
+typedef struct nrtm_inline_req {
+  const nrt_model_t *model;
+  uint32_t vnc;
+  nrta_seq_t seq;
+} nrtm_inline_req_t;
+typedef struct nrtm_inline_inflight {
+  pthread_mutex_t mu;
+  int depth; /* nrtm_set_depth; 0: NRTM_INLINE_DEPTH */
+  int n;
+  nrtm_inline_req_t req[NRTM_INLINE_CAPACITY];
+} nrtm_inline_inflight_t;
+__attribute__((weak)) nrtm_inline_inflight_t nrtm_inline_inflight;
+__attribute__((weak)) pthread_once_t nrtm_inline_once = PTHREAD_ONCE_INIT;
+/* A forked child's requests are not its own (and a thread of the parent may have held the lock). */
+static inline void nrtm_inline_atfork_child_(void) {
+  pthread_mutex_init(&nrtm_inline_inflight.mu, NULL);
+  nrtm_inline_inflight.n = 0;
+}
+static inline void nrtm_inline_atfork_(void) { pthread_atfork(NULL, NULL, nrtm_inline_atfork_child_); }
+static inline nrtm_inline_inflight_t *nrtm_inline_lock_(void) {
+  pthread_once(&nrtm_inline_once, nrtm_inline_atfork_);
+  pthread_mutex_lock(&nrtm_inline_inflight.mu);
+  return &nrtm_inline_inflight;
+}
+/* Drops the records of completed requests (and of a closed runtime). Caller holds mu. */
+static inline void nrtm_inline_sweep_(nrtm_inline_inflight_t *t) {
+  int k = 0;
+  for (int i = 0; i < t->n; ++i) {
+    bool done = false;
+    if (nrta_is_completed(t->req[i].seq, &done) == NRT_SUCCESS && !done) t->req[k++] = t->req[i];
+  }
+  t->n = k;
+}
+/* Waits until no recorded request of model (NULL: any) on core vnc (negative: any) is pending. */
+static inline void nrtm_inline_wait_(const nrt_model_t *model, int64_t vnc) {
+  nrtm_inline_inflight_t *t = nrtm_inline_lock_();
+  for (;;) {
+    nrtm_inline_sweep_(t);
+    int i = 0;
+    while (i < t->n && !((!model || t->req[i].model == model) && (vnc < 0 || t->req[i].vnc == vnc))) ++i;
+    if (i == t->n) break;
+    nrta_seq_t seq = t->req[i].seq;
+    pthread_mutex_unlock(&t->mu);
+    nrtm_await(seq);
+    t = nrtm_inline_lock_();
+  }
+  pthread_mutex_unlock(&t->mu);
+}
+/* Queues one execution once fewer than the depth are in flight on the model's core, retrying while the
+ * queue is full (a blocking nrt_execute waited in both places), and records it. */
+static inline NRT_STATUS nrtm_schedule(nrt_model_t *model, const nrt_tensor_set_t *input,
+                                       nrt_tensor_set_t *output, NRT_STATUS *ret, nrta_seq_t *seq) {
+  nrt_model_info_t info;
+  NRT_STATUS s = nrt_get_model_info(model, &info, sizeof info, NULL);
+  if (s != NRT_SUCCESS) return s;
+  nrtm_inline_inflight_t *t = nrtm_inline_lock_();
+  for (;;) {
+    nrtm_inline_sweep_(t);
+    int on_core = 0, oldest = -1;
+    for (int i = 0; i < t->n; ++i)
+      if (t->req[i].vnc == info.vnc && on_core++ == 0) oldest = i;
+    if (on_core < (t->depth ? t->depth : NRTM_INLINE_DEPTH) && t->n < NRTM_INLINE_CAPACITY) break;
+    nrta_seq_t oldest_seq = t->req[oldest >= 0 ? oldest : 0].seq;
+    pthread_mutex_unlock(&t->mu);
+    nrtm_await(oldest_seq);
+    t = nrtm_inline_lock_();
+  }
+  while ((s = nrta_execute_schedule(model, input, output, 0, ret, seq)) == NRT_QUEUE_FULL) sched_yield();
+  if (s == NRT_SUCCESS) {
+    nrtm_inline_req_t r = {model, info.vnc, *seq};
+    t->req[t->n++] = r;
+  }
+  pthread_mutex_unlock(&t->mu);
+  return s;
+}
+/* The in-flight depth per core the program asked for (the removed variable), clamped to [1, 63] as the
+ * legacy runtime did. */
+static inline void nrtm_set_depth(int depth) {
+  nrtm_inline_inflight_t *t = nrtm_inline_lock_();
+  t->depth = depth < 1 ? 1 : depth > 63 ? 63 : depth;
+  pthread_mutex_unlock(&t->mu);
+}
+/* nrt_unload, nrt_close and the drain of implicit mode: every thread's pending requests first. */
+static inline NRT_STATUS nrtm_unload(nrt_model_t *model) {
+  nrtm_inline_wait_(model, -1);
+  return nrt_unload(model);
+}
+static inline void nrtm_close(void) {
+  nrtm_inline_wait_(NULL, -1);
+  nrt_close();
+}
+static inline NRT_STATUS nrtm_drain(int32_t vnc) {
+  if (vnc < 0) {
+    fprintf(stderr, "nrtm_drain: negative core index %d\n", (int)vnc);
+    return NRT_INVALID;
+  }
+  nrtm_inline_wait_(NULL, vnc);
+  return NRT_SUCCESS;
+}
+/* Waits for a request nrtm_schedule returned `scheduled` for; the value is the request's own status. */
+static inline NRT_STATUS nrtm_finish(NRT_STATUS scheduled, nrta_seq_t seq, const NRT_STATUS *ret) {
+  if (scheduled != NRT_SUCCESS) return scheduled;
+  NRT_STATUS s = nrtm_await(seq);
   return s == NRT_SUCCESS ? *ret : s;
 }
 /* nrt_execute, exactly: schedule, wait, the request's status. */
@@ -82,21 +187,21 @@ static int straight_line(nrt_model_t *model) {
   CHECK(nrt_add_tensor_to_tensor_set(in_set, "x", x));
   CHECK(nrt_add_tensor_to_tensor_set(out_set, "y", y));
   float in[4] = {1, 2, 3, 4};
-  CHECK(nrtm_inflight_tensor_write(x, in, 0, sizeof in));
-  NRT_STATUS nrtm_ret_42 = NRT_SUCCESS;
-  nrta_seq_t nrtm_seq_42 = 0;
-  NRT_STATUS nrtm_st_42;
-  NRT_STATUS st = (nrtm_st_42 = nrtm_schedule(model, in_set, out_set, &nrtm_ret_42, &nrtm_seq_42));
+  CHECK(nrt_tensor_write(x, in, 0, sizeof in));
+  NRT_STATUS nrtm_ret_43 = NRT_SUCCESS;
+  nrta_seq_t nrtm_seq_43 = 0;
+  NRT_STATUS nrtm_st_43;
+  NRT_STATUS st = (nrtm_st_43 = nrtm_schedule(model, in_set, out_set, &nrtm_ret_43, &nrtm_seq_43));
   double h = host_work(7);
   float out[4];
-  if (nrtm_st_42 == NRT_SUCCESS && (nrtm_st_42 = nrtm_finish(nrtm_st_42, nrtm_seq_42, &nrtm_ret_42)) != NRT_SUCCESS)
-    fprintf(stderr, "nrt-migrate: execution at main.c:42 failed: %s\n", nrt_get_status_as_str(nrtm_st_42));
-  CHECK(nrtm_inflight_tensor_read(y, out, 0, sizeof out));
+  if (nrtm_st_43 == NRT_SUCCESS && (nrtm_st_43 = nrtm_finish(nrtm_st_43, nrtm_seq_43, &nrtm_ret_43)) != NRT_SUCCESS)
+    fprintf(stderr, "nrt-migrate: execution at main.c:43 failed: %s\n", nrt_get_status_as_str(nrtm_st_43));
+  CHECK(nrt_tensor_read(y, out, 0, sizeof out));
   print_out("straight", (int)st, out, h);
-  nrtm_inflight_destroy_tensor_set(&in_set);
-  nrtm_inflight_destroy_tensor_set(&out_set);
-  nrtm_inflight_tensor_free(&x);
-  nrtm_inflight_tensor_free(&y);
+  nrt_destroy_tensor_set(&in_set);
+  nrt_destroy_tensor_set(&out_set);
+  nrt_tensor_free(&x);
+  nrt_tensor_free(&y);
   return 0;
 }
 
@@ -112,26 +217,26 @@ static void loop_with_break(nrt_model_t *model, int stop_at) {
   CHECK(nrt_add_tensor_to_tensor_set(outputs, "y", y));
   for (int iter = 0; iter < 6; ++iter) {
     float in[4] = {(float)iter, (float)iter * 2, (float)-iter, 0.5f};
-    CHECK(nrtm_inflight_tensor_write(x, in, 0, sizeof in));
-    NRT_STATUS nrtm_ret_67 = NRT_SUCCESS;
-    nrta_seq_t nrtm_seq_67 = 0;
-    NRT_STATUS nrtm_st_67 = nrtm_schedule(model, inputs, outputs, &nrtm_ret_67, &nrtm_seq_67);
+    CHECK(nrt_tensor_write(x, in, 0, sizeof in));
+    NRT_STATUS nrtm_ret_68 = NRT_SUCCESS;
+    nrta_seq_t nrtm_seq_68 = 0;
+    NRT_STATUS nrtm_st_68 = nrtm_schedule(model, inputs, outputs, &nrtm_ret_68, &nrtm_seq_68);
     double h = host_work(iter);
-    if (nrtm_st_67 == NRT_SUCCESS && (nrtm_st_67 = nrtm_finish(nrtm_st_67, nrtm_seq_67, &nrtm_ret_67)) != NRT_SUCCESS)
-      fprintf(stderr, "nrt-migrate: execution at main.c:67 failed: %s\n", nrt_get_status_as_str(nrtm_st_67));
+    if (nrtm_st_68 == NRT_SUCCESS && (nrtm_st_68 = nrtm_finish(nrtm_st_68, nrtm_seq_68, &nrtm_ret_68)) != NRT_SUCCESS)
+      fprintf(stderr, "nrt-migrate: execution at main.c:68 failed: %s\n", nrt_get_status_as_str(nrtm_st_68));
     if (iter == stop_at) break;
     float out[4];
-    CHECK(nrtm_inflight_tensor_read(y, out, 0, sizeof out));
+    CHECK(nrt_tensor_read(y, out, 0, sizeof out));
     print_out("loop", iter, out, h);
   }
   /* The last execution before the break was never read: its output is still what the device wrote. */
   float last[4];
-  CHECK(nrtm_inflight_tensor_read(y, last, 0, sizeof last));
+  CHECK(nrt_tensor_read(y, last, 0, sizeof last));
   print_out("after break", stop_at, last, 0);
-  nrtm_inflight_destroy_tensor_set(&inputs);
-  nrtm_inflight_destroy_tensor_set(&outputs);
-  nrtm_inflight_tensor_free(&x);
-  nrtm_inflight_tensor_free(&y);
+  nrt_destroy_tensor_set(&inputs);
+  nrt_destroy_tensor_set(&outputs);
+  nrt_tensor_free(&x);
+  nrt_tensor_free(&y);
 }
 
 /* An early return between the execution and the read: the tensors leak on that path on purpose (legacy code
@@ -147,67 +252,28 @@ static int early_return(nrt_model_t *model, int give_up) {
   CHECK(nrt_add_tensor_to_tensor_set(ins, "x", x));
   CHECK(nrt_add_tensor_to_tensor_set(outs, "y", y));
   float in[4] = {10, 20, 30, 40};
-  CHECK(nrtm_inflight_tensor_write(x, in, 0, sizeof in));
-  NRT_STATUS nrtm_ret_98 = NRT_SUCCESS;
-  nrta_seq_t nrtm_seq_98 = 0;
-  NRT_STATUS nrtm_st_98;
-  st = (nrtm_st_98 = nrtm_schedule(model, ins, outs, &nrtm_ret_98, &nrtm_seq_98));
+  CHECK(nrt_tensor_write(x, in, 0, sizeof in));
+  NRT_STATUS nrtm_ret_99 = NRT_SUCCESS;
+  nrta_seq_t nrtm_seq_99 = 0;
+  NRT_STATUS nrtm_st_99;
+  st = (nrtm_st_99 = nrtm_schedule(model, ins, outs, &nrtm_ret_99, &nrtm_seq_99));
   double h = host_work(3);
-  if (nrtm_st_98 == NRT_SUCCESS && (nrtm_st_98 = nrtm_finish(nrtm_st_98, nrtm_seq_98, &nrtm_ret_98)) != NRT_SUCCESS)
-    fprintf(stderr, "nrt-migrate: execution at main.c:98 failed: %s\n", nrt_get_status_as_str(nrtm_st_98));
+  if (nrtm_st_99 == NRT_SUCCESS && (nrtm_st_99 = nrtm_finish(nrtm_st_99, nrtm_seq_99, &nrtm_ret_99)) != NRT_SUCCESS)
+    fprintf(stderr, "nrt-migrate: execution at main.c:99 failed: %s\n", nrt_get_status_as_str(nrtm_st_99));
   if (give_up) return (int)st - 1;
   float out[4];
-  CHECK(nrtm_inflight_tensor_read(y, out, 0, sizeof out));
+  CHECK(nrt_tensor_read(y, out, 0, sizeof out));
   print_out("early", give_up, out, h);
-  nrtm_inflight_destroy_tensor_set(&ins);
-  nrtm_inflight_destroy_tensor_set(&outs);
-  nrtm_inflight_tensor_free(&x);
-  nrtm_inflight_tensor_free(&y);
+  nrt_destroy_tensor_set(&ins);
+  nrt_destroy_tensor_set(&outs);
+  nrt_tensor_free(&x);
+  nrt_tensor_free(&y);
   return (int)st;
-}
-
-/* Slot rotation: the sets are reached through an array across iterations; the table keeps two in flight. */
-struct slot {
-  nrt_tensor_t *x, *y;
-  nrt_tensor_set_t *in, *out;
-};
-
-static void slot_rotation(nrt_model_t *model) {
-  struct slot slots[2];
-  for (int i = 0; i < 2; ++i) {
-    CHECK(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, "x", &slots[i].x));
-    CHECK(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 16, "y", &slots[i].y));
-    CHECK(nrt_allocate_tensor_set(&slots[i].in));
-    CHECK(nrt_allocate_tensor_set(&slots[i].out));
-    CHECK(nrt_add_tensor_to_tensor_set(slots[i].in, "x", slots[i].x));
-    CHECK(nrt_add_tensor_to_tensor_set(slots[i].out, "y", slots[i].y));
-  }
-  for (int iter = 0; iter < 6; ++iter) {
-    struct slot *s = &slots[iter % 2];
-    if (iter >= 2) {
-      float out[4];
-      CHECK(nrtm_inflight_tensor_read(s->y, out, 0, sizeof out));
-      print_out("slot", iter - 2, out, 0);
-    }
-    float in[4] = {(float)iter, 1, 2, 3};
-    CHECK(nrtm_inflight_tensor_write(s->x, in, 0, sizeof in));
-    nrtm_inflight_execute(model, s->in, s->out);
-    host_work(iter);
-  }
-  for (int i = 0; i < 2; ++i) {
-    float out[4];
-    CHECK(nrtm_inflight_tensor_read(slots[i].y, out, 0, sizeof out));
-    print_out("slot tail", i, out, 0);
-    nrtm_inflight_destroy_tensor_set(&slots[i].in);
-    nrtm_inflight_destroy_tensor_set(&slots[i].out);
-    nrtm_inflight_tensor_free(&slots[i].x);
-    nrtm_inflight_tensor_free(&slots[i].y);
-  }
 }
 
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
-  nrtm_inflight_set_depth(2);
+  nrtm_set_depth(2);
   FILE *f = fopen(argv[1], "rb");
   if (!f) return 2;
   fseek(f, 0, SEEK_END);
@@ -224,8 +290,7 @@ int main(int argc, char **argv) {
   loop_with_break(model, 3);
   printf("early return: %d\n", early_return(model, 1));
   printf("no early return: %d\n", early_return(model, 0));
-  slot_rotation(model);
-  CHECK(nrtm_inflight_unload(model));
-  nrtm_inflight_close();
+  CHECK(nrtm_unload(model));
+  nrtm_close();
   return 0;
 }
