@@ -58,8 +58,7 @@ TEST(ShapeInferenceTest, BroadcastOfASingleElement) {
   EXPECT_FALSE(InferBroadcast({}, {2, 3}).b_scalar);
   EXPECT_TRUE(InferBroadcast({1, 1}, {1}).b_scalar);  // both single: one flag only
   EXPECT_FALSE(InferBroadcast({1, 1}, {1}).a_scalar);
-  const BroadcastPlan repeats = InferBroadcast({3, 1}, {1});  // [3,1] + [1] is [3,1]: b_scalar
-  EXPECT_TRUE(repeats.b_scalar);
+  EXPECT_TRUE(InferBroadcast({3, 1}, {1}).b_scalar);        // out [3, 1]: b is the single element
   const BroadcastPlan outer = InferBroadcast({3}, {2, 1});  // out [2,3]: neither side is the whole output
   EXPECT_FALSE(outer.a_scalar || outer.b_scalar);
   EXPECT_FALSE(InferBroadcast({2, 3}, {2, 3}).b_scalar);  // same shape: the same-shape loop
