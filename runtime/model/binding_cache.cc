@@ -3,7 +3,11 @@
 namespace nrtb {
 
 bool BindingCache::Find(const Key& key, std::vector<TensorUse>& tensors) const {
-  const std::shared_ptr<const Entry> e = last_.load(std::memory_order_acquire);
+  std::shared_ptr<const Entry> e;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    e = last_;
+  }
   if (e == nullptr || !(e->key == key)) return false;
   tensors.clear();
   tensors.reserve(e->tensors.size());
@@ -20,7 +24,8 @@ void BindingCache::Store(const Key& key, const std::vector<TensorUse>& tensors) 
   e->key = key;
   e->tensors.reserve(tensors.size());
   for (const TensorUse& t : tensors) e->tensors.emplace_back(t.ref());
-  last_.store(std::move(e), std::memory_order_release);
+  std::lock_guard<std::mutex> lock(mu_);
+  last_ = std::move(e);
 }
 
 }  // namespace nrtb

@@ -12,7 +12,7 @@
 
 #include <cstdint>
 #include <memory>
-#include <atomic>
+#include <mutex>
 #include <vector>
 
 #include "runtime/device/tensor.h"
@@ -38,10 +38,9 @@ class BindingCache {
     Key key;
     std::vector<std::weak_ptr<nrt_tensor>> tensors;
   };
-  // Entries are immutable once stored: a lookup only copies the pointer. std::atomic<shared_ptr> (a lock bit in
-  // the pointer word) instead of a mutex: an execution looks the binding up every time, a lock/unlock pair of
-  // pthread calls cost ~150 instructions of it (bench/README.md).
-  std::atomic<std::shared_ptr<const Entry>> last_;
+  // Entries are immutable once stored: a lookup holds the mutex only to copy the pointer.
+  mutable std::mutex mu_;
+  std::shared_ptr<const Entry> last_;
 };
 
 }  // namespace nrtb
