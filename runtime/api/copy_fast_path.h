@@ -1,6 +1,6 @@
 // The common case of nrt_tensor_read / nrt_tensor_write, inline and without Guarded: a live tensor this thread
 // looked up before (its lookup cache, handle_registry.h), valid arguments, no tracer, no validator, not inside
-// another API call. It costs a few dozen instructions beside the copy; the general path (Guarded, ApiCall,
+// another API call. It costs ~100 instructions beside the copy; the general path (Guarded, ApiCall,
 // RequireSession, TensorAccess) costs ~330, which at 4 KiB is most of the memcpy's own time.
 //
 // It gives the same guarantees with the same two per-thread words (thread_slots.h), stored together and ordered
