@@ -70,7 +70,10 @@ class HandleRegistry {
   T* Peek(const void* handle, uint64_t* epoch) const {
     const uintptr_t h = reinterpret_cast<uintptr_t>(handle);
     *epoch = HandleEpoch().load(std::memory_order_acquire);
-    const CacheEntry& entry = ThreadCache()[(h >> 4) % kCacheWays];
+    // Never creates the cache: Peek runs outside Guarded too (copy_fast_path.h), where bad_alloc must not escape.
+    const Cache* cache = CacheOfThread().get();
+    if (cache == nullptr) return nullptr;
+    const CacheEntry& entry = (*cache)[(h >> 4) % kCacheWays];
     return entry.handle == h && entry.epoch == *epoch && entry.registry == this ? entry.raw : nullptr;
   }
   // The handle `object` was published under, or null when it is not registered (any more).
@@ -112,8 +115,12 @@ class HandleRegistry {
   static constexpr size_t kCacheWays = 8;
   using Cache = std::array<CacheEntry, kCacheWays>;
   // On the heap: static TLS (which libnrt's thread_locals use, runtime/CMakeLists.txt) stays a few bytes.
-  static Cache& ThreadCache() {
+  static std::unique_ptr<Cache>& CacheOfThread() {
     thread_local std::unique_ptr<Cache> cache;
+    return cache;
+  }
+  static Cache& ThreadCache() {
+    std::unique_ptr<Cache>& cache = CacheOfThread();
     if (!cache) cache = std::make_unique<Cache>();
     return *cache;
   }

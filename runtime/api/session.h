@@ -4,6 +4,8 @@
 // (handle_registry.h), so a handle of an earlier session is simply not found: NRT_INVALID.
 #pragma once
 
+#include <atomic>
+
 #include "nrt/nrt.h"
 #include "nrt/nrt_async.h"
 #include "runtime/api/handle_registry.h"
@@ -57,7 +59,9 @@ class Session {
 
 // The session of the initialised runtime. Only meaningful while the caller holds a lifecycle pin
 // (handles.h: RequireSession); set and cleared by nrt_init / nrt_close under LockTransitions().
-Session* CurrentSession();
+// Inline: every API call reads it (a load instead of a call into another file).
+extern std::atomic<Session*> g_current_session;
+inline Session* CurrentSession() { return g_current_session.load(std::memory_order_acquire); }
 void SetCurrentSession(Session* s);
 
 }  // namespace nrtb

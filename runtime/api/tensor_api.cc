@@ -3,6 +3,7 @@
 #include <cstring>
 #include <vector>
 
+#include "runtime/api/copy_fast_path.h"
 #include "runtime/api/handles.h"
 #include "runtime/api/tensor_access.h"
 #include "runtime/api/validate_hooks.h"
@@ -56,8 +57,12 @@ NRTB_EXPORT void nrt_tensor_free(nrt_tensor_t** tensor) {
   });
 }
 
-NRTB_EXPORT NRT_STATUS nrt_tensor_read(const nrt_tensor_t* tensor, void* buf, size_t offset, size_t size) {
-  const void* site = NRTB_CALL_SITE();
+namespace {
+
+// The general paths of nrt_tensor_read / nrt_tensor_write (everything TryFastCopy leaves), out of line so the
+// public functions stay a small frame around the fast path and a tail call.
+__attribute__((noinline)) NRT_STATUS ReadGeneral(const nrt_tensor_t* tensor, void* buf, size_t offset, size_t size,
+                                                 const void* site) {
   return Guarded("nrt_tensor_read", [&] {
     Session& session = RequireSession();
     Device& d = session.device();
@@ -73,8 +78,8 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_read(const nrt_tensor_t* tensor, void* buf, si
   });
 }
 
-NRTB_EXPORT NRT_STATUS nrt_tensor_write(nrt_tensor_t* tensor, const void* buf, size_t offset, size_t size) {
-  const void* site = NRTB_CALL_SITE();
+__attribute__((noinline)) NRT_STATUS WriteGeneral(nrt_tensor_t* tensor, const void* buf, size_t offset, size_t size,
+                                                  const void* site) {
   return Guarded("nrt_tensor_write", [&] {
     Session& session = RequireSession();
     Device& d = session.device();
@@ -88,6 +93,18 @@ NRTB_EXPORT NRT_STATUS nrt_tensor_write(nrt_tensor_t* tensor, const void* buf, s
     std::memmove(t->data() + offset, buf, size);  // buf may alias the tensor (nrt_tensor_get_va)
     return NRT_SUCCESS;
   });
+}
+
+}  // namespace
+
+NRTB_EXPORT NRT_STATUS nrt_tensor_read(const nrt_tensor_t* tensor, void* buf, size_t offset, size_t size) {
+  if (TryFastCopy<false>(tensor, buf, offset, size)) return NRT_SUCCESS;
+  return ReadGeneral(tensor, buf, offset, size, NRTB_CALL_SITE());
+}
+
+NRTB_EXPORT NRT_STATUS nrt_tensor_write(nrt_tensor_t* tensor, const void* buf, size_t offset, size_t size) {
+  if (TryFastCopy<true>(tensor, const_cast<void*>(buf), offset, size)) return NRT_SUCCESS;
+  return WriteGeneral(tensor, buf, offset, size, NRTB_CALL_SITE());
 }
 
 NRTB_EXPORT NRT_STATUS nrt_tensor_copy(const nrt_tensor_t* src, size_t src_offset, nrt_tensor_t* dst, size_t dst_offset,

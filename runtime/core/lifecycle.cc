@@ -12,7 +12,6 @@
 namespace nrtb {
 namespace {
 
-std::atomic<State> g_state{State::kStart};
 // Re-created in place in the fork child: a parent thread that held it at fork time does not exist there, so it
 // would never be unlocked. (Ending the old object's lifetime without its destructor is fine: it owns nothing.)
 std::mutex g_transition_mu;
@@ -22,7 +21,8 @@ std::mutex g_transition_mu;
 void OnForkChild() {
   ResetThreadSlotsInChild();
   new (&g_transition_mu) std::mutex();  // the child runs this single-threaded, before anything else
-  if (g_state.load(std::memory_order_relaxed) == State::kInit) g_state.store(State::kChild, std::memory_order_relaxed);
+  if (g_lifecycle_state.load(std::memory_order_relaxed) == State::kInit)
+    g_lifecycle_state.store(State::kChild, std::memory_order_relaxed);
 }
 
 struct LifecycleAtFork {
@@ -31,7 +31,9 @@ struct LifecycleAtFork {
 
 }  // namespace
 
-State CurrentState() { return g_state.load(std::memory_order_seq_cst); }
+std::atomic<State> g_lifecycle_state{State::kStart};
+
+State CurrentState() { return g_lifecycle_state.load(std::memory_order_seq_cst); }
 
 NRT_STATUS CheckInitialized() {
   switch (CurrentState()) {
@@ -49,7 +51,7 @@ NRT_STATUS CheckInitialized() {
 
 std::unique_lock<std::mutex> LockTransitions() { return std::unique_lock<std::mutex>(g_transition_mu); }
 
-void SetState(State s) { g_state.store(s, std::memory_order_seq_cst); }
+void SetState(State s) { g_lifecycle_state.store(s, std::memory_order_seq_cst); }
 
 bool TryPin() {
   // The thread's own slot first, then the state: a transition that stored a new state and then found no slot
@@ -57,7 +59,7 @@ bool TryPin() {
   ThreadSlot& slot = MySlot();
   slot.pinned.store(1, std::memory_order_relaxed);
   LightBarrier();
-  if (g_state.load(std::memory_order_seq_cst) == State::kInit) return true;
+  if (g_lifecycle_state.load(std::memory_order_seq_cst) == State::kInit) return true;
   slot.pinned.store(0, std::memory_order_release);
   return false;
 }

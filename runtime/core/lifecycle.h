@@ -14,6 +14,7 @@
 // the transition mutex is re-created in the child.
 #pragma once
 
+#include <atomic>
 #include <mutex>
 
 #include "nrt/nrt_status.h"
@@ -21,6 +22,10 @@
 namespace nrtb {
 
 enum class State { kStart, kInit, kClosed, kChild };
+
+// The state word. Only the inline fast path of synchronous copies (api/copy_fast_path.h) reads it directly,
+// right after its own pin store (the Dekker pair of TryPin); everything else uses the functions below.
+extern std::atomic<State> g_lifecycle_state;
 
 State CurrentState();
 // NRT_SUCCESS when initialised, else the status the state maps to.

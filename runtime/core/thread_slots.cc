@@ -112,6 +112,12 @@ void WaitUntilNoSlotHolds(const void* p) {
   }
 }
 
+void UseFenceBarriersForTesting() {
+  // The fence on the call side first: a HeavyBarrier that no longer runs membarrier relies on it.
+  g_light_barrier_fences.store(true, std::memory_order_seq_cst);
+  g_barrier.store(Barrier::kFence, std::memory_order_seq_cst);
+}
+
 void ResetThreadSlotsInChild() {
   for (ThreadSlot* s = g_slots.load(std::memory_order_relaxed); s != nullptr; s = s->next) {
     s->pinned.store(0, std::memory_order_relaxed);

@@ -68,4 +68,10 @@ void WaitUntilNoSlotHolds(const void* p);
 // In a forked child: the parent's other threads do not exist, so their slots are cleared and released.
 void ResetThreadSlotsInChild();
 
+// Tests only: from now on, barriers as on a host without membarrier (LightBarrier a full fence, HeavyBarrier no
+// membarrier), so the unit tests can check that path's guarantees on any host. Safe only while no other thread of
+// the process is between a slot store and its barrier (e.g. first thing in a forked child): a call that already
+// skipped the fence would not be covered by the fence-only HeavyBarrier.
+void UseFenceBarriersForTesting();
+
 }  // namespace nrtb

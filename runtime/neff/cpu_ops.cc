@@ -144,6 +144,18 @@ void BinaryTyped(BinaryOp op, const BroadcastPlan& plan, const T* a, const T* b,
     });
     return;
   }
+  if (plan.a_scalar || plan.b_scalar) {
+    const T* full = plan.b_scalar ? a : b;
+    const T single = plan.b_scalar ? *b : *a;
+    InChunks(ElementCount(plan.out), [&](uint64_t begin, uint64_t end) {
+      if (plan.b_scalar) {
+        for (uint64_t i = begin; i < end; ++i) out[i] = ApplyBinary(op, full[i], single);
+      } else {
+        for (uint64_t i = begin; i < end; ++i) out[i] = ApplyBinary(op, single, full[i]);
+      }
+    });
+    return;
+  }
   const uint64_t len = RowLength(plan.out);
   const uint64_t sa = RowStride(plan.a_strides), sb = RowStride(plan.b_strides);
   T* dst = out;

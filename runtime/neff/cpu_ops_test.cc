@@ -105,8 +105,14 @@ TYPED_TEST_SUITE(FloatKernelTest, FloatTypes);
 
 TYPED_TEST(FloatKernelTest, BinaryBroadcasts) {
   using T = TypeParam;
-  for (const auto& [sa, sb] : std::vector<std::pair<Shape, Shape>>{
-           {{2, 1, 4}, {3, 1}}, {{3, 4}, {3, 4}}, {{}, {5}}, {{5, 1}, {}}, {{1, 3}, {2, 1}}}) {
+  for (const auto& [sa, sb] : std::vector<std::pair<Shape, Shape>>{{{2, 1, 4}, {3, 1}},
+                                                                   {{3, 4}, {3, 4}},
+                                                                   {{}, {5}},
+                                                                   {{5, 1}, {}},
+                                                                   {{1, 3}, {2, 1}},
+                                                                   {{4}, {1, 1}},
+                                                                   {{1}, {2, 3}},
+                                                                   {{1, 1}, {1}}}) {
     const BroadcastPlan plan = InferBroadcast(sa, sb);
     const uint64_t n = ElementCount(plan.out);
     const std::vector<T> a = Random<T>(ElementCount(sa), -4, 4, 1);

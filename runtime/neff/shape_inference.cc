@@ -87,6 +87,9 @@ BroadcastPlan InferBroadcast(const Shape& a, const Shape& b) {
   plan.a_strides = BroadcastStrides(a, rank);
   plan.b_strides = BroadcastStrides(b, rank);
   plan.same_shape = a == b;
+  const uint64_t n = ElementCount(plan.out);
+  plan.b_scalar = !plan.same_shape && ElementCount(b) == 1 && ElementCount(a) == n;
+  plan.a_scalar = !plan.same_shape && !plan.b_scalar && ElementCount(a) == 1 && ElementCount(b) == n;
   return plan;
 }
 

@@ -33,6 +33,9 @@ struct BroadcastPlan {
   std::vector<uint64_t> a_strides;
   std::vector<uint64_t> b_strides;
   bool same_shape = false;  // no broadcasting at all: a flat loop does
+  // One operand is a single element and the other has as many elements as the output (x + 1): a flat loop
+  // against the single value does.
+  bool a_scalar = false, b_scalar = false;
 };
 BroadcastPlan InferBroadcast(const Shape& a, const Shape& b);
 

@@ -49,6 +49,21 @@ TEST(ShapeInferenceTest, Broadcast) {
   ExpectInvalid([] { InferBroadcast({2, 3}, {4}); }, "shapes [2, 3] and [4] do not broadcast (dim 1: 3 vs 4)");
 }
 
+// One single-element operand against a full one takes the flat scalar loop (cpu_ops.cc); anything that repeats
+// the full operand's elements does not.
+TEST(ShapeInferenceTest, BroadcastOfASingleElement) {
+  EXPECT_TRUE(InferBroadcast({4}, {}).b_scalar);
+  EXPECT_TRUE(InferBroadcast({4}, {1, 1}).b_scalar);  // rank grows, elements do not repeat
+  EXPECT_TRUE(InferBroadcast({}, {2, 3}).a_scalar);
+  EXPECT_FALSE(InferBroadcast({}, {2, 3}).b_scalar);
+  EXPECT_TRUE(InferBroadcast({1, 1}, {1}).b_scalar);  // both single: one flag only
+  EXPECT_FALSE(InferBroadcast({1, 1}, {1}).a_scalar);
+  EXPECT_TRUE(InferBroadcast({3, 1}, {1}).b_scalar);        // out [3, 1]: b is the single element
+  const BroadcastPlan outer = InferBroadcast({3}, {2, 1});  // out [2,3]: neither side is the whole output
+  EXPECT_FALSE(outer.a_scalar || outer.b_scalar);
+  EXPECT_FALSE(InferBroadcast({2, 3}, {2, 3}).b_scalar);  // same shape: the same-shape loop
+}
+
 TEST(ShapeInferenceTest, MatMul) {
   MatMulPlan p = InferMatMul({2, 3}, {3, 5});
   EXPECT_EQ(p.out, (Shape{2, 5}));

@@ -4,11 +4,16 @@
 // while, a copy that already found the tensor. Any copy that succeeds copied the tensor's own bytes; none touches
 // memory after it was released (ASan), and the synchronisation is complete (TSan). In the simulator a freed
 // handle is rejected with NRT_INVALID (in the SDK it is a dangling pointer).
+#include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstring>
+#include <string>
+#include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
 
+#include "nrt/nrt_sys_trace.h"
 #include "nrtest.h"
 
 namespace {
@@ -189,6 +194,131 @@ TEST(CopyHazard, AttachBufferIsRefusedWhileACopyRuns) {
     ASSERT_EQ(small_block[i], 0xcd) << "a copy of " << kCopyHazardBytes << " bytes reached past a " << kSmall
                                     << "-byte buffer (byte " << i << ")";
   }
+}
+
+// --- The inline fast path of synchronous copies (runtime/api/copy_fast_path.h) ---
+// It is taken once this thread has looked a handle up (a first successful copy), so each test "warms" the handle
+// first; what the fast path cannot decide must still end as the general path does: one status, one log line.
+
+// Copies `handle` once each way so this thread's lookup cache holds it (the next copy can take the fast path).
+void CopyFastWarm(nrt_tensor_t* handle) {
+  uint8_t b = 0;
+  ASSERT_EQ(nrt_tensor_read(handle, &b, 0, 1), NRT_SUCCESS);
+  ASSERT_EQ(nrt_tensor_write(handle, &b, 0, 1), NRT_SUCCESS);
+}
+
+// Runs `call`, expecting `want` and exactly one log line naming `api`.
+template <typename F>
+void CopyFastExpectOneLine(const char* api, NRT_STATUS want, F&& call) {
+  StderrCapture capture;
+  const NRT_STATUS s = call();
+  const std::string text = capture.Stop();
+  EXPECT_EQ(s, want) << api;
+  EXPECT_EQ(LinesWith(text, {api}).size(), 1u) << api << " logged:\n" << text;
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+}
+
+TEST(CopyFastPath, BadArgumentsOnAWarmHandleFailWithOneLogLineAndChangeNothing) {
+  NRTEST_INIT(rt);
+  Tensor t(0, 64, "warm");
+  ASSERT_EQ(t.status(), NRT_SUCCESS);
+  std::vector<uint8_t> bytes(64, 0x42), out(64, 0);
+  ASSERT_EQ(nrt_tensor_write(t, bytes.data(), 0, 64), NRT_SUCCESS);
+  CopyFastWarm(t);
+  ASSERT_EQ(nrt_tensor_write(t, bytes.data(), 0, 64), NRT_SUCCESS);
+  const std::vector<uint8_t> other(64, 0x99);
+  CopyFastExpectOneLine("nrt_tensor_write", NRT_INVALID, [&] { return nrt_tensor_write(t, other.data(), 60, 8); });
+  CopyFastExpectOneLine("nrt_tensor_write", NRT_INVALID, [&] { return nrt_tensor_write(t, other.data(), 65, 0); });
+  CopyFastExpectOneLine("nrt_tensor_write", NRT_INVALID,
+                        [&] { return nrt_tensor_write(t, other.data(), SIZE_MAX, 2); });
+  CopyFastExpectOneLine("nrt_tensor_write", NRT_INVALID, [&] { return nrt_tensor_write(t, nullptr, 0, 8); });
+  CopyFastExpectOneLine("nrt_tensor_read", NRT_INVALID, [&] { return nrt_tensor_read(t, out.data(), 8, 57); });
+  CopyFastExpectOneLine("nrt_tensor_read", NRT_INVALID, [&] { return nrt_tensor_read(t, out.data(), 2, SIZE_MAX); });
+  CopyFastExpectOneLine("nrt_tensor_read", NRT_INVALID, [&] { return nrt_tensor_read(t, nullptr, 0, 8); });
+  // The edges are still accepted, and no rejected write changed a byte.
+  ASSERT_EQ(nrt_tensor_write(t, other.data(), 64, 0), NRT_SUCCESS);
+  ASSERT_EQ(nrt_tensor_read(t, out.data(), 0, 64), NRT_SUCCESS);
+  EXPECT_EQ(out, bytes);
+}
+
+TEST(CopyFastPath, AFreedWarmHandleIsInvalid) {
+  NRTEST_INIT(rt);
+  nrt_tensor_t* t = nullptr;
+  ASSERT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64, "freed", &t), NRT_SUCCESS);
+  CopyFastWarm(t);
+  nrt_tensor_t* stale = t;
+  nrt_tensor_free(&t);
+  uint8_t b = 0;
+  CopyFastExpectOneLine("nrt_tensor_read", NRT_INVALID, [&] { return nrt_tensor_read(stale, &b, 0, 1); });
+  CopyFastExpectOneLine("nrt_tensor_write", NRT_INVALID, [&] { return nrt_tensor_write(stale, &b, 0, 1); });
+}
+
+// The next session's tensor registry may sit at the old one's address: a handle of the closed session must not be
+// found in this thread's cache, and a warm handle must report NRT_CLOSED after nrt_close.
+TEST(CopyFastPath, AWarmHandleIsClosedAfterCloseAndInvalidInTheNextSession) {
+  nrt_tensor_t* stale = nullptr;
+  uint8_t b = 0;
+  {
+    NRTEST_INIT(rt);
+    ASSERT_EQ(nrt_tensor_allocate(NRT_TENSOR_PLACEMENT_DEVICE, 0, 64, "old", &stale), NRT_SUCCESS);
+    CopyFastWarm(stale);
+    rt.Close();
+    EXPECT_EQ(nrt_tensor_write(stale, &b, 0, 1), NRT_CLOSED);
+    EXPECT_EQ(nrt_tensor_read(stale, &b, 0, 1), NRT_CLOSED);
+  }
+  NRTEST_INIT(rt);
+  Tensor fresh(0, 64, "new");
+  ASSERT_EQ(fresh.status(), NRT_SUCCESS);
+  CopyFastWarm(fresh);
+  CopyFastExpectOneLine("nrt_tensor_write", NRT_INVALID, [&] { return nrt_tensor_write(stale, &b, 0, 1); });
+  CopyFastExpectOneLine("nrt_tensor_read", NRT_INVALID, [&] { return nrt_tensor_read(stale, &b, 0, 1); });
+}
+
+// A tensor without memory (allocate_empty) is refused every time, warm or not; once a buffer is attached the
+// copies see it and its size, and a smaller buffer attached later bounds them again.
+TEST(CopyFastPath, AttachedBuffersBoundWarmCopies) {
+  NRTEST_INIT(rt);
+  nrt_tensor_t* t = nullptr;
+  ASSERT_EQ(nrt_tensor_allocate_empty("empty", &t), NRT_SUCCESS);
+  uint8_t b = 0;
+  for (int i = 0; i < 2; ++i) {
+    CopyFastExpectOneLine("nrt_tensor_read", NRT_INVALID, [&] { return nrt_tensor_read(t, &b, 0, 1); });
+  }
+  std::vector<uint8_t> big(64, 0x21), small_buf(8, 0x43), out(64, 0);
+  ASSERT_EQ(nrt_tensor_attach_buffer(t, big.data(), big.size()), NRT_SUCCESS);
+  CopyFastWarm(t);
+  ASSERT_EQ(nrt_tensor_read(t, out.data(), 0, 64), NRT_SUCCESS);
+  EXPECT_EQ(out, big);
+  ASSERT_EQ(nrt_tensor_attach_buffer(t, small_buf.data(), small_buf.size()), NRT_SUCCESS);
+  CopyFastExpectOneLine("nrt_tensor_read", NRT_INVALID, [&] { return nrt_tensor_read(t, out.data(), 0, 64); });
+  ASSERT_EQ(nrt_tensor_read(t, out.data(), 0, 8), NRT_SUCCESS);
+  EXPECT_EQ(std::vector<uint8_t>(out.begin(), out.begin() + 8), small_buf);
+  nrt_tensor_free(&t);
+}
+
+// A trace started after the handle is warm still records every synchronous copy.
+TEST(CopyFastPath, CopiesOfAWarmHandleAreTracedOnceTracingStarts) {
+  NRTEST_INIT(rt);
+  Tensor t(0, 64, "traced");
+  ASSERT_EQ(t.status(), NRT_SUCCESS);
+  CopyFastWarm(t);
+  ASSERT_EQ(nrt_sys_trace_start(nullptr), NRT_SUCCESS);
+  uint8_t b[4] = {};
+  ASSERT_EQ(nrt_tensor_write(t, b, 0, 4), NRT_SUCCESS);
+  ASSERT_EQ(nrt_tensor_read(t, b, 0, 4), NRT_SUCCESS);
+  char* buffer = nullptr;
+  size_t size = 0;
+  ASSERT_EQ(nrt_sys_trace_fetch_events(&buffer, &size, nullptr), NRT_SUCCESS);
+  const nlohmann::json doc = nlohmann::json::parse(buffer, buffer + size);
+  nrt_sys_trace_buffer_free(buffer);
+  ASSERT_EQ(nrt_sys_trace_stop(), NRT_SUCCESS);
+  std::vector<std::string> ops;
+  for (const auto& e : doc["events"]) {
+    if (e["event_type"] == "tensor_op") ops.push_back(e.dump());
+  }
+  ASSERT_EQ(ops.size(), 2u) << doc.dump();
+  EXPECT_NE(ops[0].find("write"), std::string::npos) << ops[0];
+  EXPECT_NE(ops[1].find("read"), std::string::npos) << ops[1];
 }
 
 }  // namespace
