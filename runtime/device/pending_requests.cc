@@ -62,7 +62,7 @@ void PendingRequests::Add(RequestFootprint&& footprint, const ExecUnit* unit, ui
   UnitPending& pending = Of(unit);
   // The hazard scans skip a unit's own list: prune it here, every 8 requests, so it stays bounded by what is in
   // flight without reading the unit's counter on every schedule.
-  if (pending.ring.size() % 8 == 7) PruneIfDone(pending, unit->completed());
+  if (pending.ring.size() % 8 == 7) PruneIfDone(pending, pending.ReadCompleted(unit));
   PendingRequest& slot = pending.ring.push_back();
   ++pending.unindexed;
   slot.bounds = footprint.bounds();
@@ -78,10 +78,12 @@ const PendingRequest* PendingRequests::ClaimStatusSlot(NRT_STATUS* ret, const Ex
   if (added) return nullptr;
   const SlotOwner before = owner;
   owner = SlotOwner{unit, n};
-  // Completed (pruned or not): the slot was free to reuse.
-  if (before.unit->completed() >= before.n) return nullptr;
+  // Completed (pruned or not): the slot was free to reuse. A program that rotates status slots gives one to a request
+  // long after its previous owner completed: the counter as last read says so without another read of it.
+  UnitPending& previous = Of(before.unit);
+  if (previous.completed_seen >= before.n || previous.ReadCompleted(before.unit) >= before.n) return nullptr;
   // Still pending, so still in its unit's ring (pruning drops completed requests only).
-  PendingRing& list = Of(before.unit).ring;
+  PendingRing& list = previous.ring;
   for (size_t i = 0; i < list.size(); ++i) {
     if (list[i].n == before.n) return &list[i];
   }

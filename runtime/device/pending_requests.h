@@ -65,7 +65,7 @@ class PendingRequests {
     for (auto& [unit, pending] : by_unit_) {
       if (unit == skip || pending.ring.empty()) continue;
       // One read of the unit's counter (a cache line its worker keeps writing) per list, not per request.
-      const uint64_t completed = unit->completed();
+      const uint64_t completed = pending.ReadCompleted(unit);
       PruneIfDone(pending, completed);
       if (!ForEachIn(pending, completed, f)) return;
     }
@@ -77,9 +77,12 @@ class PendingRequests {
   void ForEachMayConflict(const ExecUnit* skip, const RequestFootprint& r, F&& f) {
     for (auto& [unit, pending] : by_unit_) {
       if (unit == skip || pending.ring.empty()) continue;
-      const uint64_t completed = unit->completed();
-      PruneIfDone(pending, completed);
+      // The index first: entries of completed requests not pruned yet can only make it say "may", so the unit's
+      // counter (a cache line its worker keeps writing: a miss per read while it completes requests) is read only
+      // for a unit that may conflict. Its own schedules prune its list (Add).
       if (!pending.MayConflict(r)) continue;
+      const uint64_t completed = pending.ReadCompleted(unit);
+      PruneIfDone(pending, completed);
       if (!ForEachIn(pending, completed, f)) return;
     }
   }
@@ -122,6 +125,10 @@ class PendingRequests {
     PendingRing ring;
     RangeIndex reads, writes;
     size_t unindexed = 0;  // entries at the back of ring not in the index yet
+    // The unit's completed counter as last read. It only grows, so a request numbered at or below it is known to
+    // have completed without reading the counter's cache line again.
+    uint64_t completed_seen = 0;
+    uint64_t ReadCompleted(const ExecUnit* unit) { return completed_seen = unit->completed(); }
     // Indexes the unindexed entries, then tells whether an indexed range may conflict with r: first by r's bounds
     // (exact for the common footprint of one read and one write range; inline, as most checks end there), then
     // range by range.
