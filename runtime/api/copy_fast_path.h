@@ -33,40 +33,37 @@ __attribute__((always_inline)) inline bool TryFastCopy(const nrt_tensor_t* handl
       slot->hazard.load(std::memory_order_relaxed) != nullptr || buf == nullptr) {
     return false;
   }
-  slot->pinned.store(1, std::memory_order_relaxed);
-  LightBarrier();
-  // Pinned in kInit: the session stays alive until the unpin (lifecycle.h).
-  if (__builtin_expect(g_lifecycle_state.load(std::memory_order_seq_cst) == State::kInit, 1)) {
-    Session& session = *CurrentSession();
-    uint64_t epoch = 0;
-    nrt_tensor* t = session.tensors().Peek(handle, &epoch);
-    if (t != nullptr) {
-      slot->hazard.store(t, std::memory_order_relaxed);
-      LightBarrier();
-      // The epoch first: while it has not moved, the registry still owns t (tensor_access.h).
-      if (HandleEpoch().load(std::memory_order_acquire) == epoch && !t->layout_changing()) {
-        Device& d = session.device();
-        const size_t bytes = t->size();
-        uint8_t* data = t->data();
-        if (data != nullptr && offset <= bytes && size <= bytes - offset && !d.tracer().hub()->active() &&
-            d.validator() == nullptr) {
-          {
-            DeviceAccessScope device;
-            // memmove: buf may alias the tensor (nrt_tensor_get_va).
-            if constexpr (kWrite) {
-              std::memmove(data + offset, buf, size);
-            } else {
-              std::memmove(buf, data + offset, size);
-            }
+  // Pinned in kInit: the session stays alive until the unpin (lifecycle.h). Not pinned: nothing is left set.
+  if (__builtin_expect(!PinSlot(*slot), 0)) return false;
+  Session& session = *CurrentSession();
+  uint64_t epoch = 0;
+  nrt_tensor* t = session.tensors().Peek(handle, &epoch);
+  if (t != nullptr) {
+    slot->hazard.store(t, std::memory_order_relaxed);
+    LightBarrier();
+    // The epoch first: while it has not moved, the registry still owns t (tensor_access.h).
+    if (HandleEpoch().load(std::memory_order_acquire) == epoch && !t->layout_changing()) {
+      Device& d = session.device();
+      const size_t bytes = t->size();
+      uint8_t* data = t->data();
+      if (data != nullptr && offset <= bytes && size <= bytes - offset && !d.tracer().hub()->active() &&
+          d.validator() == nullptr) {
+        {
+          DeviceAccessScope device;
+          // memmove: buf may alias the tensor (nrt_tensor_get_va).
+          if constexpr (kWrite) {
+            std::memmove(data + offset, buf, size);
+          } else {
+            std::memmove(buf, data + offset, size);
           }
-          // Release: the copy happens-before the free, attach or close that sees the slot empty.
-          slot->hazard.store(nullptr, std::memory_order_release);
-          slot->pinned.store(0, std::memory_order_release);
-          return true;
         }
+        // Release: the copy happens-before the free, attach or close that sees the slot empty.
+        slot->hazard.store(nullptr, std::memory_order_release);
+        slot->pinned.store(0, std::memory_order_release);
+        return true;
       }
-      slot->hazard.store(nullptr, std::memory_order_release);
     }
+    slot->hazard.store(nullptr, std::memory_order_release);
   }
   slot->pinned.store(0, std::memory_order_release);
   return false;

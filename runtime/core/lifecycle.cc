@@ -53,16 +53,7 @@ std::unique_lock<std::mutex> LockTransitions() { return std::unique_lock<std::mu
 
 void SetState(State s) { g_lifecycle_state.store(s, std::memory_order_seq_cst); }
 
-bool TryPin() {
-  // The thread's own slot first, then the state: a transition that stored a new state and then found no slot
-  // pinned (after its HeavyBarrier) cannot miss this call, and this call cannot miss that state (thread_slots.h).
-  ThreadSlot& slot = MySlot();
-  slot.pinned.store(1, std::memory_order_relaxed);
-  LightBarrier();
-  if (g_lifecycle_state.load(std::memory_order_seq_cst) == State::kInit) return true;
-  slot.pinned.store(0, std::memory_order_release);
-  return false;
-}
+bool TryPin() { return PinSlot(MySlot()); }
 
 // Release: what the call did happens-before the transition that sees the slot unpinned.
 void Unpin() { MySlot().pinned.store(0, std::memory_order_release); }

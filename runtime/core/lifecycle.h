@@ -18,13 +18,13 @@
 #include <mutex>
 
 #include "nrt/nrt_status.h"
+#include "runtime/core/thread_slots.h"
 
 namespace nrtb {
 
 enum class State { kStart, kInit, kClosed, kChild };
 
-// The state word. Only the inline fast path of synchronous copies (api/copy_fast_path.h) reads it directly,
-// right after its own pin store (the Dekker pair of TryPin); everything else uses the functions below.
+// The state word: read through the functions below (PinSlot inline, for the fast path of synchronous copies).
 extern std::atomic<State> g_lifecycle_state;
 
 State CurrentState();
@@ -41,6 +41,16 @@ void SetState(State s);
 // Unpin(). False (nothing held) in any other state. One pin per thread at a time (the API layer pins once per
 // outermost call).
 bool TryPin();
+// TryPin on a slot the caller already holds (api/copy_fast_path.h has the thread's slot in hand). The slot first,
+// then the state: a transition that stored a new state and then found no slot pinned (after its HeavyBarrier)
+// cannot miss this call, and this call cannot miss that state (thread_slots.h).
+inline bool PinSlot(ThreadSlot& slot) {
+  slot.pinned.store(1, std::memory_order_relaxed);
+  LightBarrier();
+  if (g_lifecycle_state.load(std::memory_order_seq_cst) == State::kInit) return true;
+  slot.pinned.store(0, std::memory_order_release);
+  return false;
+}
 void Unpin();
 // Blocks until no call holds a pin. Called by a transition after it moved the state away from kInit.
 void WaitUntilUnpinned();
