@@ -58,7 +58,7 @@ std::shared_ptr<TensorSet> GetTensorSet(const nrt_tensor_set_t* handle, const ch
 // so nrt_tensor_attach_buffer cannot change one between the checks and the work. The uses end with the object,
 // or are handed over to the execution (MakeExecution).
 struct BoundSets {
-  std::vector<TensorUse> tensors;  // the inputs, then the outputs, in signature order
+  TensorUses tensors;  // the inputs, then the outputs, in signature order
   size_t n_inputs = 0;
 };
 BoundSets BindSets(const nrt_model& model, const TensorSet& inputs, const TensorSet& outputs);

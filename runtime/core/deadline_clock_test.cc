@@ -30,5 +30,17 @@ TEST(DeadlineClock, NearDeadlinesAreNeverReachedEarly) {
   }
 }
 
+// The upper bound a deadline may start from without a precise read: never before the precise clock (a deadline
+// counted from it is never early), and at most the coarse clock's slack after it.
+TEST(DeadlineClock, TheUpperBoundIsNeverBeforeNowAndAtMostTheSlackAfter) {
+  for (int i = 0; i < 10000; ++i) {
+    const uint64_t before = PreciseNs();
+    const uint64_t bound = MonotonicUpperBoundNs();
+    const uint64_t after = PreciseNs();
+    ASSERT_GE(bound, before) << "round " << i;
+    ASSERT_LE(bound, after + CoarseSlackNs()) << "round " << i;
+  }
+}
+
 }  // namespace
 }  // namespace nrtb

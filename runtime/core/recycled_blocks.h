@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <new>
 
 namespace nrtb {
 
@@ -31,6 +32,27 @@ inline constexpr uint32_t kMaxCachedBlocks = 1024;
 void* AllocateRecycled(size_t size);
 // Any thread; p from AllocateRecycled (or null).
 void FreeRecycled(void* p) noexcept;
+
+// A standard allocator over the blocks, for small arrays made on one thread and freed on another (an execution's
+// tensor uses: bound by the caller, released by the unit's worker). An array bigger than a block goes to the
+// global allocator, as AllocateRecycled does.
+template <typename T>
+struct RecycledAllocator {
+  using value_type = T;
+  RecycledAllocator() noexcept = default;
+  template <typename U>
+  RecycledAllocator(const RecycledAllocator<U>&) noexcept {}
+  T* allocate(size_t n) {
+    static_assert(alignof(T) <= 16, "recycled blocks are 16-byte aligned");
+    if (n > SIZE_MAX / sizeof(T)) throw std::bad_array_new_length();
+    return static_cast<T*>(AllocateRecycled(n * sizeof(T)));
+  }
+  void deallocate(T* p, size_t) noexcept { FreeRecycled(p); }
+  template <typename U>
+  bool operator==(const RecycledAllocator<U>&) const noexcept {
+    return true;
+  }
+};
 
 // For tests and benchmarks.
 struct RecycledBlockCounts {

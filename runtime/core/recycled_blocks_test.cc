@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -175,6 +176,31 @@ TEST(RecycledBlocks, BigAllocationsGoToTheGlobalAllocator) {
 }
 
 #ifdef RECYCLED_TEST_ASAN
+// The standard allocator over the blocks: a small vector made on one thread and freed on another takes no new
+// block once warm; a big one goes to the global allocator; elements survive growth.
+TEST(RecycledBlocks, VectorsOverTheAllocatorRecycleTheirStorage) {
+  using Vec = std::vector<std::shared_ptr<int>, RecycledAllocator<std::shared_ptr<int>>>;
+  for (int warm = 0; warm < 2; ++warm) {
+    Vec v;
+    v.reserve(4);
+    std::thread([v = std::move(v)]() mutable { v.clear(); }).join();
+  }
+  const uint64_t made = RecycledMade();
+  for (int i = 0; i < 100; ++i) {
+    auto v = std::make_unique<Vec>();
+    v->reserve(4);
+    for (int k = 0; k < 4; ++k) v->push_back(std::make_shared<int>(k));
+    std::thread([v = std::move(v)] {
+      for (int k = 0; k < 4; ++k) EXPECT_EQ(*(*v)[k], k);
+    }).join();
+  }
+  EXPECT_EQ(RecycledMade(), made) << "the freed storage came back to this thread's cache";
+  Vec big;
+  for (int k = 0; k < 1000; ++k) big.push_back(std::make_shared<int>(k));
+  for (int k = 0; k < 1000; ++k) ASSERT_EQ(*big[k], k);
+  EXPECT_EQ(RecycledMade(), made) << "bigger than a block: the global allocator";
+}
+
 TEST(RecycledBlocks, AFreeBlockIsPoisonedUnderAsan) {
   void* p = AllocateRecycled(64);
   EXPECT_FALSE(__asan_address_is_poisoned(p));

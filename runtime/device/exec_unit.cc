@@ -28,6 +28,10 @@ constexpr uint64_t kWorkerSpinNs = 10'000;
 constexpr uint64_t kWaiterSpinNs = 5'000;
 constexpr int kPollsPerYield = 64;
 
+// An inline request's start may come from the coarse clock (RunSync) when its timeout is at least this long: the
+// deadline is then up to CoarseSlackNs() late, under 2 % of the timeout.
+constexpr uint64_t kCoarseStartMinTimeoutNs = 1'000'000'000;
+
 // Ring slots allocated up front; the ring doubles from here as requests pile up.
 constexpr uint64_t kInitialRingCapacity = 64;
 
@@ -81,31 +85,47 @@ ExecUnit::ExecUnit(uint16_t xu_id, const UnitContext& ctx)
 
 ExecUnit::~ExecUnit() { Shutdown(); }
 
-NRT_STATUS ExecUnit::Submit(std::unique_ptr<Work>& work, NRT_STATUS* ret, uint64_t* seq_out) {
-  uint64_t schedule_ns = ctx_.trace != nullptr && ctx_.trace->active() ? NowNs() : 0;
+namespace {
+// Test hook (SetExclusiveSectionHookForTesting): called inside the submission exclusion, after the section's
+// checks and before it publishes. One relaxed load per submission.
+std::atomic<ExecUnit::ExclusiveSectionHook> g_exclusive_section_hook{nullptr};
+}  // namespace
+
+void ExecUnit::SetExclusiveSectionHookForTesting(ExclusiveSectionHook hook) {
+  g_exclusive_section_hook.store(hook, std::memory_order_seq_cst);
+}
+
+inline void ExecUnit::ExclusiveSectionHookPoint() {
+  if (ExclusiveSectionHook hook = g_exclusive_section_hook.load(std::memory_order_relaxed)) hook(*this);
+}
+
+template <typename Section>
+NRT_STATUS ExecUnit::WithSubmissionExclusion(Section&& section) {
   const void* me = &MySlot();
-  NRT_STATUS s = NRT_FAILURE;
-  bool done = false;
   if (owner_.load(std::memory_order_relaxed) == me) {
     // The fast path's "lock": announce, then look for a revocation (asymmetric Dekker with RevokeFastPathLocked).
     fast_busy_.store(true, std::memory_order_relaxed);
     LightBarrier();
     if (!fast_revoked_.load(std::memory_order_acquire)) {
-      s = SubmitExclusive(work, ret, seq_out, schedule_ns);
-      done = true;
+      const NRT_STATUS s = section();
+      fast_busy_.store(false, std::memory_order_release);
+      return s;
     }
     fast_busy_.store(false, std::memory_order_release);
   }
-  if (!done) {
-    std::lock_guard<std::mutex> lock(submit_mu_);
-    const void* owner = owner_.load(std::memory_order_relaxed);
-    if (owner == nullptr && !fast_revoked_.load(std::memory_order_relaxed)) {
-      owner_.store(me, std::memory_order_relaxed);  // this thread's next submission takes the fast path
-    } else if (owner != me) {
-      RevokeFastPathLocked();
-    }
-    s = SubmitExclusive(work, ret, seq_out, schedule_ns);
+  std::lock_guard<std::mutex> lock(submit_mu_);
+  const void* owner = owner_.load(std::memory_order_relaxed);
+  if (owner == nullptr && !fast_revoked_.load(std::memory_order_relaxed)) {
+    owner_.store(me, std::memory_order_relaxed);  // this thread's next submission takes the fast path
+  } else if (owner != me) {
+    RevokeFastPathLocked();
   }
+  return section();
+}
+
+NRT_STATUS ExecUnit::Submit(std::unique_ptr<Work>& work, NRT_STATUS* ret, uint64_t* seq_out) {
+  uint64_t schedule_ns = ctx_.trace != nullptr && ctx_.trace->active() ? NowNs() : 0;
+  const NRT_STATUS s = WithSubmissionExclusion([&] { return SubmitExclusive(work, ret, seq_out, schedule_ns); });
   if (s == NRT_SUCCESS && worker_sleeping_.load(std::memory_order_seq_cst)) {
     std::lock_guard<std::mutex> lock(worker_mu_);
     worker_cv_.notify_one();
@@ -139,30 +159,42 @@ NRT_STATUS ExecUnit::SubmitExclusive(std::unique_ptr<Work>& work, NRT_STATUS* re
   s.tag.store(n << 1, std::memory_order_relaxed);
   if (seq_out != nullptr) *seq_out = MakeSeq(xu_id_, n);
   if (!worker_.joinable()) StartWorkerLocked();
+  ExclusiveSectionHookPoint();
   submitted_.store(n, std::memory_order_seq_cst);
   return NRT_SUCCESS;
 }
 
 NRT_STATUS ExecUnit::RunSync(std::unique_ptr<Work> work) {
-  uint64_t schedule_ns = NowNs();
-  {
-    std::unique_lock<std::mutex> lock(submit_mu_);
-    const void* owner = owner_.load(std::memory_order_relaxed);
-    if (owner != nullptr && owner != &MySlot()) RevokeFastPathLocked();
+  // An inline request's start sets its timeout deadline (and its trace times). A precise clock read costs 50-60 ns
+  // on this project's VMs, a quarter of an idle nrt_execute's own cost (bench/README.md, issue 11); an upper bound
+  // from the coarse clock costs ~10 and puts the deadline later by at most CoarseSlackNs() (1-16 ms), never earlier.
+  // Taken only where that cannot show: a timeout of a second or more, no trace, no simulated time (slept from the
+  // start) and no fault plan (whose holds and hangs are timed by tests).
+  const bool coarse_start = ctx_.exec_timeout_ns >= kCoarseStartMinTimeoutNs && ctx_.faults == nullptr &&
+                            (ctx_.trace == nullptr || !ctx_.trace->active()) && work->SimulatedNs() == 0;
+  const uint64_t schedule_ns = coarse_start ? MonotonicUpperBoundNs() : NowNs();
+  uint64_t inline_n = 0;  // the request's number when it runs here
+  // The same exclusion as Submit: on the owner's thread (a thread that keeps calling nrt_execute becomes the owner)
+  // no mutex, and another thread's call revokes the fast path first.
+  const NRT_STATUS section = WithSubmissionExclusion([&] {
     if (stopping_.load(std::memory_order_relaxed)) return NRT_CLOSED;
     if (fatal()) return NRT_EXEC_UNIT_UNRECOVERABLE;
-    uint64_t last = submitted_.load(std::memory_order_relaxed);
+    const uint64_t last = submitted_.load(std::memory_order_relaxed);
     if (completed_.load(std::memory_order_acquire) == last) {
       // Idle: run here. The slot only carries the inline tag; the worker skips it.
-      uint64_t n = last + 1;
-      slots_[n & mask_].tag.store(n << 1 | 1, std::memory_order_release);
-      submitted_.store(n, std::memory_order_seq_cst);
-      lock.unlock();
-      NRT_STATUS status = NRT_FAILURE;
-      // Starts now: the clock read a moment ago serves as the start too (one clock read less per call).
-      Complete(n, std::move(work), &status, schedule_ns, schedule_ns);
-      return status;
+      inline_n = last + 1;
+      ExclusiveSectionHookPoint();
+      slots_[inline_n & mask_].tag.store(inline_n << 1 | 1, std::memory_order_release);
+      submitted_.store(inline_n, std::memory_order_seq_cst);
     }
+    return NRT_SUCCESS;
+  });
+  if (section != NRT_SUCCESS) return section;
+  if (inline_n != 0) {
+    NRT_STATUS status = NRT_FAILURE;
+    // Starts now: the clock read a moment ago serves as the start too (one clock read less per call).
+    Complete(inline_n, std::move(work), &status, schedule_ns, schedule_ns);
+    return status;
   }
   // Busy: queue behind the scheduled work and wait, waiting for space if the queue is full.
   NRT_STATUS status = NRT_FAILURE;
@@ -267,9 +299,11 @@ TraceRecord ExecUnit::RequestRecord(const Work& work, uint64_t n, uint64_t sched
   r.xu_id = xu_id_;
   r.model_id = work.ModelId();
   r.seq_num = n;
-  r.schedule_ns = schedule_ns;
-  r.start_ns = start_ns;
   r.end_ns = NowNs();
+  // Bounded by the end: an inline request's start may be an upper bound from the coarse clock (RunSync) when
+  // tracing began while it ran.
+  r.start_ns = std::min(start_ns, r.end_ns);
+  r.schedule_ns = std::min(schedule_ns, r.start_ns);
   r.status = status;
   r.label = work.Label();
   r.bytes = work.TransferBytes();

@@ -14,9 +14,10 @@
 // Completion of n: run -> Finish() -> store *ret -> publish completed_ = n -> wake waiters/eventfds.
 //
 // Submission exclusion. "submit_mu_ held" above means: submit_mu_, or the single-submitter fast path. The first
-// thread to submit becomes the unit's owner (under submit_mu_); its later submissions skip the mutex and instead
-// set fast_busy_ for the duration (a biased lock). Any other thread that takes submit_mu_ to submit, RunSync on
-// another thread, and Shutdown revoke the fast path for good first: fast_revoked_ = true, a process-wide barrier
+// thread to submit (or to run a synchronous request) becomes the unit's owner (under submit_mu_); its later
+// submissions and synchronous requests skip the mutex and instead set fast_busy_ for the duration (a biased lock).
+// Any other thread that takes submit_mu_ to submit or to run a synchronous request, and Shutdown, revoke the fast
+// path for good first: fast_revoked_ = true, a process-wide barrier
 // (thread_slots.h HeavyBarrier), then wait until fast_busy_ is clear. The owner's side is an asymmetric Dekker
 // pair (fast_busy_ = true; LightBarrier; read fast_revoked_): either it sees the revocation and takes the mutex,
 // or the revoker sees it busy and waits. So at most one thread is ever inside the section, which runs the same
@@ -99,6 +100,12 @@ class ExecUnit {
   // Turns the unit unrecoverable (sticky; the first cause is kept and logged).
   void MakeFatal(const std::string& cause);
 
+  // Tests only: `hook(unit)` is called inside the submission exclusion of every submission and idle RunSync of
+  // every unit, after the section's checks and before it publishes the request (null: none). Lets a test park a
+  // submitter in the window a revocation must wait out.
+  using ExclusiveSectionHook = void (*)(ExecUnit&);
+  static void SetExclusiveSectionHookForTesting(ExclusiveSectionHook hook);
+
   // Stops accepting work, cuts the running request's simulated time short, completes every queued
   // request (with NRT_CLOSED if it had not started) and joins the worker. Idempotent.
   void Shutdown();
@@ -114,6 +121,11 @@ class ExecUnit {
     uint64_t schedule_ns = 0;
   };
 
+  // Runs `section` (returning NRT_STATUS) inside the submission exclusion: the owner's fast path, or submit_mu_
+  // (taking ownership when nobody has it, revoking it when another thread has).
+  template <typename Section>
+  NRT_STATUS WithSubmissionExclusion(Section&& section);
+  void ExclusiveSectionHookPoint();
   // The submission proper; the caller holds the submission exclusion (see the top of this file).
   NRT_STATUS SubmitExclusive(std::unique_ptr<Work>& work, NRT_STATUS* ret, uint64_t* seq_out, uint64_t schedule_ns);
   // Turns the owner's fast path off for good and waits until it is out of a submission; submit_mu_ held.

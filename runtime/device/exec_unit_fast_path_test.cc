@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <string>
 #include <thread>
@@ -135,6 +136,172 @@ TEST(ExecUnitFastPath, ShutdownRacingTheOwnerStrandsNoRequest) {
     std::unique_ptr<Work> w = std::make_unique<LambdaWork>(nullptr);
     NRT_STATUS r = NRT_FAILURE;
     EXPECT_EQ(unit.Submit(w, &r, nullptr), NRT_CLOSED);
+  }
+}
+
+// Parks one submission of one unit inside the submission exclusion (ExecUnit::SetExclusiveSectionHookForTesting),
+// after its checks and before it publishes: the window a revocation must wait out. Arm() on the submitting thread
+// right before the call to park; Release() lets it go on.
+class FastPathParking {
+ public:
+  explicit FastPathParking(const ExecUnit& unit) {
+    unit_.store(&unit);
+    state_.store(kIdle);
+    ExecUnit::SetExclusiveSectionHookForTesting(&Hook);
+  }
+  ~FastPathParking() {
+    Release();
+    ExecUnit::SetExclusiveSectionHookForTesting(nullptr);
+    unit_.store(nullptr);
+  }
+  FastPathParking(const FastPathParking&) = delete;
+  FastPathParking& operator=(const FastPathParking&) = delete;
+
+  void Arm() { state_.store(kArmed); }
+  void WaitUntilParked() const {
+    while (state_.load() != kParked) std::this_thread::yield();
+  }
+  void Release() { state_.store(kReleased); }
+
+ private:
+  enum State { kIdle, kArmed, kParked, kReleased };
+  static void Hook(ExecUnit& unit) {
+    int armed = kArmed;
+    if (&unit != unit_.load() || !state_.compare_exchange_strong(armed, kParked)) return;
+    while (state_.load() != kReleased) std::this_thread::yield();
+  }
+  static inline std::atomic<const ExecUnit*> unit_{nullptr};
+  static inline std::atomic<int> state_{kIdle};
+};
+
+// Parks the owner inside its exclusive section (after `submit(unit)` made it the owner), runs Shutdown on another
+// thread and checks that Shutdown waits for the owner to leave the section: a Shutdown that returned meanwhile would
+// let the owner publish a request after the unit stopped (stranded, or run after nrt_close freed what it uses).
+// `submit` is one submission (Submit or RunSync); returns the parked submission's status.
+template <typename SubmitOne>
+NRT_STATUS ShutdownAgainstAParkedOwner(ExecUnit& unit, SubmitOne submit) {
+  FastPathParking parking(unit);
+  NRT_STATUS parked_status = NRT_FAILURE;
+  std::thread owner([&] {
+    EXPECT_EQ(submit(unit), NRT_SUCCESS);  // makes this thread the owner
+    EXPECT_TRUE(unit.single_submitter_fast_path());
+    parking.Arm();
+    parked_status = submit(unit);
+  });
+  parking.WaitUntilParked();
+  std::atomic<bool> shut{false};
+  std::thread closer([&] {
+    unit.Shutdown();
+    shut.store(true);
+  });
+  // Revoked (or, if the revocation is broken, Shutdown already returned).
+  while (unit.single_submitter_fast_path() && !shut.load()) std::this_thread::yield();
+  // A correct Shutdown is now waiting for the parked owner, and returns only after Release(). 50 ms is the time a
+  // broken one gets to show itself; a correct one passes however long this takes.
+  for (int i = 0; i < 50 && !shut.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_FALSE(shut.load()) << "Shutdown returned while the owner was inside its submission";
+  parking.Release();
+  owner.join();
+  closer.join();
+  EXPECT_EQ(unit.completed(), unit.submitted()) << "a request was published after Shutdown and never completed";
+  return parked_status;
+}
+
+TEST(ExecUnitFastPath, ShutdownWaitsForAnOwnerParkedInsideItsSubmission) {
+  ExecUnit unit(MakeXuId(1, XuType::kTensorOp, 1), FastPathCtx(8));
+  std::deque<NRT_STATUS> rets;
+  const NRT_STATUS s = ShutdownAgainstAParkedOwner(unit, [&](ExecUnit& u) {
+    rets.push_back(NRT_FAILURE);
+    std::unique_ptr<Work> w = std::make_unique<LambdaWork>(nullptr);
+    return u.Submit(w, &rets.back(), nullptr);
+  });
+  EXPECT_EQ(s, NRT_SUCCESS) << "it was past its checks when Shutdown began: accepted";
+  ASSERT_EQ(rets.size(), 2u);
+  EXPECT_EQ(unit.submitted(), 2u);
+  for (NRT_STATUS r : rets) EXPECT_TRUE(r == NRT_SUCCESS || r == NRT_CLOSED) << r;
+}
+
+TEST(ExecUnitFastPath, ShutdownWaitsForAnOwnerParkedInsideItsSynchronousRequest) {
+  ExecUnit unit(MakeXuId(1, XuType::kCompute, 1), FastPathCtx(8));
+  std::atomic<int> ran{0};
+  const NRT_STATUS s = ShutdownAgainstAParkedOwner(unit, [&](ExecUnit& u) {
+    return u.RunSync(std::make_unique<LambdaWork>([&] {
+      ran.fetch_add(1);
+      return NRT_SUCCESS;
+    }));
+  });
+  // Inside the section when Shutdown began: it runs (or, stopped before it started, fails with NRT_CLOSED), and
+  // Shutdown returned only after it completed.
+  EXPECT_TRUE(s == NRT_SUCCESS || s == NRT_CLOSED) << s;
+  EXPECT_EQ(unit.submitted(), 2u);
+  EXPECT_EQ(ran.load(), s == NRT_SUCCESS ? 2 : 1);
+}
+
+// nrt_execute alone makes its thread the owner: its synchronous requests skip the mutex too, and a second thread's
+// request takes it back for good.
+TEST(ExecUnitFastPath, ASynchronousRequestMakesItsThreadTheOwner) {
+  ExecUnit unit(MakeXuId(0, XuType::kCompute, 1), FastPathCtx(8));
+  EXPECT_FALSE(unit.single_submitter_fast_path());
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(unit.RunSync(std::make_unique<LambdaWork>(nullptr)), NRT_SUCCESS);
+    EXPECT_TRUE(unit.single_submitter_fast_path());
+  }
+  std::thread([&] { EXPECT_EQ(unit.RunSync(std::make_unique<LambdaWork>(nullptr)), NRT_SUCCESS); }).join();
+  EXPECT_FALSE(unit.single_submitter_fast_path());
+  EXPECT_EQ(unit.RunSync(std::make_unique<LambdaWork>(nullptr)), NRT_SUCCESS);
+  EXPECT_EQ(unit.submitted(), 5u);
+  EXPECT_EQ(unit.completed(), 5u);
+}
+
+// The owner mixes synchronous and scheduled requests while another thread starts submitting: requests never
+// overlap, the owner's run in its order, every one completes with its own status.
+TEST(ExecUnitFastPath, AnOwnerMixingSyncAndScheduledRequestsRacingAnotherSubmitterRunsOneAtATime) {
+  constexpr int kOwnerRequests = 600, kOther = 200;
+  for (int rep = 0; rep < 4; ++rep) {
+    ExecUnit unit(MakeXuId(0, XuType::kCompute, 2), FastPathCtx(16));
+    std::atomic<int> running{0};
+    int ran = 0;  // plain: requests never overlap, and each completion publishes it to the next
+    int last_owner_index = -1;
+    auto body = [&](int owner_index) {
+      EXPECT_EQ(running.fetch_add(1), 0);
+      ++ran;
+      if (owner_index >= 0) {
+        EXPECT_EQ(owner_index, last_owner_index + 1);
+        last_owner_index = owner_index;
+      }
+      running.fetch_sub(1);
+      return NRT_SUCCESS;
+    };
+    std::deque<NRT_STATUS> rets;
+    std::atomic<bool> go{false};
+    std::thread other([&] {
+      while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
+      std::vector<NRT_STATUS> other_rets(kOther, NRT_FAILURE);
+      uint64_t seq = 0;
+      for (int i = 0; i < kOther; ++i) {
+        EXPECT_EQ(FastPathSubmit(unit, std::make_unique<LambdaWork>([&] { return body(-1); }), &other_rets[i], &seq),
+                  NRT_SUCCESS);
+      }
+      unit.WaitCompleted(SeqNum(seq));
+      for (NRT_STATUS r : other_rets) EXPECT_EQ(r, NRT_SUCCESS);
+    });
+    uint64_t seq = 0;
+    for (int i = 0; i < kOwnerRequests; ++i) {
+      if (i == 2 + rep * 37) go.store(true, std::memory_order_release);
+      if (i % 3 == 0) {
+        ASSERT_EQ(unit.RunSync(std::make_unique<LambdaWork>([&, i] { return body(i); })), NRT_SUCCESS);
+      } else {
+        rets.push_back(NRT_FAILURE);
+        ASSERT_EQ(FastPathSubmit(unit, std::make_unique<LambdaWork>([&, i] { return body(i); }), &rets.back(), &seq),
+                  NRT_SUCCESS);
+      }
+    }
+    other.join();
+    unit.WaitCompleted(unit.submitted());
+    EXPECT_EQ(ran, kOwnerRequests + kOther);
+    EXPECT_EQ(unit.submitted(), uint64_t{kOwnerRequests + kOther});
+    for (NRT_STATUS r : rets) EXPECT_EQ(r, NRT_SUCCESS);
+    EXPECT_FALSE(unit.single_submitter_fast_path());
   }
 }
 

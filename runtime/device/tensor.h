@@ -17,8 +17,10 @@
 #include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "nrt/nrt_status.h"
+#include "runtime/core/recycled_blocks.h"
 #include "runtime/device/in_flight.h"
 #include "runtime/device/storage.h"
 
@@ -130,6 +132,10 @@ class TensorUse {
  private:
   TensorRef t_;
 };
+
+// The uses of a request's tensors (an execution's inputs and outputs). Made by the caller and released by the
+// unit's worker once per request: recycled blocks (core/recycled_blocks.h), not a malloc and a cross-thread free.
+using TensorUses = std::vector<TensorUse, RecycledAllocator<TensorUse>>;
 
 // A new tensor viewing the whole of `storage` (`size` bytes). Device::AllocateTensor's builder; `lnc` is -1
 // unless `placement` is kDevice.

@@ -1,13 +1,36 @@
 #include "runtime/model/binding_cache.h"
 
-namespace nrtb {
+#include <sched.h>
 
-bool BindingCache::Find(const Key& key, std::vector<TensorUse>& tensors) const {
-  std::shared_ptr<const Entry> e;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    e = last_;
+namespace nrtb {
+namespace {
+
+// Holds a BindingCache's spin lock for a scope. A holder only copies or swaps a pointer, so a waiter yields at once
+// rather than spinning: it can only be waiting for a thread that lost its CPU inside the section.
+class BindingCacheLock {
+ public:
+  explicit BindingCacheLock(std::atomic<bool>& locked) : locked_(locked) {
+    while (locked_.exchange(true, std::memory_order_acquire)) {
+      while (locked_.load(std::memory_order_relaxed)) sched_yield();
+    }
   }
+  ~BindingCacheLock() { locked_.store(false, std::memory_order_release); }
+  BindingCacheLock(const BindingCacheLock&) = delete;
+  BindingCacheLock& operator=(const BindingCacheLock&) = delete;
+
+ private:
+  std::atomic<bool>& locked_;
+};
+
+}  // namespace
+
+std::shared_ptr<const BindingCache::Entry> BindingCache::Last() const {
+  BindingCacheLock lock(locked_);
+  return last_;
+}
+
+bool BindingCache::Find(const Key& key, TensorUses& tensors) const {
+  const std::shared_ptr<const Entry> e = Last();
   if (e == nullptr || !(e->key == key)) return false;
   tensors.clear();
   tensors.reserve(e->tensors.size());
@@ -19,13 +42,14 @@ bool BindingCache::Find(const Key& key, std::vector<TensorUse>& tensors) const {
   return true;
 }
 
-void BindingCache::Store(const Key& key, const std::vector<TensorUse>& tensors) {
-  auto e = std::make_shared<Entry>();
-  e->key = key;
-  e->tensors.reserve(tensors.size());
-  for (const TensorUse& t : tensors) e->tensors.emplace_back(t.ref());
-  std::lock_guard<std::mutex> lock(mu_);
-  last_ = std::move(e);
+void BindingCache::Store(const Key& key, const TensorUses& tensors) {
+  auto made = std::make_shared<Entry>();
+  made->key = key;
+  made->tensors.reserve(tensors.size());
+  for (const TensorUse& t : tensors) made->tensors.emplace_back(t.ref());
+  std::shared_ptr<const Entry> e = std::move(made);
+  BindingCacheLock lock(locked_);
+  last_.swap(e);  // the old entry is freed after the lock is released
 }
 
 }  // namespace nrtb

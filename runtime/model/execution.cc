@@ -14,7 +14,7 @@ namespace {
 
 class Execution final : public Work {
  public:
-  Execution(const char* api, ModelRef model, std::vector<TensorUse> tensors, size_t n_inputs)
+  Execution(const char* api, ModelRef model, TensorUses tensors, size_t n_inputs)
       : api_(api), model_(std::move(model)), tensors_(std::move(tensors)), n_inputs_(n_inputs) {
     model_->in_flight().Enter();
   }
@@ -68,7 +68,7 @@ class Execution final : public Work {
   const char* const api_;  // the public function that made it, for its log lines
   ModelRef model_;
   // The tensors are counted (and their layout held) through TensorUse, as tensor ops count theirs.
-  std::vector<TensorUse> tensors_;
+  TensorUses tensors_;
   const size_t n_inputs_;
   bool finished_ = false;
 };
@@ -112,7 +112,7 @@ std::vector<TensorRef> BindTensors(const nrt_model& model, const TensorSet& set,
   return bound;
 }
 
-std::unique_ptr<Work> MakeExecution(const char* api, ModelRef model, std::vector<TensorUse> tensors, size_t n_inputs) {
+std::unique_ptr<Work> MakeExecution(const char* api, ModelRef model, TensorUses tensors, size_t n_inputs) {
   return std::make_unique<Execution>(api, std::move(model), std::move(tensors), n_inputs);
 }
 

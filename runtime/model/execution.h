@@ -22,6 +22,6 @@ std::vector<TensorRef> BindTensors(const nrt_model& model, const TensorSet& set,
 // `tensors` are the bound inputs then outputs (the first `n_inputs` are inputs), in use since they were bound:
 // the execution takes the uses over and ends them when it finishes. `api` (a string literal) names the public
 // function in the execution's log lines.
-std::unique_ptr<Work> MakeExecution(const char* api, ModelRef model, std::vector<TensorUse> tensors, size_t n_inputs);
+std::unique_ptr<Work> MakeExecution(const char* api, ModelRef model, TensorUses tensors, size_t n_inputs);
 
 }  // namespace nrtb

@@ -128,6 +128,37 @@ TEST_F(TensorSetRebind, SetDestroyedAndAllocatedAgainBindsItsNewTensors) {
   nrt_tensor_free(&b);
 }
 
+// A tensor freed while its set still names it: the next execution is refused (a remembered binding must not keep
+// the freed tensor), and a tensor put in its place is bound by the one after.
+TEST_F(TensorSetRebind, AFreedInputIsRefusedAndItsReplacementBound) {
+  ModelIo io(model_, 0);
+  ExecuteAndCheck(io, 1, 2, "first");
+  ExecuteAndCheck(io, 3, 4, "second, same sets");
+  nrt_tensor_free(&io.in[0]);
+  EXPECT_EQ(nrt_execute(model_, io.inputs, io.outputs), NRT_INVALID) << "an input was freed";
+  io.in[0] = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, io.info[0].size, "replacement a");
+  ASSERT_EQ(nrt_add_tensor_to_tensor_set(io.inputs, io.info[0].name.c_str(), io.in[0]), NRT_SUCCESS);
+  ExecuteAndCheck(io, 5, 6, "after the replacement");
+}
+
+// Unloading a model and loading others (whose objects may take the unloaded one's memory): each binds the unchanged
+// sets afresh. A model of another signature refuses them, the same NEFF loaded again computes from them.
+TEST_F(TensorSetRebind, ModelsLoadedAfterAnUnloadBindTheSameSetsAfresh) {
+  ModelIo io(model_, 0);
+  for (int round = 0; round < 3; ++round) {
+    const std::string where = "round " + std::to_string(round);
+    ExecuteAndCheck(io, 1.0f + round, 2, where);
+    ASSERT_EQ(nrt_unload(model_), NRT_SUCCESS);
+    model_ = LoadModelFile(ModelPath("passthrough"));  // input a only: the set's b is not one of its inputs
+    ASSERT_NE(model_, nullptr);
+    EXPECT_EQ(nrt_execute(model_, io.inputs, io.outputs), NRT_INVALID) << where;
+    ASSERT_EQ(nrt_unload(model_), NRT_SUCCESS);
+    model_ = LoadModelFile(ModelPath("sync_add"));
+    ASSERT_NE(model_, nullptr);
+  }
+  ExecuteAndCheck(io, 7, 8, "last");
+}
+
 // Each thread executes the shared model with sets of its own and, every round, puts a new tensor into its input
 // set and frees the one before: other threads' frees and replacements happen between any two of its executions,
 // and the result must always be computed from the tensor its set held.
