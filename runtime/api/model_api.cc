@@ -55,7 +55,7 @@ NRT_STATUS Execute(const char* api, const void* site, nrt_model_t* model, const 
       v->OnSyncRequest(r, *unit);
     }
     // Through the model's compute unit, so it is ordered with nrta_execute_schedule on that core.
-    return unit->RunSync(MakeExecution(api, std::move(m), std::move(bound.tensors), bound.n_inputs));
+    return RunExecution(*unit, api, std::move(m), std::move(bound.tensors), bound.n_inputs);
   });
 }
 

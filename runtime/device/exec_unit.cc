@@ -70,6 +70,22 @@ std::string UnitName(uint16_t xu_id) {
          std::to_string(XuIdQueue(xu_id));
 }
 
+// The work of a synchronous request its caller owns and waits for (RunSync(Work&)), when it has to be queued.
+class BorrowedWork final : public Work {
+ public:
+  explicit BorrowedWork(Work& work) : work_(work) {}
+  NRT_STATUS Run() override { return work_.Run(); }
+  uint64_t SimulatedNs() const override { return work_.SimulatedNs(); }
+  const char* Label() const override { return work_.Label(); }
+  uint32_t ModelId() const override { return work_.ModelId(); }
+  uint64_t TransferBytes() const override { return work_.TransferBytes(); }
+  std::string_view TransferTensor() const override { return work_.TransferTensor(); }
+  void Finish(NRT_STATUS status) override { work_.Finish(status); }
+
+ private:
+  Work& work_;
+};
+
 }  // namespace
 
 ExecUnit::ExecUnit(uint16_t xu_id, const UnitContext& ctx)
@@ -164,14 +180,18 @@ NRT_STATUS ExecUnit::SubmitExclusive(std::unique_ptr<Work>& work, NRT_STATUS* re
   return NRT_SUCCESS;
 }
 
-NRT_STATUS ExecUnit::RunSync(std::unique_ptr<Work> work) {
+NRT_STATUS ExecUnit::RunSync(std::unique_ptr<Work> work) { return RunSyncImpl(*work, &work); }
+
+NRT_STATUS ExecUnit::RunSync(Work& work) { return RunSyncImpl(work, nullptr); }
+
+NRT_STATUS ExecUnit::RunSyncImpl(Work& work, std::unique_ptr<Work>* owned) {
   // An inline request's start sets its timeout deadline (and its trace times). A precise clock read costs 50-60 ns
   // on this project's VMs, a quarter of an idle nrt_execute's own cost (bench/README.md, issue 11); an upper bound
   // from the coarse clock costs ~10 and puts the deadline later by at most CoarseSlackNs() (1-16 ms), never earlier.
   // Taken only where that cannot show: a timeout of a second or more, no trace, no simulated time (slept from the
   // start) and no fault plan (whose holds and hangs are timed by tests).
   const bool coarse_start = ctx_.exec_timeout_ns >= kCoarseStartMinTimeoutNs && ctx_.faults == nullptr &&
-                            (ctx_.trace == nullptr || !ctx_.trace->active()) && work->SimulatedNs() == 0;
+                            (ctx_.trace == nullptr || !ctx_.trace->active()) && work.SimulatedNs() == 0;
   const uint64_t schedule_ns = coarse_start ? MonotonicUpperBoundNs() : NowNs();
   uint64_t inline_n = 0;  // the request's number when it runs here
   // The same exclusion as Submit: on the owner's thread (a thread that keeps calling nrt_execute becomes the owner)
@@ -191,17 +211,20 @@ NRT_STATUS ExecUnit::RunSync(std::unique_ptr<Work> work) {
   });
   if (section != NRT_SUCCESS) return section;
   if (inline_n != 0) {
-    NRT_STATUS status = NRT_FAILURE;
     // Starts now: the clock read a moment ago serves as the start too (one clock read less per call).
-    Complete(inline_n, std::move(work), &status, schedule_ns, schedule_ns);
+    const NRT_STATUS status = RunAndFinish(work, inline_n, schedule_ns, schedule_ns);
+    if (owned != nullptr) owned->reset();  // before the completion is published, as for a queued request
+    Publish(inline_n);
     return status;
   }
-  // Busy: queue behind the scheduled work and wait, waiting for space if the queue is full.
+  // Busy: queue behind the scheduled work and wait, waiting for space if the queue is full. Work the caller owns is
+  // queued through a BorrowedWork: the caller waits here until it completes.
+  std::unique_ptr<Work> queued = owned != nullptr ? std::move(*owned) : std::make_unique<BorrowedWork>(work);
   NRT_STATUS status = NRT_FAILURE;
   uint64_t seq = 0;
   while (true) {
     uint64_t seen = completed();
-    NRT_STATUS s = Submit(work, &status, &seq);
+    NRT_STATUS s = Submit(queued, &status, &seq);
     if (s == NRT_SUCCESS) break;
     if (s != NRT_QUEUE_FULL) return s;
     WaitCompleted(seen + 1);
@@ -323,17 +346,21 @@ TraceRecord ExecUnit::FatalRecord(const std::string& cause) const {
 
 void ExecUnit::Complete(uint64_t n, std::unique_ptr<Work> work, NRT_STATUS* ret, uint64_t schedule_ns,
                         uint64_t start_ns) {
-  const uint64_t start = start_ns != 0 ? start_ns : NowNs();
-  NRT_STATUS status = Execute(*work, n, start);
-  // Traced before Finish, which releases the tensors whose name the record carries.
-  if (ctx_.trace != nullptr && ctx_.trace->active())
-    ctx_.trace->Emit(RequestRecord(*work, n, schedule_ns, start, status));
-  work->Finish(status);
-  if (status != NRT_SUCCESS && ctx_.errors != nullptr) ctx_.errors->Record(MakeSeq(xu_id_, n), status);
+  const NRT_STATUS status = RunAndFinish(*work, n, schedule_ns, start_ns != 0 ? start_ns : NowNs());
   // Release the request's tensors and model before the slot can be reused.
   work.reset();
   if (ret != nullptr) *ret = status;
   Publish(n);
+}
+
+NRT_STATUS ExecUnit::RunAndFinish(Work& work, uint64_t n, uint64_t schedule_ns, uint64_t start_ns) {
+  NRT_STATUS status = Execute(work, n, start_ns);
+  // Traced before Finish, which releases the tensors whose name the record carries.
+  if (ctx_.trace != nullptr && ctx_.trace->active())
+    ctx_.trace->Emit(RequestRecord(work, n, schedule_ns, start_ns, status));
+  work.Finish(status);
+  if (status != NRT_SUCCESS && ctx_.errors != nullptr) ctx_.errors->Record(MakeSeq(xu_id_, n), status);
+  return status;
 }
 
 NRT_STATUS ExecUnit::Execute(Work& work, uint64_t n, uint64_t start_ns) {

@@ -79,6 +79,9 @@ class ExecUnit {
   // Runs `work` in order with everything scheduled before it and returns its status. Blocks
   // (waiting for queue space too). On the caller's thread when the unit is idle.
   NRT_STATUS RunSync(std::unique_ptr<Work> work);
+  // The same for work the caller owns (e.g. on its stack: no allocation when the request runs inline). The caller's
+  // object must outlive the call, as it does: RunSync returns once the request has completed.
+  NRT_STATUS RunSync(Work& work);
 
   // The owner's single-submitter fast path is on (for tests; see "Submission exclusion" above).
   bool single_submitter_fast_path() const {
@@ -121,6 +124,10 @@ class ExecUnit {
     uint64_t schedule_ns = 0;
   };
 
+  // RunSync; `owned`: the work's owner, reset before the completion is published (null: the caller owns it).
+  NRT_STATUS RunSyncImpl(Work& work, std::unique_ptr<Work>* owned);
+  // Runs request n's work, traces it and finishes it (no completion published); returns its status.
+  NRT_STATUS RunAndFinish(Work& work, uint64_t n, uint64_t schedule_ns, uint64_t start_ns);
   // Runs `section` (returning NRT_STATUS) inside the submission exclusion: the owner's fast path, or submit_mu_
   // (taking ownership when nobody has it, revoking it when another thread has).
   template <typename Section>

@@ -159,6 +159,45 @@ TEST(ExecUnit, RunSyncWaitsBehindScheduledWork) {
   EXPECT_EQ(order, (std::vector<int>{1, 2}));
 }
 
+// Work the caller owns (RunSync(Work&), nrt_execute's execution on its stack): run inline when idle, queued behind
+// scheduled work when busy (finished through the queue, on the worker), and left unfinished when refused.
+TEST(ExecUnit, RunSyncOfCallerOwnedWorkRunsInlineOrQueuedAndFinishesIt) {
+  ExecUnit unit(MakeXuId(0, XuType::kCompute, 0), Ctx());
+  std::thread::id ran_on;
+  LambdaWork idle([&] {
+    ran_on = std::this_thread::get_id();
+    return NRT_EXEC_COMPLETED_WITH_ERR;
+  });
+  EXPECT_EQ(unit.RunSync(idle), NRT_EXEC_COMPLETED_WITH_ERR);
+  EXPECT_EQ(ran_on, std::this_thread::get_id());
+  EXPECT_EQ(idle.finished_status, NRT_EXEC_COMPLETED_WITH_ERR);
+
+  Gate gate;
+  std::unique_ptr<Work> slow = std::make_unique<LambdaWork>([&] {
+    gate.Wait();
+    return NRT_SUCCESS;
+  });
+  NRT_STATUS ret;
+  uint64_t seq;
+  ASSERT_EQ(unit.Submit(slow, &ret, &seq), NRT_SUCCESS);
+  LambdaWork busy([&] {
+    ran_on = std::this_thread::get_id();
+    return NRT_SUCCESS;
+  });
+  std::thread caller([&] { EXPECT_EQ(unit.RunSync(busy), NRT_SUCCESS); });
+  while (unit.submitted() < 3) std::this_thread::yield();  // queued behind the held request
+  gate.Open();
+  caller.join();
+  EXPECT_NE(ran_on, std::this_thread::get_id()) << "queued: run by the worker";
+  EXPECT_EQ(busy.finished_status, NRT_SUCCESS);
+  EXPECT_EQ(unit.completed(), 3u);
+
+  unit.Shutdown();
+  LambdaWork refused(nullptr);
+  EXPECT_EQ(unit.RunSync(refused), NRT_CLOSED);
+  EXPECT_EQ(refused.finished_status, NRT_FAILURE) << "never finished: it was not accepted";
+}
+
 TEST(ExecUnit, InlineAndScheduledRequestsInterleaveWithoutLosingOrder) {
   ExecUnit unit(MakeXuId(0, XuType::kCompute, 0), Ctx(8));
   std::atomic<uint64_t> last{0};

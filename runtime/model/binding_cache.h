@@ -38,11 +38,12 @@ class BindingCache {
     Key key;
     std::vector<std::weak_ptr<nrt_tensor>> tensors;
   };
-  // Entries are immutable once stored: a lookup holds the lock only to copy the pointer. A spin lock, not a
-  // mutex: the section is one reference count, and an uncontended pthread mutex cost ≈ 55 instructions (two locked
+  // Entries are immutable once stored. A spin lock, not a mutex: a lookup holds it while it takes a use of each
+  // tensor, a store only to swap the pointer, and an uncontended pthread mutex cost ≈ 55 instructions (two locked
   // instructions and two calls) on every execution (bench/README.md, issue 11). std::atomic<std::shared_ptr> would
-  // do it in one, but GCC 12's is invisible to TSan.
-  std::shared_ptr<const Entry> Last() const;
+  // need no lock, but GCC 12's is invisible to TSan.
+  // Room reserved for the uses before the lock is taken (more are added under it).
+  static constexpr size_t kTypicalTensors = 6;
   mutable std::atomic<bool> locked_{false};
   std::shared_ptr<const Entry> last_;
 };

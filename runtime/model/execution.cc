@@ -7,6 +7,7 @@
 #include "runtime/core/error.h"
 #include "runtime/core/log.h"
 #include "runtime/device/device_access.h"
+#include "runtime/device/exec_unit.h"
 #include "runtime/device/tensor_set.h"
 
 namespace nrtb {
@@ -114,6 +115,11 @@ std::vector<TensorRef> BindTensors(const nrt_model& model, const TensorSet& set,
 
 std::unique_ptr<Work> MakeExecution(const char* api, ModelRef model, TensorUses tensors, size_t n_inputs) {
   return std::make_unique<Execution>(api, std::move(model), std::move(tensors), n_inputs);
+}
+
+NRT_STATUS RunExecution(ExecUnit& unit, const char* api, ModelRef model, TensorUses tensors, size_t n_inputs) {
+  Execution execution(api, std::move(model), std::move(tensors), n_inputs);
+  return unit.RunSync(execution);
 }
 
 }  // namespace nrtb

@@ -11,6 +11,7 @@
 
 namespace nrtb {
 
+class ExecUnit;
 class TensorSet;
 
 // Tensors of `set` in signature order for the model's inputs (or outputs). Every name must be
@@ -23,5 +24,7 @@ std::vector<TensorRef> BindTensors(const nrt_model& model, const TensorSet& set,
 // the execution takes the uses over and ends them when it finishes. `api` (a string literal) names the public
 // function in the execution's log lines.
 std::unique_ptr<Work> MakeExecution(const char* api, ModelRef model, TensorUses tensors, size_t n_inputs);
+// The same execution run synchronously on `unit` (ExecUnit::RunSync), from the caller's stack: no allocation.
+NRT_STATUS RunExecution(ExecUnit& unit, const char* api, ModelRef model, TensorUses tensors, size_t n_inputs);
 
 }  // namespace nrtb

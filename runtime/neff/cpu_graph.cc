@@ -205,7 +205,7 @@ void Graph::Run(const void* const* inputs, void* const* outputs) const {
   std::unique_ptr<std::byte[]> on_heap;
   if (arena_bytes_ > kArenaOnStack) on_heap = std::make_unique_for_overwrite<std::byte[]>(arena_bytes_);
   std::byte* const arena = on_heap ? on_heap.get() : on_stack;
-  std::array<const void*, kMaxNodeInputs> args{};
+  std::array<const void*, kMaxNodeInputs> args;  // not zeroed: each node sets the inputs it reads
   for (const Node& node : nodes_) {
     // Between nodes too: a graph of many small nodes must stop at the deadline as well. Not before the first: the
     // request has just started (its deadline is at least a millisecond away, its unit checked for shutdown), and
