@@ -6,9 +6,8 @@
 namespace nrtb {
 namespace {
 
-// Nesting depth of ApiCall on this thread and whether it holds the lifecycle pin.
+// Nesting depth of ApiCall on this thread.
 thread_local int t_call_depth = 0;
-thread_local bool t_pinned = false;
 
 [[noreturn]] void ThrowLifecycle(NRT_STATUS s) {
   switch (s) {
@@ -23,21 +22,23 @@ thread_local bool t_pinned = false;
 
 }  // namespace
 
+__thread bool t_api_pinned = false;
+
 ApiCall::ApiCall(const char* api) : name_(api) { ++t_call_depth; }
 
 ApiCall::~ApiCall() {
   if (--t_call_depth == 0) ReleaseSession();
 }
 
-Session& RequireSession() {
-  if (!t_pinned) {
+Session& RequireSessionAndPin() {
+  if (!t_api_pinned) {
     // The state first: in a forked child nothing below may be touched (its locks may be held forever).
     NRT_STATUS s = CheckInitialized();
     if (s != NRT_SUCCESS) ThrowLifecycle(s);
     if (t_call_depth == 0) ThrowStatus(NRT_FAILURE, "internal error: runtime used outside an API call");
     // Lost a race with nrt_close: report what the state is now.
     if (!TryPin()) ThrowLifecycle(CheckInitialized() == NRT_SUCCESS ? NRT_CLOSED : CheckInitialized());
-    t_pinned = true;
+    t_api_pinned = true;
   }
   return *CurrentSession();
 }
@@ -45,8 +46,8 @@ Session& RequireSession() {
 Device& RequireDevice() { return RequireSession().device(); }
 
 void ReleaseSession() {
-  if (t_pinned) {
-    t_pinned = false;
+  if (t_api_pinned) {
+    t_api_pinned = false;
     Unpin();
   }
 }

@@ -33,9 +33,13 @@ class ApiCall {
   ScopedApiName name_;
 };
 
+// The thread's current API call holds the lifecycle pin (a plain __thread: no TLS wrapper call).
+extern __thread bool t_api_pinned;
+Session& RequireSessionAndPin();
 // The session when the runtime is initialised, pinned until the current ApiCall ends; throws
-// Error(NRT_UNINITIALIZED / NRT_CLOSED / NRT_FAILURE) otherwise. Must be called inside an ApiCall.
-Session& RequireSession();
+// Error(NRT_UNINITIALIZED / NRT_CLOSED / NRT_FAILURE) otherwise. Must be called inside an ApiCall. Inline: a call
+// asks for it several times (once per handle's registry), and only the first pins.
+inline Session& RequireSession() { return t_api_pinned ? *CurrentSession() : RequireSessionAndPin(); }
 Device& RequireDevice();
 // Gives the pin back before the call returns, for a call that goes on to wait on something it holds
 // (nrt_tensor_check_output_completion), so nrt_close does not wait for it. Objects it holds stay valid.

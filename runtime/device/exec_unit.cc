@@ -205,7 +205,9 @@ NRT_STATUS ExecUnit::RunSyncImpl(Work& work, std::unique_ptr<Work>* owned) {
       inline_n = last + 1;
       ExclusiveSectionHookPoint();
       slots_[inline_n & mask_].tag.store(inline_n << 1 | 1, std::memory_order_release);
-      submitted_.store(inline_n, std::memory_order_seq_cst);
+      // Release, not seq_cst as in SubmitExclusive: that store's order against worker_sleeping_ is the worker's
+      // wake-up (a Dekker pair), and an inline request wakes nobody (the worker skips it). A full barrier less.
+      submitted_.store(inline_n, std::memory_order_release);
     }
     return NRT_SUCCESS;
   });
