@@ -9,8 +9,9 @@
 # A runnable case with a `max_inflight` file (a number N) is also run traced, with executions that take 2 ms:
 # the simulator's trace must never show more than N requests in flight (the depth the program asked for).
 # NRTM_UPDATE_GOLDEN=1 rewrites expected/ and expected.diag from this run instead of comparing.
+# NRTM_TEST_TOOL=PATH runs that nrt-migrate instead (another libclang version) and stops once its output matched.
 set -euo pipefail
-case_dir=$(cd "$1" && pwd) tool=$2 inc=$3 libdir=$4 models=$5 cc=$6 cxx=$7 nrt_trace=${9:-}
+case_dir=$(cd "$1" && pwd) tool=${NRTM_TEST_TOOL:-$2} inc=$3 libdir=$4 models=$5 cc=$6 cxx=$7 nrt_trace=${9:-}
 name=$(basename "$case_dir")
 # The work tree lies outside this project, whose .clang-format would otherwise style the edited lines: a case
 # is formatted only with the style it brings (a `clang-format` file, copied in as src/.clang-format). It is
@@ -102,6 +103,9 @@ migrate "$w/migrated" --diff >"$w/second.diff" 2>"$w/second.diag" || true
 [[ ! -s "$w/second.diff" ]] || { cat "$w/second.diff"; fail "a second run would change the migrated files"; }
 
 if [[ -f $case_dir/nocompile ]]; then echo "PASS [$name] (not compiled: it does not parse on purpose)"; exit 0; fi
+# Another build of the tool (NRTM_TEST_TOOL: scripts/test.sh's LLVM 16 step) wrote the very files of expected/,
+# which the run with the tool of this tree compiles and runs: compiling them again would prove nothing new.
+if [[ -n ${NRTM_TEST_TOOL:-} ]]; then echo "PASS [$name] with $tool (files identical to expected/)"; exit 0; fi
 build() {  # <tree> <output binary or ""> : compiles (and links, for runnable cases) every source of the tree
   local tree=$1 bin=$2 objs=() f
   while read -r f; do
