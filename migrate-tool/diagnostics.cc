@@ -61,6 +61,15 @@ const CatalogEntry kCatalog[] = {
      "Its contents differ from what the tool read, so writing would lose someone's change. Run again.", "", ""},
     {DiagId::kWriteFailed, "the file cannot be written",
      "The file is read-only or its directory cannot hold a temporary file. Nothing was written to it.", "", ""},
+    {DiagId::kFixesNeedNewFile, "the exported fixes include a file they cannot create",
+     "clang-apply-replacements only edits files that exist, and the fixes of implicit-mode sites include\n"
+     "nrtm_inflight.h, the request table the tool adds to the project: applied alone, they leave a tree that does\n"
+     "not compile, so the run exits 3. Pass --write-support, and the tool creates the header in --in-root itself\n"
+     "(atomically, and never over an existing file); the fixes then apply to a tree that builds. A later run\n"
+     "finds the header and adds nothing.",
+     "  nrt-migrate -p build --export-fixes fixes.yaml src/",
+     "  nrt-migrate -p build --export-fixes fixes.yaml --write-support src/\n"
+     "  clang-apply-replacements .   # the directory of fixes.yaml"},
     {DiagId::kEnvVarRemoved, "NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS setting removed",
      "Since Neuron SDK 2.31 the variable only earns a deprecation warning. The statement that set it is removed.",
      "  setenv(\"NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS\", \"3\", 1);", "  (the statement is gone)"},
