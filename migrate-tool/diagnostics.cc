@@ -40,8 +40,9 @@ const CatalogEntry kCatalog[] = {
      "loop explicitly, then run the tool again.",
      "  nrt_execute_repeat(model, in, out, n);", "  for (int i = 0; i < n; ++i) nrt_execute(model, in, out);"},
     {DiagId::kNoSpelling, "the call's name is produced by a macro",
-     "The identifier is built by token pasting or stringizing, so no byte range of any file spells it. Rewrite\n"
-     "the macro by hand.",
+     "The identifier is built by token pasting, so no byte range of any file spells it, or it is written in a\n"
+     "macro's body (#define RUN(m, i, o) nrt_execute(m, i, o)), which libclang's C API locates only where the\n"
+     "macro is used; one edit there would not be the call's. Rewrite the macro by hand.",
      "", ""},
     {DiagId::kParseError, "the translation unit does not parse",
      "libclang reported errors, so the tool cannot see every call. Nothing in this TU is rewritten. Fix the\n"
