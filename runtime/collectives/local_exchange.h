@@ -7,7 +7,8 @@
 //   all-gather      pull every rank's input into my output                            | barrier
 //   reduce-scatter  reduce every rank's chunk `me` into my output                      | barrier
 //   all-reduce      reduce slice `me` of every input and write it into every output    | barrier
-//                   (block by block, each block copied out while it is in the cache)
+//                   (block by block, each block copied out while it is in the cache; then help
+//                   with the blocks of slices whose ranks have not taken them yet)
 //
 // An all-reduce of B bytes on N ranks thus reads N * B and writes N * B bytes in all, the least it can.
 // The closing barrier keeps every rank's buffers untouched by the others once its request completes.
