@@ -131,6 +131,7 @@ struct LocalExchange::Round {
     std::atomic<uint64_t> next{0};
   };
   std::vector<Claim> claims;
+  std::atomic<uint64_t> blocks_done{0};  // all-reduce blocks reduced and copied out, by all ranks
 
   // After a change a sleeper may wait for. seq_cst against `sleepers`: a waiter that counted itself in
   // before we changed the state is woken; one that did not sees the change when it looks under mu.
@@ -295,14 +296,23 @@ NRT_STATUS LocalExchange::Run(const CcPlan& plan, uint32_t channel) {
       // the block of every input and writes the result into every output. A rank done with its own slice
       // helps with the others' (me+1, me+2, ...), claiming blocks from the slice's counter, so a rank that
       // lost its CPU (more ranks than cores, or a loaded machine) does not hold every other rank in the
-      // closing barrier. A block is reduced by exactly one rank, which reads all its inputs before writing
-      // its outputs: an in-place rank's input is read before it is overwritten, and no barrier is needed
-      // between the reduction and the copies.
+      // end. A block is reduced by exactly one rank, which reads all its inputs before writing its outputs: an
+      // in-place rank's input is read before it is overwritten, and no barrier is needed between the reduction
+      // and the copies. A rank is done once every block is: no rank touches another's buffers after that (a
+      // claim past the last block touches nothing), so it need not wait for the others to pass a barrier, and
+      // a rank that had no CPU while its peers did all the work completes as soon as it runs.
       const uint64_t block = std::max<uint64_t>(1, kReduceBlockBytes / elem) * elem;
       auto slice = [&](uint64_t bytes, uint32_t j) {
         const uint64_t elems = bytes / elem;
         return std::make_pair(elems * j / n * elem, elems * (j + 1) / n * elem);
       };
+      uint64_t total = 0, mine = 0;  // blocks of the whole all-reduce, blocks this rank did
+      for (const Chunk& out : plan.outputs) {
+        for (uint32_t j = 0; j < n; ++j) {
+          const std::pair<uint64_t, uint64_t> range = slice(out.size, j);
+          total += (range.second - range.first + block - 1) / block;
+        }
+      }
       auto reduce_slice = [&](uint32_t j) {
         std::atomic<uint64_t>& next = r.claims[j].next;
         while (!r.failed.load(std::memory_order_relaxed)) {
@@ -324,13 +334,17 @@ NRT_STATUS LocalExchange::Run(const CcPlan& plan, uint32_t channel) {
               [&](uint64_t, const uint8_t* result, uint64_t bytes) {
                 for (uint32_t i = 1; i < n; ++i) std::memcpy(posts[peer(i)]->outputs[p].data() + off, result, bytes);
               });
+          ++mine;
         }
       };
       if (!work([&] {
             for (uint32_t i = 0; i < n; ++i) reduce_slice(peer(i));
           }))
         return fail_and_drain(), NRT_EXEC_HW_ERR_COLLECTIVES;
-      break;
+      if (r.blocks_done.fetch_add(mine) + mine == total) r.Wake();
+      return await([&] { return r.blocks_done.load(std::memory_order_acquire) == total; })
+                 ? NRT_SUCCESS
+                 : NRT_EXEC_HW_ERR_COLLECTIVES;
     }
   }
   if (!barrier()) return NRT_EXEC_HW_ERR_COLLECTIVES;
