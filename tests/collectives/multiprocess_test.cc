@@ -7,12 +7,17 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <cstddef>
 #include <cstdlib>
+#include <fstream>
+#include <map>
 #include <random>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "nrtest.h"
@@ -120,6 +125,82 @@ uint64_t CcTcpBytesSent() {
   }
   closedir(dir);
   return total;
+}
+
+// The TCP sockets (by inode) that an epoll instance of this process watches: Gloo's loop thread's.
+std::set<ino_t> CcEpollWatchedSockets() {
+  std::set<ino_t> out;
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return out;
+  while (const dirent* e = readdir(dir)) {
+    char target[64] = {};
+    const std::string link = std::string("/proc/self/fd/") + e->d_name;
+    if (readlink(link.c_str(), target, sizeof target - 1) <= 0 || std::string(target) != "anon_inode:[eventpoll]")
+      continue;
+    std::ifstream info(std::string("/proc/self/fdinfo/") + e->d_name);
+    for (std::string line; std::getline(info, line);) {
+      std::istringstream words(line);
+      std::string key;
+      int tfd = -1;
+      struct stat st {};
+      if (words >> key >> tfd && key == "tfd:" && fstat(tfd, &st) == 0 && S_ISSOCK(st.st_mode)) out.insert(st.st_ino);
+    }
+  }
+  closedir(dir);
+  return out;
+}
+
+// Bytes sent so far on this process's TCP sockets, by inode (a socket and its duplicates count once).
+std::map<ino_t, uint64_t> CcBytesSentBySocket() {
+  std::map<ino_t, uint64_t> out;
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return out;
+  while (const dirent* e = readdir(dir)) {
+    const int fd = std::atoi(e->d_name);
+    tcp_info info{};
+    socklen_t len = sizeof info;
+    struct stat st {};
+    if (fstat(fd, &st) == 0 && getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
+        len >= offsetof(tcp_info, tcpi_bytes_sent) + sizeof info.tcpi_bytes_sent)
+      out[st.st_ino] = info.tcpi_bytes_sent;
+  }
+  closedir(dir);
+  return out;
+}
+
+// Bytes sent between two snapshots on the sockets in `only` (or on every socket when `only` is null).
+uint64_t CcSentBetween(const std::map<ino_t, uint64_t>& before, const std::map<ino_t, uint64_t>& after,
+                       const std::set<ino_t>* only) {
+  uint64_t total = 0;
+  for (const auto& [ino, bytes] : after) {
+    if (only != nullptr && only->count(ino) == 0) continue;
+    auto it = before.find(ino);
+    total += bytes - (it != before.end() ? it->second : 0);
+  }
+  return total;
+}
+
+// Regression: small collectives went through Gloo's asynchronous connections, whose loop thread spins on
+// epoll_wait while the caller holds a pair's lock; on two loaded cores the spinning loop threads of the ranks
+// kept the lock holders off the CPUs until the next scheduler tick (~4 ms per message instead of ~0.1 ms). Small
+// collectives now run on connections that no loop thread watches: their bytes must not move on a watched socket.
+// A large all-reduce afterwards must (the asynchronous connections are still there, and this check sees them).
+void SmallCollectivesBypassTheLoopThread(int rank, int world) {
+  Tensor x(0, 4096, "x"), big(0, 384 << 10, "big");
+  auto allreduce = [&](nrt_tensor_t* t) {
+    return RunCollective(WorldGroup(world), rank, {t}, {t}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE);
+  };
+  ASSERT_EQ(allreduce(x), NRT_SUCCESS);  // joins the group
+  const std::set<ino_t> watched = CcEpollWatchedSockets();
+  ASSERT_FALSE(watched.empty()) << "no socket of this process is watched by an epoll instance";
+  const auto before = CcBytesSentBySocket();
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(allreduce(x), NRT_SUCCESS);
+  ASSERT_EQ(nrt_barrier(0, rank, world), NRT_SUCCESS);
+  const auto after_small = CcBytesSentBySocket();
+  EXPECT_GT(CcSentBetween(before, after_small, nullptr), 20u * 4096u);
+  EXPECT_EQ(CcSentBetween(before, after_small, &watched), 0u) << "small collectives went through Gloo's loop thread";
+  ASSERT_EQ(allreduce(big), NRT_SUCCESS);
+  EXPECT_GT(CcSentBetween(after_small, CcBytesSentBySocket(), &watched), 0u);
 }
 
 bool CcWaitForMark(const std::string& path) {
@@ -243,6 +324,19 @@ void RunOps(int rank, int world) {
     for (size_t i = 0; i < n; ++i) want[i] += v[i];
   }
   for (size_t i = 0; i < n; ++i) ASSERT_NEAR(got[i], want[i], 1e-5 * world * 4) << i;
+  // Above 256 KiB an all-reduce takes Gloo's asynchronous connections instead of the synchronous ones.
+  const size_t large = (384 << 10) / 4;
+  Tensor l(0, large * 4, "l");
+  WriteAll(l, Values(large, rank));
+  ASSERT_EQ(RunCollective(WorldGroup(world), rank, {l}, {l}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
+            NRT_SUCCESS);
+  const std::vector<float> lgot = ReadAll<float>(l);
+  std::vector<double> lwant(large, 0.0);
+  for (int r = 0; r < world; ++r) {
+    const std::vector<float> v = Values(large, r);
+    for (size_t i = 0; i < large; ++i) lwant[i] += v[i];
+  }
+  for (size_t i = 0; i < large; ++i) ASSERT_NEAR(lgot[i], lwant[i], 1e-5 * world * 4) << i;
   // Reduce-scatter int32 MAX from one tensor.
   Tensor whole(0, 8 * 4 * world, "whole"), mine(0, 8 * 4, "mine");
   std::vector<int32_t> w(8 * world);
@@ -321,6 +415,23 @@ TEST(CcProcess, Rank) {
               NRT_TIMEOUT);
     EXPECT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
               NRT_EXEC_UNIT_UNRECOVERABLE);
+  } else if (s == "quiet-loop") {
+    SmallCollectivesBypassTheLoopThread(rank, world);
+  } else if (s == "stall") {
+    // NEURON_RT_EXEC_TIMEOUT=1: rank 1 stays alive with its connections open but never runs the second
+    // collective, so rank 0's read on the synchronous connection times out: NRT_TIMEOUT, not a peer failure.
+    ASSERT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
+              NRT_SUCCESS);
+    const std::string marks = std::getenv("NRTEST_CC_MARKS");
+    if (rank == 1) {
+      EXPECT_TRUE(CcWaitForMark(marks + "0"));
+      return;
+    }
+    const auto t0 = Clock::now();
+    EXPECT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
+              NRT_TIMEOUT);
+    EXPECT_LT(SecondsSince(t0), 15.0);
+    ASSERT_TRUE(WriteFile(marks + "0", "done"));
   } else if (s == "mismatch") {
     Tensor y(0, 128 + 128 * rank, "y");
     EXPECT_EQ(RunCollective(WorldGroup(world), rank, {y}, {y}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
@@ -393,6 +504,22 @@ TEST(CcProcesses, PeerThatNeverArrivesTimesOut) {
   Launch l = RunRanks("alone", 2, {0}, {"NEURON_RT_EXEC_TIMEOUT=1"});
   EXPECT_TRUE(l.results[0].Succeeded()) << l.results[0].Describe() << "\n" << Logs(l);
   EXPECT_EQ(LinesWith(ReadText(l.logs[0]), {"unrecoverable"}).size(), 1u) << Logs(l);
+}
+
+TEST(CcProcesses, SmallCollectivesBypassGloosLoopThread) {
+  Launch l = RunRanks("quiet-loop", 2, {0, 1});
+  for (size_t i = 0; i < l.results.size(); ++i)
+    EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
+}
+
+// Regression: a read that timed out on a synchronous connection ("Read timeout") was reported as a failed peer
+// (NRT_EXEC_HW_ERR_COLLECTIVES in the unit's fatal log line; the request itself completes with NRT_TIMEOUT either
+// way, as the unit's own deadline has passed).
+TEST(CcProcesses, PeerThatStallsInsideACollectiveTimesOut) {
+  Launch l = RunRanks("stall", 2, {0, 1}, {"NEURON_RT_EXEC_TIMEOUT=1", "NRTEST_CC_MARKS=" + TempPath("cc_stall_mark")});
+  for (size_t i = 0; i < l.results.size(); ++i)
+    EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
+  EXPECT_EQ(LinesWith(ReadText(l.logs[0]), {"unrecoverable", "failed with NRT_TIMEOUT"}).size(), 1u) << Logs(l);
 }
 
 TEST(CcProcesses, MismatchedSizesOrDtypesAreInvalidOnEveryRank) {

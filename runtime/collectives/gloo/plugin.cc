@@ -1,8 +1,11 @@
 // libnrt-gloo.so.1: Gloo behind the C table of ../gloo_plugin_api.h. Only the entry point is
 // exported (the version script gloo_plugin.map hides everything else).
 #include <gloo/allgather.h>
+#include <gloo/allgather_ring.h>
 #include <gloo/allreduce.h>
+#include <gloo/allreduce_ring.h>
 #include <gloo/barrier.h>
+#include <gloo/barrier_all_to_all.h>
 #include <gloo/common/error.h>
 #include <gloo/reduce_scatter.h>
 #include <gloo/rendezvous/context.h>
@@ -29,9 +32,23 @@
 
 namespace {
 
+// Operations of at most this many bytes run on the group's synchronous connections (Group::small).
+// Gloo's synchronous pairs write with blocking calls, and its ring algorithms have every rank write before it
+// reads: a message must fit in the socket buffers (Gloo asks for a send buffer of the message's size; Linux
+// grants at least 2 x 212992 bytes by default, plus the peer's receive buffer), or both ranks would block in
+// write until the timeout. Larger operations take the asynchronous connections, where Gloo's loop thread reads.
+constexpr size_t kSyncMaxBytes = 256 << 10;
+
 struct Group {
   std::shared_ptr<gloo::transport::Device> device;
+  // Asynchronous connections (Gloo's loop thread reads them): operations above kSyncMaxBytes.
   std::shared_ptr<gloo::rendezvous::Context> context;
+  // A second full mesh whose pairs are synchronous: the calling thread reads its own messages, and Gloo's loop
+  // thread never sees them. Small operations run here because on the asynchronous pairs the loop thread
+  // spins while the caller holds a pair's lock (Pair::handleEvents only try-locks, and the socket stays
+  // readable, so epoll_wait returns at once): on two loaded cores the spinning loop threads of the ranks
+  // took the CPUs from the lock holders until the next scheduler tick, ~4 ms per message (bench/README.md).
+  std::shared_ptr<gloo::rendezvous::Context> small;
   std::atomic<bool> aborted{false};
   std::mutex mu;             // the connections abort() shuts down, against join() and destroy()
   int store_fd = -1;         // the rendezvous store's connection while joining
@@ -70,7 +87,8 @@ int Guard(Group* g, char* err, size_t len, F&& f) {
   } catch (const gloo::IoException& e) {
     if (g != nullptr) g->Abort();
     SetError(err, len, e.what());
-    return std::strstr(e.what(), "Timed out") != nullptr || std::strstr(e.what(), "timed out") != nullptr
+    // "Timed out" (asynchronous pairs), "Read timeout" / "Write timeout" (synchronous pairs).
+    return std::strstr(e.what(), "imed out") != nullptr || std::strstr(e.what(), "timeout") != nullptr
                ? kGlooTimeout
                : kGlooPeerFailed;
   } catch (const std::exception& e) {
@@ -99,6 +117,15 @@ std::vector<sockaddr_storage> PairAddresses(gloo::rendezvous::Context& context) 
   return out;
 }
 
+std::shared_ptr<gloo::rendezvous::Context> ConnectMesh(gloo::rendezvous::Store& store, const std::string& prefix,
+                                                       Group& g, int rank, int size, int64_t timeout_ms) {
+  gloo::rendezvous::PrefixStore prefixed(prefix, store);
+  auto context = std::make_shared<gloo::rendezvous::Context>(rank, size);
+  context->setTimeout(Ms(timeout_ms));
+  context->connectFullMesh(prefixed, g.device);
+  return context;
+}
+
 int Join(void* group, const char* store_host, uint16_t store_port, const char* bind_host, const char* prefix, int rank,
          int size, int64_t timeout_ms, char* err, size_t err_len) {
   auto& g = *static_cast<Group*>(group);
@@ -120,11 +147,15 @@ int Join(void* group, const char* store_host, uint16_t store_port, const char* b
         g.store_fd = -1;
       }
     } forget{g};
-    gloo::rendezvous::PrefixStore prefixed(prefix, store);
-    g.context = std::make_shared<gloo::rendezvous::Context>(rank, size);
-    g.context->setTimeout(Ms(timeout_ms));
-    g.context->connectFullMesh(prefixed, g.device);
-    std::vector<int> sockets = nrtb::DuplicateConnectedSockets(PairAddresses(*g.context));
+    g.context = ConnectMesh(store, prefix, g, rank, size, timeout_ms);
+    g.small = ConnectMesh(store, std::string(prefix) + "sync/", g, rank, size, timeout_ms);
+    // Synchronous from here on: blocking reads and writes on the caller's thread, each bounded by the
+    // context's timeout (Gloo sets SO_RCVTIMEO / SO_SNDTIMEO to it when the pair connects).
+    for (int i = 0; i < size; ++i)
+      if (i != rank) g.small->getPair(i)->setSync(true, false);
+    std::vector<sockaddr_storage> locals = PairAddresses(*g.context);
+    for (const sockaddr_storage& a : PairAddresses(*g.small)) locals.push_back(a);
+    std::vector<int> sockets = nrtb::DuplicateConnectedSockets(locals);
     std::lock_guard<std::mutex> lock(g.mu);
     g.sockets = std::move(sockets);
     if (g.aborted.load(std::memory_order_relaxed)) {
@@ -141,8 +172,27 @@ void Destroy(void* group) {
   delete static_cast<Group*>(group);
 }
 
+// Gloo's ring, halving-doubling and synchronous algorithms take a plain function pointer x = x op y with no
+// context, so the operation's reduction reaches them through this thread's slot: they reduce on the calling
+// thread.
+thread_local NrtbGlooReduceFn t_reduce = nullptr;
+
+template <class T>
+void ReduceThunk(T* x, const T* y, size_t n) {
+  t_reduce(x, x, y, n);
+}
+
+bool Small(size_t bytes) { return bytes <= kSyncMaxBytes; }
+
 template <class T>
 void AllreduceAs(Group& g, void* buf, size_t elems, NrtbGlooReduceFn fn, int64_t timeout_ms) {
+  if (Small(elems * sizeof(T))) {
+    t_reduce = fn;
+    const gloo::ReductionFunction<T> reduce(gloo::CUSTOM, &ReduceThunk<T>);
+    gloo::AllreduceRing<T> algorithm(g.small, {static_cast<T*>(buf)}, static_cast<int>(elems), &reduce);
+    algorithm.run();
+    return;
+  }
   gloo::AllreduceOptions opts(g.context);
   opts.setOutput(static_cast<T*>(buf), elems);
   opts.setReduceFunction([fn](void* c, const void* a, const void* b, size_t n) { fn(c, a, b, n); });
@@ -172,6 +222,12 @@ int Allreduce(void* group, void* buf, size_t elems, size_t elem_size, NrtbGlooRe
 int Allgather(void* group, const void* in, void* out, size_t bytes, int64_t timeout_ms, char* err, size_t err_len) {
   auto& g = *static_cast<Group*>(group);
   return Guard(&g, err, err_len, [&] {
+    if (Small(bytes * static_cast<size_t>(g.small->size))) {
+      gloo::AllgatherRing<uint8_t> algorithm(g.small, {static_cast<const uint8_t*>(in)}, static_cast<uint8_t*>(out),
+                                             static_cast<int>(bytes));
+      algorithm.run();
+      return;
+    }
     gloo::AllgatherOptions opts(g.context);
     opts.setInput(const_cast<uint8_t*>(static_cast<const uint8_t*>(in)), bytes);
     opts.setOutput(static_cast<uint8_t*>(out), bytes * static_cast<size_t>(g.context->size));
@@ -180,30 +236,21 @@ int Allgather(void* group, const void* in, void* out, size_t bytes, int64_t time
   });
 }
 
-int Barrier(void* group, int64_t timeout_ms, char* err, size_t err_len) {
+int Barrier(void* group, int64_t /*timeout_ms: the pairs' own*/, char* err, size_t err_len) {
   auto& g = *static_cast<Group*>(group);
   return Guard(&g, err, err_len, [&] {
-    gloo::BarrierOptions opts(g.context);
-    opts.setTimeout(Ms(timeout_ms));
-    gloo::barrier(opts);
+    gloo::BarrierAllToAll algorithm(g.small);
+    algorithm.run();
   });
-}
-
-// Gloo's reduce-scatter (halving-doubling) takes a plain function pointer x = x op y with no context, so the
-// operation's reduction reaches it through this thread's slot: the algorithm reduces on the calling thread.
-thread_local NrtbGlooReduceFn t_reduce = nullptr;
-
-template <class T>
-void ReduceThunk(T* x, const T* y, size_t n) {
-  t_reduce(x, x, y, n);
 }
 
 template <class T>
 void ReduceScatterAs(Group& g, void* buf, size_t elems, const int* recv_elems, NrtbGlooReduceFn fn) {
   t_reduce = fn;
   const gloo::ReductionFunction<T> reduce(gloo::CUSTOM, &ReduceThunk<T>);
-  std::vector<int> counts(recv_elems, recv_elems + g.context->size);
-  gloo::ReduceScatterHalvingDoubling<T> algorithm(g.context, {static_cast<T*>(buf)}, static_cast<int>(elems), counts,
+  const auto& context = Small(elems * sizeof(T)) ? g.small : g.context;
+  std::vector<int> counts(recv_elems, recv_elems + context->size);
+  gloo::ReduceScatterHalvingDoubling<T> algorithm(context, {static_cast<T*>(buf)}, static_cast<int>(elems), counts,
                                                   &reduce);
   algorithm.run();
 }
