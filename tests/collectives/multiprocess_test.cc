@@ -310,33 +310,28 @@ void FatalUnitFailsItsPeersAtOnce(int rank) {
   EXPECT_TRUE(CcWaitForMark(marks + "1"));
 }
 
-void RunOps(int rank, int world) {
-  const size_t n = 4099;
-  // All-reduce float32 ADD against a float64 reference.
+// All-reduce float32 ADD of n elements against a float64 reference.
+void CcAllReduceChecked(int rank, int world, size_t n) {
   Tensor x(0, n * 4, "x");
   WriteAll(x, Values(n, rank));
   ASSERT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
             NRT_SUCCESS);
-  std::vector<float> got = ReadAll<float>(x);
+  const std::vector<float> got = ReadAll<float>(x);
   std::vector<double> want(n, 0.0);
   for (int r = 0; r < world; ++r) {
     const std::vector<float> v = Values(n, r);
     for (size_t i = 0; i < n; ++i) want[i] += v[i];
   }
-  for (size_t i = 0; i < n; ++i) ASSERT_NEAR(got[i], want[i], 1e-5 * world * 4) << i;
-  // Above 256 KiB an all-reduce takes Gloo's asynchronous connections instead of the synchronous ones.
-  const size_t large = (384 << 10) / 4;
-  Tensor l(0, large * 4, "l");
-  WriteAll(l, Values(large, rank));
-  ASSERT_EQ(RunCollective(WorldGroup(world), rank, {l}, {l}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
-            NRT_SUCCESS);
-  const std::vector<float> lgot = ReadAll<float>(l);
-  std::vector<double> lwant(large, 0.0);
-  for (int r = 0; r < world; ++r) {
-    const std::vector<float> v = Values(large, r);
-    for (size_t i = 0; i < large; ++i) lwant[i] += v[i];
+  for (size_t i = 0; i < n; ++i) ASSERT_NEAR(got[i], want[i], 1e-5 * world * 4) << n << " elements, " << i;
+}
+
+void RunOps(int rank, int world) {
+  // Each of Gloo's paths: a synchronous ring (up to 64 KiB), synchronous halving-doubling (up to 256 KiB), and
+  // the asynchronous connections above.
+  for (size_t n : {size_t{4099}, size_t{40001}, size_t{(384 << 10) / 4}}) {
+    CcAllReduceChecked(rank, world, n);
+    if (testing::Test::HasFatalFailure()) return;
   }
-  for (size_t i = 0; i < large; ++i) ASSERT_NEAR(lgot[i], lwant[i], 1e-5 * world * 4) << i;
   // Reduce-scatter int32 MAX from one tensor.
   Tensor whole(0, 8 * 4 * world, "whole"), mine(0, 8 * 4, "mine");
   std::vector<int32_t> w(8 * world);
@@ -353,6 +348,19 @@ void RunOps(int rank, int world) {
             NRT_SUCCESS);
   std::vector<uint8_t> ag = ReadAll<uint8_t>(all);
   for (int r = 0; r < world; ++r) ASSERT_EQ(ag[r * 16 + 5], r + 1);
+  // Above 256 KiB in all, all-gather and reduce-scatter take the asynchronous connections.
+  const size_t chunk = 160 << 10;
+  Tensor big_in(0, chunk, "big_in"), big_all(0, chunk * world, "big_all"), big_rs(0, chunk, "big_rs");
+  WriteAll(big_in, std::vector<uint8_t>(chunk, static_cast<uint8_t>(rank + 7)));
+  ASSERT_EQ(
+      RunCollective(WorldGroup(world), rank, {big_in}, {big_all}, NRT_DTYPE_UINT8, NRT_OP_INVALID, NRT_CC_ALLGATHER),
+      NRT_SUCCESS);
+  const std::vector<uint8_t> big_ag = ReadAll<uint8_t>(big_all);
+  for (int r = 0; r < world; ++r) ASSERT_EQ(big_ag[r * chunk + chunk - 1], r + 7);
+  ASSERT_EQ(
+      RunCollective(WorldGroup(world), rank, {big_all}, {big_rs}, NRT_DTYPE_UINT8, NRT_OP_MAX, NRT_CC_REDUCESCATTER),
+      NRT_SUCCESS);
+  EXPECT_EQ(ReadAll<uint8_t>(big_rs)[chunk / 2], rank + 7);
   // A replica group of the first and last rank only.
   if (rank == 0 || rank == world - 1) {
     Tensor s(0, 4, "s");
