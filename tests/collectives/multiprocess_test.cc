@@ -201,6 +201,9 @@ void SmallCollectivesBypassTheLoopThread(int rank, int world) {
   EXPECT_EQ(CcSentBetween(before, after_small, &watched), 0u) << "small collectives went through Gloo's loop thread";
   ASSERT_EQ(allreduce(big), NRT_SUCCESS);
   EXPECT_GT(CcSentBetween(after_small, CcBytesSentBySocket(), &watched), 0u);
+  // No rank leaves (closing its connections, which Gloo's loop thread then closes here) while another still lists
+  // its descriptors.
+  ASSERT_EQ(nrt_barrier(0, rank, world), NRT_SUCCESS);
 }
 
 bool CcWaitForMark(const std::string& path) {
