@@ -16,7 +16,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cinttypes>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -34,11 +36,16 @@
 namespace {
 
 // Operations of at most this many bytes run on the group's synchronous connections (Group::small).
-// Gloo's synchronous pairs write with blocking calls, and its ring algorithms have every rank write before it
+// Gloo's synchronous pairs write with blocking calls, and its algorithms have every rank write before it
 // reads: a message must fit in the socket buffers (Gloo asks for a send buffer of the message's size; Linux
-// grants at least 2 x 212992 bytes by default, plus the peer's receive buffer), or both ranks would block in
-// write until the timeout. Larger operations take the asynchronous connections, where Gloo's loop thread reads.
+// grants twice that up to net.core.wmem_max, 212992 by default), or both ranks would block in write until
+// the timeout. The algorithms below send at most half of an operation's bytes in one message above 64 KiB.
+// Larger operations take the asynchronous connections, where Gloo's loop thread reads.
 constexpr size_t kSyncMaxBytes = 256 << 10;
+// Groups of three ranks or more take the synchronous connections up to this size when every rank's wmem_max
+// allows it (agreed when the group joins: the ranks must all pick the same connections). 4 ranks at 1 MiB on
+// loopback: 1.8-1.9 ms against 16-19 ms on the asynchronous ones. Two ranks gain nothing there (bench/README.md).
+constexpr size_t kSyncMaxBytesMany = 1 << 20;
 // Up to this size a synchronous all-reduce is a ring (n - 1 rounds of the whole buffer: the fewest messages);
 // above it halving-doubling, which moves 2 (n - 1) / n of the buffer instead of n - 1 times it. Measured on
 // loopback (bench/README.md): 2 ranks 4 KiB ring 112 / halving-doubling 168 us, 256 KiB 335 / 225 us; 4 ranks
@@ -55,6 +62,7 @@ struct Group {
   // readable, so epoll_wait returns at once): on two loaded cores the spinning loop threads of the ranks
   // took the CPUs from the lock holders until the next scheduler tick, ~4 ms per message (bench/README.md).
   std::shared_ptr<gloo::rendezvous::Context> small;
+  size_t sync_max = kSyncMaxBytes;  // operations up to this size run on `small` (agreed by the ranks at join)
   std::atomic<bool> aborted{false};
   std::mutex mu;             // the connections abort() shuts down, against join() and destroy()
   int store_fd = -1;         // the rendezvous store's connection while joining
@@ -123,6 +131,17 @@ std::vector<sockaddr_storage> PairAddresses(gloo::rendezvous::Context& context) 
   return out;
 }
 
+// What this rank can take on synchronous connections in a group of `size` (kSyncMaxBytesMany).
+uint64_t SyncLimit(int size) {
+  if (size < 3) return kSyncMaxBytes;
+  uint64_t wmem_max = 0;
+  if (FILE* f = std::fopen("/proc/sys/net/core/wmem_max", "r")) {
+    if (std::fscanf(f, "%" SCNu64, &wmem_max) != 1) wmem_max = 0;
+    std::fclose(f);
+  }
+  return std::max<uint64_t>(kSyncMaxBytes, std::min<uint64_t>(kSyncMaxBytesMany, wmem_max));
+}
+
 std::shared_ptr<gloo::rendezvous::Context> ConnectMesh(gloo::rendezvous::Store& store, const std::string& prefix,
                                                        Group& g, int rank, int size, int64_t timeout_ms) {
   gloo::rendezvous::PrefixStore prefixed(prefix, store);
@@ -159,6 +178,11 @@ int Join(void* group, const char* store_host, uint16_t store_port, const char* b
     // context's timeout (Gloo sets SO_RCVTIMEO / SO_SNDTIMEO to it when the pair connects).
     for (int i = 0; i < size; ++i)
       if (i != rank) g.small->getPair(i)->setSync(true, false);
+    uint64_t limit = SyncLimit(size);
+    std::vector<uint64_t> limits(static_cast<size_t>(size));
+    gloo::AllgatherRing<uint64_t> agree(g.small, {&limit}, limits.data(), 1);
+    agree.run();
+    g.sync_max = *std::min_element(limits.begin(), limits.end());
     std::vector<sockaddr_storage> locals = PairAddresses(*g.context);
     for (const sockaddr_storage& a : PairAddresses(*g.small)) locals.push_back(a);
     std::vector<int> sockets = nrtb::DuplicateConnectedSockets(locals);
@@ -188,11 +212,11 @@ void ReduceThunk(T* x, const T* y, size_t n) {
   t_reduce(x, x, y, n);
 }
 
-bool Small(size_t bytes) { return bytes <= kSyncMaxBytes; }
+bool Small(const Group& g, size_t bytes) { return bytes <= g.sync_max; }
 
 template <class T>
 void AllreduceAs(Group& g, void* buf, size_t elems, NrtbGlooReduceFn fn, int64_t timeout_ms) {
-  if (Small(elems * sizeof(T))) {
+  if (Small(g, elems * sizeof(T))) {
     t_reduce = fn;
     const gloo::ReductionFunction<T> reduce(gloo::CUSTOM, &ReduceThunk<T>);
     if (elems * sizeof(T) <= kRingMaxBytes) {
@@ -233,7 +257,7 @@ int Allreduce(void* group, void* buf, size_t elems, size_t elem_size, NrtbGlooRe
 int Allgather(void* group, const void* in, void* out, size_t bytes, int64_t timeout_ms, char* err, size_t err_len) {
   auto& g = *static_cast<Group*>(group);
   return Guard(&g, err, err_len, [&] {
-    if (Small(bytes * static_cast<size_t>(g.small->size))) {
+    if (Small(g, bytes * static_cast<size_t>(g.small->size))) {
       gloo::AllgatherRing<uint8_t> algorithm(g.small, {static_cast<const uint8_t*>(in)}, static_cast<uint8_t*>(out),
                                              static_cast<int>(bytes));
       algorithm.run();
@@ -259,7 +283,7 @@ template <class T>
 void ReduceScatterAs(Group& g, void* buf, size_t elems, const int* recv_elems, NrtbGlooReduceFn fn) {
   t_reduce = fn;
   const gloo::ReductionFunction<T> reduce(gloo::CUSTOM, &ReduceThunk<T>);
-  const auto& context = Small(elems * sizeof(T)) ? g.small : g.context;
+  const auto& context = Small(g, elems * sizeof(T)) ? g.small : g.context;
   std::vector<int> counts(recv_elems, recv_elems + context->size);
   gloo::ReduceScatterHalvingDoubling<T> algorithm(context, {static_cast<T*>(buf)}, static_cast<int>(elems), counts,
                                                   &reduce);
