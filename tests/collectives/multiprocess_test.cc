@@ -432,18 +432,24 @@ TEST(CcProcess, Rank) {
   } else if (s == "stall") {
     // NEURON_RT_EXEC_TIMEOUT=1: rank 1 stays alive with its connections open but never runs the second
     // collective, so rank 0's read on the synchronous connection times out: NRT_TIMEOUT, not a peer failure.
-    ASSERT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
-              NRT_SUCCESS);
+    // A first collective slower than the timeout (a loaded sanitizer run) is reported to the parent, which skips.
     const std::string marks = std::getenv("NRTEST_CC_MARKS");
+    const NRT_STATUS warm =
+        RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE);
+    ASSERT_TRUE(WriteFile(marks + "warm" + std::to_string(rank), warm == NRT_SUCCESS ? "ok" : "slow"));
     if (rank == 1) {
-      EXPECT_TRUE(CcWaitForMark(marks + "0"));
+      if (warm == NRT_SUCCESS) {
+        EXPECT_TRUE(CcWaitForMark(marks + "done"));
+      }
       return;
     }
-    const auto t0 = Clock::now();
-    EXPECT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
-              NRT_TIMEOUT);
-    EXPECT_LT(SecondsSince(t0), 15.0);
-    ASSERT_TRUE(WriteFile(marks + "0", "done"));
+    if (warm == NRT_SUCCESS) {
+      const auto t0 = Clock::now();
+      EXPECT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
+                NRT_TIMEOUT);
+      EXPECT_LT(SecondsSince(t0), 15.0);
+    }
+    ASSERT_TRUE(WriteFile(marks + "done", "done"));
   } else if (s == "mismatch") {
     Tensor y(0, 128 + 128 * rank, "y");
     EXPECT_EQ(RunCollective(WorldGroup(world), rank, {y}, {y}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
@@ -528,9 +534,12 @@ TEST(CcProcesses, SmallCollectivesBypassGloosLoopThread) {
 // (NRT_EXEC_HW_ERR_COLLECTIVES in the unit's fatal log line; the request itself completes with NRT_TIMEOUT either
 // way, as the unit's own deadline has passed).
 TEST(CcProcesses, PeerThatStallsInsideACollectiveTimesOut) {
-  Launch l = RunRanks("stall", 2, {0, 1}, {"NEURON_RT_EXEC_TIMEOUT=1", "NRTEST_CC_MARKS=" + TempPath("cc_stall_mark")});
+  const std::string marks = TempPath("cc_stall_mark");
+  Launch l = RunRanks("stall", 2, {0, 1}, {"NEURON_RT_EXEC_TIMEOUT=1", "NRTEST_CC_MARKS=" + marks});
   for (size_t i = 0; i < l.results.size(); ++i)
     EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
+  if (ReadText(marks + "warm0") != "ok" || ReadText(marks + "warm1") != "ok")
+    GTEST_SKIP() << "a first collective took longer than the 1 s timeout (loaded machine)";
   EXPECT_EQ(LinesWith(ReadText(l.logs[0]), {"unrecoverable", "failed with NRT_TIMEOUT"}).size(), 1u) << Logs(l);
 }
 
