@@ -186,7 +186,7 @@ uint64_t CcSentBetween(const std::map<ino_t, uint64_t>& before, const std::map<i
 // collectives now run on connections that no loop thread watches: their bytes must not move on a watched socket.
 // A large all-reduce afterwards must (the asynchronous connections are still there, and this check sees them).
 void SmallCollectivesBypassTheLoopThread(int rank, int world) {
-  Tensor x(0, 4096, "x"), big(0, 384 << 10, "big");
+  Tensor x(0, 4096, "x"), big(0, 2 << 20, "big");
   auto allreduce = [&](nrt_tensor_t* t) {
     return RunCollective(WorldGroup(world), rank, {t}, {t}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE);
   };
@@ -330,7 +330,7 @@ void CcAllReduceChecked(int rank, int world, size_t n) {
 
 void RunOps(int rank, int world) {
   // Each of Gloo's paths: a synchronous ring (up to 64 KiB), synchronous halving-doubling (up to 256 KiB, or
-  // 1 MiB with 3 ranks or more where wmem_max allows), and the asynchronous connections above.
+  // 1 MiB where wmem_max allows), and the asynchronous connections above.
   for (size_t n : {size_t{4099}, size_t{40001}, size_t{(384 << 10) / 4}, size_t{(1 << 20) / 4 + 1001}}) {
     CcAllReduceChecked(rank, world, n);
     if (testing::Test::HasFatalFailure()) return;
@@ -351,9 +351,9 @@ void RunOps(int rank, int world) {
             NRT_SUCCESS);
   std::vector<uint8_t> ag = ReadAll<uint8_t>(all);
   for (int r = 0; r < world; ++r) ASSERT_EQ(ag[r * 16 + 5], r + 1);
-  // Above 256 KiB in all (1 MiB with 3 ranks or more where wmem_max allows), all-gather and reduce-scatter take
-  // the asynchronous connections.
-  const size_t chunk = 300 << 10;
+  // Above 256 KiB in all (1 MiB where wmem_max allows), all-gather and reduce-scatter take the asynchronous
+  // connections.
+  const size_t chunk = 600 << 10;
   Tensor big_in(0, chunk, "big_in"), big_all(0, chunk * world, "big_all"), big_rs(0, chunk, "big_rs");
   WriteAll(big_in, std::vector<uint8_t>(chunk, static_cast<uint8_t>(rank + 7)));
   ASSERT_EQ(

@@ -42,10 +42,11 @@ namespace {
 // the timeout. The algorithms below send at most half of an operation's bytes in one message above 64 KiB.
 // Larger operations take the asynchronous connections, where Gloo's loop thread reads.
 constexpr size_t kSyncMaxBytes = 256 << 10;
-// Groups of three ranks or more take the synchronous connections up to this size when every rank's wmem_max
-// allows it (agreed when the group joins: the ranks must all pick the same connections). 4 ranks at 1 MiB on
-// loopback: 1.8-1.9 ms against 16-19 ms on the asynchronous ones. Two ranks gain nothing there (bench/README.md).
-constexpr size_t kSyncMaxBytesMany = 1 << 20;
+// Groups take the synchronous connections up to this size when every rank's wmem_max allows it (agreed when the
+// group joins: the ranks must all pick the same connections). 1 MiB on loopback, loaded machine: 2 ranks
+// 0.5-1.2 ms against 4-9.6 ms on the asynchronous ones, 4 ranks 1.8-1.9 against 16-19 ms (bench/README.md);
+// at 4 MiB neither was faster.
+constexpr size_t kSyncMaxBytesLarge = 1 << 20;
 // Up to this size a synchronous all-reduce is a ring (n - 1 rounds of the whole buffer: the fewest messages);
 // above it halving-doubling, which moves 2 (n - 1) / n of the buffer instead of n - 1 times it. Measured on
 // loopback (bench/README.md): 2 ranks 4 KiB ring 112 / halving-doubling 168 us, 256 KiB 335 / 225 us; 4 ranks
@@ -131,15 +132,14 @@ std::vector<sockaddr_storage> PairAddresses(gloo::rendezvous::Context& context) 
   return out;
 }
 
-// What this rank can take on synchronous connections in a group of `size` (kSyncMaxBytesMany).
-uint64_t SyncLimit(int size) {
-  if (size < 3) return kSyncMaxBytes;
+// What this rank can take on synchronous connections (kSyncMaxBytesLarge).
+uint64_t SyncLimit() {
   uint64_t wmem_max = 0;
   if (FILE* f = std::fopen("/proc/sys/net/core/wmem_max", "r")) {
     if (std::fscanf(f, "%" SCNu64, &wmem_max) != 1) wmem_max = 0;
     std::fclose(f);
   }
-  return std::max<uint64_t>(kSyncMaxBytes, std::min<uint64_t>(kSyncMaxBytesMany, wmem_max));
+  return std::max<uint64_t>(kSyncMaxBytes, std::min<uint64_t>(kSyncMaxBytesLarge, wmem_max));
 }
 
 std::shared_ptr<gloo::rendezvous::Context> ConnectMesh(gloo::rendezvous::Store& store, const std::string& prefix,
@@ -178,7 +178,7 @@ int Join(void* group, const char* store_host, uint16_t store_port, const char* b
     // context's timeout (Gloo sets SO_RCVTIMEO / SO_SNDTIMEO to it when the pair connects).
     for (int i = 0; i < size; ++i)
       if (i != rank) g.small->getPair(i)->setSync(true, false);
-    uint64_t limit = SyncLimit(size);
+    uint64_t limit = SyncLimit();
     std::vector<uint64_t> limits(static_cast<size_t>(size));
     gloo::AllgatherRing<uint64_t> agree(g.small, {&limit}, limits.data(), 1);
     agree.run();
