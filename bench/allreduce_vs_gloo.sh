@@ -26,5 +26,5 @@ for b in "${sizes[@]}"; do
   done
   mo=$(echo "$ours" | median)
   mg=$(echo "$gloo" | median)
-  printf '%10s %12s %12s %7.0f%%   %s |%s\n' "$b" "$mo" "$mg" "$(echo "100 * $mg / $mo" | bc -l)" "$ours" "$gloo"
+  printf '%10s %12s %12s %7.0f%%   %s |%s\n' "$b" "$mo" "$mg" "$(awk -v g="$mg" -v o="$mo" 'BEGIN {print 100 * g / o}')" "$ours" "$gloo"
 done

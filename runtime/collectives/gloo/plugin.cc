@@ -55,7 +55,7 @@ constexpr size_t kRingMaxBytes = 64 << 10;
 
 struct Group {
   std::shared_ptr<gloo::transport::Device> device;
-  // Asynchronous connections (Gloo's loop thread reads them): operations above kSyncMaxBytes.
+  // Asynchronous connections (Gloo's loop thread reads them): operations above sync_max.
   std::shared_ptr<gloo::rendezvous::Context> context;
   // A second full mesh whose pairs are synchronous: the calling thread reads its own messages, and Gloo's loop
   // thread never sees them. Small operations run here because on the asynchronous pairs the loop thread
@@ -202,7 +202,7 @@ void Destroy(void* group) {
   delete static_cast<Group*>(group);
 }
 
-// Gloo's ring, halving-doubling and synchronous algorithms take a plain function pointer x = x op y with no
+// Gloo's bound-buffer algorithms (ring, halving-doubling) take a plain function pointer x = x op y with no
 // context, so the operation's reduction reaches them through this thread's slot: they reduce on the calling
 // thread.
 thread_local NrtbGlooReduceFn t_reduce = nullptr;
