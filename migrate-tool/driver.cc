@@ -491,10 +491,14 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
     std::string target = support_path;
     // In the source tree only when asked (--in-place, --write-support), and never over a file that appeared.
     const bool in_tree = opts.mode == OutputMode::kInPlace || (opts.write_support && opts.mode != OutputMode::kCheck);
+    WriteResult tree;
+    if (in_tree) tree = WriteAtomically(support_path, support_text, /*create_only=*/true);
     switch (opts.mode) {
       case OutputMode::kDiff:
-        out << UnifiedDiff("a/" + Display(support_path), "b/" + Display(support_path), "",
-                           {Edit{support_path, 0, 0, support_text, -1}});
+        // Once created (--write-support), the header is no longer a change to apply: `git apply` would refuse it.
+        if (!in_tree || !tree.ok)
+          out << UnifiedDiff("a/" + Display(support_path), "b/" + Display(support_path), "",
+                             {Edit{support_path, 0, 0, support_text, -1}});
         break;
       case OutputMode::kCheck:
       case OutputMode::kInPlace:
@@ -504,8 +508,6 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
         w = WriteAtomically(target, support_text);
         break;
     }
-    WriteResult tree;
-    if (w.ok && in_tree) tree = WriteAtomically(support_path, support_text, /*create_only=*/true);
     for (const WriteResult* r : {&w, &tree}) {
       if (r->ok) continue;
       write_failed = true;

@@ -249,6 +249,7 @@ TEST_F(Implicit, ExportFixesGetTheSupportHeaderCreatedOnlyWithWriteSupport) {
   EXPECT_NE(Read("fixes.yaml").find("../nrtm_inflight.h"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir_ / "nrtm_inflight.h"));
   EXPECT_EQ(Read("src/a.c"), kExec);  // --diff: the source is untouched
+  EXPECT_NE(out_.str().find("/nrtm_inflight.h\n@@"), std::string::npos) << out_.str();  // the new file, in the diff
 
   RunOutput with = run(true);
   EXPECT_EQ(with.exit_code, kExitOk) << err_.str();
@@ -256,6 +257,9 @@ TEST_F(Implicit, ExportFixesGetTheSupportHeaderCreatedOnlyWithWriteSupport) {
   EXPECT_NE(err_.str().find("created in the source tree (--write-support)"), std::string::npos) << err_.str();
   EXPECT_NE(Read("nrtm_inflight.h").find("nrtm_inflight_execute"), std::string::npos);
   EXPECT_EQ(Read("src/a.c"), kExec);
+  // Created, it is no change left to apply: the diff holds the source's edits only.
+  EXPECT_EQ(out_.str().find("/nrtm_inflight.h\n@@"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("nrtm_inflight_execute("), std::string::npos) << out_.str();
   // The next run finds the header: nothing to create, nothing to warn about, even without the option.
   Write("nrtm_inflight.h", "/* the team's copy */\n");
   RunOutput again = run(false);
