@@ -124,10 +124,14 @@ std::string FindClangFormat(const std::string& explicit_path, std::string* note)
     candidates.push_back(fs::path(Canonical(info.dli_fname)).parent_path().parent_path() / "bin" / "clang-format");
   }
   if (!major.empty()) candidates.push_back(fs::path("/usr/lib/llvm-" + major) / "bin" / "clang-format");
+  // Last, the project's own clang-format: a tool built against a newer libclang (NRTB_LLVM_VERSION) next to the
+  // distribution's default clang-format formats as the team's does, and the same lines as a default build.
+  candidates.push_back(OnPath("clang-format"));
   for (const fs::path& c : candidates)
     if (Executable(c)) return c.string();
   *note = "no clang-format matching " + version + " (looked for clang-format-" + (major.empty() ? "N" : major) +
-          " on PATH and beside libclang); the edited lines keep the tool's layout (--clang-format PATH names one)";
+          " or clang-format on PATH and beside libclang); the edited lines keep the tool's layout (--clang-format PATH "
+          "names one)";
   return "";
 }
 

@@ -16,8 +16,9 @@ struct TextReplacement {
 };
 
 // The clang-format matching the libclang in use: `clang-format-<major>` on PATH, then the one in the LLVM
-// installation libclang was loaded from. `explicit_path` (--clang-format) overrides the search; "none" turns
-// formatting off. Returns the binary or empty, with *note saying why it is empty (nothing for "none").
+// installation libclang was loaded from; else `clang-format` on PATH. `explicit_path` (--clang-format) overrides the
+// search; "none" turns formatting off. Returns the binary or empty, with *note saying why it is empty (nothing for
+// "none").
 std::string FindClangFormat(const std::string& explicit_path, std::string* note);
 
 // True when a .clang-format or _clang-format lies in the directory of `file` or above (what --style=file finds).

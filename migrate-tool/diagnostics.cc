@@ -40,8 +40,9 @@ const CatalogEntry kCatalog[] = {
      "loop explicitly, then run the tool again.",
      "  nrt_execute_repeat(model, in, out, n);", "  for (int i = 0; i < n; ++i) nrt_execute(model, in, out);"},
     {DiagId::kNoSpelling, "the call's name is produced by a macro",
-     "The identifier is built by token pasting or stringizing, so no byte range of any file spells it. Rewrite\n"
-     "the macro by hand.",
+     "The identifier is built by token pasting, so no byte range of any file spells it, or it is written in a\n"
+     "macro's body (#define RUN(m, i, o) nrt_execute(m, i, o)), which libclang's C API locates only where the\n"
+     "macro is used; one edit there would not be the call's. Rewrite the macro by hand.",
      "", ""},
     {DiagId::kParseError, "the translation unit does not parse",
      "libclang reported errors, so the tool cannot see every call. Nothing in this TU is rewritten. Fix the\n"
@@ -61,6 +62,15 @@ const CatalogEntry kCatalog[] = {
      "Its contents differ from what the tool read, so writing would lose someone's change. Run again.", "", ""},
     {DiagId::kWriteFailed, "the file cannot be written",
      "The file is read-only or its directory cannot hold a temporary file. Nothing was written to it.", "", ""},
+    {DiagId::kFixesNeedNewFile, "the exported fixes include a file they cannot create",
+     "clang-apply-replacements only edits files that exist, and the fixes of implicit-mode sites include\n"
+     "nrtm_inflight.h, the request table the tool adds to the project: applied alone, they leave a tree that does\n"
+     "not compile, so the run exits 3. Pass --write-support, and the tool creates the header in --in-root itself\n"
+     "(atomically, and never over an existing file); the fixes then apply to a tree that builds. A later run\n"
+     "finds the header and adds nothing.",
+     "  nrt-migrate -p build --export-fixes fixes.yaml src/",
+     "  nrt-migrate -p build --export-fixes fixes.yaml --write-support src/\n"
+     "  clang-apply-replacements .   # the directory of fixes.yaml"},
     {DiagId::kEnvVarRemoved, "NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS setting removed",
      "Since Neuron SDK 2.31 the variable only earns a deprecation warning. The statement that set it is removed.",
      "  setenv(\"NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS\", \"3\", 1);", "  (the statement is gone)"},

@@ -21,6 +21,7 @@ enum class DiagId {
   kRolledBack = 1013,            // the edited file no longer parsed; the site was rolled back
   kChangedDuringRun = 1014,      // the file changed between reading and writing
   kWriteFailed = 1015,           // read-only file, unwritable directory, full disk
+  kFixesNeedNewFile = 1016,      // --export-fixes: the fixes include the support header, which they cannot create
   kEnvVarRemoved = 1020,         // setenv/putenv of the implicit-mode variable removed
   kEnvVarReported = 1021,        // the variable appears where the tool does not rewrite it
   kImplicitCall = 1030,          // callback / drain / output-completion call: not migrated (yet)

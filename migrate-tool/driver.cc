@@ -489,31 +489,45 @@ RunOutput Run(const Options& opts, std::ostream& out, std::ostream& err) {
     ++run.summary.files_changed;
     WriteResult w;
     std::string target = support_path;
+    // In the source tree only when asked (--in-place, --write-support), and never over a file that appeared.
+    const bool in_tree = opts.mode == OutputMode::kInPlace || (opts.write_support && opts.mode != OutputMode::kCheck);
+    WriteResult tree;
+    if (in_tree) tree = WriteAtomically(support_path, support_text, /*create_only=*/true);
     switch (opts.mode) {
       case OutputMode::kDiff:
-        out << UnifiedDiff("a/" + Display(support_path), "b/" + Display(support_path), "",
-                           {Edit{support_path, 0, 0, support_text, -1}});
+        // Once created (--write-support), the header is no longer a change to apply: `git apply` would refuse it.
+        if (!in_tree || !tree.ok)
+          out << UnifiedDiff("a/" + Display(support_path), "b/" + Display(support_path), "",
+                             {Edit{support_path, 0, 0, support_text, -1}});
         break;
       case OutputMode::kCheck:
-        break;
       case OutputMode::kInPlace:
-        w = WriteAtomically(support_path, support_text);
         break;
       case OutputMode::kOutRoot:
         target = (fs::path(opts.out_root) / kSupportHeaderName).string();
         w = WriteAtomically(target, support_text);
         break;
     }
-    if (!w.ok) {
+    for (const WriteResult* r : {&w, &tree}) {
+      if (r->ok) continue;
       write_failed = true;
       ++run.summary.files_failed;
-      run.diags.push_back({DiagId::kWriteFailed, Severity::kError, support_path, 0, 0, w.error});
+      run.diags.push_back({r->changed_on_disk ? DiagId::kChangedDuringRun : DiagId::kWriteFailed, Severity::kError,
+                           support_path, 0, 0, r->error});
     }
     std::string msg =
         "added the in-flight request table the implicit-mode sites call (implicit mode: " + mode.why + "; depth " +
         (mode.depth > 0 ? std::to_string(mode.depth) + " from " + mode.origin : std::string("3, none was set")) + ")";
-    if (!opts.export_fixes.empty()) msg += "; --export-fixes cannot create files, copy it from --out-root";
+    if (in_tree && opts.mode != OutputMode::kInPlace) msg += "; created in the source tree (--write-support)";
     run.diags.push_back({DiagId::kTableExecute, Severity::kNote, support_path, 0, 0, msg});
+    if (!opts.export_fixes.empty() && !in_tree) {
+      // Applied alone, the fixes would leave a tree whose includes name a missing file: a partial result.
+      write_failed = true;
+      run.diags.push_back({DiagId::kFixesNeedNewFile, Severity::kWarning, support_path, 0, 0,
+                           "the exported fixes include this new file, which clang-apply-replacements cannot create; "
+                           "pass --write-support to create it in " +
+                               Display(root)});
+    }
   }
   std::stable_sort(run.diags.begin(), run.diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);

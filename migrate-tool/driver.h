@@ -29,6 +29,8 @@ struct Options {
   std::string in_root;   // files outside it are not rewritten (default: current directory)
   std::string out_root;  // kOutRoot
   std::string report_json, sarif, export_fixes;
+  // --write-support: create the support header in in_root when the output cannot (--export-fixes, --diff).
+  bool write_support = false;
   bool progress = false;
   bool quiet = false;                           // no notes for migrated sites on stderr
   ModeOption program_mode = ModeOption::kAuto;  // --mode: implicit async mode detected, forced or ruled out

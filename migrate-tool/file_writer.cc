@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -48,7 +49,7 @@ class BlockTermination {
 
 }  // namespace
 
-WriteResult WriteAtomically(const std::string& path, const std::string& content) {
+WriteResult WriteAtomically(const std::string& path, const std::string& content, bool create_only) {
   WriteResult r;
   mode_t mode = 0644;
   struct stat st;
@@ -82,7 +83,17 @@ WriteResult WriteAtomically(const std::string& path, const std::string& content)
     r.error = Errno("cannot finish", name.data());
   }
   close(fd);
-  if (r.ok && rename(name.data(), path.c_str()) != 0) {
+  if (r.ok && create_only) {
+    // Never replaces: renameat2 refuses an existing target; where the filesystem lacks it, link does the same.
+    int rc = renameat2(AT_FDCWD, name.data(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE);
+    if (rc != 0 && (errno == EINVAL || errno == ENOSYS) && (rc = link(name.data(), path.c_str())) == 0)
+      unlink(name.data());
+    if (rc != 0) {
+      r.ok = false;
+      r.changed_on_disk = errno == EEXIST;
+      r.error = errno == EEXIST ? path + " appeared during the run; kept as it is" : Errno("cannot create", path);
+    }
+  } else if (r.ok && rename(name.data(), path.c_str()) != 0) {
     r.ok = false;
     r.error = Errno("cannot rename into", path);
   }

@@ -12,7 +12,8 @@ struct WriteResult {
 };
 
 // Writes content to path atomically, with the given permission bits (the original file's when it exists).
-WriteResult WriteAtomically(const std::string& path, const std::string& content);
+// create_only: path must not exist; one that appears meanwhile (another run, the user) is kept, not replaced.
+WriteResult WriteAtomically(const std::string& path, const std::string& content, bool create_only = false);
 
 // Replaces path's content in place. Refuses a read-only file (even for root) and a file whose content is no
 // longer expected_old. With backup, path.orig receives the original first (an existing .orig, the original

@@ -67,6 +67,21 @@ TEST_F(FileWriter, RefusesAReadOnlyFileEvenForRoot) {
   EXPECT_EQ(Entries(), 1u);  // no backup, no temporary
 }
 
+// create_only (the support header --write-support adds): a new file appears whole; one that exists, e.g. made
+// by another run since the tool looked, is kept and named, and no temporary stays behind.
+TEST_F(FileWriter, CreateOnlyNeverReplacesAFile) {
+  std::string fresh = (dir_ / "new.h").string();
+  WriteResult made = WriteAtomically(fresh, "table\n", /*create_only=*/true);
+  EXPECT_TRUE(made.ok) << made.error;
+  EXPECT_EQ(Read(fresh), "table\n");
+  WriteResult again = WriteAtomically(path_, "table\n", /*create_only=*/true);
+  EXPECT_FALSE(again.ok);
+  EXPECT_TRUE(again.changed_on_disk);
+  EXPECT_NE(again.error.find("appeared during the run"), std::string::npos) << again.error;
+  EXPECT_EQ(Read(path_), "old\n");
+  EXPECT_EQ(Entries(), 2u);  // f.c and new.h: no temporary
+}
+
 TEST_F(FileWriter, UnwritableDirectoryLeavesNothingBehind) {
   std::string missing = (dir_ / "no" / "such" / "dir" / "f.c").string();
   WriteResult r = WriteAtomically(missing, "x");

@@ -1,5 +1,6 @@
 #include "helper_block.h"
 
+#include <algorithm>
 #include <sstream>
 #include <vector>
 
@@ -216,6 +217,42 @@ std::string Directive(const std::string& line) {
   return line.substr(p, e - p);
 }
 
+// An #ifndef X / #define X pair is the include guard only if its #endif ends the file: a feature-macro default
+// (#ifndef _GNU_SOURCE / #define _GNU_SOURCE / #endif) above the includes looks the same for two lines.
+bool GuardsTheWholeFile(const std::vector<Line>& lines, size_t ifndef) {
+  int depth = 0;
+  size_t i = ifndef;
+  for (; i < lines.size(); ++i) {
+    std::string d = Directive(lines[i].text);
+    if (d == "if" || d == "ifdef" || d == "ifndef") ++depth;
+    if (d == "endif" && --depth == 0) break;
+  }
+  bool in_comment = false;
+  for (++i; i < lines.size(); ++i) {
+    const std::string& t = lines[i].text;
+    size_t p = t.find_first_not_of(" \t\r\n");
+    if (in_comment) {
+      if (t.find("*/") != std::string::npos) in_comment = false;
+      continue;
+    }
+    if (p == std::string::npos || t.compare(p, 2, "//") == 0) continue;
+    if (t.compare(p, 2, "/*") == 0) {
+      in_comment = t.find("*/", p + 2) == std::string::npos;
+      continue;
+    }
+    return false;
+  }
+  return depth == 0 && i >= lines.size();
+}
+
+// Braces opened minus closed on a line (an extern "C" block's own braces; declarations inside one rarely
+// have others on the lines between).
+int BraceBalance(const std::string& line) {
+  int n = 0;
+  for (char c : line) n += c == '{' ? 1 : c == '}' ? -1 : 0;
+  return n;
+}
+
 }  // namespace
 
 HelperPlacement PlaceHelper(const std::string& content, size_t before) {
@@ -228,13 +265,15 @@ HelperPlacement PlaceHelper(const std::string& content, size_t before) {
     lines.push_back({pos, end, content.substr(pos, end - pos)});
     pos = end;
   }
-  int depth = 0, guard_depth = 0;
+  int depth = 0, guard_depth = 0, extern_c = 0;
   size_t after_guard = std::string::npos, after_include = std::string::npos, after_comment = 0;
-  bool seen_code = false, in_comment = false;
+  size_t last_include = std::string::npos;
+  bool seen_code = false, in_comment = false, pending = false;
   for (size_t i = 0; i < lines.size() && lines[i].begin < before; ++i) {
     const std::string& t = lines[i].text;
-    std::string d = Directive(t);
-    if (d == "ifndef" && !seen_code && depth == 0 && i + 1 < lines.size() && Directive(lines[i + 1].text) == "define") {
+    std::string d = in_comment ? "" : Directive(t);  // a commented-out directive is none
+    if (d == "ifndef" && !seen_code && depth == 0 && i + 1 < lines.size() && Directive(lines[i + 1].text) == "define" &&
+        GuardsTheWholeFile(lines, i)) {
       guard_depth = 1;
       ++depth;
       after_guard = lines[i + 1].end;
@@ -245,12 +284,22 @@ HelperPlacement PlaceHelper(const std::string& content, size_t before) {
     if (d == "if" || d == "ifdef" || d == "ifndef") ++depth;
     if (d == "endif") --depth;
     if (d == "pragma" && t.find("once") != std::string::npos) after_guard = lines[i].end;
-    if (d == "include" && depth == guard_depth) {
-      after_include = lines[i].end;
+    if (d == "include") {
+      pending = true;
+      last_include = lines[i].end;
       if (t.find("<nrt/") != std::string::npos) out.angle_includes = true;
     }
-    // The leading comment block (a license header) stays first.
     size_t p = t.find_first_not_of(" \t\r\n");
+    if (d.empty() && !in_comment && p != std::string::npos) {
+      if (t.compare(p, 10, "extern \"C\"") == 0 || extern_c > 0) extern_c = std::max(0, extern_c + BraceBalance(t));
+    }
+    // The block goes where the includes are done and the file is back at its top level: after the #endif of an
+    // #if around an include, after the brace and #endif closing an extern "C" block around one.
+    if (pending && depth == guard_depth && extern_c == 0) {
+      after_include = lines[i].end;
+      pending = false;
+    }
+    // The leading comment block (a license header) stays first.
     if (!seen_code) {
       if (in_comment || p == std::string::npos || t.compare(p, 2, "//") == 0 || t.compare(p, 2, "/*") == 0) {
         if (p != std::string::npos && t.compare(p, 2, "/*") == 0) in_comment = true;
@@ -259,8 +308,15 @@ HelperPlacement PlaceHelper(const std::string& content, size_t before) {
       } else {
         seen_code = true;
       }
+    } else if (in_comment && t.find("*/") != std::string::npos) {
+      in_comment = false;
+    } else if (!in_comment && p != std::string::npos && t.compare(p, 2, "/*") == 0 &&
+               t.find("*/", p + 2) == std::string::npos) {
+      in_comment = true;
     }
   }
+  // The first use lies inside the region around the last include (a whole file under #if): right after it.
+  if (pending) after_include = last_include;
   out.offset = after_include != std::string::npos ? after_include
                : after_guard != std::string::npos ? after_guard
                                                   : after_comment;

@@ -224,6 +224,50 @@ TEST_F(Implicit, InPlaceAddsTheHeaderOnceAndKeepsAnExistingOne) {
   EXPECT_EQ(Read("nrtm_inflight.h"), header + "/* edited */\n");
 }
 
+// clang-apply-replacements cannot create the support header the exported fixes include: without --write-support
+// the run says so and exits 3; with it the tool creates the header in the tree (never over an existing one).
+TEST_F(Implicit, ExportFixesGetTheSupportHeaderCreatedOnlyWithWriteSupport) {
+  std::string a = Write("src/a.c", kExec);
+  auto run = [&](bool write_support) {
+    Options o;
+    o.inputs = {a};
+    o.extra_args = {"-I" NRTB_INCLUDE_DIR};
+    o.in_root = dir_.string();
+    o.jobs = 1;
+    o.program_mode = ModeOption::kImplicit;
+    o.export_fixes = (dir_ / "fixes.yaml").string();
+    o.write_support = write_support;
+    out_.str("");
+    err_.str("");
+    return nrtm::Run(o, out_, err_);
+  };
+  RunOutput bare = run(false);
+  EXPECT_EQ(bare.exit_code, kExitPartial) << err_.str();
+  EXPECT_NE(err_.str().find("nrtm_inflight.h: warning: the exported fixes include this new file"), std::string::npos)
+      << err_.str();
+  EXPECT_NE(err_.str().find("pass --write-support"), std::string::npos) << err_.str();
+  EXPECT_NE(Read("fixes.yaml").find("../nrtm_inflight.h"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir_ / "nrtm_inflight.h"));
+  EXPECT_EQ(Read("src/a.c"), kExec);  // --diff: the source is untouched
+  EXPECT_NE(out_.str().find("/nrtm_inflight.h\n@@"), std::string::npos) << out_.str();  // the new file, in the diff
+
+  RunOutput with = run(true);
+  EXPECT_EQ(with.exit_code, kExitOk) << err_.str();
+  EXPECT_EQ(err_.str().find("NRTM1016"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("created in the source tree (--write-support)"), std::string::npos) << err_.str();
+  EXPECT_NE(Read("nrtm_inflight.h").find("nrtm_inflight_execute"), std::string::npos);
+  EXPECT_EQ(Read("src/a.c"), kExec);
+  // Created, it is no change left to apply: the diff holds the source's edits only.
+  EXPECT_EQ(out_.str().find("/nrtm_inflight.h\n@@"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("nrtm_inflight_execute("), std::string::npos) << out_.str();
+  // The next run finds the header: nothing to create, nothing to warn about, even without the option.
+  Write("nrtm_inflight.h", "/* the team's copy */\n");
+  RunOutput again = run(false);
+  EXPECT_EQ(again.exit_code, kExitOk) << err_.str();
+  EXPECT_EQ(Read("nrtm_inflight.h"), "/* the team's copy */\n");
+  EXPECT_FALSE(Explain("NRTM1016").empty());
+}
+
 TEST(ImplicitMode, DetectionPrefersTheOptionAndFindsTheLargestDepth) {
   std::string code = "setenv(\"NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS\", \"2\", 1);\n";
   std::string yaml = "env:\n  NEURON_RT_ASYNC_EXEC_MAX_INFLIGHT_REQUESTS: 6\n";

@@ -49,6 +49,9 @@ int main(int argc, char** argv) {
       "check", "write nothing; exit 1 if anything would change or a legacy call remains")(
       "check-strict", "as --check, and report-only findings count too (also spelled --check=strict)")(
       "export-fixes", po::value<std::string>(&opts.export_fixes), "write the edits as clang-apply-replacements YAML")(
+      "write-support", po::bool_switch(&opts.write_support),
+      "create nrtm_inflight.h (implicit mode's request table) in --in-root if the edits need it and it is not "
+      "there: the new file --export-fixes and --diff cannot create")(
       "report", po::value<std::string>(&opts.report_json), "write the per-site report as JSON")(
       "sarif", po::value<std::string>(&opts.sarif), "write the diagnostics as SARIF 2.1.0")(
       "jobs,j", po::value<unsigned>(&opts.jobs), "parallel parses (default: all cores)")(
@@ -76,7 +79,7 @@ int main(int argc, char** argv) {
   if (vm.count("help")) {
     std::cout << desc
               << "\nExit codes: 0 done, 1 --check found work, 2 usage or setup error, 3 some file did not "
-                 "parse or could not be written, 130 interrupted.\n";
+                 "parse or could not be written (or --export-fixes needs --write-support), 130 interrupted.\n";
     return 0;
   }
   if (!explain.empty()) {
@@ -92,6 +95,10 @@ int main(int argc, char** argv) {
   int modes = (in_place ? 1 : 0) + (vm.count("out-root") ? 1 : 0) + (checking ? 1 : 0) + (diff ? 1 : 0);
   if (modes > 1) {
     std::cerr << "nrt-migrate: error: --diff, --in-place, --out-root and --check exclude each other\n";
+    return nrtm::kExitUsage;
+  }
+  if (checking && opts.write_support) {
+    std::cerr << "nrt-migrate: error: --check writes nothing; --write-support does not go with it\n";
     return nrtm::kExitUsage;
   }
   opts.mode = in_place               ? nrtm::OutputMode::kInPlace

@@ -80,7 +80,8 @@ void RunImplicitTableRule(const TuContext& ctx, const Reference& ref, std::vecto
     site.offset = at.offset;
     site.form = "not-migrated";
     site.diag = DiagId::kNoSpelling;
-    site.reason = ref.name + " is produced by macro token pasting; rewrite that macro by hand";
+    site.reason = ref.name +
+                  " is not written at this call but in a macro (its body or token pasting); rewrite that macro by hand";
     out->push_back(site);
     return;
   }

@@ -86,7 +86,8 @@ void RunSyncExecuteRule(const TuContext& ctx, const Reference& ref, std::vector<
   site.offset = name_loc.offset;
   const std::string* text = name_loc.valid() ? ctx.content(name_loc.file) : nullptr;
   if (!text || text->compare(name_loc.offset, ref.name.size(), ref.name) != 0) {
-    // The identifier is assembled by the preprocessor (token pasting): no bytes spell it.
+    // The identifier comes from a macro expansion: pasted (no bytes spell it) or written in the macro's body,
+    // which libclang's C API locates only at the expansion.
     FileLoc at = ExpansionLoc(clang_getCursorLocation(ref.cursor));
     site.file = at.file;
     site.line = at.line;
@@ -94,7 +95,8 @@ void RunSyncExecuteRule(const TuContext& ctx, const Reference& ref, std::vector<
     site.offset = at.offset;
     site.form = "not-migrated";
     site.diag = DiagId::kNoSpelling;
-    site.reason = ref.name + " is produced by macro token pasting; rewrite that macro by hand";
+    site.reason = ref.name +
+                  " is not written at this call but in a macro (its body or token pasting); rewrite that macro by hand";
     out->push_back(site);
     return;
   }

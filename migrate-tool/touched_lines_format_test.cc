@@ -2,11 +2,13 @@
 // and the real clang-format-14 on files with and without a .clang-format.
 #include "touched_lines_format.h"
 
+#include <clang-c/Index.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "driver.h"
@@ -184,6 +186,34 @@ TEST_F(RealClangFormat, AMissingBinaryIsOneNote) {
     EXPECT_EQ(ApplyEdits(kOriginal, out), ApplyEdits(kOriginal, edits));
   }
   EXPECT_EQ(formatter.Notes(), std::vector<std::string>{"no clang-format"});
+}
+
+// A libclang without its own clang-format (NRTB_LLVM_VERSION=16 beside Debian's clang-format-14) uses the
+// project's `clang-format` on PATH rather than leaving the edited lines unformatted.
+TEST_F(RealClangFormat, WithoutAMatchingBinaryTheOneOnPathIsUsed) {
+  CXString v = clang_getClangVersion();
+  std::smatch m;
+  std::string version = clang_getCString(v);
+  clang_disposeString(v);
+  ASSERT_TRUE(std::regex_search(version, m, std::regex(R"((\d+)\.\d+)"))) << version;
+  if (fs::exists("/usr/lib/llvm-" + m.str(1) + "/bin/clang-format"))
+    GTEST_SKIP() << "libclang " << m.str(1)
+                 << " has its own clang-format (the fallback runs with NRTB_LLVM_VERSION=16)";
+  std::string saved = getenv("PATH") ? getenv("PATH") : "";
+  fs::create_directories(dir_ / "bin");
+  Write("bin/clang-format", "#!/bin/sh\nexit 0\n");
+  fs::permissions(dir_ / "bin" / "clang-format", fs::perms::owner_all);
+  setenv("PATH", (dir_ / "bin").c_str(), 1);
+  std::string note;
+  std::string found = FindClangFormat("", &note);
+  setenv("PATH", (dir_ / "sub").c_str(), 1);  // nothing anywhere: the note names both names it looked for
+  std::string none_note;
+  std::string none = FindClangFormat("", &none_note);
+  setenv("PATH", saved.c_str(), 1);
+  EXPECT_EQ(found, (dir_ / "bin" / "clang-format").string());
+  EXPECT_EQ(note, "");
+  EXPECT_EQ(none, "");
+  EXPECT_NE(none_note.find("clang-format-" + m.str(1) + " or clang-format on PATH"), std::string::npos) << none_note;
 }
 
 // Through the whole pipeline: the diff carries the formatted helper block (4-space indent from the style file);

@@ -13,6 +13,7 @@ packages=(
   libboost-program-options-dev
   libgloo-dev iproute2                          # Gloo (multi-process collectives); ip netns for the two-host test
   libclang-dev clang-tools-14                   # nrt-migrate (libclang C API); clang-apply-replacements for its tests
+  libclang-16-dev                               # nrt-migrate against a newer libclang (scripts/test.sh, step 1)
   liburing-dev                                  # io_uring peer in bench/bench_hot_paths (bench only)
   binutils file
 )

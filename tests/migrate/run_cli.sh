@@ -19,6 +19,8 @@ expect 0 "--in-place" --help
 expect 0 "Before:" --explain NRTM1002
 expect 2 "unknown diagnostic id 'NRTM9999'" --explain NRTM9999
 expect 2 "exclude each other" --in-place --check x.c
+expect 2 "--write-support does not go with it" --check --write-support x.c
+expect 0 "clang-apply-replacements only edits files that exist" --explain NRTM1016
 expect 2 "no compile_commands.json in $w" -p "$w" x.c
 expect 2 "no such file or directory: $w/missing.c" "$w/missing.c"
 expect 2 "has no include/stddef.h" --resource-dir "$w" "$w"
