@@ -43,14 +43,8 @@ class PendingRing {
     head_ = (head_ + 1) & (slots_.size() - 1);
     --size_;
   }
-  // A slot at the back for a new request (its old contents are the caller's to overwrite).
-  PendingRequest& push_back() {
-    PendingRequest& slot = next();
-    ++size_;
-    return slot;
-  }
-  // The slot push_back would return, not yet part of the ring (growing it if full): a request is described into
-  // it and then added (commit) or not (nothing to undo).
+  // The slot after the back, not yet part of the ring (growing it if full; its old contents are the caller's to
+  // overwrite): a request is described into it and then added (commit) or not (nothing to undo).
   PendingRequest& next() {
     if (__builtin_expect(size_ == slots_.size(), 0)) Grow();
     return (*this)[size_];
