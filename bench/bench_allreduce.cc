@@ -4,7 +4,7 @@
 // B limits the sweep to that one size (for profiling). Bus bandwidth = 2 (N-1)/N * bytes / time per
 // all-reduce (the NCCL convention). inproc also times one memcpy of N * bytes, the least memory traffic
 // an all-reduce of N ranks needs (read every input, write every output), and prints memcpy time /
-// all-reduce time as the ratio.
+// all-reduce time as the ratio. BENCH_TAIL=1 also prints the 90th and 99th percentiles and the mean.
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -71,6 +71,13 @@ void Sweep(std::vector<Rank>& ranks, int world, int cores, bool memcpy_ceiling, 
     const double med = bench::Median(times);
     if (print) {
       std::printf("%10zu B  %8.1f us  bus %6.2f GB/s", bytes, med / 1e3, BusGBps(bytes, world, med));
+      if (std::getenv("BENCH_TAIL") != nullptr) {
+        // The tail: on a loaded machine a few all-reduces wait milliseconds for a CPU, which the median hides.
+        double sum = 0;
+        for (double t : times) sum += t;
+        std::printf("  p90 %8.1f  p99 %8.1f  mean %8.1f us", bench::Percentile(times, 0.9) / 1e3,
+                    bench::Percentile(times, 0.99) / 1e3, sum / static_cast<double>(times.size()) / 1e3);
+      }
       if (memcpy_ceiling) {
         // The ceiling: an all-reduce of B bytes on N ranks reads at least N*B (every input) and writes at
         // least N*B (every output), the traffic of one memcpy of N*B bytes; timed here on one thread, hot

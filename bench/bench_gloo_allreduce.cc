@@ -2,7 +2,7 @@
 // loopback (TCP device on 127.0.0.1, FileStore rendezvous), float32 sum in place, the same sizes and
 // the same bus-bandwidth formula. Debian ships no Gloo benchmark binary, so this is the equivalent of
 // its `benchmark --transport tcp allreduce_ring_chunked` loop, with the public gloo::allreduce.
-//   bench_gloo_allreduce N
+//   bench_gloo_allreduce N [B [iters]]   (B, iters: one size only, as bench_allreduce takes them)
 #include <gloo/allreduce.h>
 #include <gloo/math.h>
 #include <gloo/rendezvous/context.h>
@@ -26,7 +26,13 @@ double NowNs() {
           .count());
 }
 
-int Iterations(size_t bytes) { return bytes <= (1 << 20) ? 50 : bytes <= (16 << 20) ? 10 : 3; }
+size_t g_only_bytes = 0;
+int g_iterations = 0;
+
+int Iterations(size_t bytes) {
+  if (g_iterations > 0) return g_iterations;
+  return bytes <= (1 << 20) ? 50 : bytes <= (16 << 20) ? 10 : 3;
+}
 
 int RunRank(int rank, int n, const std::string& dir) {
   gloo::transport::tcp::attr attr;
@@ -37,6 +43,7 @@ int RunRank(int rank, int n, const std::string& dir) {
   ctx->connectFullMesh(store, dev);
   if (rank == 0) std::printf("gloo all-reduce float32 sum, %d processes\n", n);
   for (size_t bytes = 4 << 10; bytes <= (256u << 20); bytes *= 4) {
+    if (g_only_bytes != 0 && bytes != g_only_bytes) continue;
     std::vector<float> buf(bytes / 4, 1.0f);
     auto once = [&] {
       const double t0 = NowNs();
@@ -62,6 +69,8 @@ int RunRank(int rank, int n, const std::string& dir) {
 
 int main(int argc, char** argv) {
   const int n = argc > 1 ? std::atoi(argv[1]) : 2;
+  if (argc > 2) g_only_bytes = std::strtoull(argv[2], nullptr, 0);
+  if (argc > 3) g_iterations = std::atoi(argv[3]);
   char tmpl[] = "/tmp/gloo_bench_XXXXXX";
   const std::string dir = mkdtemp(tmpl);
   std::vector<pid_t> kids;

@@ -34,6 +34,9 @@ typedef struct NrtbGlooPlugin {
    * A join or an operation that fails on the wire (timeout, peer gone) aborts its group the same way. */
   void (*abort)(void* group);
   void (*destroy)(void* group);
+  /* Operations of up to 256 KiB (1 MiB when every rank's net.core.wmem_max allows it), and every barrier,
+   * run on the calling thread over the group's synchronous connections, and their timeout is the group's (the
+   * one it joined with), per read or write; larger ones take timeout_ms. */
   /* In place on buf (elems elements of elem_size bytes: 1, 2, 4 or 8). */
   int (*allreduce)(void* group, void* buf, size_t elems, size_t elem_size, NrtbGlooReduceFn fn, int64_t timeout_ms,
                    char* err, size_t err_len);

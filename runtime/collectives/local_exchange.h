@@ -6,11 +6,13 @@
 //
 //   all-gather      pull every rank's input into my output                            | barrier
 //   reduce-scatter  reduce every rank's chunk `me` into my output                      | barrier
-//   all-reduce      reduce slice `me` of every input and write it into every output    | barrier
-//                   (block by block, each block copied out while it is in the cache)
+//   all-reduce      reduce slice `me` of every input and write it into every output    | all blocks done
+//                   (block by block, each block copied out while it is in the cache; then help
+//                   with the blocks of slices whose ranks have not taken them yet)
 //
 // An all-reduce of B bytes on N ranks thus reads N * B and writes N * B bytes in all, the least it can.
-// The closing barrier keeps every rank's buffers untouched by the others once its request completes.
+// The closing barrier (for the all-reduce: every block done, after which no rank touches another's
+// buffers) keeps every rank's buffers untouched by the others once its request completes.
 // A rank that waits past its deadline (NEURON_RT_EXEC_TIMEOUT) or is stopped (nrt_close) marks the
 // round failed and leaves once no rank is still moving data; the others then fail with
 // NRT_EXEC_HW_ERR_COLLECTIVES instead of waiting for it.

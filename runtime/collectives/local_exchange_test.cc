@@ -66,14 +66,15 @@ void LxOnRanks(uint32_t n, Body body) {
 }
 
 // Each rank reduces slice `rank` (elems * j / n ... elems * (j + 1) / n) and copies the others'; slices
-// of 0 elements (fewer elements than ranks), uneven slices, slices crossing the reduction's 32 KiB blocks
-// and the 1 MiB pieces all give the exact sum everywhere, in place and not, with inputs left alone.
+// of 0 elements (fewer elements than ranks), uneven slices, slices of one 8 KiB block and one element,
+// slices of many blocks all give the exact sum everywhere, in place and not, with inputs left alone.
 TEST(LocalExchange, AllReduceSlicesAtEveryChunkBoundary) {
   for (uint32_t n : {2u, 3u, 4u}) {
     LocalExchange ex;
-    // The last size crosses the 1 MiB piece (262144 int32) in every slice; two ranks are enough for it.
+    // The last size (1 MiB of int32 per slice and more) is slow enough that the ranks help each other; two ranks
+    // are enough for it.
     for (size_t elems : {size_t{0}, size_t{1}, size_t{n - 1}, size_t{n}, size_t{n + 1}, size_t{2 * n + 1},
-                         size_t{8192 * 3 * n + 7}, size_t{n == 2 ? 262144 * n + n + 1 : 0}}) {
+                         size_t{2048 * n + 1}, size_t{8192 * 3 * n + 7}, size_t{n == 2 ? 262144 * n + n + 1 : 0}}) {
       for (bool in_place : {false, true}) {
         std::vector<std::vector<int32_t>> in(n), out(n);
         for (uint32_t r = 0; r < n; ++r) {
@@ -129,6 +130,53 @@ TEST(LocalExchange, AllReduceOfTwoBuffersPairsThemUp) {
   }
 }
 
+// More ranks than cores: ranks that have a CPU take blocks of the slices of ranks waiting for one. Each block
+// must be reduced exactly once: twice in place would add the first result to the others' inputs, never would
+// leave the output as it was. Two buffers (the first in place) of many 8 KiB blocks, in rounds of every
+// rank arriving in a different order.
+TEST(LocalExchange, RanksHelpingEachOtherReduceEveryBlockExactlyOnce) {
+  const uint32_t n = 8;
+  const size_t elems[2] = {2048 * n * 6 + 5, 2048 * 3 + 1};
+  LocalExchange ex;
+  for (int round = 0; round < 12; ++round) {
+    std::vector<std::vector<int32_t>> a(n), b(n), b_out(n, std::vector<int32_t>(elems[1], -7));
+    for (uint32_t r = 0; r < n; ++r) {
+      a[r].resize(elems[0]);
+      b[r].resize(elems[1]);
+      for (size_t i = 0; i < elems[0]; ++i) a[r][i] = static_cast<int32_t>(i * 13 + r * 7 + round);
+      for (size_t i = 0; i < elems[1]; ++i) b[r][i] = static_cast<int32_t>(i * 5 + r * 1009);
+    }
+    std::vector<NRT_STATUS> got(n, NRT_FAILURE);
+    LxOnRanks(n, [&](uint32_t r) {
+      // Late ranks: the others finish their own slices first and take theirs.
+      if ((r + static_cast<uint32_t>(round)) % 3 == 0) std::this_thread::yield();
+      CcPlan p;
+      p.kind = CcKind::kAllReduce;
+      p.dtype = DType::kInt32;
+      p.reduce = ReduceFunction(p.dtype, p.op);
+      for (uint32_t q = 0; q < n; ++q) p.group.push_back(q);
+      p.index = r;
+      p.inputs = {{nullptr, 0, elems[0] * 4, reinterpret_cast<uint8_t*>(a[r].data())},
+                  {nullptr, 0, elems[1] * 4, reinterpret_cast<uint8_t*>(b[r].data())}};
+      p.outputs = {p.inputs[0], {nullptr, 0, elems[1] * 4, reinterpret_cast<uint8_t*>(b_out[r].data())}};
+      got[r] = ex.Run(p, 0);
+    });
+    for (uint32_t r = 0; r < n; ++r) {
+      ASSERT_EQ(got[r], NRT_SUCCESS) << "round " << round << " rank " << r;
+      size_t bad = 0;
+      for (size_t i = 0; i < elems[0]; ++i) {
+        const int64_t want = static_cast<int64_t>(i * 13 * n) + 7 * (n * (n - 1) / 2) + static_cast<int64_t>(n) * round;
+        bad += a[r][i] != static_cast<int32_t>(want);
+      }
+      for (size_t i = 0; i < elems[1]; ++i) {
+        const int64_t want = static_cast<int64_t>(i * 5 * n) + 1009 * (n * (n - 1) / 2);
+        bad += b_out[r][i] != static_cast<int32_t>(want);
+      }
+      EXPECT_EQ(bad, 0u) << "round " << round << " rank " << r;
+    }
+  }
+}
+
 // Float sums: every rank gets the same bits, within float32 rounding of the float64 sum.
 TEST(LocalExchange, FloatAllReduceIsTheSameOnEveryRank) {
   const uint32_t n = 3;
@@ -157,12 +205,12 @@ TEST(LocalExchange, FloatAllReduceIsTheSameOnEveryRank) {
   }
 }
 
-// Reduce-scatter chunks of 1 element, around the kernel's 128-byte block (32 elements) and across the 32 KiB reduction
-// block.
+// Reduce-scatter chunks of 1 element, around the kernel's 128-byte block (32 elements) and around and across the 8 KiB
+// reduction block (2048 elements).
 TEST(LocalExchange, ReduceScatterChunksOfEverySize) {
   const uint32_t n = 3;
   LocalExchange ex;
-  for (size_t chunk : {size_t{1}, size_t{31}, size_t{32}, size_t{33}, size_t{8193}}) {
+  for (size_t chunk : {size_t{1}, size_t{31}, size_t{32}, size_t{33}, size_t{2048}, size_t{2049}, size_t{8193}}) {
     std::vector<std::vector<int32_t>> in(n, std::vector<int32_t>(chunk * n)), out(n, std::vector<int32_t>(chunk));
     for (uint32_t r = 0; r < n; ++r)
       for (size_t i = 0; i < chunk * n; ++i) in[r][i] = static_cast<int32_t>((i * 7919 + r * 104729) % 65521) - 30000;

@@ -7,12 +7,17 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <cstddef>
 #include <cstdlib>
+#include <fstream>
+#include <map>
 #include <random>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "nrtest.h"
@@ -122,6 +127,85 @@ uint64_t CcTcpBytesSent() {
   return total;
 }
 
+// The TCP sockets (by inode) that an epoll instance of this process watches: Gloo's loop thread's.
+std::set<ino_t> CcEpollWatchedSockets() {
+  std::set<ino_t> out;
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return out;
+  while (const dirent* e = readdir(dir)) {
+    char target[64] = {};
+    const std::string link = std::string("/proc/self/fd/") + e->d_name;
+    if (readlink(link.c_str(), target, sizeof target - 1) <= 0 || std::string(target) != "anon_inode:[eventpoll]")
+      continue;
+    std::ifstream info(std::string("/proc/self/fdinfo/") + e->d_name);
+    for (std::string line; std::getline(info, line);) {
+      std::istringstream words(line);
+      std::string key;
+      int tfd = -1;
+      struct stat st {};
+      if (words >> key >> tfd && key == "tfd:" && fstat(tfd, &st) == 0 && S_ISSOCK(st.st_mode)) out.insert(st.st_ino);
+    }
+  }
+  closedir(dir);
+  return out;
+}
+
+// Bytes sent so far on this process's TCP sockets, by inode (a socket and its duplicates count once).
+std::map<ino_t, uint64_t> CcBytesSentBySocket() {
+  std::map<ino_t, uint64_t> out;
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return out;
+  while (const dirent* e = readdir(dir)) {
+    const int fd = std::atoi(e->d_name);
+    tcp_info info{};
+    socklen_t len = sizeof info;
+    struct stat st {};
+    if (fstat(fd, &st) == 0 && getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
+        len >= offsetof(tcp_info, tcpi_bytes_sent) + sizeof info.tcpi_bytes_sent)
+      out[st.st_ino] = info.tcpi_bytes_sent;
+  }
+  closedir(dir);
+  return out;
+}
+
+// Bytes sent between two snapshots on the sockets in `only` (or on every socket when `only` is null).
+uint64_t CcSentBetween(const std::map<ino_t, uint64_t>& before, const std::map<ino_t, uint64_t>& after,
+                       const std::set<ino_t>* only) {
+  uint64_t total = 0;
+  for (const auto& [ino, bytes] : after) {
+    if (only != nullptr && only->count(ino) == 0) continue;
+    auto it = before.find(ino);
+    total += bytes - (it != before.end() ? it->second : 0);
+  }
+  return total;
+}
+
+// Regression: small collectives went through Gloo's asynchronous connections, whose loop thread spins on
+// epoll_wait while the caller holds a pair's lock; on two loaded cores the spinning loop threads of the ranks
+// kept the lock holders off the CPUs until the next scheduler tick (~4 ms per message instead of ~0.1 ms). Small
+// collectives now run on connections that no loop thread watches: their bytes must not move on a watched socket.
+// A large all-reduce afterwards must (the asynchronous connections are still there, and this check sees them).
+void SmallCollectivesBypassTheLoopThread(int rank, int world) {
+  Tensor x(0, 4096, "x"), big(0, 2 << 20, "big");
+  auto allreduce = [&](nrt_tensor_t* t) {
+    return RunCollective(WorldGroup(world), rank, {t}, {t}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE);
+  };
+  ASSERT_EQ(allreduce(x), NRT_SUCCESS);  // joins the group
+  const std::set<ino_t> watched = CcEpollWatchedSockets();
+  ASSERT_FALSE(watched.empty()) << "no socket of this process is watched by an epoll instance";
+  const auto before = CcBytesSentBySocket();
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(allreduce(x), NRT_SUCCESS);
+  ASSERT_EQ(nrt_barrier(0, rank, world), NRT_SUCCESS);
+  const auto after_small = CcBytesSentBySocket();
+  EXPECT_GT(CcSentBetween(before, after_small, nullptr), 20u * 4096u);
+  EXPECT_EQ(CcSentBetween(before, after_small, &watched), 0u) << "small collectives went through Gloo's loop thread";
+  ASSERT_EQ(allreduce(big), NRT_SUCCESS);
+  EXPECT_GT(CcSentBetween(after_small, CcBytesSentBySocket(), &watched), 0u);
+  // No rank leaves (closing its connections, which Gloo's loop thread then closes here) while another still lists
+  // its descriptors.
+  ASSERT_EQ(nrt_barrier(0, rank, world), NRT_SUCCESS);
+}
+
 bool CcWaitForMark(const std::string& path) {
   return WaitUntil([&] { return FileExists(path); }, kGenerousTimeoutS);
 }
@@ -229,20 +313,28 @@ void FatalUnitFailsItsPeersAtOnce(int rank) {
   EXPECT_TRUE(CcWaitForMark(marks + "1"));
 }
 
-void RunOps(int rank, int world) {
-  const size_t n = 4099;
-  // All-reduce float32 ADD against a float64 reference.
+// All-reduce float32 ADD of n elements against a float64 reference.
+void CcAllReduceChecked(int rank, int world, size_t n) {
   Tensor x(0, n * 4, "x");
   WriteAll(x, Values(n, rank));
   ASSERT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
             NRT_SUCCESS);
-  std::vector<float> got = ReadAll<float>(x);
+  const std::vector<float> got = ReadAll<float>(x);
   std::vector<double> want(n, 0.0);
   for (int r = 0; r < world; ++r) {
     const std::vector<float> v = Values(n, r);
     for (size_t i = 0; i < n; ++i) want[i] += v[i];
   }
-  for (size_t i = 0; i < n; ++i) ASSERT_NEAR(got[i], want[i], 1e-5 * world * 4) << i;
+  for (size_t i = 0; i < n; ++i) ASSERT_NEAR(got[i], want[i], 1e-5 * world * 4) << n << " elements, " << i;
+}
+
+void RunOps(int rank, int world) {
+  // Each of Gloo's paths: a synchronous ring (up to 64 KiB), synchronous halving-doubling (up to 256 KiB, or
+  // 1 MiB where wmem_max allows), and the asynchronous connections above.
+  for (size_t n : {size_t{4099}, size_t{40001}, size_t{(384 << 10) / 4}, size_t{(1 << 20) / 4 + 1001}}) {
+    CcAllReduceChecked(rank, world, n);
+    if (testing::Test::HasFatalFailure()) return;
+  }
   // Reduce-scatter int32 MAX from one tensor.
   Tensor whole(0, 8 * 4 * world, "whole"), mine(0, 8 * 4, "mine");
   std::vector<int32_t> w(8 * world);
@@ -259,6 +351,20 @@ void RunOps(int rank, int world) {
             NRT_SUCCESS);
   std::vector<uint8_t> ag = ReadAll<uint8_t>(all);
   for (int r = 0; r < world; ++r) ASSERT_EQ(ag[r * 16 + 5], r + 1);
+  // Above 256 KiB in all (1 MiB where wmem_max allows), all-gather and reduce-scatter take the asynchronous
+  // connections.
+  const size_t chunk = 600 << 10;
+  Tensor big_in(0, chunk, "big_in"), big_all(0, chunk * world, "big_all"), big_rs(0, chunk, "big_rs");
+  WriteAll(big_in, std::vector<uint8_t>(chunk, static_cast<uint8_t>(rank + 7)));
+  ASSERT_EQ(
+      RunCollective(WorldGroup(world), rank, {big_in}, {big_all}, NRT_DTYPE_UINT8, NRT_OP_INVALID, NRT_CC_ALLGATHER),
+      NRT_SUCCESS);
+  const std::vector<uint8_t> big_ag = ReadAll<uint8_t>(big_all);
+  for (int r = 0; r < world; ++r) ASSERT_EQ(big_ag[r * chunk + chunk - 1], r + 7);
+  ASSERT_EQ(
+      RunCollective(WorldGroup(world), rank, {big_all}, {big_rs}, NRT_DTYPE_UINT8, NRT_OP_MAX, NRT_CC_REDUCESCATTER),
+      NRT_SUCCESS);
+  EXPECT_EQ(ReadAll<uint8_t>(big_rs)[chunk / 2], rank + 7);
   // A replica group of the first and last rank only.
   if (rank == 0 || rank == world - 1) {
     Tensor s(0, 4, "s");
@@ -321,6 +427,29 @@ TEST(CcProcess, Rank) {
               NRT_TIMEOUT);
     EXPECT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
               NRT_EXEC_UNIT_UNRECOVERABLE);
+  } else if (s == "quiet-loop") {
+    SmallCollectivesBypassTheLoopThread(rank, world);
+  } else if (s == "stall") {
+    // NEURON_RT_EXEC_TIMEOUT=1: rank 1 stays alive with its connections open but never runs the second
+    // collective, so rank 0's read on the synchronous connection times out: NRT_TIMEOUT, not a peer failure.
+    // A first collective slower than the timeout (a loaded sanitizer run) is reported to the parent, which skips.
+    const std::string marks = std::getenv("NRTEST_CC_MARKS");
+    const NRT_STATUS warm =
+        RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE);
+    ASSERT_TRUE(WriteFile(marks + "warm" + std::to_string(rank), warm == NRT_SUCCESS ? "ok" : "slow"));
+    if (rank == 1) {
+      if (warm == NRT_SUCCESS) {
+        EXPECT_TRUE(CcWaitForMark(marks + "done"));
+      }
+      return;
+    }
+    if (warm == NRT_SUCCESS) {
+      const auto t0 = Clock::now();
+      EXPECT_EQ(RunCollective(WorldGroup(world), rank, {x}, {x}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
+                NRT_TIMEOUT);
+      EXPECT_LT(SecondsSince(t0), 15.0);
+    }
+    ASSERT_TRUE(WriteFile(marks + "done", "done"));
   } else if (s == "mismatch") {
     Tensor y(0, 128 + 128 * rank, "y");
     EXPECT_EQ(RunCollective(WorldGroup(world), rank, {y}, {y}, NRT_DTYPE_FLOAT32, NRT_OP_ADD, NRT_CC_ALLREDUCE),
@@ -358,7 +487,9 @@ TEST(CcProcesses, TwoProcessesOnLoopback) {
 
 TEST(CcProcesses, KilledPeerFailsTheOthersWithoutAHang) {
   const auto t0 = Clock::now();
-  Launch l = RunRanks("die", 3, {0, 1, 2}, {"NEURON_RT_EXEC_TIMEOUT=5", "NRTEST_CC_MARKS=" + TempPath("cc_die_mark")});
+  // The timeout bounds the first collective too, Gloo's join included: 5 s was too short once under TSan at load
+  // 33. The dead peer is seen at once (its sockets close), so a longer bound costs nothing when it passes.
+  Launch l = RunRanks("die", 3, {0, 1, 2}, {"NEURON_RT_EXEC_TIMEOUT=15", "NRTEST_CC_MARKS=" + TempPath("cc_die_mark")});
   EXPECT_TRUE(l.results[0].Succeeded()) << l.results[0].Describe() << "\n" << Logs(l);
   EXPECT_TRUE(l.results[1].Succeeded()) << l.results[1].Describe() << "\n" << Logs(l);
   EXPECT_TRUE(l.results[2].Signaled(SIGKILL)) << l.results[2].Describe();
@@ -393,6 +524,25 @@ TEST(CcProcesses, PeerThatNeverArrivesTimesOut) {
   Launch l = RunRanks("alone", 2, {0}, {"NEURON_RT_EXEC_TIMEOUT=1"});
   EXPECT_TRUE(l.results[0].Succeeded()) << l.results[0].Describe() << "\n" << Logs(l);
   EXPECT_EQ(LinesWith(ReadText(l.logs[0]), {"unrecoverable"}).size(), 1u) << Logs(l);
+}
+
+TEST(CcProcesses, SmallCollectivesBypassGloosLoopThread) {
+  Launch l = RunRanks("quiet-loop", 2, {0, 1});
+  for (size_t i = 0; i < l.results.size(); ++i)
+    EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
+}
+
+// Regression: a read that timed out on a synchronous connection ("Read timeout") was reported as a failed peer
+// (NRT_EXEC_HW_ERR_COLLECTIVES in the unit's fatal log line; the request itself completes with NRT_TIMEOUT either
+// way, as the unit's own deadline has passed).
+TEST(CcProcesses, PeerThatStallsInsideACollectiveTimesOut) {
+  const std::string marks = TempPath("cc_stall_mark");
+  Launch l = RunRanks("stall", 2, {0, 1}, {"NEURON_RT_EXEC_TIMEOUT=1", "NRTEST_CC_MARKS=" + marks});
+  for (size_t i = 0; i < l.results.size(); ++i)
+    EXPECT_TRUE(l.results[i].Succeeded()) << l.results[i].Describe() << "\n" << Logs(l);
+  if (ReadText(marks + "warm0") != "ok" || ReadText(marks + "warm1") != "ok")
+    GTEST_SKIP() << "a first collective took longer than the 1 s timeout (loaded machine)";
+  EXPECT_EQ(LinesWith(ReadText(l.logs[0]), {"unrecoverable", "failed with NRT_TIMEOUT"}).size(), 1u) << Logs(l);
 }
 
 TEST(CcProcesses, MismatchedSizesOrDtypesAreInvalidOnEveryRank) {
