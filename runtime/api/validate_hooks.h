@@ -24,15 +24,7 @@ NRT_STATUS ValidatedSchedule(Device& d, const char* api, const void* site, const
                              const nrta_seq_t* seq, Describe&& describe, Submit&& submit) {
   Validator* v = d.validator();
   if (__builtin_expect(v == nullptr, 1)) return submit();
-  RequestFootprint r(api, site);
-  describe(r);
-  const NRT_STATUS s = submit();
-  if (s == NRT_SUCCESS) {
-    v->OnScheduled(std::move(r), unit, *seq, ret);
-  } else if (s == NRT_QUEUE_FULL) {
-    v->OnQueueFull(r, unit);
-  }
-  return s;
+  return v->Schedule(api, site, unit, ret, seq, describe, submit);
 }
 
 // With validation on, checks a host call that is about to access what describe(RequestFootprint&) lists

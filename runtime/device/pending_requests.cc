@@ -2,14 +2,11 @@
 
 namespace nrtb {
 
-PendingRequest& PendingRing::push_back() {
-  if (size_ == slots_.size()) {
-    std::vector<PendingRequest> grown(slots_.empty() ? 16 : slots_.size() * 2);
-    for (size_t i = 0; i < size_; ++i) grown[i] = std::move((*this)[i]);
-    slots_.swap(grown);
-    head_ = 0;
-  }
-  return (*this)[size_++];
+void PendingRing::Grow() {
+  std::vector<PendingRequest> grown(slots_.empty() ? 16 : slots_.size() * 2);
+  for (size_t i = 0; i < size_; ++i) grown[i] = std::move((*this)[i]);
+  slots_.swap(grown);
+  head_ = 0;
 }
 
 PendingRequests::SlotOwner& PendingRequests::SlotTable::FindOrAdd(NRT_STATUS* key, SlotOwner owner, bool* added) {
@@ -58,18 +55,24 @@ void PendingRequests::SlotTable::EraseIfOwner(NRT_STATUS* key, SlotOwner owner) 
   --size_;
 }
 
-void PendingRequests::Add(RequestFootprint&& footprint, const ExecUnit* unit, uint64_t n, NRT_STATUS* ret) {
+RequestFootprint& PendingRequests::Reserve(const ExecUnit* unit, const char* api, const void* site) {
   UnitPending& pending = Of(unit);
   // The hazard scans skip a unit's own list: prune it here, every 8 requests, so it stays bounded by what is in
   // flight without reading the unit's counter on every schedule.
   if (pending.ring.size() % 8 == 7) PruneIfDone(pending, pending.ReadCompleted(unit));
-  PendingRequest& slot = pending.ring.push_back();
-  ++pending.unindexed;
-  slot.bounds = footprint.bounds();
-  slot.footprint = std::move(footprint);
-  slot.unit = unit;
+  RequestFootprint& footprint = pending.ring.next().footprint;
+  footprint.Reset(api, site);
+  return footprint;
+}
+
+void PendingRequests::Commit(const ExecUnit* unit, uint64_t n, NRT_STATUS* ret) {
+  UnitPending& pending = Of(unit);
+  PendingRequest& slot = pending.ring.next();  // the slot Reserve returned: the ring did not change since
   slot.n = n;
+  slot.unit = unit;
   slot.ret = ret;
+  pending.ring.commit();
+  ++pending.unindexed;
 }
 
 const PendingRequest* PendingRequests::ClaimStatusSlot(NRT_STATUS* ret, const ExecUnit* unit, uint64_t n) {

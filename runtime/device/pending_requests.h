@@ -17,13 +17,16 @@
 
 namespace nrtb {
 
-struct PendingRequest {
-  // First: a scan reads the bounds (and n) of every pending request, the footprint only of those they admit.
-  RequestFootprint::Bounds bounds;
-  RequestFootprint footprint;
-  const ExecUnit* unit = nullptr;
+// A slot of a unit's ring. Aligned to a cache line, with the fields a schedule writes first and together: a
+// transfer's slot is then four whole lines (not six to eight straddling ones). Each schedule writes a slot the
+// ring has not touched since it was as deep as now, so every line of it is a cache miss in a deep queue.
+struct alignas(64) PendingRequest {
+  // First: a scan reads n and the footprint's bounds (its first field) of every pending request, the entries only
+  // of those the bounds admit.
   uint64_t n = 0;  // sequence number on that unit
+  const ExecUnit* unit = nullptr;
   NRT_STATUS* ret = nullptr;
+  RequestFootprint footprint;
 
   bool pending() const { return unit->completed() < n; }
 };
@@ -40,19 +43,30 @@ class PendingRing {
     head_ = (head_ + 1) & (slots_.size() - 1);
     --size_;
   }
-  // A slot at the back for a new request (its old contents are the caller's to overwrite).
-  PendingRequest& push_back();
+  // The slot after the back, not yet part of the ring (growing it if full; its old contents are the caller's to
+  // overwrite): a request is described into it and then added (commit) or not (nothing to undo).
+  PendingRequest& next() {
+    if (__builtin_expect(size_ == slots_.size(), 0)) Grow();
+    return (*this)[size_];
+  }
+  void commit() { ++size_; }
 
  private:
+  void Grow();
+
   std::vector<PendingRequest> slots_;  // a power of two in size once used
   size_t head_ = 0, size_ = 0;
 };
 
 class PendingRequests {
  public:
-  // Registers request n of unit (moving the footprint in once, into its ring slot). Its status slot `ret` (if any)
-  // is ClaimStatusSlot's to record, first.
-  void Add(RequestFootprint&& footprint, const ExecUnit* unit, uint64_t n, NRT_STATUS* ret);
+  // Registers request n of unit in two steps, with no copy of its footprint: Reserve returns the footprint of a
+  // free slot of unit's list, emptied and labelled (api, site), to describe the request into; Commit(unit, n, ret)
+  // then makes it part of the list. Until Commit the slot is not part of it (no other call may come in between but
+  // ClaimStatusSlot and the scans, which do not see it); a slot not committed is reused by the next Reserve. The
+  // request's status slot `ret` (if any) is ClaimStatusSlot's to record, first.
+  RequestFootprint& Reserve(const ExecUnit* unit, const char* api, const void* site);
+  void Commit(const ExecUnit* unit, uint64_t n, NRT_STATUS* ret);
   // Status slot `ret` now belongs to request n of unit; returns the request it was given to before if that one is
   // still pending (its status would be lost), else null. One probe of the slot table for both.
   const PendingRequest* ClaimStatusSlot(NRT_STATUS* ret, const ExecUnit* unit, uint64_t n);
@@ -79,7 +93,7 @@ class PendingRequests {
       if (unit == skip || pending.ring.empty()) continue;
       // The index first: entries of completed requests not pruned yet can only make it say "may", so the unit's
       // counter (a cache line its worker keeps writing: a miss per read while it completes requests) is read only
-      // for a unit that may conflict. Its own schedules prune its list (Add).
+      // for a unit that may conflict. Its own schedules prune its list (Reserve).
       if (!pending.MayConflict(r)) continue;
       const uint64_t completed = pending.ReadCompleted(unit);
       PruneIfDone(pending, completed);

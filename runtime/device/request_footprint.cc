@@ -15,8 +15,8 @@ RequestFootprint& RequestFootprint::operator=(RequestFootprint&& o) noexcept {
   size_ = o.size_;
   // Only the entries in use: a footprint is moved into the pending registry on every schedule call.
   std::copy(o.inline_, o.inline_ + o.size_, inline_);
-  heap_.clear();  // keeps its capacity for the next long footprint moved into this registry slot
-  if (!o.heap_.empty()) heap_.swap(o.heap_);
+  if (heap_ != nullptr) heap_->clear();  // keeps its capacity for the next long footprint moved into this slot
+  if (o.on_heap()) heap_.swap(o.heap_);
   o.size_ = 0;
   o.bounds_ = Bounds{};
   return *this;
@@ -30,11 +30,12 @@ bool RequestFootprint::UsesObject(const void* object) const {
 }
 
 MemoryAccess& RequestFootprint::AddOnHeap() {
-  if (heap_.empty()) {
-    heap_.assign(inline_, inline_ + size_);
+  if (!on_heap()) {
+    if (heap_ == nullptr) heap_ = std::make_unique<std::vector<MemoryAccess>>();
+    heap_->assign(inline_, inline_ + size_);
     size_ = 0;
   }
-  return heap_.emplace_back();
+  return heap_->emplace_back();
 }
 
 RequestFootprint& RequestFootprint::Tensor(const nrt_tensor& t, uint64_t offset, uint64_t size, bool write) {

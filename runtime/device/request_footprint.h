@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -21,10 +22,12 @@ struct MemoryAccess {
 
   // No default member initializers: a footprint's unused inline entries are left unwritten (whoever adds an entry
   // sets every field of it).
-  uintptr_t begin, end;  // [begin, end) in the address space
-  bool write;
+  // 80 bytes: the flag shares a word with the offset, so a transfer's two entries and the pending registry's header
+  // fill four cache lines of a ring slot (each schedule writes a slot the ring has not touched for a while).
+  uintptr_t begin, end;    // [begin, end) in the address space
   const void* object;      // the tensor (or other object) used; null for a host buffer
-  uint64_t offset;         // within that tensor (0 for a host buffer)
+  uint64_t offset : 63;    // within that tensor (0 for a host buffer); memory offsets stay below 2^63
+  uint64_t write : 1;      // written (else read)
   char tensor[kNameSize];  // the tensor's name; empty for a host buffer
 
   bool Overlaps(const MemoryAccess& o) const { return begin < o.end && o.begin < end; }
@@ -42,6 +45,16 @@ class RequestFootprint {
   RequestFootprint(const char* api, const void* site) : api_(api), site_(site) {}
   RequestFootprint(RequestFootprint&& o) noexcept { *this = std::move(o); }
   RequestFootprint& operator=(RequestFootprint&& o) noexcept;
+
+  // Empty again, for the call `api` at `site`: validation mode describes each schedule call straight into a reused
+  // slot of its pending registry rather than into a new footprint that is then copied there.
+  void Reset(const char* api, const void* site) {
+    bounds_ = Bounds{};
+    api_ = api;
+    site_ = site;
+    size_ = 0;
+    if (__builtin_expect(heap_ != nullptr, 0)) heap_->clear();  // keeps its capacity for the next long footprint
+  }
 
   // [offset, offset + size) of a tensor; the caller holds a use of it (its layout cannot change meanwhile).
   RequestFootprint& Read(const nrt_tensor& t, uint64_t offset, uint64_t size) { return Tensor(t, offset, size, false); }
@@ -64,7 +77,7 @@ class RequestFootprint {
   const void* site() const { return site_; }  // return address of the public call (0: unknown)
   // Includes the byte-less entries.
   std::span<const MemoryAccess> accesses() const {
-    return heap_.empty() ? std::span<const MemoryAccess>(inline_, size_) : std::span<const MemoryAccess>(heap_);
+    return on_heap() ? std::span<const MemoryAccess>(*heap_) : std::span<const MemoryAccess>(inline_, size_);
   }
   bool UsesObject(const void* object) const;
   // The smallest ranges holding every byte read / written ([0, 0) when none): a quick "cannot overlap" test.
@@ -101,9 +114,10 @@ class RequestFootprint {
   // A new entry, inline while there is room, then all entries on the heap. Unwritten: the caller sets every field
   // (zeroing it first cost as much as filling it in).
   MemoryAccess& Add() {
-    if (__builtin_expect(size_ < kInline && heap_.empty(), 1)) return inline_[size_++];
+    if (__builtin_expect(size_ < kInline && !on_heap(), 1)) return inline_[size_++];
     return AddOnHeap();
   }
+  bool on_heap() const { return heap_ != nullptr && !heap_->empty(); }
   MemoryAccess& AddOnHeap();
   // [begin, end) (not empty) is now read / written.
   void Extend(uintptr_t begin, uintptr_t end, bool write) {
@@ -118,12 +132,15 @@ class RequestFootprint {
     }
   }
 
+  // The fields a schedule call writes, first and together (bounds first: a scan reads them of every pending request).
   Bounds bounds_;
   const char* api_ = nullptr;
   const void* site_ = nullptr;
   size_t size_ = 0;  // inline entries used (0 once they moved to heap_)
+  // Every entry once there are more than kInline; a pointer, not a vector, to keep the header small. It stays
+  // allocated (cleared) for the next long footprint of the same registry slot.
+  std::unique_ptr<std::vector<MemoryAccess>> heap_;
   MemoryAccess inline_[kInline];
-  std::vector<MemoryAccess> heap_;
 };
 
 }  // namespace nrtb

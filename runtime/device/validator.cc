@@ -16,8 +16,9 @@ std::string Hex(uintptr_t v) {
 
 std::string DescribeAccess(const MemoryAccess& a) {
   std::string what = a.host() ? std::string("host buffer") : "tensor \"" + std::string(a.tensor) + "\"";
-  return what + " bytes [" + std::to_string(a.offset) + ", " + std::to_string(a.offset + (a.end - a.begin)) +
-         ") (memory " + Hex(a.begin) + "-" + Hex(a.end) + ")";
+  const uint64_t offset = a.offset;
+  return what + " bytes [" + std::to_string(offset) + ", " + std::to_string(offset + (a.end - a.begin)) + ") (memory " +
+         Hex(a.begin) + "-" + Hex(a.end) + ")";
 }
 
 // "seq 2 (lnc 0, tensor_op queue 1), nrta_tensor_write scheduled at main+0x42 (...)"
@@ -57,7 +58,7 @@ void Validator::CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* ow
   const RequestFootprint::Bounds& bounds = r.bounds();
   // Not own_unit's requests: one unit runs its requests in order.
   pending_.ForEachMayConflict(own_unit, r, [&](const PendingRequest& p) {
-    if (!bounds.MayConflict(p.bounds)) return true;
+    if (!bounds.MayConflict(p.footprint.bounds())) return true;
     for (const MemoryAccess& ours : r.accesses()) {
       for (const MemoryAccess& theirs : p.footprint.accesses()) {
         if (!ours.Overlaps(theirs) || (!ours.write && !theirs.write)) continue;
@@ -78,8 +79,14 @@ void Validator::CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* ow
 }
 
 void Validator::OnScheduled(RequestFootprint&& r, const ExecUnit& unit, uint64_t seq, NRT_STATUS* ret) {
-  const uint64_t n = SeqNum(seq);
   std::lock_guard<std::mutex> lock(mu_);
+  RequestFootprint& slot = pending_.Reserve(&unit, nullptr, nullptr);
+  slot = std::move(r);
+  OnScheduledLocked(slot, unit, seq, ret);
+}
+
+void Validator::OnScheduledLocked(const RequestFootprint& r, const ExecUnit& unit, uint64_t seq, NRT_STATUS* ret) {
+  const uint64_t n = SeqNum(seq);
   if (t_queue_full.validator == this) t_queue_full = QueueFullRun{};
   CheckHazardsLocked(r, &unit, n);
   if (const PendingRequest* p = ret != nullptr ? pending_.ClaimStatusSlot(ret, &unit, n) : nullptr) {
@@ -91,20 +98,20 @@ void Validator::OnScheduled(RequestFootprint&& r, const ExecUnit& unit, uint64_t
              ", still pending; that request's status would be lost";
     });
   }
-  pending_.Add(std::move(r), &unit, n, ret);
+  pending_.Commit(&unit, n, ret);
 }
 
-void Validator::OnQueueFull(const RequestFootprint& r, const ExecUnit& unit) {
+void Validator::OnQueueFull(const char* api, const void* site, const ExecUnit& unit) {
   const uint64_t completed = unit.completed();
   QueueFullRun& run = t_queue_full;
-  if (run.validator != this || run.site != r.site() || run.unit != &unit || run.completed != completed) {
-    run = QueueFullRun{this, r.site(), &unit, completed, 0};
+  if (run.validator != this || run.site != site || run.unit != &unit || run.completed != completed) {
+    run = QueueFullRun{this, site, &unit, completed, 0};
   }
   if (++run.count != kQueueFullSpinLimit) return;
   std::lock_guard<std::mutex> lock(mu_);
   const PendingRequest* oldest = pending_.Oldest(&unit);
-  report_.Add(Check::kQueueFullSpin, r.site(), [&] {
-    return std::string(r.api()) + " at " + DescribeSite(r.site()) + ": retried " + std::to_string(kQueueFullSpinLimit) +
+  report_.Add(Check::kQueueFullSpin, site, [&] {
+    return std::string(api) + " at " + DescribeSite(site) + ": retried " + std::to_string(kQueueFullSpinLimit) +
            " times on NRT_QUEUE_FULL for " + DescribeRequest(unit.xu_id(), unit.submitted() + 1) +
            " with no completion in between" +
            (oldest != nullptr ? "; oldest pending request " + DescribePending(*oldest) : std::string()) +

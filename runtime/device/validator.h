@@ -38,10 +38,32 @@ class Validator final : public EventFdWatch {
 
   explicit Validator(bool abort_on_finding, ValidationReport::Sink sink = nullptr);
 
+  // A schedule call `api` (called from `site`) on `unit`: describe(RequestFootprint&) says what the request
+  // touches, straight into a free slot of the pending registry (no footprint is built elsewhere and copied in),
+  // then submit() schedules it and returns its status. An accepted request (sequence id *seq) is checked against
+  // the pending requests and registered; a NRT_QUEUE_FULL is counted for the back-pressure check. The lock is held
+  // from describe to registration, submit included: the slot is the registry's meanwhile, and no lock that
+  // submit takes is ever held by a caller of this class.
+  template <typename Describe, typename Submit>
+  NRT_STATUS Schedule(const char* api, const void* site, const ExecUnit& unit, NRT_STATUS* ret, const uint64_t* seq,
+                      Describe&& describe, Submit&& submit) {
+    std::unique_lock<std::mutex> lock(mu_);
+    RequestFootprint& r = pending_.Reserve(&unit, api, site);
+    describe(r);
+    const NRT_STATUS s = submit();
+    if (s == NRT_SUCCESS) {
+      OnScheduledLocked(r, unit, *seq, ret);
+    } else if (s == NRT_QUEUE_FULL) {
+      lock.unlock();  // the slot is free for the next Reserve: what OnQueueFull needs is passed by value
+      OnQueueFull(api, site, unit);
+    }
+    return s;
+  }
   // A request `unit` accepted as sequence id `seq`: checked against the pending requests, then registered.
   void OnScheduled(RequestFootprint&& r, const ExecUnit& unit, uint64_t seq, NRT_STATUS* ret);
   // A schedule call that returned NRT_QUEUE_FULL on `unit`.
-  void OnQueueFull(const RequestFootprint& r, const ExecUnit& unit);
+  void OnQueueFull(const RequestFootprint& r, const ExecUnit& unit) { OnQueueFull(r.api(), r.site(), unit); }
+  void OnQueueFull(const char* api, const void* site, const ExecUnit& unit);
   // A synchronous request about to run on `unit` (nrt_execute): checked, not registered.
   void OnSyncRequest(const RequestFootprint& r, const ExecUnit& unit);
   // A host call about to access tensor memory directly (nrt_tensor_read/write/memset/copy/batches). A call that
@@ -65,6 +87,8 @@ class Validator final : public EventFdWatch {
   // Reports the first conflict of r with a pending request not on own_unit: r is request own_n of own_unit, or
   // with `host` a host access (own_unit, if any, is the unit it is ordered behind).
   void CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* own_unit, uint64_t own_n, bool host = false);
+  // OnScheduled for r, the footprint pending_.Reserve(&unit, ...) returned: checks it, then commits it.
+  void OnScheduledLocked(const RequestFootprint& r, const ExecUnit& unit, uint64_t seq, NRT_STATUS* ret);
 
   struct WatchedFd {
     int fd;

@@ -283,6 +283,41 @@ TEST_F(ValidatorTest, StatusSlotsOfManyRequestsAreTrackedUntilCompletion) {
   EXPECT_EQ(FindingCount(), 0u);
 }
 
+// Validator::Schedule (the API's path) describes a request into a reserved slot of its unit's list: a call whose
+// submit fails registers nothing, and the next call reuses the slot with a footprint of its own (here one long
+// enough to move to the heap).
+TEST_F(ValidatorTest, AScheduleThatFailsRegistersNothingAndTheNextOneReusesItsSlot) {
+  ExecUnit& a = Unit(XuType::kTensorOp, 0);
+  ExecUnit& b = Unit(XuType::kTensorOp, 1);
+  TensorRef failed = HostTensor("failed"), kept = HostTensor("kept");
+  std::vector<TensorRef> inputs;
+  for (int i = 0; i < 5; ++i) inputs.push_back(HostTensor("input"));
+  uint64_t seq = 0;
+  for (NRT_STATUS st : {NRT_QUEUE_FULL, NRT_INVALID}) {
+    EXPECT_EQ(v_.Schedule(
+                  "test_schedule", nullptr, a, nullptr, &seq,
+                  [&](RequestFootprint& r) { r.Write(*failed, 0, failed->size()); }, [&] { return st; }),
+              st);
+  }
+  Schedule(b, failed, false);  // reads what the calls that failed would have written: nothing is pending there
+  EXPECT_EQ(FindingCount(), 0u);
+  EXPECT_EQ(v_.Schedule(
+                "test_schedule", nullptr, a, nullptr, &seq,
+                [&](RequestFootprint& r) {
+                  for (const TensorRef& t : inputs) r.Read(*t, 0, t->size());
+                  r.Write(*kept, 0, kept->size());
+                },
+                [&] {
+                  seq = Held(a);
+                  return NRT_SUCCESS;
+                }),
+            NRT_SUCCESS);
+  EXPECT_EQ(FindingCount(), 0u);
+  Schedule(b, kept, false);
+  EXPECT_EQ(FindingsWith("reads tensor \"kept\"").size(), 1u);
+  EXPECT_EQ(FindingCount(), 1u);
+}
+
 TEST_F(ValidatorTest, LongTensorNamesAreCutInFindings) {
   const std::string name(60, 'x');
   TensorRef t = MakeTensor(name + "END", Placement::kHost, -1, Storage::Allocate(64, nullptr), 64);

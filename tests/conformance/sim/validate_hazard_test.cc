@@ -399,3 +399,50 @@ TEST(ValidateHazard, ReadmeBeforeAndAfterExample) {
   std::vector<std::string> after = LinesWith(WriteThenExecute(true), {"nrt-validate:"});
   EXPECT_EQ(after, std::vector<std::string>{"nrt-validate: summary: no findings"});
 }
+
+namespace {
+
+// Two executions on one input set (both held): between them the set's "x" is replaced by another tensor, then the
+// new tensor is written on another unit, with or without waiting for the second execution first. The second
+// execution reads the new tensor: whatever the footprint of an execution reuses of an earlier one on the same
+// set (a binding, ranges computed at bind time) must follow the change, or this conflict goes unreported.
+std::string WriteToAReplacedInput(bool wait_for_execution) {
+  return Validated("xu=compute", [&](const HoldGate& gate) {
+    AsyncModel am("async_scale", 0);
+    ASSERT_EQ(am.m.status(), NRT_SUCCESS);
+    Tensor x2(0, kModelBytes, "x_replaced");
+    ASSERT_EQ(x2.status(), NRT_SUCCESS);
+    static auto in = Iota(5);
+    Req e1, e2, w;
+    ASSERT_EQ(nrta_execute_schedule(am.m, am.is, am.os, 0, &e1.ret, &e1.seq), NRT_SUCCESS);
+    ASSERT_EQ(am.is.Add("x", x2), NRT_SUCCESS);
+    ASSERT_EQ(nrta_execute_schedule(am.m, am.is, am.os, 0, &e2.ret, &e2.seq), NRT_SUCCESS);
+    if (wait_for_execution) {
+      gate.Release();
+      ASSERT_EQ(e2.Result(), NRT_SUCCESS);
+    }
+    ASSERT_EQ(nrta_tensor_write(x2, in.data(), 0, kModelBytes, 0, 0, &w.ret, &w.seq), NRT_SUCCESS);
+    gate.Release();
+    EXPECT_EQ(e1.Result(), NRT_SUCCESS);
+    EXPECT_EQ(e2.Result(), NRT_SUCCESS);
+    EXPECT_EQ(w.Result(), NRT_SUCCESS);
+  });
+}
+
+}  // namespace
+
+TEST(ValidateHazard, WritingATensorPutIntoABoundSetIsWriteAfterReadOfTheNextExecution) {
+  std::string err = WriteToAReplacedInput(false);
+  auto f = Findings(err);
+  ASSERT_EQ(f.size(), 1u) << err;
+  EXPECT_TRUE(HasAll(f[0], {"[cross-unit-write-after-read]", "nrta_tensor_write at ",
+                            "request seq 1 (lnc 0, tensor_op queue 0) writes tensor \"x_replaced\" bytes [0, 256)",
+                            "request seq 2 (lnc 0, compute queue 0), nrta_execute_schedule",
+                            "reads tensor \"x_replaced\" bytes [0, 256)"}))
+      << f[0];
+}
+
+TEST(ValidateHazard, WritingATensorPutIntoABoundSetAfterWaitingIsSilent) {
+  std::string err = WriteToAReplacedInput(true);
+  EXPECT_TRUE(Findings(err).empty()) << err;
+}
