@@ -139,6 +139,25 @@ TEST(ExecUnitFastPath, ShutdownRacingTheOwnerStrandsNoRequest) {
   }
 }
 
+// The body of the requests of the racing tests below: checks that no two run at once and that the owner's (index
+// >= 0; -1 for another thread's) run in the order it submitted them, and counts them all.
+struct FastPathOneAtATime {
+  std::atomic<int> running{0};
+  int ran = 0;  // plain: requests never overlap, and each completion publishes it to the next
+  int last_owner_index = -1;
+
+  NRT_STATUS Run(int owner_index) {
+    EXPECT_EQ(running.fetch_add(1), 0);
+    ++ran;
+    if (owner_index >= 0) {
+      EXPECT_EQ(owner_index, last_owner_index + 1);
+      last_owner_index = owner_index;
+    }
+    running.fetch_sub(1);
+    return NRT_SUCCESS;
+  }
+};
+
 // Parks one submission of one unit inside the submission exclusion (ExecUnit::SetExclusiveSectionHookForTesting),
 // after its checks and before it publishes: the window a revocation must wait out. Arm() on the submitting thread
 // right before the call to park; Release() lets it go on.
@@ -259,19 +278,8 @@ TEST(ExecUnitFastPath, AnOwnerMixingSyncAndScheduledRequestsRacingAnotherSubmitt
   constexpr int kOwnerRequests = 600, kOther = 200;
   for (int rep = 0; rep < 4; ++rep) {
     ExecUnit unit(MakeXuId(0, XuType::kCompute, 2), FastPathCtx(16));
-    std::atomic<int> running{0};
-    int ran = 0;  // plain: requests never overlap, and each completion publishes it to the next
-    int last_owner_index = -1;
-    auto body = [&](int owner_index) {
-      EXPECT_EQ(running.fetch_add(1), 0);
-      ++ran;
-      if (owner_index >= 0) {
-        EXPECT_EQ(owner_index, last_owner_index + 1);
-        last_owner_index = owner_index;
-      }
-      running.fetch_sub(1);
-      return NRT_SUCCESS;
-    };
+    FastPathOneAtATime checker;
+    auto body = [&](int owner_index) { return checker.Run(owner_index); };
     std::deque<NRT_STATUS> rets;
     std::atomic<bool> go{false};
     std::thread other([&] {
@@ -298,7 +306,7 @@ TEST(ExecUnitFastPath, AnOwnerMixingSyncAndScheduledRequestsRacingAnotherSubmitt
     }
     other.join();
     unit.WaitCompleted(unit.submitted());
-    EXPECT_EQ(ran, kOwnerRequests + kOther);
+    EXPECT_EQ(checker.ran, kOwnerRequests + kOther);
     EXPECT_EQ(unit.submitted(), uint64_t{kOwnerRequests + kOther});
     for (NRT_STATUS r : rets) EXPECT_EQ(r, NRT_SUCCESS);
     EXPECT_FALSE(unit.single_submitter_fast_path());
@@ -340,19 +348,8 @@ TEST(ExecUnitFastPath, AFatalUnitRacingTheOwnerCompletesEveryRequest) {
 TEST(ExecUnitFastPath, RunSyncOnAnotherThreadRacingTheOwnerRunsOneAtATime) {
   constexpr int kOwnerRequests = 400, kSync = 100;
   ExecUnit unit(MakeXuId(0, XuType::kCompute, 0), FastPathCtx(16));
-  std::atomic<int> running{0};
-  int ran = 0;  // plain: requests never overlap, and each completion publishes it to the next
-  int last_owner_index = -1;
-  auto body = [&](int owner_index) {
-    EXPECT_EQ(running.fetch_add(1), 0);
-    ++ran;
-    if (owner_index >= 0) {
-      EXPECT_EQ(owner_index, last_owner_index + 1);
-      last_owner_index = owner_index;
-    }
-    running.fetch_sub(1);
-    return NRT_SUCCESS;
-  };
+  FastPathOneAtATime checker;
+  auto body = [&](int owner_index) { return checker.Run(owner_index); };
   std::vector<NRT_STATUS> rets(kOwnerRequests, NRT_FAILURE);
   std::atomic<bool> go{false};
   std::thread sync([&] {
@@ -368,7 +365,7 @@ TEST(ExecUnitFastPath, RunSyncOnAnotherThreadRacingTheOwnerRunsOneAtATime) {
   }
   sync.join();
   unit.WaitCompleted(unit.submitted());
-  EXPECT_EQ(ran, kOwnerRequests + kSync);
+  EXPECT_EQ(checker.ran, kOwnerRequests + kSync);
   EXPECT_EQ(unit.submitted(), uint64_t{kOwnerRequests + kSync});
   for (NRT_STATUS r : rets) EXPECT_EQ(r, NRT_SUCCESS);
   EXPECT_FALSE(unit.single_submitter_fast_path());
