@@ -98,7 +98,7 @@ void Validator::OnScheduledLocked(const RequestFootprint& r, const ExecUnit& uni
              ", still pending; that request's status would be lost";
     });
   }
-  pending_.Commit(&unit, n, ret);
+  pending_.Commit(&unit, n);
 }
 
 void Validator::OnQueueFull(const char* api, const void* site, const ExecUnit& unit) {

@@ -82,6 +82,8 @@ class Validator final : public EventFdWatch {
   void OnClose(const void* site);
 
   ValidationReport& report() { return report_; }
+  // For tests, while no other thread uses this validator: its status slot table.
+  const StatusSlotTable& status_slots() const { return pending_.status_slots(); }
 
  private:
   // Reports the first conflict of r with a pending request not on own_unit: r is request own_n of own_unit, or
