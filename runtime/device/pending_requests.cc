@@ -30,30 +30,14 @@ RequestFootprint& PendingRequests::Reserve(const ExecUnit* unit, const char* api
   // The hazard scans skip a unit's own list: prune it here, every 8 requests, so it stays bounded by what is in
   // flight without reading the unit's counter on every schedule.
   if (pending.ring.size() % 8 == 7) PruneIfDone(pending, pending.ReadCompleted(unit));
-  RequestFootprint& footprint = pending.ring.next().footprint;
-  footprint.Reset(api, site);
-  return footprint;
+  reserved_list_ = &pending;
+  reserved_ = &pending.ring.next();
+  reserved_->footprint.Reset(api, site);
+  return reserved_->footprint;
 }
 
-void PendingRequests::Commit(const ExecUnit* unit, uint64_t n) {
-  UnitPending& pending = Of(unit);
-  pending.ring.next().unit = unit;  // the slot Reserve returned: the ring did not change since
-  pending.ring.commit(n);
-  ++pending.unindexed;
-}
-
-const PendingRequest* PendingRequests::ClaimStatusSlot(NRT_STATUS* ret, const ExecUnit* unit, uint64_t n) {
-  bool added;
-  StatusSlotTable::Owner& owner =
-      by_ret_.FindOrAdd(ret, StatusSlotTable::Owner{unit, n}, &added, [](const StatusSlotTable::Owner& o) {
-        // Only when the table would grow, once per entry.
-        return o.unit->completed() < o.n;
-      });
-  if (added) return nullptr;
-  const StatusSlotTable::Owner before = owner;
-  owner = StatusSlotTable::Owner{unit, n};
-  // Completed (pruned or not): the slot was free to reuse. A program that rotates status slots gives one to a request
-  // long after its previous owner completed: the counter as last read says so without another read of it.
+const PendingRequest* PendingRequests::IfStillPending(const StatusSlotTable::Owner& before) {
+  // Completed (pruned or not): the slot was free to reuse.
   UnitPending& previous = Of(before.unit);
   if (previous.completed_seen >= before.n || previous.ReadCompleted(before.unit) >= before.n) return nullptr;
   // Still pending, so still in its unit's ring (pruning drops completed requests only).

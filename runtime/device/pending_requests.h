@@ -81,11 +81,26 @@ class PendingRequests {
   // ClaimStatusSlot and the scans, which do not see it); a slot not committed is reused by the next Reserve. The
   // request's status slot (if any) is ClaimStatusSlot's to record, first.
   RequestFootprint& Reserve(const ExecUnit* unit, const char* api, const void* site);
-  void Commit(const ExecUnit* unit, uint64_t n);
+  // Inline, as ClaimStatusSlot's common case: out of line, each paid a call and a second lookup of the unit's list.
+  void Commit(const ExecUnit* unit, uint64_t n) {
+    reserved_->unit = unit;  // the slot Reserve returned: the ring did not change since
+    reserved_list_->ring.commit(n);
+    ++reserved_list_->unindexed;
+  }
   // Status slot `ret` now belongs to request n of unit; returns the request it was given to before if that one is
   // still pending (its status would be lost), else null. One probe of the slot table for both. The slot's entry
   // stays when that request completes (StatusSlotTable drops completed owners in bulk when it would grow).
-  const PendingRequest* ClaimStatusSlot(NRT_STATUS* ret, const ExecUnit* unit, uint64_t n);
+  const PendingRequest* ClaimStatusSlot(NRT_STATUS* ret, const ExecUnit* unit, uint64_t n) {
+    bool added;
+    StatusSlotTable::Owner& owner = by_ret_.FindOrAdd(ret, StatusSlotTable::Owner{unit, n}, &added, StillPending);
+    if (added) return nullptr;
+    const StatusSlotTable::Owner before = owner;
+    owner = StatusSlotTable::Owner{unit, n};
+    // A program that rotates status slots gives one to a request long after its previous owner completed, most
+    // often on the same unit: the counter as last read says so without another read of it.
+    if (before.unit == last_unit_ && last_pending_->completed_seen >= before.n) return nullptr;
+    return IfStillPending(before);
+  }
   // For tests: the status slot table (its size is bounded by the pending requests, not by the slots ever used).
   const StatusSlotTable& status_slots() const { return by_ret_; }
 
@@ -150,6 +165,10 @@ class PendingRequests {
     bool MayConflictByRange(const RequestFootprint& r) const;
   };
 
+  static bool StillPending(const StatusSlotTable::Owner& o) { return o.unit->completed() < o.n; }
+  // The request `owner` names if it is still pending, else null.
+  const PendingRequest* IfStillPending(const StatusSlotTable::Owner& owner);
+
   // f over a unit's pending requests (numbered above `completed`), in submission order; false when f stopped.
   template <typename F>
   static bool ForEachIn(UnitPending& pending, uint64_t completed, F& f) {
@@ -178,6 +197,9 @@ class PendingRequests {
   std::unordered_map<const ExecUnit*, UnitPending> by_unit_;
   const ExecUnit* last_unit_ = nullptr;
   UnitPending* last_pending_ = nullptr;
+  // What the last Reserve returned, for Commit.
+  UnitPending* reserved_list_ = nullptr;
+  PendingRequest* reserved_ = nullptr;
   StatusSlotTable by_ret_;  // status slot -> the latest request given it (completed ones are dropped in bulk)
 };
 

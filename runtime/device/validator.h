@@ -28,6 +28,7 @@
 #include "runtime/device/pending_requests.h"
 #include "runtime/device/request_footprint.h"
 #include "runtime/device/validation_report.h"
+#include "runtime/device/validator_lock.h"
 
 namespace nrtb {
 
@@ -47,7 +48,7 @@ class Validator final : public EventFdWatch {
   template <typename Describe, typename Submit>
   NRT_STATUS Schedule(const char* api, const void* site, const ExecUnit& unit, NRT_STATUS* ret, const uint64_t* seq,
                       Describe&& describe, Submit&& submit) {
-    std::unique_lock<std::mutex> lock(mu_);
+    std::unique_lock<ValidatorLock> lock(mu_);
     RequestFootprint& r = pending_.Reserve(&unit, api, site);
     describe(r);
     const NRT_STATUS s = submit();
@@ -99,7 +100,7 @@ class Validator final : public EventFdWatch {
     const void* site;
   };
 
-  std::mutex mu_;
+  ValidatorLock mu_;
   PendingRequests pending_;
   // (unit id, request number or 0 for the unit-wide fd) -> the registrations. Its own lock: BeforeSignal runs on
   // a unit's worker under the unit's event lock, and must not wait for a scheduler holding mu_.
