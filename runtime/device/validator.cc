@@ -62,19 +62,23 @@ void Validator::CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* ow
     for (const MemoryAccess& ours : r.accesses()) {
       for (const MemoryAccess& theirs : p.footprint.accesses()) {
         if (!ours.Overlaps(theirs) || (!ours.write && !theirs.write)) continue;
-        const Check check = HazardKind(host, ours.write, theirs.write);
-        report_.Add(check, r.site(), [&] {
-          std::string who = host ? std::string(r.api()) + " at " + DescribeSite(r.site()) + ": the host "
-                                 : std::string(r.api()) + " at " + DescribeSite(r.site()) + ": request " +
-                                       DescribeRequest(own_unit->xu_id(), own_n) + " ";
-          return who + (ours.write ? "writes " : "reads ") + DescribeAccess(ours) + " while request " +
-                 DescribePending(p) + ", still pending, " + (theirs.write ? "writes " : "reads ") +
-                 DescribeAccess(theirs) + "; wait for that request first";
-        });
+        ReportHazardLocked(r, own_unit, own_n, host, ours, p, theirs);
         return false;  // one finding per call
       }
     }
     return true;
+  });
+}
+
+void Validator::ReportHazardLocked(const RequestFootprint& r, const ExecUnit* own_unit, uint64_t own_n, bool host,
+                                   const MemoryAccess& ours, const PendingRequest& p, const MemoryAccess& theirs) {
+  report_.Add(HazardKind(host, ours.write, theirs.write), r.site(), [&] {
+    std::string who = host ? std::string(r.api()) + " at " + DescribeSite(r.site()) + ": the host "
+                           : std::string(r.api()) + " at " + DescribeSite(r.site()) + ": request " +
+                                 DescribeRequest(own_unit->xu_id(), own_n) + " ";
+    return who + (ours.write ? "writes " : "reads ") + DescribeAccess(ours) + " while request " + DescribePending(p) +
+           ", still pending, " + (theirs.write ? "writes " : "reads ") + DescribeAccess(theirs) +
+           "; wait for that request first";
   });
 }
 

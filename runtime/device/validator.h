@@ -90,6 +90,11 @@ class Validator final : public EventFdWatch {
   // Reports the first conflict of r with a pending request not on own_unit: r is request own_n of own_unit, or
   // with `host` a host access (own_unit, if any, is the unit it is ordered behind).
   void CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* own_unit, uint64_t own_n, bool host = false);
+  // Its finding (ours conflicts with theirs, of pending request p). Out of line: inlined, the text building made
+  // every check save and restore registers it only needs for a finding.
+  __attribute__((noinline)) void ReportHazardLocked(const RequestFootprint& r, const ExecUnit* own_unit, uint64_t own_n,
+                                                    bool host, const MemoryAccess& ours, const PendingRequest& p,
+                                                    const MemoryAccess& theirs);
   // OnScheduled for r, the footprint pending_.Reserve(&unit, ...) returned: checks it, then commits it.
   void OnScheduledLocked(const RequestFootprint& r, const ExecUnit& unit, uint64_t seq, NRT_STATUS* ret);
 

@@ -384,6 +384,27 @@ TEST_F(ValidatorTest, LongTensorNamesAreCutInFindings) {
   EXPECT_EQ(f[0].find("END"), std::string::npos) << f[0];
 }
 
+// Names are copied by a fixed 16-byte move below 16 characters, by length up to the field's size, cut above it:
+// each length at the edges comes out whole (the pending request's name is the one in the finding).
+TEST_F(ValidatorTest, TensorNamesOfEveryLengthUpToTheFieldAreNamedWhole) {
+  std::vector<TensorRef> tensors;  // alive until the end: a freed one's memory could come back for the next
+  char sites[8];
+  int i = 0;
+  for (size_t length : {size_t{0}, size_t{1}, size_t{15}, size_t{16}, size_t{17}, MemoryAccess::kNameSize - 1}) {
+    std::string name;
+    for (size_t k = 0; k < length; ++k) name += static_cast<char>('a' + (k + length) % 26);
+    TensorRef t = tensors.emplace_back(MakeTensor(name, Placement::kHost, -1, Storage::Allocate(64, nullptr), 64));
+    Schedule(Unit(XuType::kTensorOp, 0, static_cast<uint32_t>(i)), t, true);
+    RequestFootprint host("host_read", &sites[i]);
+    host.Read(*t, 0, 4);
+    v_.OnHostAccess(host);
+    auto f = FindingsWith("tensor \"" + name + "\" bytes [0, 4)");
+    EXPECT_EQ(f.size(), 1u) << "length " << length << ": " << ::testing::PrintToString(lines_);
+    ++i;
+  }
+  EXPECT_EQ(FindingCount(), 6u);
+}
+
 TEST_F(ValidatorTest, QueueFullSpinNeedsTheLimitWithoutACompletion) {
   ExecUnit& u = Unit(XuType::kCompute, 0);
   Held(u);
