@@ -79,12 +79,15 @@ TEST(StatusSlotTable, MillionsOfDistinctSlotsKeepTheTableBoundedByThePendingRequ
   SlotTableHarness h;
   constexpr uint64_t kInFlight = 100, kRequests = 2'000'000;
   size_t max_capacity = 0;
+  uint64_t not_added = 0, over_half = 0;  // counted, not asserted per request: 2M gtest assertions cost a second
   for (uint64_t n = 1; n <= kRequests; ++n) {
     if (n > kInFlight) h.completed = n - kInFlight;
-    ASSERT_TRUE(h.Claim(SlotKey(n), n));
+    not_added += h.Claim(SlotKey(n), n) ? 0 : 1;
     max_capacity = std::max(max_capacity, h.table.capacity());
-    ASSERT_LE(h.table.size() * 2, h.table.capacity());
+    over_half += h.table.size() * 2 > h.table.capacity() ? 1 : 0;
   }
+  EXPECT_EQ(not_added, 0u);
+  EXPECT_EQ(over_half, 0u);
   // At most 8 entries per pending request (+1), as a power of two: 1024 for 100 in flight.
   EXPECT_LE(max_capacity, 1024u);
   EXPECT_GE(max_capacity, 4 * kInFlight);
