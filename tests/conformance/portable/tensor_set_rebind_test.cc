@@ -128,6 +128,23 @@ TEST_F(TensorSetRebind, SetDestroyedAndAllocatedAgainBindsItsNewTensors) {
   nrt_tensor_free(&b);
 }
 
+// A set destroyed after executions that bound it: its handle is refused from then on, although the model still
+// remembers the binding and the set's tensors are alive (a binding found by the sets' handles must not outlive them).
+TEST_F(TensorSetRebind, ADestroyedSetsHandleIsRefusedAfterExecutionsThatBoundIt) {
+  ModelIo io(model_, 0);
+  ExecuteAndCheck(io, 1, 2, "first");
+  ExecuteAndCheck(io, 3, 4, "second, same sets");
+  nrt_tensor_set_t* const destroyed = io.outputs;
+  nrt_destroy_tensor_set(&io.outputs);
+  EXPECT_EQ(nrt_execute(model_, io.inputs, destroyed), NRT_INVALID);
+  NRT_STATUS ret = NRT_SUCCESS;
+  nrta_seq_t seq = 0;
+  EXPECT_EQ(nrta_execute_schedule(model_, io.inputs, destroyed, 0, &ret, &seq), NRT_INVALID);
+  ASSERT_EQ(nrt_allocate_tensor_set(&io.outputs), NRT_SUCCESS);
+  ASSERT_EQ(nrt_add_tensor_to_tensor_set(io.outputs, io.info[2].name.c_str(), io.out[0]), NRT_SUCCESS);
+  ExecuteAndCheck(io, 5, 6, "a new output set");
+}
+
 // A tensor freed while its set still names it: the next execution is refused (a remembered binding must not keep
 // the freed tensor), and a tensor put in its place is bound by the one after.
 TEST_F(TensorSetRebind, AFreedInputIsRefusedAndItsReplacementBound) {
