@@ -190,8 +190,10 @@ NRT_STATUS ExecUnit::RunSyncImpl(Work& work, std::unique_ptr<Work>* owned) {
   // from the coarse clock costs ~10 and puts the deadline later by at most CoarseSlackNs() (1-16 ms), never earlier.
   // Taken only where that cannot show: a timeout of a second or more, no trace, no simulated time (slept from the
   // start) and no fault plan (whose holds and hangs are timed by tests).
-  const bool coarse_start = ctx_.exec_timeout_ns >= kCoarseStartMinTimeoutNs && ctx_.faults == nullptr &&
-                            (ctx_.trace == nullptr || !ctx_.trace->active()) && work.SimulatedNs() == 0;
+  // `plain`: nothing but the work and its timeout to run (RunInlinePlain).
+  const bool plain =
+      ctx_.faults == nullptr && (ctx_.trace == nullptr || !ctx_.trace->active()) && work.SimulatedNs() == 0;
+  const bool coarse_start = plain && ctx_.exec_timeout_ns >= kCoarseStartMinTimeoutNs;
   const uint64_t schedule_ns = coarse_start ? MonotonicUpperBoundNs() : NowNs();
   uint64_t inline_n = 0;  // the request's number when it runs here
   // The same exclusion as Submit: on the owner's thread (a thread that keeps calling nrt_execute becomes the owner)
@@ -214,7 +216,8 @@ NRT_STATUS ExecUnit::RunSyncImpl(Work& work, std::unique_ptr<Work>* owned) {
   if (section != NRT_SUCCESS) return section;
   if (inline_n != 0) {
     // Starts now: the clock read a moment ago serves as the start too (one clock read less per call).
-    const NRT_STATUS status = RunAndFinish(work, inline_n, schedule_ns, schedule_ns);
+    const NRT_STATUS status =
+        plain ? RunInlinePlain(work, inline_n, schedule_ns) : RunAndFinish(work, inline_n, schedule_ns, schedule_ns);
     if (owned != nullptr) owned->reset();  // before the completion is published, as for a queued request
     Publish(inline_n);
     return status;
@@ -360,6 +363,33 @@ NRT_STATUS ExecUnit::RunAndFinish(Work& work, uint64_t n, uint64_t schedule_ns, 
   // Traced before Finish, which releases the tensors whose name the record carries.
   if (ctx_.trace != nullptr && ctx_.trace->active())
     ctx_.trace->Emit(RequestRecord(work, n, schedule_ns, start_ns, status));
+  work.Finish(status);
+  if (status != NRT_SUCCESS && ctx_.errors != nullptr) ctx_.errors->Record(MakeSeq(xu_id_, n), status);
+  return status;
+}
+
+NRT_STATUS ExecUnit::RunInlinePlain(Work& work, uint64_t n, uint64_t start_ns) {
+  NRT_STATUS status;
+  if (fatal()) {
+    status = NRT_EXEC_UNIT_UNRECOVERABLE;
+  } else if (stopping_.load(std::memory_order_acquire)) {
+    ++closed_unstarted_;
+    status = NRT_CLOSED;
+  } else {
+    // Execute's steps for a request without a fault (no plan) and without simulated time (it has none).
+    const uint64_t timeout_deadline = start_ns + ctx_.exec_timeout_ns;
+    bool stopped_at_deadline = false;
+    status = RunWork(work, n, timeout_deadline, &stopped_at_deadline);
+    if (stopped_at_deadline) {
+      status = NRT_TIMEOUT;
+    } else if (MonotonicReached(timeout_deadline + 1) && !stopping_.load(std::memory_order_acquire)) {
+      MakeFatal("request " + std::to_string(n) + " (" + work.Label() + ") ran past NEURON_RT_EXEC_TIMEOUT");
+      status = NRT_TIMEOUT;
+    }
+  }
+  // RunAndFinish's steps: a trace may have started while the request ran.
+  if (ctx_.trace != nullptr && ctx_.trace->active())
+    ctx_.trace->Emit(RequestRecord(work, n, start_ns, start_ns, status));
   work.Finish(status);
   if (status != NRT_SUCCESS && ctx_.errors != nullptr) ctx_.errors->Record(MakeSeq(xu_id_, n), status);
   return status;
