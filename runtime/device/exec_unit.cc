@@ -203,10 +203,11 @@ NRT_STATUS ExecUnit::RunSyncImpl(Work& work, std::unique_ptr<Work>* owned) {
     if (fatal()) return NRT_EXEC_UNIT_UNRECOVERABLE;
     const uint64_t last = submitted_.load(std::memory_order_relaxed);
     if (completed_.load(std::memory_order_acquire) == last) {
-      // Idle: run here. The slot only carries the inline tag; the worker skips it.
+      // Idle: run here. Its slot is not written: the worker takes a slot only when its tag names n as queued, and
+      // this one holds an older request's tag or none. (Writing it cost a cache miss per call once the ring had
+      // grown: an idle nrt_execute steps through the whole ring, bench/README.md, issue 11.)
       inline_n = last + 1;
       ExclusiveSectionHookPoint();
-      slots_[inline_n & mask_].tag.store(inline_n << 1 | 1, std::memory_order_release);
       // Release, not seq_cst as in SubmitExclusive: that store's order against worker_sleeping_ is the worker's
       // wake-up (a Dekker pair), and an inline request wakes nobody (the worker skips it). A full barrier less.
       submitted_.store(inline_n, std::memory_order_release);
@@ -307,8 +308,8 @@ void ExecUnit::WorkerLoop() {
     if (queued) {
       Complete(n, std::move(work), ret, schedule_ns);
     } else {
-      // An inline (synchronous) request: it completes on its caller's thread. If the tag already
-      // names a later request, n completed and the slot was refilled.
+      // An inline (synchronous) request: it completes on its caller's thread. Its slot holds an older request's
+      // tag, none, or (the slot refilled after n completed) a later request's.
       WaitCompleted(n);
     }
     ++n;

@@ -25,7 +25,7 @@
 //
 // Synchronous calls (nrt_execute) use RunSync: when the unit is idle the request runs on the
 // caller's thread (no hand-off), still taking sequence number n so it stays ordered with scheduled
-// work; the worker skips such "inline" slots after they complete.
+// work; the worker skips such "inline" requests (their slots are not written) after they complete.
 #pragma once
 
 #include <atomic>
@@ -116,7 +116,8 @@ class ExecUnit {
  private:
   // One cache line each: the worker empties slot n while a submitter fills slot n + 1.
   struct alignas(64) Slot {
-    // seq << 1 | inline flag. Atomic because the worker may look at a slot an inline run already
+    // seq << 1 of the last request queued in the slot (the low bit, once an inline flag, stays 0: inline requests
+    // do not write their slot). Atomic because the worker may look at the slot of an inline request that already
     // completed while a producer refills it (see WorkerLoop).
     std::atomic<uint64_t> tag{0};
     std::unique_ptr<Work> work;
