@@ -258,6 +258,54 @@ TEST_F(TensorSetRebind, ExecutionsSharingASetWhileAnotherThreadSwitchesItsTensor
   nrt_tensor_free(&other);
 }
 
+// One thread keeps putting a new tensor `a` (filled with its round number) into the input set while another executes
+// with it: each execution binds a tensor at least as new as the last one whose put had returned when it started (a
+// binding remembered by the sets' handles must not outlive a change to the set). The putting thread waits for an
+// execution to end after each put, so a bind meets at most one put (several in a row make nrt_execute give up with
+// NRT_INVALID, "keep changing", by design).
+TEST_F(TensorSetRebind, AnExecutionBindsATensorAtLeastAsNewAsTheLastPutBeforeItStarted) {
+  ModelIo io(model_, 0);
+  constexpr int kPuts = 100;
+  std::vector<nrt_tensor_t*> rounds(kPuts + 1);
+  for (int r = 0; r <= kPuts; ++r) {
+    rounds[r] = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, io.info[0].size, "a");
+    WriteAll(rounds[r], Filled(static_cast<float>(r)));
+  }
+  ASSERT_EQ(nrt_add_tensor_to_tensor_set(io.inputs, io.info[0].name.c_str(), rounds[0]), NRT_SUCCESS);
+  WriteAll(io.in[1], Filled(0.5f));
+  std::atomic<int> put_round{0};
+  std::atomic<int> executions{0};
+  std::atomic<bool> stop{false};
+  int put_failures = 0;
+  std::thread putter([&] {
+    for (int r = 1; r <= kPuts; ++r) {
+      const int before = executions.load(std::memory_order_acquire);
+      if (nrt_add_tensor_to_tensor_set(io.inputs, io.info[0].name.c_str(), rounds[r]) != NRT_SUCCESS) ++put_failures;
+      put_round.store(r, std::memory_order_release);
+      while (executions.load(std::memory_order_acquire) == before && !stop.load()) std::this_thread::yield();
+    }
+  });
+  int failures = 0;
+  for (int seen = 0; seen < kPuts && failures == 0;) {
+    seen = put_round.load(std::memory_order_acquire);
+    if (nrt_execute(model_, io.inputs, io.outputs) != NRT_SUCCESS) ++failures;
+    executions.fetch_add(1, std::memory_order_release);
+    std::vector<float> got = ReadAll<float>(io.out[0]);
+    if (got.empty() || got[0] - 0.5f < static_cast<float>(seen)) {
+      ADD_FAILURE() << "after put " << seen << " the execution bound the tensor of put " << (got.empty() ? -1 : got[0]);
+      ++failures;
+    }
+    for (float g : got) {
+      if (g != got[0]) ++failures;
+    }
+  }
+  stop.store(true);  // the putter may wait for an execution that is not coming (the loop stopped on a failure)
+  putter.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(put_failures, 0);
+  for (nrt_tensor_t*& a : rounds) nrt_tensor_free(&a);
+}
+
 // The same with nrt_tensor_attach_buffer switching the input tensor's memory between two buffers of the model's
 // size: an attach fails while an execution uses the tensor (NRT_INVALID), and an execution that binds the tensor
 // after an attach reads the new buffer, never the old one or a half-changed layout.
