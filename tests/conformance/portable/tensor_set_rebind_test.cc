@@ -136,10 +136,9 @@ TEST_F(TensorSetRebind, ADestroyedSetsHandleIsRefusedAfterExecutionsThatBoundIt)
   ExecuteAndCheck(io, 3, 4, "second, same sets");
   nrt_tensor_set_t* const destroyed = io.outputs;
   nrt_destroy_tensor_set(&io.outputs);
+  // (nrt_execute only: under the implicit-async shim a destroy may be deferred until the shim's executions of the
+  // set complete, so a direct nrta_execute_schedule could still find it.)
   EXPECT_EQ(nrt_execute(model_, io.inputs, destroyed), NRT_INVALID);
-  NRT_STATUS ret = NRT_SUCCESS;
-  nrta_seq_t seq = 0;
-  EXPECT_EQ(nrta_execute_schedule(model_, io.inputs, destroyed, 0, &ret, &seq), NRT_INVALID);
   ASSERT_EQ(nrt_allocate_tensor_set(&io.outputs), NRT_SUCCESS);
   ASSERT_EQ(nrt_add_tensor_to_tensor_set(io.outputs, io.info[2].name.c_str(), io.out[0]), NRT_SUCCESS);
   ExecuteAndCheck(io, 5, 6, "a new output set");
