@@ -161,9 +161,7 @@ NRTB_EXPORT NRT_STATUS nrta_execute_schedule(nrt_model_t* model, const nrt_tenso
     RequireNonNull(req_sequence, "req_sequence");
     ExecUnit& unit = RequireUnit(d, m->lnc(), XuType::kCompute, queue);
     // The sets are bound now: later changes to them, or destroying them, do not affect this request.
-    auto in_set = GetTensorSet(input, "input");
-    auto out_set = GetTensorSet(output, "output");
-    BoundSets bound = BindSets(*m, *in_set, *out_set);
+    BoundSets bound = BindSetHandles(*m, input, "input", output, "output");
     return ValidatedSchedule(
         d, "nrta_execute_schedule", site, unit, ret, req_sequence,
         [&](RequestFootprint& r) { DescribeExecution(r, m.get(), input, output, bound); },

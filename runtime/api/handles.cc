@@ -1,5 +1,6 @@
 #include "runtime/api/handles.h"
 
+#include "runtime/api/handle_value.h"
 #include "runtime/device/tensor_set.h"
 #include "runtime/model/binding_cache.h"
 
@@ -72,14 +73,34 @@ TensorRef GetTensor(const nrt_tensor_t* handle, const char* what) {
 
 TensorUse UseTensor(const nrt_tensor_t* handle, const char* what) { return TensorUse(GetTensor(handle, what)); }
 
-BoundSets BindSets(const nrt_model& model, const TensorSet& inputs, const TensorSet& outputs) {
+BoundSets BindSetHandles(const nrt_model& model, const nrt_tensor_set_t* inputs, const char* in_what,
+                         const nrt_tensor_set_t* outputs, const char* out_what) {
+  // Both epochs before the lookups (binding_cache.h says why).
+  const BindingCache::Handles handles{inputs, outputs, HandleEpoch().load(std::memory_order_acquire),
+                                      TensorSetChangeEpoch()};
+  if (inputs != nullptr && outputs != nullptr) {
+    const uint64_t tensor_epoch = TensorChangeEpoch();
+    BoundSets b;
+    b.n_inputs = model.inputs().size();
+    // The tensor epoch checked again after the uses, as in BindSets.
+    if (model.binding_cache().FindByHandles(handles, tensor_epoch, b.tensors) && TensorChangeEpoch() == tensor_epoch) {
+      return b;
+    }
+  }
+  std::shared_ptr<TensorSet> in_set = GetTensorSet(inputs, in_what);
+  std::shared_ptr<TensorSet> out_set = GetTensorSet(outputs, out_what);
+  return BindSets(model, *in_set, *out_set, handles);
+}
+
+BoundSets BindSets(const nrt_model& model, const TensorSet& inputs, const TensorSet& outputs,
+                   const BindingCache::Handles& handles) {
   // Read before binding (binding_cache.h says why).
   const BindingCache::Key key{inputs.version(), outputs.version(), TensorChangeEpoch()};
   BoundSets b;
   b.n_inputs = model.inputs().size();
   // A buffer attached to one of the cached tensors, or a free, before its use was counted moved the epoch on (after
   // the use, attach_buffer fails): the binding still holds when the epoch has not moved.
-  if (model.binding_cache().Find(key, b.tensors) && TensorChangeEpoch() == key.tensors) return b;
+  if (model.binding_cache().Find(key, handles, b.tensors) && TensorChangeEpoch() == key.tensors) return b;
   b.tensors.clear();
 
   std::vector<TensorUse> held;
@@ -118,7 +139,7 @@ BoundSets BindSets(const nrt_model& model, const TensorSet& inputs, const Tensor
       for (const auto* list : {&in, &out}) {
         for (const TensorRef& t : *list) b.tensors.emplace_back(t);
       }
-      model.binding_cache().Store(key, b.tensors);
+      model.binding_cache().Store(key, handles, b.tensors);
       return b;
     }
   }

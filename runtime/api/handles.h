@@ -16,6 +16,7 @@
 #include "runtime/core/lifecycle.h"
 #include "runtime/core/log.h"
 #include "runtime/api/session.h"
+#include "runtime/model/binding_cache.h"
 #include "runtime/model/execution.h"
 
 namespace nrtb {
@@ -65,7 +66,15 @@ struct BoundSets {
   TensorUses tensors;  // the inputs, then the outputs, in signature order
   size_t n_inputs = 0;
 };
-BoundSets BindSets(const nrt_model& model, const TensorSet& inputs, const TensorSet& outputs);
+// `handles`: the sets' handles and the epochs read before they were looked up (binding_cache.h), under which the
+// binding is found by handle from then on.
+BoundSets BindSets(const nrt_model& model, const TensorSet& inputs, const TensorSet& outputs,
+                   const BindingCache::Handles& handles);
+// The sets behind two handles bound for `model`: by handle from the model's binding cache while no handle was
+// removed and no set changed since (no set looked up), else looked up (GetTensorSet, which names `in_what` /
+// `out_what` in its errors) and bound (BindSets).
+BoundSets BindSetHandles(const nrt_model& model, const nrt_tensor_set_t* inputs, const char* in_what,
+                         const nrt_tensor_set_t* outputs, const char* out_what);
 
 // Error(NRT_INVALID, "<what> is NULL") when p is NULL.
 void RequireNonNull(const void* p, const char* what);

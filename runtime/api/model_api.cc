@@ -43,10 +43,8 @@ NRT_STATUS Execute(const char* api, const void* site, nrt_model_t* model, const 
   return Guarded(api, [&] {
     Device& d = RequireDevice();
     ModelRef m = GetModel(model, "model");
-    auto in_set = GetTensorSet(input_set, "input_set");
-    auto out_set = GetTensorSet(output_set, "output_set");
     // Bound as nrta_execute_schedule binds: the sets' tensors cannot be re-attached while being checked.
-    BoundSets bound = BindSets(*m, *in_set, *out_set);
+    BoundSets bound = BindSetHandles(*m, input_set, "input_set", output_set, "output_set");
     ExecUnit* unit = RequireLnc(d, m->lnc(), "model core").Unit(XuType::kCompute, 0);
     if (unit == nullptr) ThrowStatus(NRT_CLOSED, "runtime closed");
     if (Validator* v = d.validator()) {

@@ -190,8 +190,10 @@ NRT_STATUS ExecUnit::RunSyncImpl(Work& work, std::unique_ptr<Work>* owned) {
   // from the coarse clock costs ~10 and puts the deadline later by at most CoarseSlackNs() (1-16 ms), never earlier.
   // Taken only where that cannot show: a timeout of a second or more, no trace, no simulated time (slept from the
   // start) and no fault plan (whose holds and hangs are timed by tests).
-  const bool coarse_start = ctx_.exec_timeout_ns >= kCoarseStartMinTimeoutNs && ctx_.faults == nullptr &&
-                            (ctx_.trace == nullptr || !ctx_.trace->active()) && work.SimulatedNs() == 0;
+  // `plain`: nothing but the work and its timeout to run (RunInlinePlain).
+  const bool plain =
+      ctx_.faults == nullptr && (ctx_.trace == nullptr || !ctx_.trace->active()) && work.SimulatedNs() == 0;
+  const bool coarse_start = plain && ctx_.exec_timeout_ns >= kCoarseStartMinTimeoutNs;
   const uint64_t schedule_ns = coarse_start ? MonotonicUpperBoundNs() : NowNs();
   uint64_t inline_n = 0;  // the request's number when it runs here
   // The same exclusion as Submit: on the owner's thread (a thread that keeps calling nrt_execute becomes the owner)
@@ -201,10 +203,11 @@ NRT_STATUS ExecUnit::RunSyncImpl(Work& work, std::unique_ptr<Work>* owned) {
     if (fatal()) return NRT_EXEC_UNIT_UNRECOVERABLE;
     const uint64_t last = submitted_.load(std::memory_order_relaxed);
     if (completed_.load(std::memory_order_acquire) == last) {
-      // Idle: run here. The slot only carries the inline tag; the worker skips it.
+      // Idle: run here. Its slot is not written: the worker takes a slot only when its tag names n as queued, and
+      // this one holds an older request's tag or none. (Writing it cost a cache miss per call once the ring had
+      // grown: an idle nrt_execute steps through the whole ring, bench/README.md, issue 11.)
       inline_n = last + 1;
       ExclusiveSectionHookPoint();
-      slots_[inline_n & mask_].tag.store(inline_n << 1 | 1, std::memory_order_release);
       // Release, not seq_cst as in SubmitExclusive: that store's order against worker_sleeping_ is the worker's
       // wake-up (a Dekker pair), and an inline request wakes nobody (the worker skips it). A full barrier less.
       submitted_.store(inline_n, std::memory_order_release);
@@ -214,7 +217,8 @@ NRT_STATUS ExecUnit::RunSyncImpl(Work& work, std::unique_ptr<Work>* owned) {
   if (section != NRT_SUCCESS) return section;
   if (inline_n != 0) {
     // Starts now: the clock read a moment ago serves as the start too (one clock read less per call).
-    const NRT_STATUS status = RunAndFinish(work, inline_n, schedule_ns, schedule_ns);
+    const NRT_STATUS status =
+        plain ? RunInlinePlain(work, inline_n, schedule_ns) : RunAndFinish(work, inline_n, schedule_ns, schedule_ns);
     if (owned != nullptr) owned->reset();  // before the completion is published, as for a queued request
     Publish(inline_n);
     return status;
@@ -304,8 +308,8 @@ void ExecUnit::WorkerLoop() {
     if (queued) {
       Complete(n, std::move(work), ret, schedule_ns);
     } else {
-      // An inline (synchronous) request: it completes on its caller's thread. If the tag already
-      // names a later request, n completed and the slot was refilled.
+      // An inline (synchronous) request: it completes on its caller's thread. Its slot holds an older request's
+      // tag, none, or (the slot refilled after n completed) a later request's.
       WaitCompleted(n);
     }
     ++n;
@@ -360,6 +364,33 @@ NRT_STATUS ExecUnit::RunAndFinish(Work& work, uint64_t n, uint64_t schedule_ns, 
   // Traced before Finish, which releases the tensors whose name the record carries.
   if (ctx_.trace != nullptr && ctx_.trace->active())
     ctx_.trace->Emit(RequestRecord(work, n, schedule_ns, start_ns, status));
+  work.Finish(status);
+  if (status != NRT_SUCCESS && ctx_.errors != nullptr) ctx_.errors->Record(MakeSeq(xu_id_, n), status);
+  return status;
+}
+
+NRT_STATUS ExecUnit::RunInlinePlain(Work& work, uint64_t n, uint64_t start_ns) {
+  NRT_STATUS status;
+  if (fatal()) {
+    status = NRT_EXEC_UNIT_UNRECOVERABLE;
+  } else if (stopping_.load(std::memory_order_acquire)) {
+    ++closed_unstarted_;
+    status = NRT_CLOSED;
+  } else {
+    // Execute's steps for a request without a fault (no plan) and without simulated time (it has none).
+    const uint64_t timeout_deadline = start_ns + ctx_.exec_timeout_ns;
+    bool stopped_at_deadline = false;
+    status = RunWork(work, n, timeout_deadline, &stopped_at_deadline);
+    if (stopped_at_deadline) {
+      status = NRT_TIMEOUT;
+    } else if (MonotonicReached(timeout_deadline + 1) && !stopping_.load(std::memory_order_acquire)) {
+      MakeFatal("request " + std::to_string(n) + " (" + work.Label() + ") ran past NEURON_RT_EXEC_TIMEOUT");
+      status = NRT_TIMEOUT;
+    }
+  }
+  // RunAndFinish's steps: a trace may have started while the request ran.
+  if (ctx_.trace != nullptr && ctx_.trace->active())
+    ctx_.trace->Emit(RequestRecord(work, n, start_ns, start_ns, status));
   work.Finish(status);
   if (status != NRT_SUCCESS && ctx_.errors != nullptr) ctx_.errors->Record(MakeSeq(xu_id_, n), status);
   return status;

@@ -25,7 +25,7 @@
 //
 // Synchronous calls (nrt_execute) use RunSync: when the unit is idle the request runs on the
 // caller's thread (no hand-off), still taking sequence number n so it stays ordered with scheduled
-// work; the worker skips such "inline" slots after they complete.
+// work; the worker skips such "inline" requests (their slots are not written) after they complete.
 #pragma once
 
 #include <atomic>
@@ -116,7 +116,8 @@ class ExecUnit {
  private:
   // One cache line each: the worker empties slot n while a submitter fills slot n + 1.
   struct alignas(64) Slot {
-    // seq << 1 | inline flag. Atomic because the worker may look at a slot an inline run already
+    // seq << 1 of the last request queued in the slot (the low bit, once an inline flag, stays 0: inline requests
+    // do not write their slot). Atomic because the worker may look at the slot of an inline request that already
     // completed while a producer refills it (see WorkerLoop).
     std::atomic<uint64_t> tag{0};
     std::unique_ptr<Work> work;
@@ -128,6 +129,10 @@ class ExecUnit {
   NRT_STATUS RunSyncImpl(Work& work, std::unique_ptr<Work>* owned);
   // Runs request n's work, traces it and finishes it (no completion published); returns its status.
   NRT_STATUS RunAndFinish(Work& work, uint64_t n, uint64_t schedule_ns, uint64_t start_ns);
+  // RunAndFinish of an inline request (started at start_ns) with no fault plan, no trace on when it started and no
+  // simulated time: the same steps without the fault match and the simulated time's (RunSync; ≈ 50 instructions
+  // fewer, bench/README.md, issue 11).
+  NRT_STATUS RunInlinePlain(Work& work, uint64_t n, uint64_t start_ns);
   // Runs `section` (returning NRT_STATUS) inside the submission exclusion: the owner's fast path, or submit_mu_
   // (taking ownership when nobody has it, revoking it when another thread has).
   template <typename Section>

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <string>
 
 #include "runtime/core/compute_interrupt.h"
 #include "runtime/core/denormal_mode.h"
@@ -57,6 +58,27 @@ TEST(ExecUnitComputeLimits, AnInlineComputationIsStoppedAtTheExecutionTimeout) {
   EXPECT_EQ(unit.RunSync(EndlessCompute()), NRT_TIMEOUT);
   ::testing::internal::GetCapturedStderr();
   EXPECT_NO_THROW(CheckComputeInterrupt()) << "the caller's thread keeps no limit after the request";
+}
+
+// A computation that never checks for interruption and ends after the timeout: the plain inline path (no fault
+// plan, no trace, no simulated time) still reports the timeout and turns the unit unrecoverable, as Execute does.
+TEST(ExecUnitComputeLimits, AnInlineRequestThatRunsPastTheTimeoutUncheckedTimesOut) {
+  constexpr uint64_t kTimeoutNs = 20'000'000;
+  ExecUnit unit(MakeXuId(0, XuType::kCompute, 0), Timeout(kTimeoutNs));
+  LambdaWork overrun(
+      [] {
+        const uint64_t end = NowNs() + 2 * kTimeoutNs;
+        while (NowNs() < end) {
+        }
+        return NRT_SUCCESS;
+      },
+      0, "overrun");
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(unit.RunSync(overrun), NRT_TIMEOUT);
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(overrun.finished_status, NRT_TIMEOUT);
+  EXPECT_TRUE(unit.fatal());
+  EXPECT_NE(log.find("ran past NEURON_RT_EXEC_TIMEOUT"), std::string::npos) << log;
 }
 
 TEST(ExecUnitComputeLimits, ShutdownStopsARunningComputation) {

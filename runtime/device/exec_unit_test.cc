@@ -5,6 +5,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <deque>
 #include <thread>
 #include <vector>
@@ -196,6 +197,38 @@ TEST(ExecUnit, RunSyncOfCallerOwnedWorkRunsInlineOrQueuedAndFinishesIt) {
   LambdaWork refused(nullptr);
   EXPECT_EQ(unit.RunSync(refused), NRT_CLOSED);
   EXPECT_EQ(refused.finished_status, NRT_FAILURE) << "never finished: it was not accepted";
+}
+
+// An inline request does not write its ring slot, which still holds the tag of the queued request a ring's length
+// before it: the worker, stepping over the inline requests to reach the next queued one, must not take such a slot
+// for request n (it would run a finished request's moved-from work).
+TEST(ExecUnit, TheWorkerStepsOverInlineRequestsWhoseSlotsHoldOlderQueuedOnes) {
+  ExecUnit unit(MakeXuId(0, XuType::kCompute, 0), Ctx(8));
+  const uint64_t ring = unit.ring_capacity();
+  ASSERT_EQ(ring, 8u);
+  std::atomic<uint64_t> runs{0};
+  std::vector<NRT_STATUS> rets(2 * ring, NRT_FAILURE);
+  uint64_t seq = 0;
+  auto submit_counted = [&](NRT_STATUS* ret) {
+    std::unique_ptr<Work> w = std::make_unique<LambdaWork>([&] {
+      runs.fetch_add(1);
+      return NRT_SUCCESS;
+    });
+    ASSERT_EQ(unit.Submit(w, ret, &seq), NRT_SUCCESS);
+  };
+  for (uint64_t i = 0; i < ring; ++i) submit_counted(&rets[i]);  // every slot holds a queued request's tag
+  unit.WaitCompleted(ring);
+  for (uint64_t i = 0; i < ring; ++i) {  // idle: each runs inline, in a slot holding request i + 1's tag
+    LambdaWork inline_work([&] {
+      runs.fetch_add(1);
+      return NRT_SUCCESS;
+    });
+    EXPECT_EQ(unit.RunSync(inline_work), NRT_SUCCESS);
+  }
+  for (uint64_t i = ring; i < 2 * ring; ++i) submit_counted(&rets[i]);
+  unit.WaitCompleted(3 * ring);
+  EXPECT_EQ(runs.load(), 3 * ring);
+  for (NRT_STATUS r : rets) EXPECT_EQ(r, NRT_SUCCESS);
 }
 
 TEST(ExecUnit, InlineAndScheduledRequestsInterleaveWithoutLosingOrder) {

@@ -2,6 +2,8 @@
 
 namespace nrtb {
 namespace {
+std::atomic<uint64_t> g_tensor_set_change_epoch{0};
+
 TensorRef Live(const std::weak_ptr<nrt_tensor>& w) {
   TensorRef t = w.lock();
   return t && !t->freed() ? t : nullptr;
@@ -18,7 +20,11 @@ void TensorSet::Put(const std::string& name, const TensorRef& t) {
   entries_[name] = t;
   // After the change (release): a binder that reads the new version sees the new entry.
   version_.store(NextVersion(), std::memory_order_release);
+  // After the version: a binder that sees the epoch move sees the new version.
+  g_tensor_set_change_epoch.fetch_add(1, std::memory_order_release);
 }
+
+uint64_t TensorSetChangeEpoch() { return g_tensor_set_change_epoch.load(std::memory_order_acquire); }
 
 TensorRef TensorSet::Get(const std::string& name) const {
   std::lock_guard<std::mutex> lock(mu_);

@@ -35,4 +35,9 @@ class TensorSet {
   std::map<std::string, std::weak_ptr<nrt_tensor>> entries_;
 };
 
+// Moves on after every change to any set (after its new version is stored, release). Read (acquire) before a
+// set's version: while it has not moved, no set has a version newer than the one read (model/binding_cache.h binds
+// by handle on that).
+uint64_t TensorSetChangeEpoch();
+
 }  // namespace nrtb

@@ -24,14 +24,8 @@ class BindingCacheLock {
 
 }  // namespace
 
-bool BindingCache::Find(const Key& key, TensorUses& tensors) const {
-  tensors.clear();
-  tensors.reserve(kTypicalTensors);  // outside the lock: it may allocate
-  // The uses are taken under the lock, so the entry needs no reference of its own (two atomics fewer per
-  // execution). A use waits only while nrt_tensor_attach_buffer changes that tensor, which takes microseconds.
-  BindingCacheLock lock(locked_);
-  if (last_ == nullptr || !(last_->key == key)) return false;
-  for (const auto& w : last_->tensors) {
+bool BindingCache::UseAll(const Entry& entry, TensorUses& tensors) {
+  for (const auto& w : entry.tensors) {
     TensorRef t = w.lock();
     if (!t) return false;
     tensors.emplace_back(std::move(t));
@@ -39,7 +33,25 @@ bool BindingCache::Find(const Key& key, TensorUses& tensors) const {
   return true;
 }
 
-void BindingCache::Store(const Key& key, const TensorUses& tensors) {
+bool BindingCache::Find(const Key& key, const Handles& handles, TensorUses& tensors) const {
+  tensors.clear();
+  tensors.reserve(kTypicalTensors);  // outside the lock: it may allocate
+  // The uses are taken under the lock, so the entry needs no reference of its own (two atomics fewer per
+  // execution). A use waits only while nrt_tensor_attach_buffer changes that tensor, which takes microseconds.
+  BindingCacheLock lock(locked_);
+  if (last_ == nullptr || !(last_->key == key) || !UseAll(*last_, tensors)) return false;
+  handles_ = handles;
+  return true;
+}
+
+bool BindingCache::FindByHandles(const Handles& handles, uint64_t tensor_epoch, TensorUses& tensors) const {
+  tensors.clear();
+  tensors.reserve(kTypicalTensors);
+  BindingCacheLock lock(locked_);
+  return last_ != nullptr && handles_ == handles && last_->key.tensors == tensor_epoch && UseAll(*last_, tensors);
+}
+
+void BindingCache::Store(const Key& key, const Handles& handles, const TensorUses& tensors) {
   auto made = std::make_shared<Entry>();
   made->key = key;
   made->tensors.reserve(tensors.size());
@@ -47,6 +59,7 @@ void BindingCache::Store(const Key& key, const TensorUses& tensors) {
   std::shared_ptr<const Entry> e = std::move(made);
   BindingCacheLock lock(locked_);
   last_.swap(e);  // the old entry is freed after the lock is released
+  handles_ = handles;
 }
 
 }  // namespace nrtb

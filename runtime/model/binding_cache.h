@@ -8,6 +8,12 @@
 // stored binding may then be of a newer state than its key says, but a key is never read again once its state
 // has changed, so such an entry is just never found. The entry holds the tensors weakly: it keeps no memory of
 // a freed tensor alive.
+//
+// The stored binding can also be found by the sets' handles, without looking the sets up (two weak_ptr locks and
+// releases, ≈ 190 instructions of an idle nrt_execute's ≈ 1800, bench/README.md, issue 11): the handles are never
+// reused, so while no handle was removed (HandleEpoch, api layer) they still name the same sets, and while no set
+// changed (TensorSetChangeEpoch) those sets still have the versions the binding was keyed by. Both epochs are read
+// before the sets are looked up; a key with a stale epoch is then never found again, as above.
 #pragma once
 
 #include <atomic>
@@ -25,13 +31,24 @@ class BindingCache {
     uint64_t inputs = 0, outputs = 0, tensors = 0;
     bool operator==(const Key&) const = default;
   };
+  // The sets' handles and the two epochs (read before the handles were looked up) under which they name the sets
+  // of the binding.
+  struct Handles {
+    const void* inputs = nullptr;
+    const void* outputs = nullptr;
+    uint64_t handle_epoch = 0, set_epoch = 0;
+    bool operator==(const Handles&) const = default;
+  };
 
   // Uses of the tensors of the binding stored under `key` (inputs then outputs, in signature order), when the
   // last stored binding has that key and its tensors are all still alive; false (and `tensors` unspecified)
   // otherwise.
-  bool Find(const Key& key, TensorUses& tensors) const;
+  // On a hit, `handles` (of the sets looked up for `key`) find the binding from now on (FindByHandles).
+  bool Find(const Key& key, const Handles& handles, TensorUses& tensors) const;
+  // As Find, for the binding last found or stored under `handles`, when its tensor epoch is `tensor_epoch`.
+  bool FindByHandles(const Handles& handles, uint64_t tensor_epoch, TensorUses& tensors) const;
   // Replaces the stored binding (one per model: the common case is one pair of sets per model).
-  void Store(const Key& key, const TensorUses& tensors);
+  void Store(const Key& key, const Handles& handles, const TensorUses& tensors);
 
  private:
   struct Entry {
@@ -44,8 +61,12 @@ class BindingCache {
   // need no lock, but GCC 12's is invisible to TSan.
   // Room reserved for the uses before the lock is taken (more are added under it).
   static constexpr size_t kTypicalTensors = 6;
+  // Takes uses of `entry`'s tensors; the lock held.
+  static bool UseAll(const Entry& entry, TensorUses& tensors);
+
   mutable std::atomic<bool> locked_{false};
   std::shared_ptr<const Entry> last_;
+  mutable Handles handles_;  // of last_; under the lock
 };
 
 }  // namespace nrtb

@@ -343,6 +343,55 @@ void RunBinary(BinaryOp op, DType dtype, const BroadcastPlan& plan, const void* 
   });
 }
 
+namespace {
+
+enum class FlatShape { kSame, kScalarA, kScalarB };
+
+// The flat loops of BinaryTyped, for one op and shape fixed at compile time.
+template <BinaryOp kOp, class T, FlatShape kShape>
+void FlatBinary(const void* a_raw, const void* b_raw, void* out_raw, uint64_t count) {
+  const T* a = static_cast<const T*>(a_raw);
+  const T* b = static_cast<const T*>(b_raw);
+  T* out = static_cast<T*>(out_raw);
+  if constexpr (kShape == FlatShape::kSame) {
+    for (uint64_t i = 0; i < count; ++i) out[i] = ApplyBinary(kOp, a[i], b[i]);
+  } else if constexpr (kShape == FlatShape::kScalarB) {
+    const T single = *b;
+    for (uint64_t i = 0; i < count; ++i) out[i] = ApplyBinary(kOp, a[i], single);
+  } else {
+    const T single = *a;
+    for (uint64_t i = 0; i < count; ++i) out[i] = ApplyBinary(kOp, single, b[i]);
+  }
+}
+
+template <BinaryOp kOp, class T>
+FlatBinaryKernel FlatBinaryOf(const BroadcastPlan& plan) {
+  if (plan.same_shape) return &FlatBinary<kOp, T, FlatShape::kSame>;
+  if (plan.b_scalar) return &FlatBinary<kOp, T, FlatShape::kScalarB>;
+  if (plan.a_scalar) return &FlatBinary<kOp, T, FlatShape::kScalarA>;
+  return nullptr;
+}
+
+}  // namespace
+
+FlatBinaryKernel FlatBinaryKernelFor(BinaryOp op, DType dtype, const BroadcastPlan& plan) {
+  if (ElementCount(plan.out) > kCheckEveryElements) return nullptr;
+  return VisitElement(dtype, [&](auto tag) -> FlatBinaryKernel {
+    using T = decltype(tag);
+    switch (op) {
+      case BinaryOp::kAdd:
+        return FlatBinaryOf<BinaryOp::kAdd, T>(plan);
+      case BinaryOp::kSub:
+        return FlatBinaryOf<BinaryOp::kSub, T>(plan);
+      case BinaryOp::kMul:
+        return FlatBinaryOf<BinaryOp::kMul, T>(plan);
+      case BinaryOp::kDiv:
+        return FlatBinaryOf<BinaryOp::kDiv, T>(plan);
+    }
+    return nullptr;
+  });
+}
+
 void RunUnary(UnaryOp op, DType dtype, const UnaryParams& params, uint64_t count, const void* in, void* out) {
   VisitElement(dtype, [&](auto tag) {
     using T = decltype(tag);

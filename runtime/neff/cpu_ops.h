@@ -26,6 +26,14 @@ struct UnaryParams {
 // Error(NRT_EXEC_BAD_INPUT).
 void RunBinary(BinaryOp op, DType dtype, const BroadcastPlan& plan, const void* a, const void* b, void* out);
 
+// RunBinary for one op, dtype and flat plan (same shapes, or one operand a single element), chosen once when the
+// graph is compiled: a call of one of these is the whole kernel, with no dispatch and no chunking (for a small
+// model's op the dispatch was most of the op's instructions, bench/README.md, issue 11). Same results as RunBinary.
+using FlatBinaryKernel = void (*)(const void* a, const void* b, void* out, uint64_t count);
+// The kernel for `plan`, or null when the plan is not flat or has more elements than one uninterrupted chunk
+// (RunBinary checks for interruption between chunks).
+FlatBinaryKernel FlatBinaryKernelFor(BinaryOp op, DType dtype, const BroadcastPlan& plan);
+
 // Elementwise unary op over `count` elements. Integers: kRelu only.
 void RunUnary(UnaryOp op, DType dtype, const UnaryParams& params, uint64_t count, const void* in, void* out);
 

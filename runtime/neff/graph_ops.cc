@@ -59,7 +59,9 @@ CompiledOp Make(DType dtype, auto step) { return CompiledOp{dtype, std::move(ste
 CompiledOp CompileBinary(BinaryOp op, const Inputs& in, ValueType* out) {
   BroadcastPlan plan = InferBroadcast(in[0].shape, in[1].shape);
   *out = {in[0].dtype, plan.out};
-  return Make(in[0].dtype, BinaryStep{op, std::move(plan)});
+  const FlatBinaryKernel flat = FlatBinaryKernelFor(op, in[0].dtype, plan);
+  const uint64_t count = ElementCount(plan.out);
+  return Make(in[0].dtype, BinaryStep{op, std::move(plan), flat, count});
 }
 
 CompiledOp CompileUnary(UnaryOp op, UnaryParams params, const Inputs& in, ValueType* out) {
@@ -222,6 +224,10 @@ CompiledOp CompileOp(std::string_view name, const Json& attrs, const Inputs& inp
 }
 
 void RunOp(const CompiledOp& op, const void* const* in, void* out) {
+  // A small elementwise op (most ops of small models): one call, no visit.
+  if (const BinaryStep* s = std::get_if<BinaryStep>(&op.step); s != nullptr && s->flat != nullptr) {
+    return s->flat(in[0], in[1], out, s->count);
+  }
   std::visit(Overloaded{
                  [&](const BinaryStep& s) { RunBinary(s.op, op.dtype, s.plan, in[0], in[1], out); },
                  [&](const UnaryStep& s) { RunUnary(s.op, op.dtype, s.params, s.count, in[0], out); },

@@ -23,6 +23,8 @@ struct ValueType {
 struct BinaryStep {
   BinaryOp op;
   BroadcastPlan plan;
+  FlatBinaryKernel flat = nullptr;  // the whole op when not null (FlatBinaryKernelFor)
+  uint64_t count = 0;               // output elements, for `flat`
 };
 struct UnaryStep {
   UnaryOp op;

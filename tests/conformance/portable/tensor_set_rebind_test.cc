@@ -128,6 +128,22 @@ TEST_F(TensorSetRebind, SetDestroyedAndAllocatedAgainBindsItsNewTensors) {
   nrt_tensor_free(&b);
 }
 
+// A set destroyed after executions that bound it: its handle is refused from then on, although the model still
+// remembers the binding and the set's tensors are alive (a binding found by the sets' handles must not outlive them).
+TEST_F(TensorSetRebind, ADestroyedSetsHandleIsRefusedAfterExecutionsThatBoundIt) {
+  ModelIo io(model_, 0);
+  ExecuteAndCheck(io, 1, 2, "first");
+  ExecuteAndCheck(io, 3, 4, "second, same sets");
+  nrt_tensor_set_t* const destroyed = io.outputs;
+  nrt_destroy_tensor_set(&io.outputs);
+  // (nrt_execute only: under the implicit-async shim a destroy may be deferred until the shim's executions of the
+  // set complete, so a direct nrta_execute_schedule could still find it.)
+  EXPECT_EQ(nrt_execute(model_, io.inputs, destroyed), NRT_INVALID);
+  ASSERT_EQ(nrt_allocate_tensor_set(&io.outputs), NRT_SUCCESS);
+  ASSERT_EQ(nrt_add_tensor_to_tensor_set(io.outputs, io.info[2].name.c_str(), io.out[0]), NRT_SUCCESS);
+  ExecuteAndCheck(io, 5, 6, "a new output set");
+}
+
 // A tensor freed while its set still names it: the next execution is refused (a remembered binding must not keep
 // the freed tensor), and a tensor put in its place is bound by the one after.
 TEST_F(TensorSetRebind, AFreedInputIsRefusedAndItsReplacementBound) {
@@ -239,6 +255,54 @@ TEST_F(TensorSetRebind, ExecutionsSharingASetWhileAnotherThreadSwitchesItsTensor
   for (auto& th : threads) th.join();
   for (size_t t = 0; t < failures.size(); ++t) EXPECT_EQ(failures[t], 0) << "thread " << t;
   nrt_tensor_free(&other);
+}
+
+// One thread keeps putting a new tensor `a` (filled with its round number) into the input set while another executes
+// with it: each execution binds a tensor at least as new as the last one whose put had returned when it started (a
+// binding remembered by the sets' handles must not outlive a change to the set). The putting thread waits for an
+// execution to end after each put, so a bind meets at most one put (several in a row make nrt_execute give up with
+// NRT_INVALID, "keep changing", by design).
+TEST_F(TensorSetRebind, AnExecutionBindsATensorAtLeastAsNewAsTheLastPutBeforeItStarted) {
+  ModelIo io(model_, 0);
+  constexpr int kPuts = 100;
+  std::vector<nrt_tensor_t*> rounds(kPuts + 1);
+  for (int r = 0; r <= kPuts; ++r) {
+    rounds[r] = MakeTensor(NRT_TENSOR_PLACEMENT_DEVICE, 0, io.info[0].size, "a");
+    WriteAll(rounds[r], Filled(static_cast<float>(r)));
+  }
+  ASSERT_EQ(nrt_add_tensor_to_tensor_set(io.inputs, io.info[0].name.c_str(), rounds[0]), NRT_SUCCESS);
+  WriteAll(io.in[1], Filled(0.5f));
+  std::atomic<int> put_round{0};
+  std::atomic<int> executions{0};
+  std::atomic<bool> stop{false};
+  int put_failures = 0;
+  std::thread putter([&] {
+    for (int r = 1; r <= kPuts; ++r) {
+      const int before = executions.load(std::memory_order_acquire);
+      if (nrt_add_tensor_to_tensor_set(io.inputs, io.info[0].name.c_str(), rounds[r]) != NRT_SUCCESS) ++put_failures;
+      put_round.store(r, std::memory_order_release);
+      while (executions.load(std::memory_order_acquire) == before && !stop.load()) std::this_thread::yield();
+    }
+  });
+  int failures = 0;
+  for (int seen = 0; seen < kPuts && failures == 0;) {
+    seen = put_round.load(std::memory_order_acquire);
+    if (nrt_execute(model_, io.inputs, io.outputs) != NRT_SUCCESS) ++failures;
+    executions.fetch_add(1, std::memory_order_release);
+    std::vector<float> got = ReadAll<float>(io.out[0]);
+    if (got.empty() || got[0] - 0.5f < static_cast<float>(seen)) {
+      ADD_FAILURE() << "after put " << seen << " the execution bound the tensor of put " << (got.empty() ? -1 : got[0]);
+      ++failures;
+    }
+    for (float g : got) {
+      if (g != got[0]) ++failures;
+    }
+  }
+  stop.store(true);  // the putter may wait for an execution that is not coming (the loop stopped on a failure)
+  putter.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(put_failures, 0);
+  for (nrt_tensor_t*& a : rounds) nrt_tensor_free(&a);
 }
 
 // The same with nrt_tensor_attach_buffer switching the input tensor's memory between two buffers of the model's
