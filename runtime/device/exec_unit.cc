@@ -107,6 +107,15 @@ namespace {
 std::atomic<ExecUnit::ExclusiveSectionHook> g_exclusive_section_hook{nullptr};
 }  // namespace
 
+namespace {
+// Test hook (SetWakeCheckHookForTesting): one relaxed load per submission.
+std::atomic<ExecUnit::ExclusiveSectionHook> g_wake_check_hook{nullptr};
+}  // namespace
+
+void ExecUnit::SetWakeCheckHookForTesting(ExclusiveSectionHook hook) {
+  g_wake_check_hook.store(hook, std::memory_order_seq_cst);
+}
+
 void ExecUnit::SetExclusiveSectionHookForTesting(ExclusiveSectionHook hook) {
   g_exclusive_section_hook.store(hook, std::memory_order_seq_cst);
 }
@@ -146,9 +155,10 @@ NRT_STATUS ExecUnit::Submit(std::unique_ptr<Work>& work, NRT_STATUS* ret, uint64
   // Only the submission that takes the flag wakes the worker: the others (the worker can take tens of microseconds
   // to run again) would each pay a mutex and a futex call, which was a quarter of all submissions in the ~600 ns
   // mode of a busy stream (bench/README.md, issues 10 and 11, session 7).
+  if (s != NRT_SUCCESS) return s;
+  if (ExclusiveSectionHook hook = g_wake_check_hook.load(std::memory_order_relaxed)) hook(*this);
   LightBarrier();
-  if (s == NRT_SUCCESS && worker_sleeping_.load(std::memory_order_relaxed) &&
-      worker_sleeping_.exchange(false, std::memory_order_relaxed)) {
+  if (worker_sleeping_.load(std::memory_order_relaxed) && worker_sleeping_.exchange(false, std::memory_order_relaxed)) {
     std::lock_guard<std::mutex> lock(worker_mu_);
     worker_cv_.notify_one();
   }

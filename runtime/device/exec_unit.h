@@ -88,6 +88,8 @@ class ExecUnit {
   bool single_submitter_fast_path() const {
     return owner_.load(std::memory_order_acquire) != nullptr && !fast_revoked_.load(std::memory_order_acquire);
   }
+  // The worker has announced that it is going to sleep (for tests of the wake-up; see WaitForSubmission).
+  bool worker_sleeping_for_testing() const { return worker_sleeping_.load(std::memory_order_acquire); }
   uint64_t completed() const { return completed_.load(std::memory_order_acquire); }
   uint64_t submitted() const { return submitted_.load(std::memory_order_acquire); }
   // Blocks until request n has completed (every request completes, also at shutdown).
@@ -109,6 +111,9 @@ class ExecUnit {
   // submitter in the window a revocation must wait out.
   using ExclusiveSectionHook = void (*)(ExecUnit&);
   static void SetExclusiveSectionHookForTesting(ExclusiveSectionHook hook);
+  // Tests only: `hook(unit)` is called by every successful Submit after it published its request and before it looks
+  // for a sleeping worker (null: none). Lets a test hold a submitter there while the worker falls asleep.
+  static void SetWakeCheckHookForTesting(ExclusiveSectionHook hook);
 
   // Stops accepting work, cuts the running request's simulated time short, completes every queued
   // request (with NRT_CLOSED if it had not started) and joins the worker. Idempotent.
