@@ -83,10 +83,14 @@ TEST(ExecUnitWake, SubmissionsRacingTheWorkerFallingAsleepAlwaysWakeIt) {
 
 // The wake-check hook parks the armed submission (after its publish, before it looks for a sleeping worker) until
 // the worker has run it and announced its sleep for the next request.
+// The worker is kept busy (by a request that waits for g_wake_test_go) until the armed submission has published, so
+// that submission cannot be the one that finds the worker asleep before it ran.
 std::atomic<bool> g_wake_test_armed{false};
+std::atomic<bool> g_wake_test_go{false};
 void WakeTestParkUntilWorkerSleeps(ExecUnit& unit) {
   if (!g_wake_test_armed.exchange(false)) return;
   const uint64_t mine = unit.submitted();
+  g_wake_test_go.store(true);
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while ((unit.completed() < mine || !unit.worker_sleeping_for_testing()) && std::chrono::steady_clock::now() < until) {
     std::this_thread::yield();
@@ -102,6 +106,12 @@ TEST(ExecUnitWake, ALateSubmitterTakingTheFlagDoesNotSilenceTheNextWakeUp) {
   for (int round = 0; round < 5; ++round) {
     NRT_STATUS ret = NRT_FAILURE;
     uint64_t seq = 0;
+    g_wake_test_go.store(false);
+    std::unique_ptr<Work> busy = std::make_unique<LambdaWork>([] {
+      while (!g_wake_test_go.load()) std::this_thread::yield();
+      return NRT_SUCCESS;
+    });
+    ASSERT_EQ(unit.Submit(busy, &ret, &seq), NRT_SUCCESS);
     g_wake_test_armed.store(true);
     std::unique_ptr<Work> late = std::make_unique<LambdaWork>(nullptr);
     ASSERT_EQ(unit.Submit(late, &ret, &seq), NRT_SUCCESS);  // parked until the worker slept after running it
