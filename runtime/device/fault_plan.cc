@@ -71,6 +71,8 @@ FaultPlan FaultPlan::Parse(const std::string& spec) {
         r.queue = static_cast<int>(ParseUintEnv(var, value, 0, kMaxQueuesPerXu - 1));
       } else if (key == "nth") {
         r.nth = ParseUintEnv(var, value, 1, kSeqNumMask);
+      } else if (key == "every") {
+        r.every = ParseUintEnv(var, value, 1, kSeqNumMask);
       } else if (key == "match") {
         if (value.empty()) ThrowInvalid("%s: match= needs a name", var);
         r.match = value;
@@ -99,8 +101,9 @@ FaultPlan FaultPlan::Parse(const std::string& spec) {
         if (value.empty()) ThrowInvalid("%s: hold= needs a file path", var);
         r.fault.hold_path = value;
       } else {
-        ThrowInvalid("%s: unknown key \"%s\" (expected xu, lnc, queue, nth, match, prob, seed, status, action, hold)",
-                     var, key.c_str());
+        ThrowInvalid(
+            "%s: unknown key \"%s\" (expected xu, lnc, queue, nth, every, match, prob, seed, status, action, hold)",
+            var, key.c_str());
       }
     }
     if (!r.fault.hold_path.empty() && !action_given) r.fault.kind = FaultKind::kHold;
@@ -133,7 +136,12 @@ std::optional<Fault> FaultPlan::Match(uint16_t xu_id, uint64_t n, const char* la
     if (r.xu_type >= 0 && static_cast<uint32_t>(r.xu_type) != XuIdType(xu_id)) continue;
     if (r.lnc >= 0 && static_cast<uint32_t>(r.lnc) != XuIdLnc(xu_id)) continue;
     if (r.queue >= 0 && static_cast<uint32_t>(r.queue) != XuIdQueue(xu_id)) continue;
-    if (r.nth != 0 && r.nth != n) continue;
+    if (r.every != 0) {
+      const uint64_t first = r.nth != 0 ? r.nth : 1;
+      if (n < first || (n - first) % r.every != 0) continue;
+    } else if (r.nth != 0 && r.nth != n) {
+      continue;
+    }
     if (!r.match.empty() && (label == nullptr || r.match != label)) continue;
     if (r.prob >= 0) {
       double u = static_cast<double>(Mix(r.seed ^ Mix(static_cast<uint64_t>(xu_id) << 48 ^ n)) >> 11) * 0x1.0p-53;

@@ -6,6 +6,9 @@
 //   xu=compute|tensor_op|collectives   which unit type (default: any)
 //   lnc=N  queue=N                     which unit (default: any)
 //   nth=K                              only the K-th request on each matching unit (seq number K)
+//   every=P                            with nth=K (default 1): requests K, K+P, K+2P, ... instead. E.g. a hold
+//                                      of every P-th request only: the requests a unit queues behind a held
+//                                      one wait anyway, without each checking the release file
 //   match=NAME                         only requests labelled NAME (model name, or write/read/copy)
 //   prob=P [seed=S]                    only a pseudo-random fraction P, fixed by (seed, unit, K)
 //   status=NAME|NUMBER                 the status to complete with (default NRT_EXEC_COMPLETED_WITH_ERR;
@@ -59,6 +62,7 @@ class FaultPlan {
   struct Rule {
     int xu_type = -1, lnc = -1, queue = -1;  // -1 = any
     uint64_t nth = 0;                        // 0 = any
+    uint64_t every = 0;                      // 0 = only nth; else nth (or 1) and every every-th after it
     std::string match;                       // empty = any
     double prob = -1;                        // < 0 = always
     uint64_t seed = 1;

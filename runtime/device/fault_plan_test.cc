@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "runtime/core/error.h"
 #include "runtime/device/xu_id.h"
@@ -101,6 +102,27 @@ TEST(FaultPlan, ProbSelectsAReproducibleFractionBySeed) {
   EXPECT_TRUE(FaultPlan::Parse("prob=1").Match(kCompute00, 1, "m"));
 }
 
+TEST(FaultPlan, EveryRepeatsTheNthRequest) {
+  FaultPlan plan = FaultPlan::Parse("nth=3,every=5,status=NRT_EXEC_OOB");
+  std::vector<uint64_t> hit;
+  for (uint64_t n = 1; n <= 20; ++n) {
+    if (plan.Match(kCompute00, n, "m")) hit.push_back(n);
+  }
+  EXPECT_EQ(hit, (std::vector<uint64_t>{3, 8, 13, 18}));
+  // Without nth: from the first request.
+  FaultPlan from_first = FaultPlan::Parse("xu=tensor_op,every=4160,hold=/tmp/x");
+  EXPECT_TRUE(from_first.Match(MakeXuId(0, XuType::kTensorOp, 1), 1, "write"));
+  EXPECT_FALSE(from_first.Match(MakeXuId(0, XuType::kTensorOp, 1), 2, "write"));
+  EXPECT_FALSE(from_first.Match(MakeXuId(0, XuType::kTensorOp, 1), 4160, "write"));
+  EXPECT_TRUE(from_first.Match(MakeXuId(0, XuType::kTensorOp, 1), 4161, "write"));
+  EXPECT_FALSE(from_first.Match(kCompute00, 1, "write"));
+  // every=1 is every request from nth on.
+  FaultPlan all = FaultPlan::Parse("nth=2,every=1");
+  EXPECT_FALSE(all.Match(kCompute00, 1, "m"));
+  EXPECT_TRUE(all.Match(kCompute00, 2, "m"));
+  EXPECT_TRUE(all.Match(kCompute00, 3, "m"));
+}
+
 TEST(FaultPlan, HoldParsesWithOrWithoutAction) {
   for (const char* spec : {"nth=1,hold=/tmp/x", "nth=1,action=hold,hold=/tmp/x"}) {
     auto f = FaultPlan::Parse(spec).Match(kCompute00, 1, "m");
@@ -140,7 +162,8 @@ TEST(FaultPlan, BadRulesThrowInvalidNamingTheRule) {
   EXPECT_NE(ParseError("hold=").find("hold="), std::string::npos);
   EXPECT_NE(ParseError("hold=/tmp/x,status=NRT_TIMEOUT").find("no effect"), std::string::npos);
   EXPECT_NE(ParseError("action=fail,hold=/tmp/x").find("action=hold only"), std::string::npos);
-  for (const char* bad : {"nth=0", "nth=-1", "lnc=256", "queue=99", "prob=1.5", "prob=-0.1", "seed=x"}) {
+  for (const char* bad :
+       {"nth=0", "nth=-1", "every=0", "every=x", "lnc=256", "queue=99", "prob=1.5", "prob=-0.1", "seed=x"}) {
     EXPECT_NE(ParseError(bad), "") << bad;
   }
 }

@@ -14,6 +14,7 @@
 #include "runtime/device/exec_unit.h"
 #include "runtime/device/range_index.h"
 #include "runtime/device/request_footprint.h"
+#include "runtime/device/status_slot_table.h"
 
 namespace nrtb {
 
@@ -25,7 +26,6 @@ struct alignas(64) PendingRequest {
   // of those the bounds admit.
   uint64_t n = 0;  // sequence number on that unit
   const ExecUnit* unit = nullptr;
-  NRT_STATUS* ret = nullptr;
   RequestFootprint footprint;
 
   bool pending() const { return unit->completed() < n; }
@@ -39,37 +39,70 @@ class PendingRing {
   size_t size() const { return size_; }
   PendingRequest& operator[](size_t i) { return slots_[(head_ + i) & (slots_.size() - 1)]; }
   PendingRequest& front() { return slots_[head_]; }
+  // The front request's number, from a compact copy: pruning the requests of a drained queue reads 8 numbers per
+  // cache line instead of one slot (a line written long ago) per request.
+  uint64_t front_number() const { return numbers_[head_]; }
   void pop_front() {
     head_ = (head_ + 1) & (slots_.size() - 1);
     --size_;
   }
   // The slot after the back, not yet part of the ring (growing it if full; its old contents are the caller's to
-  // overwrite): a request is described into it and then added (commit) or not (nothing to undo).
+  // overwrite): a request is described into it and then added as number n (commit) or not (nothing to undo).
   PendingRequest& next() {
     if (__builtin_expect(size_ == slots_.size(), 0)) Grow();
     return (*this)[size_];
   }
-  void commit() { ++size_; }
+  // With few requests left (at most kRestartMax) after pruning, moves them to the first slots. A queue that is
+  // drained now and then thus reuses the same slots, which stay cached, instead of walking the whole ring: a ring
+  // grown to 8192 slots by a drain every 4096 requests would otherwise put each schedule's four fresh lines 2-4 MB
+  // away from where the last cycle wrote them (past L2).
+  static constexpr size_t kRestartMax = 8;
+  void RestartIfFew();
+  void commit(uint64_t n) {
+    const size_t i = (head_ + size_) & (slots_.size() - 1);
+    slots_[i].n = n;
+    numbers_[i] = n;
+    ++size_;
+  }
 
  private:
   void Grow();
 
   std::vector<PendingRequest> slots_;  // a power of two in size once used
+  std::vector<uint64_t> numbers_;      // slots_[i].n, for pruning
   size_t head_ = 0, size_ = 0;
 };
 
 class PendingRequests {
  public:
   // Registers request n of unit in two steps, with no copy of its footprint: Reserve returns the footprint of a
-  // free slot of unit's list, emptied and labelled (api, site), to describe the request into; Commit(unit, n, ret)
+  // free slot of unit's list, emptied and labelled (api, site), to describe the request into; Commit(unit, n)
   // then makes it part of the list. Until Commit the slot is not part of it (no other call may come in between but
   // ClaimStatusSlot and the scans, which do not see it); a slot not committed is reused by the next Reserve. The
-  // request's status slot `ret` (if any) is ClaimStatusSlot's to record, first.
+  // request's status slot (if any) is ClaimStatusSlot's to record, first.
   RequestFootprint& Reserve(const ExecUnit* unit, const char* api, const void* site);
-  void Commit(const ExecUnit* unit, uint64_t n, NRT_STATUS* ret);
+  // Inline, as ClaimStatusSlot's common case: out of line, each paid a call and a second lookup of the unit's list.
+  void Commit(const ExecUnit* unit, uint64_t n) {
+    reserved_->unit = unit;  // the slot Reserve returned: the ring did not change since
+    reserved_list_->ring.commit(n);
+    ++reserved_list_->unindexed;
+  }
   // Status slot `ret` now belongs to request n of unit; returns the request it was given to before if that one is
-  // still pending (its status would be lost), else null. One probe of the slot table for both.
-  const PendingRequest* ClaimStatusSlot(NRT_STATUS* ret, const ExecUnit* unit, uint64_t n);
+  // still pending (its status would be lost), else null. One probe of the slot table for both. The slot's entry
+  // stays when that request completes (StatusSlotTable drops completed owners in bulk when it would grow).
+  const PendingRequest* ClaimStatusSlot(NRT_STATUS* ret, const ExecUnit* unit, uint64_t n) {
+    bool added;
+    StatusSlotTable::Owner& owner = by_ret_.FindOrAdd(ret, StatusSlotTable::Owner{unit, n}, &added, StillPending);
+    if (added) return nullptr;
+    const StatusSlotTable::Owner before = owner;
+    owner = StatusSlotTable::Owner{unit, n};
+    // A program that rotates status slots gives one to a request long after its previous owner completed, most
+    // often on the same unit: the counter as last read says so without another read of it.
+    if (before.unit == last_unit_ && last_pending_->completed_seen >= before.n) return nullptr;
+    return IfStillPending(before);
+  }
+  // For tests: the status slot table (its size is bounded by the pending requests, not by the slots ever used).
+  const StatusSlotTable& status_slots() const { return by_ret_; }
 
   // Calls f(const PendingRequest&) for each pending request of every unit but `skip` (null: every unit), in
   // submission order per unit; stops early when f returns false. Skipping a whole unit keeps a deep queue on
@@ -104,33 +137,6 @@ class PendingRequests {
   const PendingRequest* Oldest(const ExecUnit* unit);
 
  private:
-  // The request a status slot was last given to (by number: ring slots move when a ring grows).
-  struct SlotOwner {
-    const ExecUnit* unit;
-    uint64_t n;
-  };
-  // Status slot -> SlotOwner, open addressing with linear probing: a hit, an insert and an erase per request cost a
-  // few instructions and no allocation (std::unordered_map's node handling was a quarter of the registry's cost).
-  class SlotTable {
-   public:
-    // The owner of key: the existing entry, or a new one holding `owner` (`*added` tells which).
-    SlotOwner& FindOrAdd(NRT_STATUS* key, SlotOwner owner, bool* added);
-    // Drops key's entry if `owner` still holds it.
-    void EraseIfOwner(NRT_STATUS* key, SlotOwner owner);
-
-   private:
-    struct Entry {
-      NRT_STATUS* key = nullptr;  // null: empty
-      SlotOwner owner{};
-    };
-    size_t Home(NRT_STATUS* key) const {
-      return static_cast<size_t>((reinterpret_cast<uintptr_t>(key) >> 2) * 0x9E3779B97F4A7C15ull) &
-             (entries_.size() - 1);
-    }
-    std::vector<Entry> entries_;  // a power of two in size once used, at most half full
-    size_t size_ = 0;
-  };
-
   // One unit's pending requests and the ranges they read and write (entries of requests completed but not yet
   // pruned included: the index can only err towards a look at the list). The index is brought up to date only
   // when another unit's request (or a host access) asks it: requests of a unit nobody else checks against, such as
@@ -159,6 +165,10 @@ class PendingRequests {
     bool MayConflictByRange(const RequestFootprint& r) const;
   };
 
+  static bool StillPending(const StatusSlotTable::Owner& o) { return o.unit->completed() < o.n; }
+  // The request `owner` names if it is still pending, else null.
+  const PendingRequest* IfStillPending(const StatusSlotTable::Owner& owner);
+
   // f over a unit's pending requests (numbered above `completed`), in submission order; false when f stopped.
   template <typename F>
   static bool ForEachIn(UnitPending& pending, uint64_t completed, F& f) {
@@ -172,7 +182,7 @@ class PendingRequests {
   void Prune(UnitPending& pending, uint64_t completed);
   // Prune, but inline when there is nothing to drop (most calls: a unit completes a request now and then).
   void PruneIfDone(UnitPending& pending, uint64_t completed) {
-    if (!pending.ring.empty() && pending.ring.front().n <= completed) Prune(pending, completed);
+    if (!pending.ring.empty() && pending.ring.front_number() <= completed) Prune(pending, completed);
   }
   // The unit's list, created on first use. The last unit looked up is remembered: a program schedules runs of
   // requests on one unit, and map nodes never move (no unit's list is ever erased).
@@ -187,7 +197,10 @@ class PendingRequests {
   std::unordered_map<const ExecUnit*, UnitPending> by_unit_;
   const ExecUnit* last_unit_ = nullptr;
   UnitPending* last_pending_ = nullptr;
-  SlotTable by_ret_;  // status slot -> the latest request given it, while it may be pending
+  // What the last Reserve returned, for Commit.
+  UnitPending* reserved_list_ = nullptr;
+  PendingRequest* reserved_ = nullptr;
+  StatusSlotTable by_ret_;  // status slot -> the latest request given it (completed ones are dropped in bulk)
 };
 
 }  // namespace nrtb

@@ -55,7 +55,12 @@ RequestFootprint& RequestFootprint::Tensor(const nrt_tensor& t, uint64_t offset,
   a.write = write;
   a.offset = offset;
   const std::string& name = t.name();
-  if (name.size() < MemoryAccess::kNameSize) {
+  if (name.size() < 16) {
+    // A fixed-size copy (two moves, not a call of memcpy): a std::string's buffer always holds at least 16 bytes
+    // (its inline buffer, or capacity + 1 >= 16 on the heap), so the bytes after the terminator are its own.
+    static_assert(MemoryAccess::kNameSize >= 16);
+    std::memcpy(a.tensor, name.data(), 16);
+  } else if (name.size() < MemoryAccess::kNameSize) {
     std::memcpy(a.tensor, name.c_str(), name.size() + 1);
   } else {
     constexpr size_t kKept = MemoryAccess::kNameSize - 4;

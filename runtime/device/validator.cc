@@ -62,15 +62,7 @@ void Validator::CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* ow
     for (const MemoryAccess& ours : r.accesses()) {
       for (const MemoryAccess& theirs : p.footprint.accesses()) {
         if (!ours.Overlaps(theirs) || (!ours.write && !theirs.write)) continue;
-        const Check check = HazardKind(host, ours.write, theirs.write);
-        report_.Add(check, r.site(), [&] {
-          std::string who = host ? std::string(r.api()) + " at " + DescribeSite(r.site()) + ": the host "
-                                 : std::string(r.api()) + " at " + DescribeSite(r.site()) + ": request " +
-                                       DescribeRequest(own_unit->xu_id(), own_n) + " ";
-          return who + (ours.write ? "writes " : "reads ") + DescribeAccess(ours) + " while request " +
-                 DescribePending(p) + ", still pending, " + (theirs.write ? "writes " : "reads ") +
-                 DescribeAccess(theirs) + "; wait for that request first";
-        });
+        ReportHazardLocked(r, own_unit, own_n, host, ours, p, theirs);
         return false;  // one finding per call
       }
     }
@@ -78,8 +70,20 @@ void Validator::CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* ow
   });
 }
 
+void Validator::ReportHazardLocked(const RequestFootprint& r, const ExecUnit* own_unit, uint64_t own_n, bool host,
+                                   const MemoryAccess& ours, const PendingRequest& p, const MemoryAccess& theirs) {
+  report_.Add(HazardKind(host, ours.write, theirs.write), r.site(), [&] {
+    std::string who = host ? std::string(r.api()) + " at " + DescribeSite(r.site()) + ": the host "
+                           : std::string(r.api()) + " at " + DescribeSite(r.site()) + ": request " +
+                                 DescribeRequest(own_unit->xu_id(), own_n) + " ";
+    return who + (ours.write ? "writes " : "reads ") + DescribeAccess(ours) + " while request " + DescribePending(p) +
+           ", still pending, " + (theirs.write ? "writes " : "reads ") + DescribeAccess(theirs) +
+           "; wait for that request first";
+  });
+}
+
 void Validator::OnScheduled(RequestFootprint&& r, const ExecUnit& unit, uint64_t seq, NRT_STATUS* ret) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<ValidatorLock> lock(mu_);
   RequestFootprint& slot = pending_.Reserve(&unit, nullptr, nullptr);
   slot = std::move(r);
   OnScheduledLocked(slot, unit, seq, ret);
@@ -98,7 +102,7 @@ void Validator::OnScheduledLocked(const RequestFootprint& r, const ExecUnit& uni
              ", still pending; that request's status would be lost";
     });
   }
-  pending_.Commit(&unit, n, ret);
+  pending_.Commit(&unit, n);
 }
 
 void Validator::OnQueueFull(const char* api, const void* site, const ExecUnit& unit) {
@@ -108,7 +112,7 @@ void Validator::OnQueueFull(const char* api, const void* site, const ExecUnit& u
     run = QueueFullRun{this, site, &unit, completed, 0};
   }
   if (++run.count != kQueueFullSpinLimit) return;
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<ValidatorLock> lock(mu_);
   const PendingRequest* oldest = pending_.Oldest(&unit);
   report_.Add(Check::kQueueFullSpin, site, [&] {
     return std::string(api) + " at " + DescribeSite(site) + ": retried " + std::to_string(kQueueFullSpinLimit) +
@@ -120,18 +124,18 @@ void Validator::OnQueueFull(const char* api, const void* site, const ExecUnit& u
 }
 
 void Validator::OnSyncRequest(const RequestFootprint& r, const ExecUnit& unit) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<ValidatorLock> lock(mu_);
   // Numbered like the request it will be (the next on its unit) for the line; the unit orders it anyway.
   CheckHazardsLocked(r, &unit, unit.submitted() + 1);
 }
 
 void Validator::OnHostAccess(const RequestFootprint& r, const ExecUnit* ordered_after) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<ValidatorLock> lock(mu_);
   CheckHazardsLocked(r, ordered_after, 0, true);
 }
 
 void Validator::OnRelease(Check check, const char* api, const void* site, const void* object, const std::string& what) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<ValidatorLock> lock(mu_);
   const PendingRequest* first = nullptr;
   uint64_t count = 0;
   pending_.ForEach(nullptr, [&](const PendingRequest& p) {
@@ -198,7 +202,7 @@ void Validator::OnEventFdRemoved(const char* api, const void* site, const ExecUn
     std::lock_guard<std::mutex> lock(fd_mu_);
     watched_fds_.erase(std::make_pair(unit.xu_id(), n));
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<ValidatorLock> lock(mu_);
   const PendingRequest* waited = nullptr;
   if (n == 0) {
     waited = pending_.Oldest(&unit);
@@ -222,7 +226,7 @@ void Validator::OnEventFdRemoved(const char* api, const void* site, const ExecUn
 
 void Validator::OnClose(const void* site) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<ValidatorLock> lock(mu_);
     const PendingRequest* first = nullptr;
     uint64_t count = 0;
     pending_.ForEach(nullptr, [&](const PendingRequest& p) {

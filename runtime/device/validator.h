@@ -28,6 +28,7 @@
 #include "runtime/device/pending_requests.h"
 #include "runtime/device/request_footprint.h"
 #include "runtime/device/validation_report.h"
+#include "runtime/device/validator_lock.h"
 
 namespace nrtb {
 
@@ -47,7 +48,7 @@ class Validator final : public EventFdWatch {
   template <typename Describe, typename Submit>
   NRT_STATUS Schedule(const char* api, const void* site, const ExecUnit& unit, NRT_STATUS* ret, const uint64_t* seq,
                       Describe&& describe, Submit&& submit) {
-    std::unique_lock<std::mutex> lock(mu_);
+    std::unique_lock<ValidatorLock> lock(mu_);
     RequestFootprint& r = pending_.Reserve(&unit, api, site);
     describe(r);
     const NRT_STATUS s = submit();
@@ -82,11 +83,18 @@ class Validator final : public EventFdWatch {
   void OnClose(const void* site);
 
   ValidationReport& report() { return report_; }
+  // For tests, while no other thread uses this validator: its status slot table.
+  const StatusSlotTable& status_slots() const { return pending_.status_slots(); }
 
  private:
   // Reports the first conflict of r with a pending request not on own_unit: r is request own_n of own_unit, or
   // with `host` a host access (own_unit, if any, is the unit it is ordered behind).
   void CheckHazardsLocked(const RequestFootprint& r, const ExecUnit* own_unit, uint64_t own_n, bool host = false);
+  // Its finding (ours conflicts with theirs, of pending request p). Out of line: inlined, the text building made
+  // every check save and restore registers it only needs for a finding.
+  __attribute__((noinline)) void ReportHazardLocked(const RequestFootprint& r, const ExecUnit* own_unit, uint64_t own_n,
+                                                    bool host, const MemoryAccess& ours, const PendingRequest& p,
+                                                    const MemoryAccess& theirs);
   // OnScheduled for r, the footprint pending_.Reserve(&unit, ...) returned: checks it, then commits it.
   void OnScheduledLocked(const RequestFootprint& r, const ExecUnit& unit, uint64_t seq, NRT_STATUS* ret);
 
@@ -97,7 +105,7 @@ class Validator final : public EventFdWatch {
     const void* site;
   };
 
-  std::mutex mu_;
+  ValidatorLock mu_;
   PendingRequests pending_;
   // (unit id, request number or 0 for the unit-wide fd) -> the registrations. Its own lock: BeforeSignal runs on
   // a unit's worker under the unit's event lock, and must not wait for a scheduler holding mu_.

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,6 +53,16 @@ class ValidatorTest : public ::testing::Test {
       r.Read(*t, 0, t->size());
     }
     uint64_t seq = Held(u);
+    v_.OnScheduled(std::move(r), u, seq, ret);
+    return seq;
+  }
+  // As Schedule (a write of all of t), but the request completes as soon as it runs: no gate.
+  uint64_t ScheduleDone(ExecUnit& u, const TensorRef& t, NRT_STATUS* ret, const void* site = nullptr) {
+    RequestFootprint r("test_schedule", site);
+    r.Write(*t, 0, t->size());
+    std::unique_ptr<Work> w = std::make_unique<LambdaWork>([] { return NRT_SUCCESS; });
+    uint64_t seq = 0;
+    EXPECT_EQ(u.Submit(w, nullptr, &seq), NRT_SUCCESS);
     v_.OnScheduled(std::move(r), u, seq, ret);
     return seq;
   }
@@ -251,7 +262,8 @@ TEST_F(ValidatorTest, StatusSlotReuseNamesBothRequests) {
 }
 
 // Many slots at once (the slot table grows several times), reuse of some while pending, then of all after completion
-// (their entries were erased when pruned, in any probe order). Units hold at most 64 requests: 4 units of 50.
+// (their entries stay in the table, completed, and are found in any probe order). Units hold at most 64 requests: 4
+// units of 50.
 TEST_F(ValidatorTest, StatusSlotsOfManyRequestsAreTrackedUntilCompletion) {
   constexpr int kUnits = 4, kPerUnit = 50, kN = kUnits * kPerUnit;
   TensorRef b = HostTensor("b");
@@ -280,6 +292,46 @@ TEST_F(ValidatorTest, StatusSlotsOfManyRequestsAreTrackedUntilCompletion) {
     other.WaitCompleted(4 + (round + 1) * kPerUnit);
     held[0]->WaitCompleted((round + 2) * kPerUnit);
   }
+  EXPECT_EQ(FindingCount(), 0u);
+}
+
+// A completed request's status slot stays in the table (it counts as free) until the table would grow; thousands
+// of distinct slots later, swept many times, the table is still small, a slot reused after completion is not
+// reported and one whose request is still pending is, on its own unit and on others.
+TEST_F(ValidatorTest, ASlotOfAPendingRequestIsReportedAfterThousandsOfOtherSlotsAndSweeps) {
+  TensorRef ta = HostTensor("a"), tb = HostTensor("b"), tc = HostTensor("c");
+  ExecUnit& held = Unit(XuType::kTensorOp, 0);
+  ExecUnit& busy = Unit(XuType::kCompute, 0);
+  ExecUnit& other = Unit(XuType::kTensorOp, 1);
+  NRT_STATUS kept;
+  Schedule(held, ta, true, &kept);           // pending until gate_ opens
+  constexpr int kSlots = 3000, kBatch = 50;  // units hold at most 64 requests
+  std::vector<NRT_STATUS> rets(kSlots);
+  size_t max_capacity = 0;
+  for (int i = 0; i < kSlots; ++i) {
+    const uint64_t seq = ScheduleDone(busy, tb, &rets[i]);
+    if (i % kBatch == kBatch - 1) busy.WaitCompleted(SeqNum(seq));
+    max_capacity = std::max(max_capacity, v_.status_slots().capacity());
+  }
+  // At most kBatch + 1 pending at a sweep: the table never needs more than 8 entries per pending request.
+  EXPECT_LE(max_capacity, 512u);
+  EXPECT_EQ(FindingCount(), 0u);
+  char sites[3];
+  ScheduleDone(other, tc, &rets[0], &sites[0]);  // completed long ago: free
+  EXPECT_EQ(FindingCount(), 0u);
+  Schedule(other, tc, true, &kept, &sites[1]);
+  Schedule(held, ta, true, &kept, &sites[2]);  // the second request given it is pending too, on the first's unit
+  auto f = FindingsWith("[status-slot-reused-while-pending]");
+  ASSERT_EQ(f.size(), 2u) << ::testing::PrintToString(lines_);
+  EXPECT_NE(f[0].find("request seq 2 (lnc 0, tensor_op queue 1) was given NRT_STATUS slot"), std::string::npos) << f[0];
+  EXPECT_NE(f[0].find("of request seq 1 (lnc 0, tensor_op queue 0)"), std::string::npos) << f[0];
+  EXPECT_NE(f[1].find("of request seq 2 (lnc 0, tensor_op queue 1)"), std::string::npos) << f[1];
+  EXPECT_EQ(FindingCount(), 2u);
+  gate_.Open();
+  held.WaitCompleted(2);
+  other.WaitCompleted(2);
+  lines_.clear();
+  ScheduleDone(busy, tb, &kept, &sites[0]);  // all its previous requests completed
   EXPECT_EQ(FindingCount(), 0u);
 }
 
@@ -330,6 +382,27 @@ TEST_F(ValidatorTest, LongTensorNamesAreCutInFindings) {
   const std::string cut = "tensor \"" + std::string(MemoryAccess::kNameSize - 4, 'x') + "...\" bytes [0, 4)";
   EXPECT_NE(f[0].find(cut), std::string::npos) << f[0];
   EXPECT_EQ(f[0].find("END"), std::string::npos) << f[0];
+}
+
+// Names are copied by a fixed 16-byte move below 16 characters, by length up to the field's size, cut above it:
+// each length at the edges comes out whole (the pending request's name is the one in the finding).
+TEST_F(ValidatorTest, TensorNamesOfEveryLengthUpToTheFieldAreNamedWhole) {
+  std::vector<TensorRef> tensors;  // alive until the end: a freed one's memory could come back for the next
+  char sites[8];
+  int i = 0;
+  for (size_t length : {size_t{0}, size_t{1}, size_t{15}, size_t{16}, size_t{17}, MemoryAccess::kNameSize - 1}) {
+    std::string name;
+    for (size_t k = 0; k < length; ++k) name += static_cast<char>('a' + (k + length) % 26);
+    TensorRef t = tensors.emplace_back(MakeTensor(name, Placement::kHost, -1, Storage::Allocate(64, nullptr), 64));
+    Schedule(Unit(XuType::kTensorOp, 0, static_cast<uint32_t>(i)), t, true);
+    RequestFootprint host("host_read", &sites[i]);
+    host.Read(*t, 0, 4);
+    v_.OnHostAccess(host);
+    auto f = FindingsWith("tensor \"" + name + "\" bytes [0, 4)");
+    EXPECT_EQ(f.size(), 1u) << "length " << length << ": " << ::testing::PrintToString(lines_);
+    ++i;
+  }
+  EXPECT_EQ(FindingCount(), 6u);
 }
 
 TEST_F(ValidatorTest, QueueFullSpinNeedsTheLimitWithoutACompletion) {

@@ -197,3 +197,54 @@ TEST(ValidateLifetime, ReusingAStatusSlotAfterTheFirstCompletedIsSilent) {
   std::string err = SharedStatusSlot(1, true);
   EXPECT_TRUE(Findings(err).empty()) << err;
 }
+
+namespace {
+
+// A status slot given to a held write on tensor_op queue 0, then thousands of other slots used and drained on
+// queue 1 (validation's slot table sweeps completed owners many times meanwhile), then the first slot given again
+// on queue 0: behind the held write (a finding), or after it completed (none).
+std::string SlotReusedAfterThousandsOfOthers(bool wait_first) {
+  HoldGate gate;
+  ValidateHolding(gate, "xu=tensor_op,queue=0,nth=1");
+  Runtime rt;
+  EXPECT_EQ(rt.status(), NRT_SUCCESS);
+  StderrCapture cap;
+  {
+    Tensor a(0, 64, "a"), b(0, 64, "b");
+    std::vector<uint8_t> data(64, 3);
+    NRT_STATUS kept = kSentinelStatus;
+    nrta_seq_t s1 = 0, s2 = 0, s = 0;
+    EXPECT_EQ(nrta_tensor_write(a, data.data(), 0, 64, 0, 0, &kept, &s1), NRT_SUCCESS);
+    constexpr int kOthers = 3000, kBatch = 50;  // a queue holds 64 by default
+    std::vector<NRT_STATUS> others(kOthers, kSentinelStatus);
+    for (int i = 0; i < kOthers; ++i) {
+      EXPECT_EQ(nrta_tensor_write(b, data.data(), 0, 64, 0, 1, &others[i], &s), NRT_SUCCESS);
+      if (i % kBatch == kBatch - 1) {
+        EXPECT_TRUE(WaitSeq(s));
+      }
+    }
+    if (wait_first) {
+      gate.Release();
+      EXPECT_TRUE(WaitSeq(s1));
+    }
+    EXPECT_EQ(nrta_tensor_write(a, data.data(), 0, 64, 0, 0, &kept, &s2), NRT_SUCCESS);
+    gate.Release();
+    EXPECT_TRUE(WaitSeq(s2));
+  }
+  rt.Close();
+  return cap.Stop();
+}
+
+}  // namespace
+
+TEST(ValidateLifetime, AStatusSlotOfAPendingRequestIsReportedAfterThousandsOfOtherSlots) {
+  std::string err = SlotReusedAfterThousandsOfOthers(false);
+  ExpectOneFinding(err, {"[status-slot-reused-while-pending]",
+                         "request seq 2 (lnc 0, tensor_op queue 0) was given NRT_STATUS slot 0x",
+                         "of request seq 1 (lnc 0, tensor_op queue 0), nrta_tensor_write scheduled at "});
+}
+
+TEST(ValidateLifetime, AStatusSlotReusedAfterItsRequestAndThousandsOfOthersCompletedIsSilent) {
+  std::string err = SlotReusedAfterThousandsOfOthers(true);
+  EXPECT_TRUE(Findings(err).empty()) << err;
+}
