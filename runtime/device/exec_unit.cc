@@ -107,6 +107,15 @@ namespace {
 std::atomic<ExecUnit::ExclusiveSectionHook> g_exclusive_section_hook{nullptr};
 }  // namespace
 
+namespace {
+// Test hook (SetWakeCheckHookForTesting): one relaxed load per submission.
+std::atomic<ExecUnit::ExclusiveSectionHook> g_wake_check_hook{nullptr};
+}  // namespace
+
+void ExecUnit::SetWakeCheckHookForTesting(ExclusiveSectionHook hook) {
+  g_wake_check_hook.store(hook, std::memory_order_seq_cst);
+}
+
 void ExecUnit::SetExclusiveSectionHookForTesting(ExclusiveSectionHook hook) {
   g_exclusive_section_hook.store(hook, std::memory_order_seq_cst);
 }
@@ -142,7 +151,14 @@ NRT_STATUS ExecUnit::WithSubmissionExclusion(Section&& section) {
 NRT_STATUS ExecUnit::Submit(std::unique_ptr<Work>& work, NRT_STATUS* ret, uint64_t* seq_out) {
   uint64_t schedule_ns = ctx_.trace != nullptr && ctx_.trace->active() ? NowNs() : 0;
   const NRT_STATUS s = WithSubmissionExclusion([&] { return SubmitExclusive(work, ret, seq_out, schedule_ns); });
-  if (s == NRT_SUCCESS && worker_sleeping_.load(std::memory_order_seq_cst)) {
+  // The submission's side of the wake-up pair: publish (in the section), LightBarrier, look for a sleeping worker.
+  // Only the submission that takes the flag wakes the worker: the others (the worker can take tens of microseconds
+  // to run again) would each pay a mutex and a futex call, which was a quarter of all submissions in the ~600 ns
+  // mode of a busy stream (bench/README.md, issues 10 and 11, session 7).
+  if (s != NRT_SUCCESS) return s;
+  if (ExclusiveSectionHook hook = g_wake_check_hook.load(std::memory_order_relaxed)) hook(*this);
+  LightBarrier();
+  if (worker_sleeping_.load(std::memory_order_relaxed) && worker_sleeping_.exchange(false, std::memory_order_relaxed)) {
     std::lock_guard<std::mutex> lock(worker_mu_);
     worker_cv_.notify_one();
   }
@@ -165,7 +181,14 @@ NRT_STATUS ExecUnit::SubmitExclusive(std::unique_ptr<Work>& work, NRT_STATUS* re
   if (stopping_.load(std::memory_order_relaxed)) return NRT_CLOSED;
   if (fatal()) return NRT_EXEC_UNIT_UNRECOVERABLE;
   uint64_t n = submitted_.load(std::memory_order_relaxed) + 1;
-  const uint64_t in_flight = n - 1 - completed_.load(std::memory_order_acquire);
+  // In flight counted against the completions this section saw last: completed_ is the line the worker writes per
+  // request, so reading it on every submission costs a cross-core miss whenever the worker runs beside us. A stale
+  // count only overstates what is in flight; it is refreshed before it could refuse a request or grow the ring.
+  uint64_t in_flight = n - 1 - completed_seen_;
+  if (in_flight >= capacity_ || in_flight >= depth_) {
+    completed_seen_ = completed_.load(std::memory_order_acquire);
+    in_flight = n - 1 - completed_seen_;
+  }
   if (in_flight >= depth_) return NRT_QUEUE_FULL;
   if (in_flight >= capacity_) GrowRingLocked();
   Slot& s = slots_[n & mask_];
@@ -176,7 +199,10 @@ NRT_STATUS ExecUnit::SubmitExclusive(std::unique_ptr<Work>& work, NRT_STATUS* re
   if (seq_out != nullptr) *seq_out = MakeSeq(xu_id_, n);
   if (!worker_.joinable()) StartWorkerLocked();
   ExclusiveSectionHookPoint();
-  submitted_.store(n, std::memory_order_seq_cst);
+  // Release, not seq_cst: the worker's wake-up is an asymmetric Dekker pair (WaitForSubmission). A seq_cst store
+  // would drain the store buffer here, waiting for the slot's and this counter's lines to come back from the worker
+  // that is polling them on the other core (bench/README.md, issues 10 and 11, session 7).
+  submitted_.store(n, std::memory_order_release);
   return NRT_SUCCESS;
 }
 
@@ -208,8 +234,7 @@ NRT_STATUS ExecUnit::RunSyncImpl(Work& work, std::unique_ptr<Work>* owned) {
       // grown: an idle nrt_execute steps through the whole ring, bench/README.md, issue 11.)
       inline_n = last + 1;
       ExclusiveSectionHookPoint();
-      // Release, not seq_cst as in SubmitExclusive: that store's order against worker_sleeping_ is the worker's
-      // wake-up (a Dekker pair), and an inline request wakes nobody (the worker skips it). A full barrier less.
+      // Release, as in SubmitExclusive; and an inline request wakes nobody (the worker skips it).
       submitted_.store(inline_n, std::memory_order_release);
     }
     return NRT_SUCCESS;
@@ -274,11 +299,20 @@ bool ExecUnit::WaitForSubmission(uint64_t n) {
       [&] { return submitted_.load(std::memory_order_acquire) >= n || stopping_.load(std::memory_order_relaxed); },
       kWorkerSpinNs);
   if (ready && submitted_.load(std::memory_order_acquire) >= n) return true;
+  const auto ready_or_stopping = [&] {
+    return submitted_.load(std::memory_order_acquire) >= n || stopping_.load(std::memory_order_acquire);
+  };
   std::unique_lock<std::mutex> lock(worker_mu_);
-  worker_sleeping_.store(true, std::memory_order_seq_cst);
-  worker_cv_.wait(lock, [&] {
-    return submitted_.load(std::memory_order_seq_cst) >= n || stopping_.load(std::memory_order_seq_cst);
-  });
+  while (!ready_or_stopping()) {
+    // The sleeper's side of the asymmetric Dekker pair with Submit (which publishes with a release store and then
+    // passes only a LightBarrier): after this barrier a submission either is visible to the check below or sees
+    // worker_sleeping_ and wakes us. Paid once per sleep (after kWorkerSpinNs idle), not per request. Announced
+    // again on every round: a submitter that cleared the flag may have published an earlier request than n.
+    worker_sleeping_.store(true, std::memory_order_relaxed);
+    HeavyBarrier();
+    if (ready_or_stopping()) break;
+    worker_cv_.wait(lock);
+  }
   worker_sleeping_.store(false, std::memory_order_relaxed);
   return submitted_.load(std::memory_order_acquire) >= n;
 }

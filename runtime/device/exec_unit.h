@@ -3,7 +3,8 @@
 // parallel.
 //
 // Protocol (indices only increase):
-//   submitted_  last sequence number handed out; written under submit_mu_, published seq_cst
+//   submitted_  last sequence number handed out; written under submit_mu_, published with release (the worker's
+//               wake-up is an asymmetric Dekker pair with worker_sleeping_: see Submit and WaitForSubmission)
 //   completed_  last sequence number completed; written only by whoever runs request n, seq_cst
 // Full  <=> submitted_ - completed_ >= depth. A request's slot is slots_[n & mask_]; it is filled
 // under submit_mu_ before submitted_ is published and not reused until completed_ >= n.
@@ -87,6 +88,8 @@ class ExecUnit {
   bool single_submitter_fast_path() const {
     return owner_.load(std::memory_order_acquire) != nullptr && !fast_revoked_.load(std::memory_order_acquire);
   }
+  // The worker has announced that it is going to sleep (for tests of the wake-up; see WaitForSubmission).
+  bool worker_sleeping_for_testing() const { return worker_sleeping_.load(std::memory_order_acquire); }
   uint64_t completed() const { return completed_.load(std::memory_order_acquire); }
   uint64_t submitted() const { return submitted_.load(std::memory_order_acquire); }
   // Blocks until request n has completed (every request completes, also at shutdown).
@@ -108,6 +111,9 @@ class ExecUnit {
   // submitter in the window a revocation must wait out.
   using ExclusiveSectionHook = void (*)(ExecUnit&);
   static void SetExclusiveSectionHookForTesting(ExclusiveSectionHook hook);
+  // Tests only: `hook(unit)` is called by every successful Submit after it published its request and before it looks
+  // for a sleeping worker (null: none). Lets a test hold a submitter there while the worker falls asleep.
+  static void SetWakeCheckHookForTesting(ExclusiveSectionHook hook);
 
   // Stops accepting work, cuts the running request's simulated time short, completes every queued
   // request (with NRT_CLOSED if it had not started) and joins the worker. Idempotent.
@@ -184,13 +190,17 @@ class ExecUnit {
   // fast_busy_, twice per request.
   alignas(64) std::mutex submit_mu_;
   std::atomic<bool> fast_busy_{false};
+  // completed_ as the submission section last read it (submission exclusion held): see SubmitExclusive.
+  uint64_t completed_seen_ = 0;
   std::thread worker_;
 
   alignas(64) std::atomic<uint64_t> submitted_{0};
   alignas(64) std::atomic<uint64_t> completed_{0};
 
-  // Worker sleep/wake (Dekker pair sleeping_ / submitted_).
-  std::atomic<bool> worker_sleeping_{false};
+  // Worker sleep/wake (an asymmetric Dekker pair worker_sleeping_ / submitted_: WaitForSubmission). Every submission
+  // reads worker_sleeping_, so it has a line of its own: beside completed_, which the worker writes per request,
+  // each of those reads was a cross-core miss while the worker ran on the other core.
+  alignas(64) std::atomic<bool> worker_sleeping_{false};
   std::mutex worker_mu_;
   std::condition_variable worker_cv_;
 
