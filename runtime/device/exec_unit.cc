@@ -294,14 +294,30 @@ void ExecUnit::GrowRingLocked() {
   mask_ = capacity - 1;
 }
 
-bool ExecUnit::WaitForSubmission(uint64_t n) {
-  bool ready = SpinUntil(
-      [&] { return submitted_.load(std::memory_order_acquire) >= n || stopping_.load(std::memory_order_relaxed); },
-      kWorkerSpinNs);
-  if (ready && submitted_.load(std::memory_order_acquire) >= n) return true;
+bool ExecUnit::QueuedRequestPending() const {
+  const uint64_t s = submitted_.load(std::memory_order_acquire);
+  const uint64_t c = completed_.load(std::memory_order_acquire);
+  if (s <= c) return false;
+  // A request runs inline only when every one before it completed, so at most the first pending request is inline
+  // (and running); any after it was queued.
+  if (s > c + 1) return true;
+  // Request s alone is pending: queued if its slot is tagged with it (inline requests do not write their slot).
+  std::lock_guard<std::mutex> lock(ring_mu_);
+  return slots_[s & mask_].tag.load(std::memory_order_acquire) == s << 1;
+}
+
+bool ExecUnit::WaitForSubmission(uint64_t n, bool only_queued) {
+  // only_queued: wake for a queued request, not for inline ones (which need nothing from the worker).
   const auto ready_or_stopping = [&] {
-    return submitted_.load(std::memory_order_acquire) >= n || stopping_.load(std::memory_order_acquire);
+    if (stopping_.load(std::memory_order_acquire)) return true;
+    return only_queued ? QueuedRequestPending() : submitted_.load(std::memory_order_acquire) >= n;
   };
+  if (!only_queued) {
+    const bool ready = SpinUntil(
+        [&] { return submitted_.load(std::memory_order_acquire) >= n || stopping_.load(std::memory_order_relaxed); },
+        kWorkerSpinNs);
+    if (ready && submitted_.load(std::memory_order_acquire) >= n) return true;
+  }
   std::unique_lock<std::mutex> lock(worker_mu_);
   while (!ready_or_stopping()) {
     // The sleeper's side of the asymmetric Dekker pair with Submit (which publishes with a release store and then
@@ -323,7 +339,13 @@ void ExecUnit::WorkerLoop() {
   // (RunWork) finds the mode already set and skips two MXCSR writes. RunSync's callers still get theirs back.
   DenormalModeScope float_mode(ctx_.denormals);
   uint64_t n = completed() + 1;
-  while (WaitForSubmission(n)) {
+  // Inline requests the worker met in a row. A thread calling nrt_execute on an idle unit runs each request
+  // itself; a worker that kept spinning on submitted_ and waiting on completed_ behind every one of them would
+  // pull those lines to its core on each call, and the caller's next stores would miss (≈ 50 ns per idle
+  // nrt_execute on 2 vCPUs, bench/README.md, issue 11). So after the second inline request in a row the worker
+  // waits without spinning, and only for a queued request (whose submitter wakes it).
+  int inline_in_a_row = 0;
+  while (WaitForSubmission(n, inline_in_a_row >= 2)) {
     std::unique_ptr<Work> work;
     NRT_STATUS* ret = nullptr;
     uint64_t schedule_ns = 0;
@@ -341,12 +363,18 @@ void ExecUnit::WorkerLoop() {
     }
     if (queued) {
       Complete(n, std::move(work), ret, schedule_ns);
+      inline_in_a_row = 0;
+      ++n;
     } else {
       // An inline (synchronous) request: it completes on its caller's thread. Its slot holds an older request's
       // tag, none, or (the slot refilled after n completed) a later request's.
       WaitCompleted(n);
+      // Every request up to completed_ is done and was inline: a request runs inline only on an idle unit (all
+      // before it completed), and a queued one completes only here. So the worker steps over them all at once.
+      n = std::max(n, completed_.load(std::memory_order_acquire)) + 1;
+      ++inline_in_a_row;
+      inline_steps_.store(inline_steps_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     }
-    ++n;
   }
   if (closed_unstarted_ != 0) {
     NRTB_WARN("nrt_close: %llu request(s) still queued on %s completed with NRT_CLOSED",

@@ -90,6 +90,9 @@ class ExecUnit {
   }
   // The worker has announced that it is going to sleep (for tests of the wake-up; see WaitForSubmission).
   bool worker_sleeping_for_testing() const { return worker_sleeping_.load(std::memory_order_acquire); }
+  // Inline requests the worker has stepped over one by one (for tests: it must not follow a caller's stream of
+  // them; see WorkerLoop).
+  uint64_t inline_steps_for_testing() const { return inline_steps_.load(std::memory_order_relaxed); }
   uint64_t completed() const { return completed_.load(std::memory_order_acquire); }
   uint64_t submitted() const { return submitted_.load(std::memory_order_acquire); }
   // Blocks until request n has completed (every request completes, also at shutdown).
@@ -156,7 +159,11 @@ class ExecUnit {
   // deadline_ns (the unit is then fatal, as after any timeout).
   NRT_STATUS RunWork(Work& work, uint64_t n, uint64_t deadline_ns, bool* stopped_at_deadline);
   void WorkerLoop();
-  bool WaitForSubmission(uint64_t n);
+  // Waits until request n is submitted (true) or the unit stops with none left (false). With `only_queued` it
+  // sleeps at once and only a queued request (or the stop) ends the wait: inline ones are stepped over later.
+  bool WaitForSubmission(uint64_t n, bool only_queued);
+  // A queued request was submitted and has not completed (the worker has work); takes ring_mu_.
+  bool QueuedRequestPending() const;
   // Runs request n and publishes its completion. start_ns: when it starts (NowNs), 0 = now.
   void Complete(uint64_t n, std::unique_ptr<Work> work, NRT_STATUS* ret, uint64_t schedule_ns, uint64_t start_ns = 0);
   NRT_STATUS Execute(Work& work, uint64_t n, uint64_t start_ns);
@@ -201,6 +208,7 @@ class ExecUnit {
   // reads worker_sleeping_, so it has a line of its own: beside completed_, which the worker writes per request,
   // each of those reads was a cross-core miss while the worker ran on the other core.
   alignas(64) std::atomic<bool> worker_sleeping_{false};
+  std::atomic<uint64_t> inline_steps_{0};  // the worker's only (inline_steps_for_testing)
   std::mutex worker_mu_;
   std::condition_variable worker_cv_;
 

@@ -140,5 +140,78 @@ TEST(ExecUnitWake, ALoneSubmissionWakesASleepingWorker) {
   }
 }
 
+// A thread calling RunSync on an idle unit runs each request itself. The worker, awake after a queued request,
+// must not follow the stream of inline requests one by one (it would pull the unit's counters to its core on
+// every call): it steps over at most two in a row, then waits for a queued one only. Each group here is a queued
+// request followed by inline ones, so a worker that follows the stream steps over far more than two per group.
+TEST(ExecUnitWake, TheWorkerDoesNotFollowAStreamOfInlineRequests) {
+  UnitContext ctx;
+  ctx.depth = 64;
+  ExecUnit unit(MakeXuId(0, XuType::kCompute, 0), ctx);
+  constexpr int kGroups = 40, kInline = 200;
+  int ran = 0;
+  for (int g = 0; g < kGroups; ++g) {
+    std::unique_ptr<Work> q = std::make_unique<LambdaWork>([&] {
+      ++ran;
+      return NRT_SUCCESS;
+    });
+    NRT_STATUS ret = NRT_FAILURE;
+    uint64_t seq = 0;
+    ASSERT_EQ(unit.Submit(q, &ret, &seq), NRT_SUCCESS);
+    // Polled, not waited for on the condition variable: the inline stream starts while the worker still spins.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(kWakeTimeoutNs);
+    while (unit.completed() < SeqNum(seq)) {
+      ASSERT_LT(std::chrono::steady_clock::now(), until) << "group " << g << ": the worker was not woken";
+    }
+    EXPECT_EQ(ret, NRT_SUCCESS);
+    for (int i = 0; i < kInline; ++i) {
+      ASSERT_EQ(unit.RunSync(std::make_unique<LambdaWork>([&] {
+        ++ran;
+        return NRT_SUCCESS;
+      })),
+                NRT_SUCCESS);
+    }
+  }
+  EXPECT_EQ(ran, kGroups * (1 + kInline));
+  // Per group: one step over the previous group's last inline request (the worker woke for the queued one), and at
+  // most two after the queued request completed.
+  EXPECT_LE(unit.inline_steps_for_testing(), uint64_t{3} * kGroups);
+}
+
+// Inline and queued requests from two threads in every mix: each queued request still wakes a worker that waits
+// for queued ones only, and every request completes in order with its own status.
+TEST(ExecUnitWake, QueuedRequestsAmongInlineOnesAlwaysRun) {
+  UnitContext ctx;
+  ctx.depth = 64;
+  ExecUnit unit(MakeXuId(0, XuType::kCompute, 0), ctx);
+  constexpr int kPerThread = 1500;
+  std::atomic<int> lost{0};
+  auto caller = [&](int id) {
+    for (int i = 0; i < kPerThread && lost.load() == 0; ++i) {
+      // Thread 0: mostly inline with a queued request now and then; thread 1: the reverse.
+      const bool queued = id == 0 ? i % 37 == 0 : i % 5 != 0;
+      if (queued) {
+        std::unique_ptr<Work> w = std::make_unique<LambdaWork>(nullptr);
+        NRT_STATUS ret = NRT_FAILURE;
+        uint64_t seq = 0;
+        ASSERT_EQ(unit.Submit(w, &ret, &seq), NRT_SUCCESS);
+        if (!unit.WaitCompletedFor(SeqNum(seq), kWakeTimeoutNs)) {
+          lost.fetch_add(1);
+          return;
+        }
+        EXPECT_EQ(ret, NRT_SUCCESS);
+      } else {
+        EXPECT_EQ(unit.RunSync(std::make_unique<LambdaWork>(nullptr)), NRT_SUCCESS);
+      }
+      if (i % 100 == 0) WakeTestSpinFor(20'000);  // let the worker fall asleep now and then
+    }
+  };
+  std::thread a(caller, 0), b(caller, 1);
+  a.join();
+  b.join();
+  EXPECT_EQ(lost.load(), 0) << "a queued request was never run";
+  EXPECT_EQ(unit.completed(), unit.submitted());
+}
+
 }  // namespace
 }  // namespace nrtb
