@@ -421,49 +421,56 @@ void ExecUnit::Complete(uint64_t n, std::unique_ptr<Work> work, NRT_STATUS* ret,
   Publish(n);
 }
 
-NRT_STATUS ExecUnit::RunAndFinish(Work& work, uint64_t n, uint64_t schedule_ns, uint64_t start_ns) {
-  NRT_STATUS status = Execute(work, n, start_ns);
-  // Traced before Finish, which releases the tensors whose name the record carries.
-  if (ctx_.trace != nullptr && ctx_.trace->active())
-    ctx_.trace->Emit(RequestRecord(work, n, schedule_ns, start_ns, status));
-  work.Finish(status);
-  if (status != NRT_SUCCESS && ctx_.errors != nullptr) ctx_.errors->Record(MakeSeq(xu_id_, n), status);
-  return status;
-}
-
-NRT_STATUS ExecUnit::RunInlinePlain(Work& work, uint64_t n, uint64_t start_ns) {
-  NRT_STATUS status;
-  if (fatal()) {
-    status = NRT_EXEC_UNIT_UNRECOVERABLE;
-  } else if (stopping_.load(std::memory_order_acquire)) {
-    ++closed_unstarted_;
-    status = NRT_CLOSED;
-  } else {
-    // Execute's steps for a request without a fault (no plan) and without simulated time (it has none).
-    const uint64_t timeout_deadline = start_ns + ctx_.exec_timeout_ns;
-    bool stopped_at_deadline = false;
-    status = RunWork(work, n, timeout_deadline, &stopped_at_deadline);
-    if (stopped_at_deadline) {
-      status = NRT_TIMEOUT;
-    } else if (MonotonicReached(timeout_deadline + 1) && !stopping_.load(std::memory_order_acquire)) {
-      MakeFatal("request " + std::to_string(n) + " (" + work.Label() + ") ran past NEURON_RT_EXEC_TIMEOUT");
-      status = NRT_TIMEOUT;
-    }
-  }
-  // RunAndFinish's steps: a trace may have started while the request ran.
-  if (ctx_.trace != nullptr && ctx_.trace->active())
-    ctx_.trace->Emit(RequestRecord(work, n, start_ns, start_ns, status));
-  work.Finish(status);
-  if (status != NRT_SUCCESS && ctx_.errors != nullptr) ctx_.errors->Record(MakeSeq(xu_id_, n), status);
-  return status;
-}
-
-NRT_STATUS ExecUnit::Execute(Work& work, uint64_t n, uint64_t start_ns) {
+inline NRT_STATUS ExecUnit::CheckStartable() {
   if (fatal()) return NRT_EXEC_UNIT_UNRECOVERABLE;
   if (stopping_.load(std::memory_order_acquire)) {
     ++closed_unstarted_;
     return NRT_CLOSED;
   }
+  return NRT_SUCCESS;
+}
+
+inline bool ExecUnit::RanPastTimeout(const Work& work, uint64_t n, uint64_t timeout_deadline) {
+  if (!MonotonicReached(timeout_deadline + 1) || stopping_.load(std::memory_order_acquire)) return false;
+  MakeOverrunFatal(work, n);
+  return true;
+}
+
+void ExecUnit::MakeOverrunFatal(const Work& work, uint64_t n) {
+  MakeFatal("request " + std::to_string(n) + " (" + work.Label() + ") ran past NEURON_RT_EXEC_TIMEOUT");
+}
+
+inline void ExecUnit::FinishRequest(Work& work, uint64_t n, uint64_t schedule_ns, uint64_t start_ns,
+                                    NRT_STATUS status) {
+  // Traced before Finish, which releases the tensors whose name the record carries.
+  if (ctx_.trace != nullptr && ctx_.trace->active())
+    ctx_.trace->Emit(RequestRecord(work, n, schedule_ns, start_ns, status));
+  work.Finish(status);
+  if (status != NRT_SUCCESS && ctx_.errors != nullptr) ctx_.errors->Record(MakeSeq(xu_id_, n), status);
+}
+
+NRT_STATUS ExecUnit::RunAndFinish(Work& work, uint64_t n, uint64_t schedule_ns, uint64_t start_ns) {
+  const NRT_STATUS status = Execute(work, n, start_ns);
+  FinishRequest(work, n, schedule_ns, start_ns, status);
+  return status;
+}
+
+NRT_STATUS ExecUnit::RunInlinePlain(Work& work, uint64_t n, uint64_t start_ns) {
+  NRT_STATUS status = CheckStartable();
+  if (status == NRT_SUCCESS) {
+    // Execute's steps for a request without a fault (no plan) and without simulated time (it has none).
+    const uint64_t timeout_deadline = start_ns + ctx_.exec_timeout_ns;
+    bool stopped_at_deadline = false;
+    status = RunWork(work, n, timeout_deadline, &stopped_at_deadline);
+    if (stopped_at_deadline || RanPastTimeout(work, n, timeout_deadline)) status = NRT_TIMEOUT;
+  }
+  // A trace may have started while the request ran.
+  FinishRequest(work, n, start_ns, start_ns, status);
+  return status;
+}
+
+NRT_STATUS ExecUnit::Execute(Work& work, uint64_t n, uint64_t start_ns) {
+  if (const NRT_STATUS s = CheckStartable(); s != NRT_SUCCESS) return s;
   std::optional<Fault> fault;
   if (ctx_.faults != nullptr) fault = ctx_.faults->Match(xu_id_, n, work.Label());
   if (fault && fault->kind == FaultKind::kHold) {
@@ -493,10 +500,7 @@ NRT_STATUS ExecUnit::Execute(Work& work, uint64_t n, uint64_t start_ns) {
   uint64_t simulated = work.SimulatedNs();
   if (simulated > ctx_.exec_timeout_ns) return time_out("ran", status);
   if (simulated != 0) sleeper_.SleepUntil(start_ns + simulated);
-  if (MonotonicReached(timeout_deadline + 1) && !stopping_.load(std::memory_order_acquire)) {
-    MakeFatal("request " + std::to_string(n) + " (" + work.Label() + ") ran past NEURON_RT_EXEC_TIMEOUT");
-    return NRT_TIMEOUT;
-  }
+  if (RanPastTimeout(work, n, timeout_deadline)) return NRT_TIMEOUT;
   if (fault) {
     status = fault->status;
     if (fault->kind == FaultKind::kFatal) {

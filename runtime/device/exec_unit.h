@@ -142,6 +142,17 @@ class ExecUnit {
   // simulated time: the same steps without the fault match and the simulated time's (RunSync; ≈ 50 instructions
   // fewer, bench/README.md, issue 11).
   NRT_STATUS RunInlinePlain(Work& work, uint64_t n, uint64_t start_ns);
+  // The steps Execute and RunInlinePlain share. NRT_SUCCESS when a request may start, else its status (the unit is
+  // fatal; or stopping, counted in closed_unstarted_).
+  NRT_STATUS CheckStartable();
+  // Request n, which ran to its end, did so past timeout_deadline while the unit was not stopping: the unit is now
+  // fatal.
+  bool RanPastTimeout(const Work& work, uint64_t n, uint64_t timeout_deadline);
+  // RanPastTimeout's finding, out of line: inlined, its text building kept the check itself from being inlined
+  // (≈ 27 instructions more per idle nrt_execute).
+  __attribute__((noinline, cold)) void MakeOverrunFatal(const Work& work, uint64_t n);
+  // After request n ran with `status`: its trace record, Finish, and the error log.
+  void FinishRequest(Work& work, uint64_t n, uint64_t schedule_ns, uint64_t start_ns, NRT_STATUS status);
   // Runs `section` (returning NRT_STATUS) inside the submission exclusion: the owner's fast path, or submit_mu_
   // (taking ownership when nobody has it, revoking it when another thread has).
   template <typename Section>

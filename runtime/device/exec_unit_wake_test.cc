@@ -37,6 +37,15 @@ bool WakeTestAwaitSleep(const ExecUnit& unit, std::chrono::milliseconds bound = 
   return true;
 }
 
+// Submits `w` and waits for it, bounded: false when it did not complete within kWakeTimeoutNs (a lost wake-up) or
+// could not be submitted (a failure of the test). *ret: its status once it completed.
+bool WakeTestRunQueued(ExecUnit& unit, std::unique_ptr<Work> w, NRT_STATUS* ret) {
+  uint64_t seq = 0;
+  const NRT_STATUS submitted = unit.Submit(w, ret, &seq);
+  EXPECT_EQ(submitted, NRT_SUCCESS);
+  return submitted == NRT_SUCCESS && unit.WaitCompletedFor(SeqNum(seq), kWakeTimeoutNs);
+}
+
 // Two submitters each submit one request at a time and wait for it, landing before, during and after the worker's
 // fall asleep. A submitter may take the announcement for an earlier request than the one the worker waits for (it
 // published before the worker went to sleep): the worker must then announce again, or the next request is lost.
@@ -49,14 +58,12 @@ TEST(ExecUnitWake, SubmissionsRacingTheWorkerFallingAsleepAlwaysWakeIt) {
   std::atomic<int> lost{0}, never_slept{0};
   auto producer = [&](int id) {
     for (int round = 0; round < kRounds && lost.load() == 0; ++round) {
-      std::unique_ptr<Work> w = std::make_unique<LambdaWork>([&] {
-        ran.fetch_add(1, std::memory_order_relaxed);
-        return NRT_SUCCESS;
-      });
       NRT_STATUS ret = NRT_FAILURE;
-      uint64_t seq = 0;
-      ASSERT_EQ(unit.Submit(w, &ret, &seq), NRT_SUCCESS);
-      if (!unit.WaitCompletedFor(SeqNum(seq), kWakeTimeoutNs)) {
+      if (!WakeTestRunQueued(unit, std::make_unique<LambdaWork>([&] {
+                               ran.fetch_add(1, std::memory_order_relaxed);
+                               return NRT_SUCCESS;
+                             }),
+                             &ret)) {
         lost.fetch_add(1);
         break;
       }
@@ -131,11 +138,8 @@ TEST(ExecUnitWake, ALoneSubmissionWakesASleepingWorker) {
   UnitContext ctx;
   ExecUnit unit(MakeXuId(0, XuType::kTensorOp, 1), ctx);
   for (int round = 0; round < 20; ++round) {
-    std::unique_ptr<Work> w = std::make_unique<LambdaWork>(nullptr);
     NRT_STATUS ret = NRT_FAILURE;
-    uint64_t seq = 0;
-    ASSERT_EQ(unit.Submit(w, &ret, &seq), NRT_SUCCESS);
-    ASSERT_TRUE(unit.WaitCompletedFor(SeqNum(seq), kWakeTimeoutNs)) << "round " << round;
+    ASSERT_TRUE(WakeTestRunQueued(unit, std::make_unique<LambdaWork>(nullptr), &ret)) << "round " << round;
     ASSERT_TRUE(WakeTestAwaitSleep(unit));
   }
 }
@@ -191,11 +195,8 @@ TEST(ExecUnitWake, QueuedRequestsAmongInlineOnesAlwaysRun) {
       // Thread 0: mostly inline with a queued request now and then; thread 1: the reverse.
       const bool queued = id == 0 ? i % 37 == 0 : i % 5 != 0;
       if (queued) {
-        std::unique_ptr<Work> w = std::make_unique<LambdaWork>(nullptr);
         NRT_STATUS ret = NRT_FAILURE;
-        uint64_t seq = 0;
-        ASSERT_EQ(unit.Submit(w, &ret, &seq), NRT_SUCCESS);
-        if (!unit.WaitCompletedFor(SeqNum(seq), kWakeTimeoutNs)) {
+        if (!WakeTestRunQueued(unit, std::make_unique<LambdaWork>(nullptr), &ret)) {
           lost.fetch_add(1);
           return;
         }
