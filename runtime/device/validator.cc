@@ -83,7 +83,7 @@ void Validator::ReportHazardLocked(const RequestFootprint& r, const ExecUnit* ow
 }
 
 void Validator::OnScheduled(RequestFootprint&& r, const ExecUnit& unit, uint64_t seq, NRT_STATUS* ret) {
-  std::lock_guard<ValidatorLock> lock(mu_);
+  std::lock_guard<YieldingSpinLock> lock(mu_);
   RequestFootprint& slot = pending_.Reserve(&unit, nullptr, nullptr);
   slot = std::move(r);
   OnScheduledLocked(slot, unit, seq, ret);
@@ -112,7 +112,7 @@ void Validator::OnQueueFull(const char* api, const void* site, const ExecUnit& u
     run = QueueFullRun{this, site, &unit, completed, 0};
   }
   if (++run.count != kQueueFullSpinLimit) return;
-  std::lock_guard<ValidatorLock> lock(mu_);
+  std::lock_guard<YieldingSpinLock> lock(mu_);
   const PendingRequest* oldest = pending_.Oldest(&unit);
   report_.Add(Check::kQueueFullSpin, site, [&] {
     return std::string(api) + " at " + DescribeSite(site) + ": retried " + std::to_string(kQueueFullSpinLimit) +
@@ -124,18 +124,18 @@ void Validator::OnQueueFull(const char* api, const void* site, const ExecUnit& u
 }
 
 void Validator::OnSyncRequest(const RequestFootprint& r, const ExecUnit& unit) {
-  std::lock_guard<ValidatorLock> lock(mu_);
+  std::lock_guard<YieldingSpinLock> lock(mu_);
   // Numbered like the request it will be (the next on its unit) for the line; the unit orders it anyway.
   CheckHazardsLocked(r, &unit, unit.submitted() + 1);
 }
 
 void Validator::OnHostAccess(const RequestFootprint& r, const ExecUnit* ordered_after) {
-  std::lock_guard<ValidatorLock> lock(mu_);
+  std::lock_guard<YieldingSpinLock> lock(mu_);
   CheckHazardsLocked(r, ordered_after, 0, true);
 }
 
 void Validator::OnRelease(Check check, const char* api, const void* site, const void* object, const std::string& what) {
-  std::lock_guard<ValidatorLock> lock(mu_);
+  std::lock_guard<YieldingSpinLock> lock(mu_);
   const PendingRequest* first = nullptr;
   uint64_t count = 0;
   pending_.ForEach(nullptr, [&](const PendingRequest& p) {
@@ -202,7 +202,7 @@ void Validator::OnEventFdRemoved(const char* api, const void* site, const ExecUn
     std::lock_guard<std::mutex> lock(fd_mu_);
     watched_fds_.erase(std::make_pair(unit.xu_id(), n));
   }
-  std::lock_guard<ValidatorLock> lock(mu_);
+  std::lock_guard<YieldingSpinLock> lock(mu_);
   const PendingRequest* waited = nullptr;
   if (n == 0) {
     waited = pending_.Oldest(&unit);
@@ -226,7 +226,7 @@ void Validator::OnEventFdRemoved(const char* api, const void* site, const ExecUn
 
 void Validator::OnClose(const void* site) {
   {
-    std::lock_guard<ValidatorLock> lock(mu_);
+    std::lock_guard<YieldingSpinLock> lock(mu_);
     const PendingRequest* first = nullptr;
     uint64_t count = 0;
     pending_.ForEach(nullptr, [&](const PendingRequest& p) {

@@ -1,28 +1,8 @@
 #include "runtime/model/binding_cache.h"
 
-#include <sched.h>
+#include <mutex>
 
 namespace nrtb {
-namespace {
-
-// Holds a BindingCache's spin lock for a scope. A holder only copies or swaps a pointer, so a waiter yields at once
-// rather than spinning: it can only be waiting for a thread that lost its CPU inside the section.
-class BindingCacheLock {
- public:
-  explicit BindingCacheLock(std::atomic<bool>& locked) : locked_(locked) {
-    while (locked_.exchange(true, std::memory_order_acquire)) {
-      while (locked_.load(std::memory_order_relaxed)) sched_yield();
-    }
-  }
-  ~BindingCacheLock() { locked_.store(false, std::memory_order_release); }
-  BindingCacheLock(const BindingCacheLock&) = delete;
-  BindingCacheLock& operator=(const BindingCacheLock&) = delete;
-
- private:
-  std::atomic<bool>& locked_;
-};
-
-}  // namespace
 
 bool BindingCache::UseAll(const Entry& entry, TensorUses& tensors) {
   for (const auto& w : entry.tensors) {
@@ -38,7 +18,7 @@ bool BindingCache::Find(const Key& key, const Handles& handles, TensorUses& tens
   tensors.reserve(kTypicalTensors);  // outside the lock: it may allocate
   // The uses are taken under the lock, so the entry needs no reference of its own (two atomics fewer per
   // execution). A use waits only while nrt_tensor_attach_buffer changes that tensor, which takes microseconds.
-  BindingCacheLock lock(locked_);
+  std::lock_guard<YieldingSpinLock> lock(lock_);
   if (last_ == nullptr || !(last_->key == key) || !UseAll(*last_, tensors)) return false;
   handles_ = handles;
   return true;
@@ -47,7 +27,7 @@ bool BindingCache::Find(const Key& key, const Handles& handles, TensorUses& tens
 bool BindingCache::FindByHandles(const Handles& handles, uint64_t tensor_epoch, TensorUses& tensors) const {
   tensors.clear();
   tensors.reserve(kTypicalTensors);
-  BindingCacheLock lock(locked_);
+  std::lock_guard<YieldingSpinLock> lock(lock_);
   return last_ != nullptr && handles_ == handles && last_->key.tensors == tensor_epoch && UseAll(*last_, tensors);
 }
 
@@ -57,7 +37,7 @@ void BindingCache::Store(const Key& key, const Handles& handles, const TensorUse
   made->tensors.reserve(tensors.size());
   for (const TensorUse& t : tensors) made->tensors.emplace_back(t.ref());
   std::shared_ptr<const Entry> e = std::move(made);
-  BindingCacheLock lock(locked_);
+  std::lock_guard<YieldingSpinLock> lock(lock_);
   last_.swap(e);  // the old entry is freed after the lock is released
   handles_ = handles;
 }

@@ -21,6 +21,7 @@
 #include <memory>
 #include <vector>
 
+#include "runtime/core/yielding_spin_lock.h"
 #include "runtime/device/tensor.h"
 
 namespace nrtb {
@@ -55,16 +56,16 @@ class BindingCache {
     Key key;
     std::vector<std::weak_ptr<nrt_tensor>> tensors;
   };
-  // Entries are immutable once stored. A spin lock, not a mutex: a lookup holds it while it takes a use of each
-  // tensor, a store only to swap the pointer, and an uncontended pthread mutex cost ≈ 55 instructions (two locked
-  // instructions and two calls) on every execution (bench/README.md, issue 11). std::atomic<std::shared_ptr> would
-  // need no lock, but GCC 12's is invisible to TSan.
   // Room reserved for the uses before the lock is taken (more are added under it).
   static constexpr size_t kTypicalTensors = 6;
   // Takes uses of `entry`'s tensors; the lock held.
   static bool UseAll(const Entry& entry, TensorUses& tensors);
 
-  mutable std::atomic<bool> locked_{false};
+  // Entries are immutable once stored. A spin lock, not a mutex: a lookup holds it while it takes a use of each
+  // tensor, a store only to swap the pointer, and an uncontended pthread mutex cost ≈ 55 instructions (two locked
+  // instructions and two calls) on every execution (bench/README.md, issue 11). std::atomic<std::shared_ptr> would
+  // need no lock, but GCC 12's is invisible to TSan.
+  mutable YieldingSpinLock lock_;
   std::shared_ptr<const Entry> last_;
   mutable Handles handles_;  // of last_; under the lock
 };
